@@ -1,0 +1,91 @@
+# pdc - property data collector for Maricopa County
+.POSIX:
+.SUFFIXES:
+
+VERSION   = 0.1.0
+PREFIX    = /usr/local
+BINDIR    = $(PREFIX)/bin
+MANPREFIX = $(PREFIX)/share/man
+DATADIR   = $(PREFIX)/share/pdc
+COMPDIR_BASH = $(PREFIX)/share/bash-completion/completions
+COMPDIR_ZSH  = $(PREFIX)/share/zsh/site-functions
+COMPDIR_FISH = $(PREFIX)/share/fish/vendor_completions.d
+
+CC      = cc
+PKGS    = libcurl libxml-2.0 libpq libcjson libbsd-overlay
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla
+CFLAGS  = -std=c17 -O2 -g $(WARN) -Werror
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPDC_VERSION=\"$(VERSION)\" \
+	-DPDC_SQLDIR=\"$(DATADIR)/sql\" -Ilib $(PKG_CFLAGS) $(CPPFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
+BUILD   = build
+
+LIB_SRC  = $(wildcard lib/*.c lib/sources/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/sql_embed.o
+PROGS    = pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-db
+PROG_BIN = $(PROGS:%=$(BUILD)/bin/%)
+UNIT_SRC = $(wildcard tests/unit/t_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+COUNTYD  = $(BUILD)/bin/countyd
+COUNTYD_SRC = $(wildcard tests/countyd/*.c)
+
+all: $(PROG_BIN) $(COUNTYD)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h lib/sources/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/sql_embed.c: sql/embed.sh $(wildcard sql/*.sql)
+	@mkdir -p $(@D)
+	sh sql/embed.sh $(sort $(wildcard sql/[0-9]*.sql)) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/sql_embed.o: $(BUILD)/sql_embed.c lib/migrate.h
+	$(CC) $(CFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/libpdc.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/libpdc.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libpdc.a $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libpdc.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS_ALL) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libpdc.a $(LDLIBS_ALL)
+
+$(COUNTYD): $(COUNTYD_SRC) $(wildcard tests/countyd/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(CPPFLAGS) $(shell pkg-config --cflags libmicrohttpd libcjson) \
+		$(LDFLAGS) -o $@ $(COUNTYD_SRC) $(shell pkg-config --libs libmicrohttpd libcjson) -lpthread -lm $(LDLIBS)
+
+units: $(UNIT_BIN)
+
+deps:
+	@sh tests/deps.sh
+
+check: 
+	@sh tests/deps.sh --if-missing
+	$(MAKE) all units
+	@sh tests/run.sh
+
+demo:
+	@sh tests/deps.sh --if-missing
+	$(MAKE) all
+	@sh tests/demo.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sql
+	for p in $(PROGS); do cp -f $(BUILD)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; chmod 755 $(DESTDIR)$(BINDIR)/$$p; done
+	cp -f sql/*.sql $(DESTDIR)$(DATADIR)/sql/
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all units deps check demo install uninstall clean

@@ -1,0 +1,186 @@
+/*
+ * pdc-db - the database: the embedded cluster, the schema, the configuration.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "db.h"
+#include "migrate.h"
+#include "pgctl.h"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: pdc-db [--profile NAME] start | stop | status | url | check | migrate | config [--json]\n");
+}
+
+/* A URL with its password blanked, for messages. */
+static void
+redact(const char *in, char *out, size_t len)
+{
+	const char *at = strchr(in, '@'), *scheme = strstr(in, "://");
+
+	strlcpy(out, in, len);
+	if (at != NULL && scheme != NULL && scheme < at) {
+		const char *colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+		if (colon != NULL && (size_t)(colon - in) + 1 < len)
+			snprintf(out + (colon - in), len - (size_t)(colon - in), ":***%s", at);
+	}
+	const char *pw = strstr(out, "password=");
+	if (pw != NULL) {
+		char *p = out + (pw - out) + 9;
+		size_t n = strcspn(p, " &");
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+		memcpy(p, "***", 3);
+	}
+}
+
+static int
+embedded(const struct pdc_config *cfg, struct pdc_pgctl *pc)
+{
+	struct pdc_err err;
+
+	if (cfg->database_url != NULL && cfg->database_url[0] != '\0') {
+		fprintf(stderr, "pdc-db: database.url is set: there is no embedded cluster to manage\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (pdc_pgctl_locate(pc, &err) == -1)
+		return pdc_cli_fail(&err);
+	return 0;
+}
+
+static int
+cmd_check(const struct pdc_config *cfg)
+{
+	char ci[8192], shown[8192];
+	struct pdc_err err;
+	struct pdc_conn *c;
+	int cur, latest = pdc_migrate_latest();
+
+	if (pdc_db_conninfo(cfg, true, ci, sizeof(ci), &err) == -1)
+		return pdc_cli_fail(&err);
+	redact(ci, shown, sizeof(shown));
+	if ((c = pdc_db_connect(ci, "pdc-db", &err)) == NULL)
+		return pdc_cli_fail(&err);
+	cur = pdc_migrate_current(c->pg, &err);
+	if (cur < 0) {
+		pdc_db_close(c);
+		return pdc_cli_fail(&err);
+	}
+	printf("database: %s\nserver: PostgreSQL %d.%d\nschema: version %d of %d%s\n", shown,
+	    PQserverVersion(c->pg) / 10000, PQserverVersion(c->pg) % 10000, cur, latest,
+	    cur == latest ? " (current)" : cur < latest ? " (behind: run pdc-db migrate)" : " (newer than this pdc)");
+	pdc_db_close(c);
+	return cur < latest ? PDC_EXIT_NOTYET : PDC_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pdc_config cfg;
+	struct pdc_pgctl pc;
+	struct pdc_err err;
+	const char *profile = NULL, *sub;
+	bool as_json = false;
+	int ch, rc;
+
+	pdc_cli_init("pdc-db");
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h': usage(stdout); return 0;
+		case 'J': as_json = true; break;
+		case 'P': profile = optarg; break;
+		case 'V': printf("pdc-db %s\n", PDC_VERSION); return 0;
+		default: usage(stderr); return PDC_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return PDC_EXIT_USAGE;
+	}
+	sub = argv[optind];
+	if (strcmp(sub, "start") && strcmp(sub, "stop") && strcmp(sub, "status") && strcmp(sub, "url") &&
+	    strcmp(sub, "check") && strcmp(sub, "migrate") && strcmp(sub, "config")) {
+		fprintf(stderr, "pdc-db: unknown command \"%s\"\n", sub);
+		usage(stderr);
+		return PDC_EXIT_USAGE;
+	}
+	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
+		return rc;
+	pdc_err_clear(&err);
+	if (strcmp(sub, "config") == 0) {
+		pdc_config_print(&cfg, stdout, as_json);
+		rc = 0;
+	} else if (strcmp(sub, "check") == 0) {
+		rc = cmd_check(&cfg);
+	} else if (strcmp(sub, "migrate") == 0) {
+		char ci[8192];
+		struct pdc_conn *c;
+		int n;
+
+		if (pdc_db_conninfo(&cfg, true, ci, sizeof(ci), &err) == -1 ||
+		    (c = pdc_db_connect(ci, "pdc-db", &err)) == NULL) {
+			rc = pdc_cli_fail(&err);
+		} else {
+			rc = pdc_migrate(c->pg, &n, &err) == -1 ? pdc_cli_fail(&err) : 0;
+			if (rc == 0)
+				printf("schema at version %d (%d migration%s applied)\n", pdc_migrate_latest(), n,
+				    n == 1 ? "" : "s");
+			pdc_db_close(c);
+		}
+	} else if (strcmp(sub, "url") == 0) {
+		if (cfg.database_url != NULL && cfg.database_url[0] != '\0') {
+			puts(cfg.database_url);
+			rc = 0;
+		} else if ((rc = embedded(&cfg, &pc)) == 0) {
+			char url[8192];
+
+			pdc_pgctl_url(&pc, url, sizeof(url));
+			puts(url);
+		}
+	} else if (strcmp(sub, "status") == 0) {
+		if (cfg.database_url != NULL && cfg.database_url[0] != '\0') {
+			char shown[8192];
+
+			redact(cfg.database_url, shown, sizeof(shown));
+			rc = PQping(cfg.database_url) == PQPING_OK ? 0 : 1;
+			printf("%s: %s\n", shown, rc == 0 ? "accepting connections" : "not answering");
+		} else if ((rc = embedded(&cfg, &pc)) == 0) {
+			int st = pdc_pgctl_status(&pc);
+
+			printf("%s: %s\n", pc.datadir, st == 1 ? "running" : st == 0 ? "stopped" : "not created yet");
+			rc = st == 1 ? 0 : 1;
+		}
+	} else if ((rc = embedded(&cfg, &pc)) == 0) {
+		if (strcmp(sub, "start") == 0) {
+			if (pdc_pgctl_start(&pc, &err) == -1) {
+				rc = pdc_cli_fail(&err);
+			} else {
+				struct pdc_conn *c = pdc_db_open(&cfg, "pdc-db", &err);
+
+				rc = c == NULL ? pdc_cli_fail(&err) : 0;
+				pdc_db_close(c);
+				if (rc == 0)
+					printf("%s: running\n", pc.datadir);
+			}
+		} else {
+			rc = pdc_pgctl_stop(&pc, &err) == -1 ? pdc_cli_fail(&err) : 0;
+			if (rc == 0)
+				printf("%s: stopped\n", pc.datadir);
+		}
+	}
+	pdc_config_release(&cfg);
+	if (pdc_cli_fshut(stdout, "stdout") && rc == 0)
+		rc = PDC_EXIT_FAILED;
+	return rc;
+}

@@ -1,0 +1,242 @@
+/*
+ * pdc-search - find parcels by owner, address or APN, and print them at once.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apn.h"
+#include "cli.h"
+#include "log.h"
+#include "queue.h"
+#include "sources/assessor.h"
+#include "store.h"
+
+#define PAGE 25
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: pdc-search [-l N] [--enqueue N] [--json] [--header] [--profile NAME] QUERY ...\n");
+}
+
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* Text for a TSV field: tabs and newlines would break the columns. */
+static void
+tsv_field(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static void
+print_row(enum pdc_outfmt fmt, const struct pdc_search_row *r, const char *status)
+{
+	const char *f[7] = { r->apn, nz(r->owner), nz(r->address), nz(r->city), nz(r->zip), nz(r->type), status };
+	static const char *const names[7] = { "apn", "owner", "address", "city", "zip", "type", "status" };
+
+	switch (fmt) {
+	case PDC_OUT_JSON:
+		putchar('{');
+		for (int i = 0; i < 7; i++) {
+			printf("%s\"%s\":", i ? "," : "", names[i]);
+			pdc_cli_json_str(stdout, f[i]);
+		}
+		puts("}");
+		break;
+	case PDC_OUT_TABLE:
+		printf("%-12.12s  %-32.32s  %-28.28s  %-12.12s  %-5.5s  %-12.12s  %s\n",
+		    f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+		break;
+	case PDC_OUT_TSV:
+		for (int i = 0; i < 7; i++) {
+			if (i)
+				putchar('\t');
+			tsv_field(f[i]);
+		}
+		putchar('\n');
+		break;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "enqueue", required_argument, NULL, 'e' },
+		{ "header", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pdc_config cfg;
+	struct pdc_err err;
+	struct pdc_http *http = NULL;
+	struct pdc_conn *conn = NULL;
+	struct pdc_source_ctx ctx;
+	struct pdc_http_opts ho = { 0 };
+	const char *profile = NULL;
+	char query[1024], apn[PDC_APN_MAX];
+	long limit = 50, enqueue = 0, printed = 0;
+	bool as_json = false, header = false, by_apn;
+	char **found = NULL;
+	enum pdc_outfmt fmt;
+	int ch, rc;
+
+	pdc_cli_init("pdc-search");
+	while ((ch = getopt_long(argc, argv, "hl:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'e':
+			if ((enqueue = pdc_cli_number("--enqueue", optarg, 1, 100000)) < 0)
+				return PDC_EXIT_USAGE;
+			break;
+		case 'H': header = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'J': as_json = true; break;
+		case 'l':
+			if ((limit = pdc_cli_number("--limit", optarg, 1, 100000)) < 0)
+				return PDC_EXIT_USAGE;
+			break;
+		case 'P': profile = optarg; break;
+		case 'V': printf("pdc-search %s\n", PDC_VERSION); return 0;
+		default: usage(stderr); return PDC_EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "pdc-search: no query given\n");
+		usage(stderr);
+		return PDC_EXIT_USAGE;
+	}
+	query[0] = '\0';
+	for (int i = optind; i < argc; i++) {
+		if (i > optind)
+			strlcat(query, " ", sizeof(query));
+		if (strlcat(query, argv[i], sizeof(query)) >= sizeof(query)) {
+			fprintf(stderr, "pdc-search: query too long (at most %zu bytes)\n", sizeof(query) - 1);
+			return PDC_EXIT_USAGE;
+		}
+	}
+	if (strspn(query, " \t") == strlen(query)) {
+		fprintf(stderr, "pdc-search: empty query\n");
+		return PDC_EXIT_USAGE;
+	}
+	by_apn = pdc_apn_parse(query, strlen(query), apn) == 0;
+	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
+		return rc;
+	pdc_db_set_slow(cfg.log_slow_operations, cfg.slow_operation_threshold_seconds);
+	fmt = pdc_cli_outfmt(as_json);
+	pdc_http_global_init();
+	ho.user_agent = cfg.user_agent;
+	ho.timeout_seconds = 60;
+	if ((conn = pdc_db_open(&cfg, "pdc-search", &err)) == NULL ||
+	    (http = pdc_http_new(&ho, &err)) == NULL) {
+		rc = pdc_cli_fail(&err);
+		goto out;
+	}
+	if (enqueue > 0 && (found = calloc((size_t)enqueue, sizeof(*found))) == NULL) {
+		rc = PDC_EXIT_FAILED;
+		goto out;
+	}
+	ctx = (struct pdc_source_ctx){ http, &cfg, 0 };
+	if (header && fmt == PDC_OUT_TSV)
+		puts("apn\towner\taddress\tcity\tzip\ttype\tstatus");
+	if (fmt == PDC_OUT_TABLE)
+		printf("%-12s  %-32s  %-28s  %-12s  %-5s  %-12s  %s\n", "APN", "OWNER", "ADDRESS", "CITY",
+		    "ZIP", "TYPE", "STATUS");
+	for (int page = 1; printed < limit; page++) {
+		struct pdc_search_row *rows = NULL;
+		size_t nrows = 0, keep = 0;
+		long total = -1;
+
+		if (pdc_assessor_search(&ctx, by_apn ? apn : query, page, &rows, &nrows, &total, &err) == -1) {
+			rc = pdc_cli_fail(&err);
+			goto out;
+		}
+		/* An APN query wants that parcel, not its neighbours in the index. */
+		for (size_t i = 0; i < nrows; i++) {
+			if (by_apn && strcmp(rows[i].apn, apn) != 0) {
+				free(rows[i].owner); free(rows[i].address); free(rows[i].city); free(rows[i].zip);
+				free(rows[i].type); free(rows[i].mcr); free(rows[i].subdivision); free(rows[i].str);
+				continue;
+			}
+			if ((long)keep + printed >= limit) {
+				free(rows[i].owner); free(rows[i].address); free(rows[i].city); free(rows[i].zip);
+				free(rows[i].type); free(rows[i].mcr); free(rows[i].subdivision); free(rows[i].str);
+				continue;
+			}
+			rows[keep++] = rows[i];
+		}
+		if (keep > 0) {
+			const char **apns = calloc(keep, sizeof(*apns));
+			struct pdc_apnstatus *st = calloc(keep, sizeof(*st));
+
+			if (apns == NULL || st == NULL) {
+				free(apns);
+				free(st);
+				pdc_assessor_search_free(rows, keep);
+				rc = PDC_EXIT_FAILED;
+				goto out;
+			}
+			for (size_t i = 0; i < keep; i++)
+				apns[i] = rows[i].apn;
+			if (pdc_store_search(conn, rows, keep, &err) == -1 ||
+			    pdc_queue_lookup(conn, apns, keep, cfg.cache_expiry_hours, st, &err) == -1) {
+				free(apns);
+				free(st);
+				pdc_assessor_search_free(rows, keep);
+				rc = pdc_cli_fail(&err);
+				goto out;
+			}
+			for (size_t i = 0; i < keep; i++) {
+				print_row(fmt, &rows[i], pdc_apnstate_name(st[i].state));
+				if (printed < enqueue)
+					found[printed] = strdup(rows[i].apn);
+				printed++;
+			}
+			fflush(stdout);
+			free(apns);
+			free(st);
+		}
+		pdc_assessor_search_free(rows, keep);
+		if (by_apn || nrows < PAGE || (total >= 0 && (long)page * PAGE >= total))
+			break;
+	}
+	if (printed == 0)
+		fprintf(stderr, "pdc-search: no parcels match \"%s\"\n", query);
+	rc = pdc_cli_fshut(stdout, "stdout") ? PDC_EXIT_FAILED : 0;
+	if (rc == 0 && enqueue > 0 && printed > 0) {
+		long n = printed < enqueue ? printed : enqueue;
+		enum pdc_enqueued *out = calloc((size_t)n, sizeof(*out));
+		long queued = 0;
+
+		if (out == NULL || pdc_queue_enqueue(conn, (const char *const *)found, (size_t)n,
+		    PDC_PRIO_NORMAL, 1 + cfg.retry_attempts, cfg.cache_expiry_hours, false, out, &err) == -1) {
+			rc = out == NULL ? PDC_EXIT_FAILED : pdc_cli_fail(&err);
+		} else {
+			for (long i = 0; i < n; i++)
+				queued += out[i] == PDC_ENQ_QUEUED;
+			fprintf(stderr, "Queued %ld properties for background data collection\n", queued);
+		}
+		free(out);
+	}
+out:
+	if (found != NULL)
+		for (long i = 0; i < enqueue; i++)
+			free(found[i]);
+	free(found);
+	pdc_http_free(http);
+	pdc_db_close(conn);
+	pdc_http_global_cleanup();
+	pdc_config_release(&cfg);
+	return rc;
+}

@@ -1,0 +1,286 @@
+/*
+ * pdc-status - where collection stands: for shell scripts (exit codes) and people (--watch).
+ */
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apn.h"
+#include "cli.h"
+#include "queue.h"
+#include "stats.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: pdc-status [--watch] [--wait [--timeout S]] [--json] [--profile NAME] [APN ...]\n");
+}
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+summary_exit(const struct pdc_summary *s)
+{
+	for (int p = 0; p < 4; p++)
+		if (s->count[0][p] > 0 || s->count[1][p] > 0)
+			return PDC_EXIT_NOTYET;
+	return PDC_EXIT_OK;
+}
+
+static void
+print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool bar)
+{
+	long tot[5] = { 0 };
+
+	for (int i = 0; i < 5; i++)
+		for (int p = 0; p < 4; p++)
+			tot[i] += s->count[i][p];
+	if (fmt == PDC_OUT_JSON) {
+		printf("{");
+		for (int i = 0; i < 5; i++) {
+			printf("\"%s\":{\"total\":%ld", pdc_stats_state_name(i), tot[i]);
+			for (int p = 0; p < 4; p++)
+				printf(",\"%s\":%ld", pdc_priority_name(p), s->count[i][p]);
+			printf("},");
+		}
+		printf("\"workers_alive\":%ld,\"paused\":%s}\n", s->workers_alive, s->paused ? "true" : "false");
+		return;
+	}
+	if (fmt == PDC_OUT_TSV) {
+		for (int i = 0; i < 5; i++) {
+			printf("%s\t%ld", pdc_stats_state_name(i), tot[i]);
+			for (int p = 0; p < 4; p++)
+				printf("\t%ld", s->count[i][p]);
+			putchar('\n');
+		}
+		printf("workers\t%ld\npaused\t%s\n", s->workers_alive, s->paused ? "yes" : "no");
+		return;
+	}
+	printf("%-10s %9s %9s %9s %9s %9s\n", "STATE", "TOTAL", "CRITICAL", "HIGH", "NORMAL", "LOW");
+	for (int i = 0; i < 5; i++)
+		printf("%-10s %9ld %9ld %9ld %9ld %9ld\n", pdc_stats_state_name(i), tot[i],
+		    s->count[i][0], s->count[i][1], s->count[i][2], s->count[i][3]);
+	printf("workers alive: %ld%s\n", s->workers_alive,
+	    s->paused ? "   collection PAUSED (pdc-worker --resume)" : "");
+	if (bar) {
+		long done = tot[2] + tot[3] + tot[4], all = done + tot[0] + tot[1];
+		int width = 40, fill = all > 0 ? (int)(width * done / all) : width;
+
+		printf("[");
+		for (int i = 0; i < width; i++)
+			putchar(i < fill ? '#' : '.');
+		printf("] %ld/%ld finished (%.0f%%)\n", done, all, all > 0 ? 100.0 * done / all : 100.0);
+	}
+}
+
+static int
+apn_exit(const struct pdc_apnstatus *st, size_t n)
+{
+	int rc = PDC_EXIT_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		if (st[i].state == PDC_APN_FAILED)
+			return PDC_EXIT_FAILED;
+		if (st[i].state != PDC_APN_COMPLETE)
+			rc = PDC_EXIT_NOTYET;
+	}
+	return rc;
+}
+
+static bool
+any_open(const struct pdc_apnstatus *st, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (st[i].state == PDC_APN_PENDING || st[i].state == PDC_APN_ACTIVE)
+			return true;
+	return false;
+}
+
+static void
+print_apns(const char *const *apns, const struct pdc_apnstatus *st, size_t n, enum pdc_outfmt fmt)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *word = pdc_apnstate_name(st[i].state);
+
+		if (fmt == PDC_OUT_JSON) {
+			printf("{\"apn\":\"%s\",\"status\":\"%s\",\"priority\":", apns[i], word);
+			if (st[i].priority >= 0)
+				printf("\"%s\"", pdc_priority_name(st[i].priority));
+			else
+				fputs("null", stdout);
+			printf(",\"attempts\":%d,\"time\":", st[i].attempts);
+			pdc_cli_json_str(stdout, st[i].when[0] ? st[i].when : NULL);
+			fputs(",\"error\":", stdout);
+			pdc_cli_json_str(stdout, st[i].error[0] ? st[i].error : NULL);
+			puts("}");
+		} else if (fmt == PDC_OUT_TABLE) {
+			printf("%-12s  %-8s  %-20s  %s\n", apns[i], word, st[i].when, st[i].error);
+		} else {
+			printf("%s\t%s\t%s\t%s\n", apns[i], word, st[i].when, st[i].error);
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ "watch", no_argument, NULL, 'W' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pdc_config cfg;
+	struct pdc_err err;
+	struct pdc_conn *conn = NULL;
+	struct pdc_apnstatus *st = NULL;
+	char (*apns)[PDC_APN_MAX] = NULL;
+	const char **ptrs = NULL;
+	const char *profile = NULL;
+	bool as_json = false, wait = false, watch = false, timeout_set = false;
+	long timeout = 0;
+	size_t n = 0;
+	int ch, rc;
+
+	pdc_cli_init("pdc-status");
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h': usage(stdout); return 0;
+		case 'J': as_json = true; break;
+		case 'P': profile = optarg; break;
+		case 'T':
+			if ((timeout = pdc_cli_number("--timeout", optarg, 1, 86400 * 30)) < 0)
+				return PDC_EXIT_USAGE;
+			timeout_set = true;
+			break;
+		case 'V': printf("pdc-status %s\n", PDC_VERSION); return 0;
+		case 'w': wait = true; break;
+		case 'W': watch = true; break;
+		default: usage(stderr); return PDC_EXIT_USAGE;
+		}
+	}
+	if (timeout_set && !wait) {
+		fprintf(stderr, "pdc-status: --timeout needs --wait\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (watch && (wait || as_json)) {
+		fprintf(stderr, "pdc-status: --watch does not mix with --wait or --json\n");
+		return PDC_EXIT_USAGE;
+	}
+	n = (size_t)(argc - optind);
+	if (n > 0) {
+		apns = calloc(n, sizeof(*apns));
+		ptrs = calloc(n, sizeof(*ptrs));
+		st = calloc(n, sizeof(*st));
+		if (apns == NULL || ptrs == NULL || st == NULL)
+			return PDC_EXIT_FAILED;
+		for (size_t i = 0; i < n; i++) {
+			const char *a = argv[optind + (int)i];
+
+			if (pdc_apn_parse(a, strlen(a), apns[i]) == -1) {
+				fprintf(stderr, "pdc-status: bad APN \"%.40s\"\n", a);
+				free(apns); free(ptrs); free(st);
+				return PDC_EXIT_DATAERR;
+			}
+			ptrs[i] = apns[i];
+		}
+	}
+	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
+		goto done;
+	if ((conn = pdc_db_open(&cfg, "pdc-status", &err)) == NULL) {
+		rc = pdc_cli_fail(&err);
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	enum pdc_outfmt fmt = pdc_cli_outfmt(as_json);
+	double t0 = mono();
+	if (wait && pdc_db_exec(conn, "LISTEN pdc_done", &err) == -1) {
+		rc = pdc_cli_fail(&err);
+		goto out;
+	}
+	for (;;) {
+		struct pdc_summary sum;
+
+		if (n > 0) {
+			if (pdc_queue_lookup(conn, ptrs, n, cfg.cache_expiry_hours, st, &err) == -1) {
+				rc = pdc_cli_fail(&err);
+				goto out;
+			}
+			rc = apn_exit(st, n);
+		} else {
+			if (pdc_stats_summary(conn, &sum, &err) == -1) {
+				rc = pdc_cli_fail(&err);
+				goto out;
+			}
+			rc = summary_exit(&sum);
+		}
+		/* Nothing on its way: complete, failed, stale and none are all final. */
+		bool final = n > 0 ? !any_open(st, n) : rc == PDC_EXIT_OK;
+		if (watch) {
+			if (isatty(STDOUT_FILENO))
+				fputs("\033[H\033[2J", stdout);
+			if (n > 0)
+				print_apns(ptrs, st, n, PDC_OUT_TABLE);
+			else
+				print_summary(&sum, PDC_OUT_TABLE, true);
+			fflush(stdout);
+			if (interrupted)
+				break;
+			sleep(1);
+			if (interrupted)
+				break;
+			continue;
+		}
+		if (!wait || final || interrupted || (timeout > 0 && mono() - t0 >= timeout)) {
+			if (n > 0)
+				print_apns(ptrs, st, n, fmt);
+			else
+				print_summary(&sum, fmt, false);
+			if (wait && !final)
+				fprintf(stderr, "pdc-status: %s waiting\n", interrupted ? "interrupted while" : "timed out");
+			break;
+		}
+		struct pollfd pfd = { PQsocket(conn->pg), POLLIN, 0 };
+		poll(&pfd, 1, 1000);
+		PQconsumeInput(conn->pg);
+		PGnotify *nf;
+		while ((nf = PQnotifies(conn->pg)) != NULL)
+			PQfreemem(nf);
+	}
+	if (pdc_cli_fshut(stdout, "stdout"))
+		rc = PDC_EXIT_FAILED;
+out:
+	pdc_db_close(conn);
+	pdc_config_release(&cfg);
+done:
+	free(apns);
+	free(ptrs);
+	free(st);
+	return rc;
+}

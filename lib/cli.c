@@ -1,0 +1,128 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+
+static const char *progname = "pdc";
+
+void
+pdc_cli_init(const char *prog)
+{
+	progname = prog;
+	pdc_log_init(prog, PDC_LOG_INFO);
+	/* A closed pipe is an error we see from write(2), not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+pdc_cli_config(struct pdc_config *cfg, const char *profile)
+{
+	struct pdc_err err;
+
+	pdc_err_clear(&err);
+	if (pdc_config_load(cfg, &err) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, err.msg);
+		return PDC_EXIT_CONFIG;
+	}
+	if ((profile != NULL && pdc_config_profile(cfg, profile, &err) == -1) ||
+	    pdc_config_validate(cfg, &err) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, err.msg);
+		pdc_config_release(cfg);
+		return PDC_EXIT_CONFIG;
+	}
+	if (pdc_config_token_exposed(cfg))
+		fprintf(stderr, "%s: warning: %s holds the assessor token and is readable by others "
+		    "(chmod 600 it)\n", progname, cfg->path ? cfg->path : "the configuration file");
+	return 0;
+}
+
+int
+pdc_cli_exit(enum pdc_errkind kind)
+{
+	switch (kind) {
+	case PDC_OK:		return PDC_EXIT_OK;
+	case PDC_E_UNAVAILABLE:	return PDC_EXIT_UNAVAILABLE;
+	case PDC_E_CONFIG:	return PDC_EXIT_CONFIG;
+	case PDC_E_INPUT:	return PDC_EXIT_DATAERR;
+	case PDC_E_TRANSIENT:	return PDC_EXIT_UNAVAILABLE;
+	default:		return PDC_EXIT_FAILED;
+	}
+}
+
+int
+pdc_cli_fail(const struct pdc_err *err)
+{
+	fprintf(stderr, "%s: %s\n", progname, err->msg);
+	return pdc_cli_exit(err->kind);
+}
+
+enum pdc_outfmt
+pdc_cli_outfmt(bool as_json)
+{
+	if (as_json)
+		return PDC_OUT_JSON;
+	return isatty(STDOUT_FILENO) ? PDC_OUT_TABLE : PDC_OUT_TSV;
+}
+
+int
+pdc_cli_fshut(FILE *fp, const char *name)
+{
+	int bad = fflush(fp) != 0 || ferror(fp);
+
+	if (!bad)
+		return 0;
+	if (errno != EPIPE)
+		fprintf(stderr, "%s: %s: %s\n", progname, name, strerror(errno ? errno : EIO));
+	return 1;
+}
+
+void
+pdc_cli_json_str(FILE *fp, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", fp);
+		return;
+	}
+	putc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':  fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		default:
+			if (*p < 0x20)
+				fprintf(fp, "\\u%04x", *p);
+			else
+				putc(*p, fp);
+		}
+	}
+	putc('"', fp);
+}
+
+long
+pdc_cli_number(const char *opt, const char *s, long min, long max)
+{
+	const char *errstr;
+	long long v = strtonum(s, min, max, &errstr);
+
+	if (errstr != NULL) {
+		fprintf(stderr, "%s: %s: \"%s\" is %s (expected %ld..%ld)\n", progname, opt, s, errstr,
+		    min, max);
+		return -1;
+	}
+	return (long)v;
+}
+
+bool
+pdc_cli_color(FILE *fp)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fileno(fp)) && (nc == NULL || *nc == '\0');
+}

@@ -1,0 +1,97 @@
+/*
+ * db.h - talking to PostgreSQL: connect, prepared statements, SQLSTATE.
+ *
+ * Every value goes through parameters.  A struct pdc_stmt is a named
+ * statement prepared once per connection on first use; SQL text is never
+ * built from data.  Failures are classified by SQLSTATE, not message text:
+ * connection loss and shutdown (class 08, 57P01-57P03) are
+ * PDC_E_UNAVAILABLE, serialization failures and deadlocks (40001, 40P01)
+ * PDC_E_TRANSIENT, the rest PDC_E_SYSTEM.
+ */
+#ifndef PDC_DB_H
+#define PDC_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "config.h"
+#include "error.h"
+
+#define PDC_DB_MAXSTMT 64
+
+struct pdc_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+	int id;			/* assigned on first use; leave 0 */
+};
+
+struct pdc_conn {
+	PGconn *pg;
+	uint64_t prepared;	/* bit per pdc_stmt id prepared on this connection */
+	bool in_txn;
+};
+
+/*
+ * The connection string in use: CFG's database.url when set, otherwise the
+ * embedded cluster's (started first when START is true and it is not
+ * running).  Writes it to BUF.  Returns 0 or -1 with ERR.
+ */
+int pdc_db_conninfo(const struct pdc_config *cfg, bool start, char *buf, size_t len,
+    struct pdc_err *err);
+
+/*
+ * Connect to CONNINFO with application name APPNAME, a strict search_path and
+ * UTC.  Returns a new connection (free with pdc_db_close) or NULL with ERR
+ * (PDC_E_UNAVAILABLE).  Messages never include a password.
+ */
+struct pdc_conn *pdc_db_connect(const char *conninfo, const char *appname, struct pdc_err *err);
+
+/* Close and free C.  NULL is fine. */
+void pdc_db_close(struct pdc_conn *c);
+
+/* Nonzero when C's connection is gone and it should be replaced. */
+bool pdc_db_broken(const struct pdc_conn *c);
+
+/*
+ * Run ST with PARAMS (ST->nparams values; NULL is SQL NULL), preparing it on
+ * C first if needed.  Returns the result (the caller PQclear()s it) when the
+ * statement succeeded, or NULL with ERR.
+ */
+PGresult *pdc_db_run(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    struct pdc_err *err);
+
+/* Run ST and discard the result.  Returns the number of rows affected, or -1. */
+long pdc_db_do(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    struct pdc_err *err);
+
+/* Run SQL text without parameters (BEGIN, COMMIT, LISTEN ...).  0 or -1. */
+int pdc_db_exec(struct pdc_conn *c, const char *sql, struct pdc_err *err);
+
+/* BEGIN, COMMIT, ROLLBACK (rollback never fails the caller). */
+int pdc_db_begin(struct pdc_conn *c, struct pdc_err *err);
+int pdc_db_commit(struct pdc_conn *c, struct pdc_err *err);
+void pdc_db_rollback(struct pdc_conn *c);
+
+/*
+ * Fill ERR from a failed result (or the connection when RES is NULL),
+ * classified by SQLSTATE; WHAT names the operation.  Returns -1.
+ */
+int pdc_db_error(struct pdc_conn *c, const PGresult *res, const char *what, struct pdc_err *err);
+
+/*
+ * Connect and make sure the schema is there (migrating when it is missing
+ * or older).  The usual first step of every program.
+ */
+struct pdc_conn *pdc_db_open(const struct pdc_config *cfg, const char *appname, struct pdc_err *err);
+
+/* Slow-statement logging: statements slower than THRESHOLD seconds log a
+ * WARNING when ON.  Process-wide; set once at start. */
+void pdc_db_set_slow(bool on, double threshold);
+
+/* Process-wide totals: statements run and milliseconds spent in them. */
+void pdc_db_totals(uint64_t *queries, double *ms);
+
+#endif

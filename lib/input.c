@@ -1,0 +1,140 @@
+/*
+ * input.c - reading APNs from a line of input.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "apn.h"
+#include "error.h"
+#include "input.h"
+
+#define QUOTE_KEEP 40		/* bytes of a value shown in a message */
+
+char *
+pdc_input_quote(char *buf, size_t size, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[PDC_INPUT_QUOTEMAX];
+	size_t i, n = 0, keep = len < QUOTE_KEEP ? len : QUOTE_KEEP;
+
+	if (size == 0)
+		return buf;
+	/* Built in TMP, whose size is known to suffice, then cut to SIZE. */
+	tmp[n++] = '"';
+	for (i = 0; i < keep; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			tmp[n++] = '\\';
+			tmp[n++] = (char)c;
+		} else if (c >= 0x20 && c < 0x7f) {
+			tmp[n++] = (char)c;
+		} else {
+			tmp[n++] = '\\';
+			tmp[n++] = 'x';
+			tmp[n++] = hex[c >> 4];
+			tmp[n++] = hex[c & 0xf];
+		}
+	}
+	tmp[n++] = '"';
+	if (keep < len) {
+		memcpy(tmp + n, "...", 3);
+		n += 3;
+	}
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int
+isblank_c(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+bad_apn(struct pdc_err *err, const char *s, size_t len)
+{
+	char q[PDC_INPUT_QUOTEMAX];
+
+	return pdc_err_set(err, PDC_E_INPUT, "bad APN %s",
+	    pdc_input_quote(q, sizeof(q), s, len));
+}
+
+static int
+json_apn(const char *line, size_t len, char out[PDC_APN_MAX], struct pdc_err *err)
+{
+	cJSON *root;
+	const cJSON *apn;
+	const char *end = NULL;
+	int rc;
+
+	root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	if (root == NULL)
+		return pdc_err_set(err, PDC_E_INPUT, "not a JSON object");
+	/* cJSON stops after the value; anything but blanks after it means the
+	 * line was not one JSON value. */
+	while (end != NULL && end < line + len && isblank_c(*end))
+		end++;
+	if (!cJSON_IsObject(root) || end != line + len) {
+		cJSON_Delete(root);
+		return pdc_err_set(err, PDC_E_INPUT, "not a JSON object");
+	}
+	apn = cJSON_GetObjectItemCaseSensitive(root, "apn");
+	if (apn == NULL)
+		rc = pdc_err_set(err, PDC_E_INPUT, "no \"apn\" key");
+	else if (!cJSON_IsString(apn) || apn->valuestring == NULL)
+		rc = pdc_err_set(err, PDC_E_INPUT, "\"apn\" is not a string");
+	else if (pdc_apn_parse(apn->valuestring, strlen(apn->valuestring), out) == -1)
+		rc = bad_apn(err, apn->valuestring, strlen(apn->valuestring));
+	else
+		rc = 1;
+	cJSON_Delete(root);
+	return rc;
+}
+
+int
+pdc_input_apn(const char *line, size_t len, char out[PDC_APN_MAX], struct pdc_err *err)
+{
+	const char *p, *q, *end, *tab;
+
+	out[0] = '\0';
+	if (len > PDC_INPUT_MAXLINE)
+		return pdc_err_set(err, PDC_E_INPUT, "line too long");
+	if (memchr(line, '\0', len) != NULL)
+		return pdc_err_set(err, PDC_E_INPUT, "line contains a NUL byte");
+
+	p = line;
+	end = line + len;
+	/* Files written on Windows: a CR before the newline, a BOM up front. */
+	if (end > p && end[-1] == '\r')
+		end--;
+	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	for (q = p; q < end && isblank_c(*q); q++)
+		;
+	if (q == end || *q == '#')
+		return 0;
+
+	if (*q == '{' || *q == '[') {
+		while (end > q && isblank_c(end[-1]))
+			end--;
+		return json_apn(q, (size_t)(end - q), out, err);
+	}
+
+	/* The first field is cut before blanks are trimmed: "\tSMITH" has an
+	 * empty APN, not the APN "SMITH". */
+	if ((tab = memchr(p, '\t', (size_t)(end - p))) != NULL)
+		end = tab;
+	while (p < end && isblank_c(*p))
+		p++;
+	while (end > p && isblank_c(end[-1]))
+		end--;
+	if (pdc_apn_parse(p, (size_t)(end - p), out) == -1)
+		return bad_apn(err, p, (size_t)(end - p));
+	return 1;
+}

@@ -1,0 +1,128 @@
+/*
+ * queue.h - the job table: enqueue, claim, finish, retry, fail, reap, prune.
+ *
+ * States: pending -> active -> completed; active -> pending (retry, later
+ * due time); active -> failed; pending -> cancelled.  A claim turns due
+ * pending jobs active under a lease (lease_until, lease_token); every finish
+ * names the token, so a worker whose lease ran out and was taken over cannot
+ * overwrite the newer attempt (the call then fails with PDC_E_FENCED).  The
+ * seed's data_collection_status row changes in the same statement.
+ */
+#ifndef PDC_QUEUE_H
+#define PDC_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apn.h"
+#include "db.h"
+#include "error.h"
+
+enum pdc_priority {
+	PDC_PRIO_CRITICAL = 0,
+	PDC_PRIO_HIGH = 1,
+	PDC_PRIO_NORMAL = 2,
+	PDC_PRIO_LOW = 3
+};
+
+/* "critical" ... "low" to the number, or -1. */
+int pdc_priority_parse(const char *s);
+const char *pdc_priority_name(int prio);
+
+/* What enqueueing one APN did. */
+enum pdc_enqueued {
+	PDC_ENQ_QUEUED,		/* a new pending job */
+	PDC_ENQ_FRESH,		/* collected within cache_expiry_hours: skipped (a cache hit) */
+	PDC_ENQ_OPEN,		/* already pending or active: left alone */
+	PDC_ENQ_RAISED		/* already open at a lower priority: raised */
+};
+const char *pdc_enqueued_name(enum pdc_enqueued e);
+
+/*
+ * Enqueue the N canonical APNS at PRIORITY, allowing MAX_ATTEMPTS attempts.
+ * APNs completed within FRESH_HOURS are skipped unless FORCE.  OUT[i] gets
+ * the outcome for APNS[i] (a duplicate within APNS is OPEN after its first).
+ * Wakes idle workers.  Returns 0 or -1 with ERR.
+ */
+int pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int priority,
+    int max_attempts, double fresh_hours, bool force, enum pdc_enqueued *out, struct pdc_err *err);
+
+struct pdc_job {
+	int64_t id;
+	char apn[PDC_APN_MAX];
+	int priority;
+	int attempts;		/* including this one */
+	int max_attempts;
+	int64_t token;		/* the lease token that fences the finish */
+};
+
+/*
+ * Claim up to MAX due jobs for WORKER with a lease of LEASE_SECONDS, in
+ * priority order, then due time.  Returns how many were written to JOBS, or
+ * -1 with ERR.
+ */
+int pdc_queue_claim(struct pdc_conn *c, const char *worker, int lease_seconds,
+    struct pdc_job *jobs, int max, struct pdc_err *err);
+
+/*
+ * Mark JOB completed (inside the caller's transaction, beside the record's
+ * upserts), with DURATION_MS and the PARTS collected.  Returns 0, or -1 with
+ * ERR; PDC_E_FENCED when the lease was lost (roll back then).
+ */
+int pdc_queue_complete(struct pdc_conn *c, const struct pdc_job *job, long duration_ms,
+    unsigned parts, struct pdc_err *err);
+
+/* Put JOB back to pending, due in DELAY seconds, remembering REASON. */
+int pdc_queue_retry(struct pdc_conn *c, const struct pdc_job *job, double delay,
+    const char *reason, struct pdc_err *err);
+
+/* Mark JOB failed for good with REASON. */
+int pdc_queue_fail(struct pdc_conn *c, const struct pdc_job *job, long duration_ms,
+    const char *reason, struct pdc_err *err);
+
+/* Give JOB back untouched (a worker shutting down): pending, attempt not counted. */
+int pdc_queue_release(struct pdc_conn *c, const struct pdc_job *job, struct pdc_err *err);
+
+/*
+ * Jobs whose lease ran out go back to pending (or fail when their attempts
+ * are used up).  Returns how many, or -1.
+ */
+long pdc_queue_reap(struct pdc_conn *c, struct pdc_err *err);
+
+/* Delete finished jobs older than KEEP_HOURS.  Returns how many, or -1. */
+long pdc_queue_prune(struct pdc_conn *c, double keep_hours, struct pdc_err *err);
+
+/* Seconds until the next pending job is due: 0 if one is due now, -1 if none pending. */
+double pdc_queue_next_due(struct pdc_conn *c, struct pdc_err *err);
+
+/* Where one APN stands. */
+enum pdc_apnstate {
+	PDC_APN_NONE,		/* never queued or collected */
+	PDC_APN_PENDING,
+	PDC_APN_ACTIVE,
+	PDC_APN_COMPLETE,	/* collected within cache_expiry_hours */
+	PDC_APN_STALE,		/* collected, but longer ago */
+	PDC_APN_FAILED
+};
+const char *pdc_apnstate_name(enum pdc_apnstate s);
+
+struct pdc_apnstatus {
+	enum pdc_apnstate state;
+	int priority;		/* of the open job, -1 if none */
+	int attempts;
+	char when[40];		/* ISO time: completed, failed, or due; "" if none */
+	char error[512];	/* the last error, "" if none */
+};
+
+/*
+ * Look up the N canonical APNS; OUT[i] for APNS[i].  Returns 0 or -1.
+ */
+int pdc_queue_lookup(struct pdc_conn *c, const char *const *apns, size_t n, double fresh_hours,
+    struct pdc_apnstatus *out, struct pdc_err *err);
+
+/* Build a PostgreSQL text[] literal of the N strings into a malloc'd string
+ * (NULL when out of memory); passed as a parameter, never spliced into SQL. */
+char *pdc_queue_array(const char *const *v, size_t n);
+
+#endif

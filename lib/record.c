@@ -1,0 +1,120 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "schema.h"
+
+void
+pdc_record_init(struct pdc_record *rec, const char *apn)
+{
+	memset(rec, 0, sizeof(*rec));
+	if (apn != NULL)
+		strlcpy(rec->apn, apn, sizeof(rec->apn));
+}
+
+static void
+row_release(struct pdc_row *row)
+{
+	if (row->vals == NULL)
+		return;
+	for (int i = 0; i < row->table->ncols; i++)
+		free(row->vals[i]);
+	free(row->vals);
+	row->vals = NULL;
+}
+
+void
+pdc_record_release(struct pdc_record *rec)
+{
+	for (size_t i = 0; i < rec->nrows; i++)
+		row_release(&rec->rows[i]);
+	free(rec->rows);
+	rec->rows = NULL;
+	rec->nrows = rec->cap = 0;
+	rec->parts = rec->sets = 0;
+}
+
+void
+pdc_record_carry(struct pdc_record *rec, const struct pdc_table *table)
+{
+	int i = pdc_schema_index(table);
+
+	/* a table outside the schema has no bit; the store would not know it */
+	if (i >= 0)
+		rec->sets |= 1u << i;
+}
+
+/*
+ * The returned row lives in rec->rows, which moves when it grows: fill it
+ * before adding the next one.
+ */
+struct pdc_row *
+pdc_record_add(struct pdc_record *rec, const struct pdc_table *table)
+{
+	struct pdc_row *row;
+	char **vals;
+
+	if (rec->nrows == rec->cap) {
+		size_t ncap = rec->cap ? rec->cap * 2 : 8;
+		struct pdc_row *nrows;
+
+		nrows = reallocarray(rec->rows, ncap, sizeof(*nrows));
+		if (nrows == NULL)
+			return NULL;
+		rec->rows = nrows;
+		rec->cap = ncap;
+	}
+	vals = calloc((size_t)table->ncols, sizeof(*vals));
+	if (vals == NULL)
+		return NULL;
+	if ((vals[0] = strdup(rec->apn)) == NULL) {
+		free(vals);
+		return NULL;
+	}
+	row = &rec->rows[rec->nrows++];
+	row->table = table;
+	row->vals = vals;
+	pdc_record_carry(rec, table);
+	return row;
+}
+
+int
+pdc_table_col(const struct pdc_table *table, const char *name)
+{
+	for (int i = 0; i < table->ncols; i++)
+		if (strcmp(table->cols[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+pdc_row_set(struct pdc_row *row, const char *name, const char *val)
+{
+	int i = pdc_table_col(row->table, name);
+	char *copy = NULL;
+
+	if (i < 0)
+		return -1;
+	if (val != NULL && (copy = strdup(val)) == NULL)
+		return -1;
+	free(row->vals[i]);
+	row->vals[i] = copy;
+	return 0;
+}
+
+const char *
+pdc_row_get(const struct pdc_row *row, const char *name)
+{
+	int i = pdc_table_col(row->table, name);
+
+	return i < 0 ? NULL : row->vals[i];
+}
+
+const struct pdc_row *
+pdc_record_find(const struct pdc_record *rec, const struct pdc_table *table)
+{
+	for (size_t i = 0; i < rec->nrows; i++)
+		if (rec->rows[i].table == table)
+			return &rec->rows[i];
+	return NULL;
+}

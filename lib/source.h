@@ -1,0 +1,38 @@
+/*
+ * source.h - the interface every county service implements.
+ *
+ * A source is one file in lib/sources/ and one struct pdc_source: it knows
+ * its URLs and its markup and nothing else does.  collect() fetches what the
+ * source needs for one APN and appends rows to the record; it never touches
+ * the database.
+ */
+#ifndef PDC_SOURCE_H
+#define PDC_SOURCE_H
+
+#include "config.h"
+#include "error.h"
+#include "http.h"
+#include "record.h"
+
+struct pdc_source_ctx {
+	struct pdc_http *http;		/* this thread's handle */
+	const struct pdc_config *cfg;
+	int requests;			/* requests made, counted by the source */
+};
+
+struct pdc_source {
+	const char *name;		/* "assessor", as in config sources.<name> */
+	unsigned parts;			/* enum pdc_part bits it provides */
+	/*
+	 * Collect canonical APN into REC.  Returns 0, or -1 with ERR: the kind
+	 * says whether to retry (PDC_E_TRANSIENT), fail (PDC_E_PERMANENT), or
+	 * fail because the county refused the token (PDC_E_AUTH).
+	 */
+	int (*collect)(struct pdc_source_ctx *ctx, const char *apn,
+	    struct pdc_record *rec, struct pdc_err *err);
+};
+
+/* The sources a full collection uses, NULL-terminated. */
+extern const struct pdc_source *const pdc_sources[];
+
+#endif

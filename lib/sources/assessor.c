@@ -1,0 +1,1069 @@
+/*
+ * The Maricopa County Assessor API: one GET of /parcel/{apn} gives the basic
+ * info, the owner, the valuations and the residential characteristics.
+ *
+ * The county's JSON is loose (numbers as padded strings or as numbers, "na"
+ * and null for nothing, [] for "none"), so every value goes through one
+ * converter driven by the column type of the table it lands in, and the
+ * JSON-key-to-column mapping lives in the tables below rather than in code.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+
+#include "../apn.h"
+#include "../schema.h"
+#include "assessor.h"
+
+struct field {
+	const char *key;	/* JSON key; a dot descends into a nested object */
+	const char *col;	/* column of the row's table */
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct field property_fields[] = {
+	{ "MCR", "mcr" },
+	{ "PropertyAddress", "property_address" },
+	{ "PropertyDescription", "property_description" },
+	{ "LotSize", "lot_size" },
+	{ "IsResidential", "is_residential" },
+	{ "SectionTownshipRange", "section_township_range" },
+	{ "SubdivisionName", "subdivision_name" },
+	{ "Lot", "lot" },
+	{ "HighSchoolDistrict", "high_school_district" },
+	{ "ElementarySchoolDistrict", "elementary_school_district" },
+	{ "LocalJusidiction", "local_jurisdiction" },	/* sic */
+	{ "PropertyType", "property_type" },
+	{ "ParcelStatus", "parcel_status" },
+	{ "TaxAreaCode", "tax_area_code" },
+	{ "PropertyUseCode", "property_use_code" },
+	{ "PEPropUseDesc", "pe_prop_use_desc" },
+};
+
+static const struct field owner_fields[] = {
+	{ "OwnerID", "owner_id" },
+	{ "Ownership", "owner_name" },
+	{ "InCareOf", "in_care_of" },
+	{ "MailingAddress1", "mailing_address1" },
+	{ "MailingAddress2", "mailing_address2" },
+	{ "MailingCity", "mailing_city" },
+	{ "MailingState", "mailing_state" },
+	{ "MailingZip", "mailing_zip" },
+	{ "MailingCountry", "mailing_country" },
+	{ "FullMailingAddress", "full_mailing_address" },
+	{ "MostCurrentDeed", "deed_number" },
+	{ "DeedDate", "deed_date" },
+	{ "DeedType", "deed_type" },
+	{ "SalePrice", "sale_price" },
+	{ "SaleDate", "sale_date" },
+	{ "Redacted", "redacted" },
+};
+
+static const struct field valuation_fields[] = {
+	{ "TaxYear", "tax_year" },
+	{ "FullCashValue", "full_cash_value" },
+	{ "LimitedPropertyValue", "limited_property_value" },
+	{ "LegalClassificationCode", "legal_classification_code" },
+	{ "LegalClassification", "legal_classification" },
+	{ "AssessmentRatioPercentage", "assessment_ratio_percentage" },
+	{ "AssessedFCV", "assessed_fcv" },
+	{ "AssessedLPV", "assessed_lpv" },
+	{ "ValuationSource", "valuation_source" },
+	{ "PEPropUseDesc", "pe_prop_use_desc" },
+	{ "PropertyUseCode", "property_use_code" },
+	{ "TaxAreaCode", "tax_area_code" },
+	{ "NoticeOfChangeIndc", "notice_of_change_indc" },
+};
+
+static const struct field residential_fields[] = {
+	{ "ConstructionYear", "construction_year" },
+	{ "OriginalConstructionYear", "original_construction_year" },
+	{ "LotSize", "lot_size" },
+	{ "LivableSpace", "livable_space" },
+	{ "Detached_Livable_sqft", "detached_livable_sqft" },
+	{ "AssessorMarket", "assessor_market" },
+	{ "AreaNeighborhood", "area_neighborhood" },
+	{ "Pool", "pool" },
+	{ "PEImprovementQualityGrade", "pe_improvement_quality_grade" },
+	{ "ImprovementQualityGrade", "improvement_quality_grade" },
+	{ "NumberOfCoveredPatios", "number_of_covered_patios" },
+	{ "NumberOfUncoveredPatios", "number_of_uncovered_patios" },
+	{ "NumberOfPatios", "number_of_patios" },
+	{ "PatioType", "patio_type" },
+	{ "ExteriorWalls", "exterior_walls" },
+	{ "RoofType", "roof_type" },
+	{ "BathFixtures", "bath_fixtures" },
+	{ "Cooling", "cooling" },
+	{ "Heating", "heating" },
+	{ "NumberOfGarages", "number_of_garages" },
+	{ "NumberOfCarports", "number_of_carports" },
+	{ "ParkingDetails.ParkingType", "parking_details_type" },
+	{ "ParkingDetails.ParkingCount", "parking_details_count" },
+	{ "LocationalFactors", "locational_factors" },
+	{ "OtherStructures", "other_structures" },
+	{ "ParkingType", "parking_type" },
+	{ "CoveredParking", "covered_parking" },
+	{ "LocationalCharacteristics", "locational_characteristics" },
+	{ "PhysicalCondition", "physical_condition" },
+};
+
+/* Search rows: first key present wins, so the misspelling comes first. */
+static const struct {
+	const char *key;
+	size_t off;
+} search_fields[] = {
+	{ "Ownership", offsetof(struct pdc_search_row, owner) },
+	{ "SitusAddress", offsetof(struct pdc_search_row, address) },
+	{ "SitusCity", offsetof(struct pdc_search_row, city) },
+	{ "SitusZip", offsetof(struct pdc_search_row, zip) },
+	{ "PropertyType", offsetof(struct pdc_search_row, type) },
+	{ "MCR", offsetof(struct pdc_search_row, mcr) },
+	{ "SubdivisonName", offsetof(struct pdc_search_row, subdivision) },	/* sic */
+	{ "SubdivisionName", offsetof(struct pdc_search_row, subdivision) },
+	{ "SectionTownshipRange", offsetof(struct pdc_search_row, str) },
+};
+
+enum { C_OK, C_BAD, C_NOMEM };
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && is_blank(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && is_blank((*s)[*n - 1]))
+		(*n)--;
+}
+
+/* The county's ways of saying "nothing": missing, null, "", "na", []. */
+static bool
+absent(const cJSON *it)
+{
+	const char *s;
+	size_t n;
+
+	if (it == NULL || cJSON_IsNull(it))
+		return true;
+	if (cJSON_IsArray(it))
+		return it->child == NULL;
+	if (!cJSON_IsString(it))
+		return false;
+	s = it->valuestring;
+	n = strlen(s);
+	trim(&s, &n);
+	return n == 0 || (n == 2 && s[0] == 'n' && s[1] == 'a');
+}
+
+static const char *
+expected(enum pdc_coltype type)
+{
+	switch (type) {
+	case PDC_COL_INT:
+	case PDC_COL_NUM:
+		return "is not a number";
+	case PDC_COL_BOOL:
+		return "is not true or false";
+	case PDC_COL_DATE:
+		return "is not a date";
+	case PDC_COL_TEXT:
+	case PDC_COL_JSON:
+		break;
+	}
+	return "is not text";
+}
+
+/*
+ * A decimal in S (N bytes, trimmed): [+-] [$] digits (1,234 grouping allowed)
+ * [. digits], written to BUF as PostgreSQL reads it.  With WHOLE the fraction
+ * must be zeros and is dropped: "415000.00" is the integer 415000, while a
+ * numeric keeps its digits ("0.1500").
+ */
+static int
+decimal(const char *s, size_t n, bool whole, char *buf, size_t size, const char **why)
+{
+	char ip[40], fp[24];
+	size_t i = 0, il = 0, fl = 0, run = 0, ncomma = 0, lead = 0;
+	bool neg = false, zero = true;
+
+	*why = "is not a number";
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	if (i < n && s[i] == '$')
+		i++;
+	for (; i < n; i++) {
+		if (isdigit((unsigned char)s[i])) {
+			if (il == sizeof(ip) - 1)
+				return -1;
+			ip[il++] = s[i];
+			run++;
+		} else if (s[i] == ',') {
+			if (run == 0 || (ncomma == 0 && run > 3) || (ncomma > 0 && run != 3))
+				return -1;
+			run = 0;
+			ncomma++;
+		} else {
+			break;
+		}
+	}
+	if (ncomma > 0 && run != 3)
+		return -1;
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && isdigit((unsigned char)s[i]); i++) {
+			if (fl == sizeof(fp) - 1)
+				return -1;
+			fp[fl++] = s[i];
+		}
+	}
+	if (i != n || il + fl == 0)
+		return -1;
+
+	while (lead + 1 < il && ip[lead] == '0')
+		lead++;
+	for (size_t k = lead; k < il; k++)
+		if (ip[k] != '0')
+			zero = false;
+	for (size_t k = 0; k < fl; k++)
+		if (fp[k] != '0') {
+			if (whole) {
+				*why = "is not a whole number";
+				return -1;
+			}
+			zero = false;
+		}
+	if (whole)
+		fl = 0;
+	if (whole && il - lead > 18) {
+		*why = "is out of range";
+		return -1;
+	}
+	snprintf(buf, size, "%s%.*s%s%.*s", neg && !zero ? "-" : "",
+	    il > 0 ? (int)(il - lead) : 1, il > 0 ? ip + lead : "0",
+	    fl > 0 ? "." : "", (int)fl, fp);
+	return 0;
+}
+
+/* Exactly MIN..MAX digits at S[*I]; their value, or -1. */
+static int
+digits(const char *s, size_t n, size_t *i, int min, int max)
+{
+	int v = 0, k = 0;
+
+	while (*i < n && isdigit((unsigned char)s[*i])) {
+		if (++k > max)
+			return -1;
+		v = v * 10 + (s[(*i)++] - '0');
+	}
+	return k < min ? -1 : v;
+}
+
+/* MM/DD/YYYY (as the county writes it) or YYYY-MM-DD, a time after it ignored. */
+static int
+date(const char *s, size_t n, char *buf, size_t size)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	size_t i = 0;
+	int y, m, d, dim;
+
+	if (n >= 10 && s[4] == '-') {
+		if ((y = digits(s, n, &i, 4, 4)) < 0 || s[i++] != '-' ||
+		    (m = digits(s, n, &i, 2, 2)) < 0 || i >= n || s[i++] != '-' ||
+		    (d = digits(s, n, &i, 2, 2)) < 0)
+			return -1;
+	} else {
+		if ((m = digits(s, n, &i, 1, 2)) < 0 || i >= n || s[i++] != '/' ||
+		    (d = digits(s, n, &i, 1, 2)) < 0 || i >= n || s[i++] != '/' ||
+		    (y = digits(s, n, &i, 4, 4)) < 0)
+			return -1;
+	}
+	/* "02/26/2018 12:00:00 AM" or "2018-02-26T00:00:00": the day is what counts */
+	if (i < n && !((s[i] == ' ' || s[i] == 'T') && i + 1 < n &&
+	    isdigit((unsigned char)s[i + 1])))
+		return -1;
+	if (y < 1 || m < 1 || m > 12)
+		return -1;
+	dim = mdays[m - 1];
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		dim = 29;
+	if (d < 1 || d > dim)
+		return -1;
+	snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+static int
+boolean(const char *s, size_t n)
+{
+	static const char *const yes[] = { "true", "t", "y", "yes", "1" };
+	static const char *const no[] = { "false", "f", "n", "no", "0" };
+
+	for (size_t i = 0; i < NELEM(yes); i++) {
+		if (strlen(yes[i]) == n && strncasecmp(s, yes[i], n) == 0)
+			return 1;
+		if (strlen(no[i]) == n && strncasecmp(s, no[i], n) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int
+keep(const char *v, char **out)
+{
+	return (*out = strdup(v)) == NULL ? C_NOMEM : C_OK;
+}
+
+static int
+conv_string(const char *s, size_t n, enum pdc_coltype type, char **out, const char **why)
+{
+	char buf[96];
+	int b;
+
+	if (type == PDC_COL_TEXT)
+		return (*out = strndup(s, n)) == NULL ? C_NOMEM : C_OK;
+	/* no number, date or flag is spelled "NA" or "N/A": that is a missing value */
+	if ((n == 2 && strncasecmp(s, "na", 2) == 0) || (n == 3 && strncasecmp(s, "n/a", 3) == 0))
+		return C_OK;
+	switch (type) {
+	case PDC_COL_INT:
+	case PDC_COL_NUM:
+		if (decimal(s, n, type == PDC_COL_INT, buf, sizeof(buf), why) == -1)
+			return C_BAD;
+		return keep(buf, out);
+	case PDC_COL_BOOL:
+		if ((b = boolean(s, n)) < 0)
+			break;
+		return keep(b ? "t" : "f", out);
+	case PDC_COL_DATE:
+		if (date(s, n, buf, sizeof(buf)) == -1)
+			break;
+		return keep(buf, out);
+	case PDC_COL_TEXT:
+	case PDC_COL_JSON:
+		break;
+	}
+	*why = expected(type);
+	return C_BAD;
+}
+
+static int
+conv_number(double v, enum pdc_coltype type, char **out, const char **why)
+{
+	char buf[64];
+
+	switch (type) {
+	case PDC_COL_INT:
+		/* the range test also rejects NaN */
+		if (!(v > -1e18 && v < 1e18) || v != (double)(long long)v) {
+			*why = "is not a whole number";
+			return C_BAD;
+		}
+		snprintf(buf, sizeof(buf), "%lld", (long long)v);
+		return keep(buf, out);
+	case PDC_COL_NUM:
+	case PDC_COL_TEXT:
+		if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
+			snprintf(buf, sizeof(buf), "%lld", (long long)v);
+		else {
+			/* the shortest spelling that reads back as the same double */
+			snprintf(buf, sizeof(buf), "%.15g", v);
+			if (strtod(buf, NULL) != v)
+				snprintf(buf, sizeof(buf), "%.17g", v);
+		}
+		return keep(buf, out);
+	case PDC_COL_BOOL:
+		if (v == 0 || v == 1)
+			return keep(v == 1 ? "t" : "f", out);
+		break;
+	case PDC_COL_DATE:
+	case PDC_COL_JSON:
+		break;
+	}
+	*why = expected(type);
+	return C_BAD;
+}
+
+/*
+ * Convert IT to the text a column of TYPE stores: *OUT is a malloc'd string,
+ * or NULL for SQL NULL.  C_BAD sets *WHY to the end of the error message.
+ */
+static int
+conv(const cJSON *it, enum pdc_coltype type, char **out, const char **why)
+{
+	const char *s;
+	size_t n;
+
+	*out = NULL;
+	if (absent(it))
+		return C_OK;
+	if (type == PDC_COL_JSON) {
+		char *p = cJSON_PrintUnformatted(it);
+		int rc;
+
+		if (p == NULL)
+			return C_NOMEM;
+		/* rows are freed with free(3); cJSON may have its own allocator */
+		rc = keep(p, out);
+		cJSON_free(p);
+		return rc;
+	}
+	if (cJSON_IsString(it)) {
+		s = it->valuestring;
+		n = strlen(s);
+		trim(&s, &n);
+		return conv_string(s, n, type, out, why);
+	}
+	if (cJSON_IsNumber(it))
+		return conv_number(it->valuedouble, type, out, why);
+	if (cJSON_IsBool(it)) {
+		if (type == PDC_COL_BOOL)
+			return keep(cJSON_IsTrue(it) ? "t" : "f", out);
+		if (type == PDC_COL_TEXT)
+			return keep(cJSON_IsTrue(it) ? "true" : "false", out);
+	}
+	*why = expected(type);
+	return C_BAD;
+}
+
+/* A short, printable rendering of IT for an error message. */
+static void
+show(const cJSON *it, char *buf, size_t size)
+{
+	char *printed = NULL;
+	const char *s;
+	size_t i, o = 0, lim = size - 6;
+	bool quote = false;
+
+	if (it == NULL) {
+		snprintf(buf, size, "nothing");
+		return;
+	}
+	if (cJSON_IsString(it)) {
+		s = it->valuestring;
+		quote = true;
+	} else {
+		printed = cJSON_PrintUnformatted(it);
+		s = printed != NULL ? printed : "a value";
+	}
+	if (quote)
+		buf[o++] = '"';
+	for (i = 0; s[i] != '\0' && o < lim; i++)
+		buf[o++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	if (s[i] != '\0')
+		o += (size_t)snprintf(buf + o, size - o, "...");
+	if (quote)
+		buf[o++] = '"';
+	buf[o] = '\0';
+	cJSON_free(printed);
+}
+
+/* `assessor: WHERE.KEY: VALUE WHY`; KEYLEN bytes of KEY (it may be ""). */
+static int
+bad_value(struct pdc_err *err, const char *where, const char *key, int keylen,
+    const cJSON *it, const char *why)
+{
+	char shown[96];
+
+	show(it, shown, sizeof(shown));
+	return pdc_err_set(err, PDC_E_PERMANENT, "assessor: %s%s%.*s: %s %s", where,
+	    *where != '\0' && keylen > 0 ? "." : "", keylen, key, shown, why);
+}
+
+static int
+nomem(struct pdc_err *err)
+{
+	return pdc_err_set(err, PDC_E_SYSTEM, "assessor: out of memory");
+}
+
+static const cJSON *
+get(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/*
+ * Find KEY in OBJ, descending at each dot.  *IT is NULL when a step on the
+ * way is absent.  Returns -1 when a step is something other than an object
+ * (*IT is then that step and *STEPLEN the length of KEY up to it).
+ */
+static int
+lookup(const cJSON *obj, const char *key, const cJSON **it, size_t *steplen)
+{
+	const char *k = key, *dot;
+	char seg[64];
+	size_t n;
+
+	for (;;) {
+		dot = strchr(k, '.');
+		n = dot != NULL ? (size_t)(dot - k) : strlen(k);
+		if (n >= sizeof(seg))
+			n = sizeof(seg) - 1;	/* our own keys: never */
+		memcpy(seg, k, n);
+		seg[n] = '\0';
+		*it = obj = get(obj, seg);
+		if (dot == NULL)
+			return 0;
+		if (absent(obj)) {
+			*it = NULL;
+			return 0;
+		}
+		if (!cJSON_IsObject(obj)) {
+			*steplen = (size_t)(dot - key);
+			return -1;
+		}
+		k = dot + 1;
+	}
+}
+
+/* Set ROW's columns from OBJ (found at path WHERE) as FIELDS map them. */
+static int
+fill(struct pdc_row *row, const cJSON *obj, const char *where, const struct field *fields,
+    size_t nfields, struct pdc_err *err)
+{
+	const struct pdc_table *t = row->table;
+
+	for (size_t i = 0; i < nfields; i++) {
+		const struct field *f = &fields[i];
+		const cJSON *it;
+		const char *why = NULL;
+		char *v;
+		size_t steplen;
+		int col = pdc_table_col(t, f->col);
+
+		if (col < 0)
+			return pdc_err_set(err, PDC_E_SYSTEM, "assessor: table %s has no column %s",
+			    t->name, f->col);
+		if (lookup(obj, f->key, &it, &steplen) == -1)
+			return bad_value(err, where, f->key, (int)steplen, it, "is not an object");
+		switch (conv(it, t->cols[col].type, &v, &why)) {
+		case C_NOMEM:
+			return nomem(err);
+		case C_BAD:
+			return bad_value(err, where, f->key, (int)strlen(f->key), it, why);
+		}
+		free(row->vals[col]);
+		row->vals[col] = v;
+	}
+
+	/* a row the store cannot key is a page we did not understand */
+	for (int k = 1; k < t->nkey; k++) {
+		if (row->vals[k] != NULL)
+			continue;
+		for (size_t i = 0; i < nfields; i++)
+			if (strcmp(fields[i].col, t->cols[k].name) == 0)
+				return pdc_err_set(err, PDC_E_PERMANENT,
+				    "assessor: %s%s%s: missing, and it is part of the key", where,
+				    *where != '\0' ? "." : "", fields[i].key);
+	}
+	return 0;
+}
+
+/* Drop what a failed parse added, so REC is as the caller gave it. */
+static void
+rollback(struct pdc_record *rec, size_t nrows, unsigned parts, unsigned sets)
+{
+	while (rec->nrows > nrows) {
+		struct pdc_row *row = &rec->rows[--rec->nrows];
+
+		for (int i = 0; i < row->table->ncols; i++)
+			free(row->vals[i]);
+		free(row->vals);
+		row->vals = NULL;
+	}
+	rec->parts = parts;
+	rec->sets = sets;
+}
+
+/*
+ * Parse LEN bytes at BODY as one JSON value with nothing but blanks after it.
+ * cJSON's own "null terminated" check wants a NUL inside LEN, which a body
+ * with a length does not promise.
+ */
+static cJSON *
+parse_json(const char *body, size_t len)
+{
+	const char *end = NULL;
+	cJSON *root;
+
+	if (body == NULL || len == 0)
+		return NULL;
+	if ((root = cJSON_ParseWithLengthOpts(body, len, &end, 0)) == NULL)
+		return NULL;
+	while (end != NULL && end < body + len && is_blank(*end))
+		end++;
+	if (end != body + len) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+static int
+not_json(struct pdc_err *err, const char *what, const char *body, size_t len, const char *how)
+{
+	char start[48];
+	size_t i;
+
+	for (i = 0; body != NULL && i < len && i < sizeof(start) - 1; i++)
+		start[i] = (unsigned char)body[i] < 0x20 || body[i] == 0x7f ? ' ' : body[i];
+	start[i] = '\0';
+	return pdc_err_set(err, PDC_E_PERMANENT, "assessor: %s: response is %s: \"%s%s\"", what,
+	    how, start, i < len ? "..." : "");
+}
+
+/* Whether A and B have the same primary key (fill() saw it is all there). */
+static bool
+same_key(const struct pdc_row *a, const struct pdc_row *b)
+{
+	for (int k = 0; k < a->table->nkey; k++)
+		if (strcmp(a->vals[k], b->vals[k]) != 0)
+			return false;
+	return true;
+}
+
+static int
+valuations(const cJSON *list, struct pdc_record *rec, struct pdc_err *err)
+{
+	const cJSON *v;
+	char where[32];
+	size_t first = rec->nrows;
+	int i = 0;
+
+	if (!cJSON_IsNull(list) && !cJSON_IsArray(list))
+		return bad_value(err, "", "Valuations", 10, list, "is not a list");
+	/* an empty list is news too: the stored years go */
+	pdc_record_carry(rec, &pdc_tbl_valuations);
+	cJSON_ArrayForEach(v, list) {
+		struct pdc_row *row;
+
+		snprintf(where, sizeof(where), "Valuations[%d]", i++);
+		if (cJSON_IsNull(v))
+			continue;
+		if (!cJSON_IsObject(v))
+			return bad_value(err, where, "", 0, v, "is not an object");
+		if ((row = pdc_record_add(rec, &pdc_tbl_valuations)) == NULL)
+			return nomem(err);
+		if (fill(row, v, where, valuation_fields, NELEM(valuation_fields), err) == -1)
+			return -1;
+	}
+
+	/* two entries for one year would make the store's upsert fail obscurely */
+	for (size_t a = first; a < rec->nrows; a++)
+		for (size_t b = a + 1; b < rec->nrows; b++)
+			if (same_key(&rec->rows[a], &rec->rows[b]))
+				return pdc_err_set(err, PDC_E_PERMANENT,
+				    "assessor: Valuations: tax year %s appears twice",
+				    rec->rows[a].vals[1]);
+	rec->parts |= PDC_PART_VALUATIONS;
+	return 0;
+}
+
+static int
+parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
+{
+	const cJSON *owner, *list, *res;
+	struct pdc_row *row;
+
+	/* the rows below are filled before the next pdc_record_add moves them */
+	if ((row = pdc_record_add(rec, &pdc_tbl_properties)) == NULL)
+		return nomem(err);
+	if (fill(row, root, "", property_fields, NELEM(property_fields), err) == -1)
+		return -1;
+	owner = get(root, "Owner");
+	if (!absent(owner)) {
+		if (!cJSON_IsObject(owner))
+			return bad_value(err, "", "Owner", 5, owner, "is not an object");
+		if (fill(row, owner, "Owner", owner_fields, NELEM(owner_fields), err) == -1)
+			return -1;
+	}
+	rec->parts |= PDC_PART_BASIC;
+
+	/* absent key: this body did not speak about valuations, so keep the stored ones */
+	if ((list = get(root, "Valuations")) != NULL &&
+	    valuations(list, rec, err) == -1)
+		return -1;
+
+	/*
+	 * null says the parcel has no residential data (any more): carry the
+	 * empty part so the store drops a stale row; a missing key says nothing.
+	 */
+	res = get(root, "ResidentialPropertyData");
+	if (res != NULL && absent(res))
+		pdc_record_carry(rec, &pdc_tbl_residential);
+	else if (res != NULL) {
+		if (!cJSON_IsObject(res))
+			return bad_value(err, "", "ResidentialPropertyData", 23, res,
+			    "is not an object");
+		if ((row = pdc_record_add(rec, &pdc_tbl_residential)) == NULL)
+			return nomem(err);
+		if (fill(row, res, "ResidentialPropertyData", residential_fields,
+		    NELEM(residential_fields), err) == -1)
+			return -1;
+		rec->parts |= PDC_PART_RESIDENTIAL;
+	}
+	return 0;
+}
+
+int
+pdc_assessor_parse_parcel(const char *body, size_t len, struct pdc_record *rec,
+    struct pdc_err *err)
+{
+	size_t nrows = rec->nrows;
+	unsigned parts = rec->parts, sets = rec->sets;
+	char what[32];
+	cJSON *root;
+	int rc;
+
+	snprintf(what, sizeof(what), "/parcel/%s", rec->apn);
+	/* parsed once, in place: the body may hold large base64 sketches */
+	if ((root = parse_json(body, len)) == NULL)
+		return not_json(err, what, body, len, "not JSON");
+	if (!cJSON_IsObject(root))
+		rc = not_json(err, what, body, len, "not a JSON object");
+	else if (root->child == NULL)
+		rc = pdc_err_set(err, PDC_E_PERMANENT, "assessor: %s: parcel not found (empty object)",
+		    what);
+	else
+		rc = parcel(root, rec, err);
+	cJSON_Delete(root);
+	if (rc == -1)
+		rollback(rec, nrows, parts, sets);
+	return rc;
+}
+
+void
+pdc_assessor_search_free(struct pdc_search_row *rows, size_t nrows)
+{
+	if (rows == NULL)
+		return;
+	for (size_t i = 0; i < nrows; i++) {
+		free(rows[i].owner);
+		free(rows[i].address);
+		free(rows[i].city);
+		free(rows[i].zip);
+		free(rows[i].type);
+		free(rows[i].mcr);
+		free(rows[i].subdivision);
+		free(rows[i].str);
+	}
+	free(rows);
+}
+
+/* A count from a number or a numeric string, or -1. */
+static long
+count(const cJSON *it)
+{
+	char *end;
+	long v;
+
+	if (cJSON_IsNumber(it))
+		return it->valuedouble >= 0 && it->valuedouble < 1e15 ? (long)it->valuedouble : -1;
+	if (!cJSON_IsString(it))
+		return -1;
+	v = strtol(it->valuestring, &end, 10);
+	while (is_blank(*end))
+		end++;
+	return end == it->valuestring || *end != '\0' || v < 0 ? -1 : v;
+}
+
+/* The row's APN in canonical form, or -1 when it has none we can read. */
+static int
+search_apn(const cJSON *it, char apn[PDC_APN_MAX])
+{
+	char buf[32];
+
+	if (cJSON_IsString(it))
+		return pdc_apn_parse(it->valuestring, strlen(it->valuestring), apn);
+	if (cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble < 1e9) {
+		snprintf(buf, sizeof(buf), "%.0f", it->valuedouble);
+		return pdc_apn_parse(buf, strlen(buf), apn);
+	}
+	return -1;
+}
+
+static int
+search_row(const cJSON *o, const char *where, struct pdc_search_row *row, struct pdc_err *err)
+{
+	for (size_t i = 0; i < NELEM(search_fields); i++) {
+		char **slot = (char **)(void *)((char *)row + search_fields[i].off);
+		const cJSON *it = get(o, search_fields[i].key);
+		const char *why = NULL;
+		char *v;
+
+		if (*slot != NULL)
+			continue;
+		switch (conv(it, PDC_COL_TEXT, &v, &why)) {
+		case C_NOMEM:
+			return nomem(err);
+		case C_BAD:
+			return bad_value(err, where, search_fields[i].key,
+			    (int)strlen(search_fields[i].key), it, why);
+		}
+		*slot = v;
+	}
+	return 0;
+}
+
+int
+pdc_assessor_parse_search(const char *body, size_t len, struct pdc_search_row **rows,
+    size_t *nrows, long *total, struct pdc_err *err)
+{
+	static const char *const totals[] = { "TotalRealPropertyResults", "Total", "TotalResults" };
+	struct pdc_search_row *out = NULL;
+	const cJSON *list, *o;
+	const char *listname = "RealPropertyResults";
+	size_t n = 0, cap = 0;
+	char where[48];
+	cJSON *root;
+	int i = 0;
+
+	*rows = NULL;
+	*nrows = 0;
+	*total = -1;
+	if ((root = parse_json(body, len)) == NULL)
+		return not_json(err, "/search/property/", body, len, "not JSON");
+	if (cJSON_IsArray(root))
+		list = root;	/* a bare list of rows: take it */
+	else if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return not_json(err, "/search/property/", body, len, "not a JSON object");
+	} else {
+		list = get(root, listname);
+		if (list == NULL || cJSON_IsNull(list)) {
+			const cJSON *alt = get(root, "Results");
+
+			if (alt != NULL) {
+				list = alt;
+				listname = "Results";
+			}
+		}
+		if (list == NULL) {
+			cJSON_Delete(root);
+			return pdc_err_set(err, PDC_E_PERMANENT,
+			    "assessor: /search/property/: no RealPropertyResults or Results in the response");
+		}
+		for (size_t k = 0; k < NELEM(totals) && *total < 0; k++)
+			*total = count(get(root, totals[k]));
+	}
+	if (!cJSON_IsNull(list) && !cJSON_IsArray(list)) {
+		bad_value(err, "", listname, (int)strlen(listname), list, "is not a list");
+		cJSON_Delete(root);
+		return -1;
+	}
+
+	cJSON_ArrayForEach(o, list) {
+		char apn[PDC_APN_MAX];
+
+		snprintf(where, sizeof(where), "%s[%d]", listname, i++);
+		if (!cJSON_IsObject(o) || search_apn(get(o, "APN"), apn) == -1)
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			struct pdc_search_row *p = reallocarray(out, ncap, sizeof(*p));
+
+			if (p == NULL)
+				goto oom;
+			out = p;
+			cap = ncap;
+		}
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(out[n].apn, apn, sizeof(apn));
+		n++;
+		if (search_row(o, where, &out[n - 1], err) == -1)
+			goto fail;
+	}
+	cJSON_Delete(root);
+	*rows = out;
+	*nrows = n;
+	return 0;
+
+oom:
+	nomem(err);
+fail:
+	pdc_assessor_search_free(out, n);
+	cJSON_Delete(root);
+	*total = -1;
+	return -1;
+}
+
+/* First occurrence of NEEDLE (NLEN bytes) in the LEN bytes at HAY. */
+static bool
+contains(const char *hay, size_t len, const char *needle, size_t nlen)
+{
+	for (size_t i = 0; hay != NULL && i + nlen <= len; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, nlen) == 0)
+			return true;
+	return false;
+}
+
+/* Put PREFIX before ERR's message. */
+static void
+prefix_err(struct pdc_err *err, const char *prefix)
+{
+	char tmp[sizeof(err->msg)];
+
+	if (err == NULL)
+		return;
+	memcpy(tmp, err->msg, sizeof(tmp));
+	tmp[sizeof(tmp) - 1] = '\0';
+	if (snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, tmp) >= (int)sizeof(err->msg))
+		err->msg[sizeof(err->msg) - 1] = '\0';	/* a long URL: the start says enough */
+}
+
+/*
+ * GET PATH (already URL-encoded) from the assessor with the two headers the
+ * API wants, and turn the status into an error unless it is 2xx.  NOTFOUND
+ * words a 404.  RES is the caller's to release either way.
+ */
+static int
+assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *notfound,
+    struct pdc_response *res, struct pdc_err *err)
+{
+	const char *base = ctx->cfg != NULL ? ctx->cfg->assessor.base_url : NULL;
+	const char *token = ctx->cfg != NULL ? ctx->cfg->assessor.token : NULL;
+	const char *hdrs[3];
+	char *url = NULL, *auth = NULL, what[160];
+	size_t blen, n;
+	int nh = 0, rc;
+
+	memset(res, 0, sizeof(*res));
+	if (base == NULL || *base == '\0')
+		return pdc_err_set(err, PDC_E_CONFIG, "assessor: sources.assessor.base_url is not set");
+	/* a line break would smuggle a header of its own into the request */
+	if (token != NULL && strpbrk(token, "\r\n") != NULL)
+		return pdc_err_set(err, PDC_E_CONFIG,
+		    "assessor: sources.assessor.token contains a line break");
+	blen = strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	n = blen + strlen(path) + 1;
+	if ((url = malloc(n)) == NULL)
+		return nomem(err);
+	snprintf(url, n, "%.*s%s", (int)blen, base, path);
+	/* no token at all: send none, and let the county say it is unauthorized */
+	if (token != NULL && *token != '\0') {
+		n = strlen("AUTHORIZATION: ") + strlen(token) + 1;
+		if ((auth = malloc(n)) == NULL) {
+			free(url);
+			return nomem(err);
+		}
+		snprintf(auth, n, "AUTHORIZATION: %s", token);
+		hdrs[nh++] = auth;
+	}
+	hdrs[nh++] = "user-agent: null";	/* the API reference asks for this literal */
+	hdrs[nh] = NULL;
+
+	ctx->requests++;
+	rc = pdc_http_get(ctx->http, url, hdrs, res, err);
+	free(auth);
+	free(url);
+	if (rc == -1) {
+		prefix_err(err, "assessor: ");
+		return -1;
+	}
+	snprintf(what, sizeof(what), "assessor: %s", path);
+	/* the county answers a bad token with a 500, which must not be retried */
+	if (res->status == 500 && contains(res->body, res->len, "Unauthorized access!", 20))
+		return pdc_err_set(err, PDC_E_AUTH,
+		    "assessor: authentication failed (HTTP 500 \"Unauthorized access!\"): "
+		    "check sources.assessor.token");
+	if (res->status == 404 && notfound != NULL)
+		return pdc_err_set(err, PDC_E_PERMANENT, "%s: %s (HTTP 404)", what, notfound);
+	return pdc_http_classify(res->status, res->retry_after, what, err);
+}
+
+static int
+assessor_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
+    struct pdc_err *err)
+{
+	struct pdc_response res;
+	char canon[PDC_APN_MAX], path[64];
+	int rc;
+
+	/* the APN goes into the URL: only the canonical spelling gets there */
+	if (apn == NULL || pdc_apn_parse(apn, strlen(apn), canon) == -1)
+		return pdc_err_set(err, PDC_E_INPUT, "assessor: bad APN \"%s\"",
+		    apn != NULL ? apn : "");
+	snprintf(path, sizeof(path), "/parcel/%s", canon);
+	rc = assessor_get(ctx, path, "parcel not found", &res, err);
+	if (rc == 0)
+		rc = pdc_assessor_parse_parcel(res.body, res.len, rec, err);
+	pdc_response_release(&res);
+	return rc;
+}
+
+/* RFC 3986: everything but the unreserved characters as %XX. */
+static char *
+urlencode(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s), o = 0;
+	char *out;
+
+	if (n > (SIZE_MAX - 1) / 3 || (out = malloc(n * 3 + 1)) == NULL)
+		return NULL;
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~')
+			out[o++] = (char)c;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int
+pdc_assessor_search(struct pdc_source_ctx *ctx, const char *query, int page,
+    struct pdc_search_row **rows, size_t *nrows, long *total, struct pdc_err *err)
+{
+	struct pdc_response res;
+	char *q, *path;
+	size_t n;
+	int rc;
+
+	*rows = NULL;
+	*nrows = 0;
+	*total = -1;
+	if (query == NULL || page < 1)
+		return pdc_err_set(err, PDC_E_INPUT, "assessor: search needs a query and a page from 1");
+	if ((q = urlencode(query)) == NULL)
+		return nomem(err);
+	n = strlen(q) + 64;
+	if ((path = malloc(n)) == NULL) {
+		free(q);
+		return nomem(err);
+	}
+	snprintf(path, n, "/search/property/?q=%s&page=%d", q, page);
+	free(q);
+	rc = assessor_get(ctx, path, NULL, &res, err);
+	free(path);
+	if (rc == 0)
+		rc = pdc_assessor_parse_search(res.body, res.len, rows, nrows, total, err);
+	pdc_response_release(&res);
+	return rc;
+}
+
+const struct pdc_source pdc_source_assessor = {
+	"assessor",
+	PDC_PART_BASIC | PDC_PART_VALUATIONS | PDC_PART_RESIDENTIAL,
+	assessor_collect
+};

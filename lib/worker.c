@@ -1,0 +1,631 @@
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apn.h"
+#include "backoff.h"
+#include "collect.h"
+#include "log.h"
+#include "pool.h"
+#include "queue.h"
+#include "worker.h"
+
+/* Retry backoff: base doubles per attempt, capped. */
+#define RETRY_BASE 1.0
+#define RETRY_CAP 300.0
+#define HEARTBEAT_EVERY 5.0
+#define REAP_EVERY 10.0
+#define PRUNE_EVERY 600.0
+#define POLL_EVERY 5.0
+
+static volatile sig_atomic_t stop_flag;
+
+void
+pdc_worker_stop(void)
+{
+	stop_flag = 1;
+}
+
+struct shared {
+	const struct pdc_config *cfg;
+	const struct pdc_worker_opts *opts;
+	struct pdc_pool *pool;
+	struct pdc_http_opts http_opts;
+	char id[160];
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	atomic_bool drained;
+	atomic_bool paused;
+	atomic_int live;		/* collector threads still running */
+	atomic_int busy;		/* collector threads holding a job */
+	atomic_long completed, failed, retried;
+	atomic_long requests;
+};
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Sleep up to SECONDS, or until the main thread signals new work. */
+static void
+wait_wake(struct shared *sh, double seconds)
+{
+	struct timespec abs;
+
+	clock_gettime(CLOCK_MONOTONIC, &abs);
+	abs.tv_sec += (time_t)seconds;
+	abs.tv_nsec += (long)((seconds - (time_t)seconds) * 1e9);
+	if (abs.tv_nsec >= 1000000000L) {
+		abs.tv_sec++;
+		abs.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&sh->mu);
+	if (!stop_flag && !atomic_load(&sh->drained))
+		pthread_cond_timedwait(&sh->wake, &sh->mu, &abs);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+static void
+wake_all(struct shared *sh)
+{
+	pthread_mutex_lock(&sh->mu);
+	pthread_cond_broadcast(&sh->wake);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+static int
+claim_one(struct shared *sh, struct pdc_job *job, struct pdc_err *err)
+{
+	struct pdc_conn *c = pdc_pool_get(sh->pool, err);
+	int n;
+
+	if (c == NULL)
+		return -1;
+	n = pdc_queue_claim(c, sh->id, sh->cfg->job_timeout_seconds, job, 1, err);
+	pdc_pool_put(sh->pool, c);
+	return n;
+}
+
+/* With --drain: is there nothing left for us? */
+static bool
+drain_done(struct shared *sh)
+{
+	struct pdc_err err;
+	struct pdc_conn *c;
+	double due;
+
+	if (atomic_load(&sh->busy) > 0)
+		return false;
+	if ((c = pdc_pool_get(sh->pool, &err)) == NULL)
+		return false;
+	due = pdc_queue_next_due(c, &err);
+	pdc_pool_put(sh->pool, c);
+	if (due < -1.5)
+		return false;
+	return due < 0 || due > 60;
+}
+
+/*
+ * Write a job's outcome.  The database may be restarting: try again with
+ * backoff while the lease lasts, since the result is worth keeping.
+ */
+typedef int (*finish_fn)(struct pdc_conn *, void *, struct pdc_err *);
+
+static int
+with_retries(struct shared *sh, finish_fn fn, void *arg, double deadline, struct pdc_err *err)
+{
+	double delay = 0.25;
+
+	for (;;) {
+		struct pdc_conn *c = pdc_pool_get(sh->pool, err);
+		int rc;
+
+		if (c != NULL) {
+			rc = fn(c, arg, err);
+			pdc_pool_put(sh->pool, c);
+			if (rc == 0 || (err->kind != PDC_E_UNAVAILABLE && err->kind != PDC_E_TRANSIENT))
+				return rc;
+		}
+		if (stop_flag || mono() + delay > deadline)
+			return -1;
+		usleep((useconds_t)(delay * 1e6));
+		if (delay < 8)
+			delay *= 2;
+	}
+}
+
+struct outcome {
+	const struct pdc_job *job;
+	const struct pdc_record *rec;
+	long ms;
+	double delay;
+	const char *reason;
+};
+
+static int
+do_complete(struct pdc_conn *c, void *arg, struct pdc_err *err)
+{
+	struct outcome *o = arg;
+
+	return pdc_collect_finish(c, o->job, o->rec, o->ms, err);
+}
+
+static int
+do_retry(struct pdc_conn *c, void *arg, struct pdc_err *err)
+{
+	struct outcome *o = arg;
+
+	return pdc_queue_retry(c, o->job, o->delay, o->reason, err);
+}
+
+static int
+do_fail(struct pdc_conn *c, void *arg, struct pdc_err *err)
+{
+	struct outcome *o = arg;
+
+	return pdc_queue_fail(c, o->job, o->ms, o->reason, err);
+}
+
+static void
+run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pdc_job *job)
+{
+	struct pdc_source_ctx ctx = { http, sh->cfg, 0 };
+	struct pdc_record rec;
+	struct pdc_err cerr, ferr;
+	struct outcome o = { job, &rec, 0, 0, NULL };
+	char bare[PDC_APN_MAX];
+	double t0 = mono(), deadline = t0 + sh->cfg->job_timeout_seconds;
+	int rc;
+
+	pdc_apn_bare(job->apn, bare);
+	pdc_err_clear(&cerr);
+	rc = pdc_collect(&ctx, job->apn, &rec, &cerr);
+	atomic_fetch_add(&sh->requests, ctx.requests);
+	o.ms = (long)((mono() - t0) * 1000);
+	if (rc == 0) {
+		if (with_retries(sh, do_complete, &o, deadline, &ferr) == 0) {
+			atomic_fetch_add(&sh->completed, 1);
+			if (cerr.kind != PDC_OK)
+				pdc_log(PDC_LOG_WARNING, "Data collection for APN %s is partial: %s", bare, cerr.msg);
+			pdc_log(PDC_LOG_INFO, "Data collection completed for APN %s in %.1fs", bare,
+			    o.ms / 1000.0);
+		} else if (ferr.kind == PDC_E_FENCED) {
+			pdc_log(PDC_LOG_WARNING, "Job for APN %s: lease lost, result dropped", bare);
+		} else {
+			pdc_log(PDC_LOG_ERROR, "Job for APN %s: could not store the record: %s", bare, ferr.msg);
+		}
+		pdc_record_release(&rec);
+		return;
+	}
+	pdc_record_release(&rec);
+	o.reason = cerr.msg;
+	if (cerr.kind == PDC_E_AUTH)
+		pdc_log(PDC_LOG_ERROR, "%s", cerr.msg);
+	if (cerr.kind == PDC_E_TRANSIENT && job->attempts < job->max_attempts) {
+		o.delay = pdc_backoff_delay(job->attempts, RETRY_BASE, RETRY_CAP, cerr.retry_after, rng);
+		if (with_retries(sh, do_retry, &o, deadline, &ferr) == 0) {
+			atomic_fetch_add(&sh->retried, 1);
+			pdc_log(PDC_LOG_WARNING, "Job for APN %s attempt %d of %d failed: %s; retrying in %.1fs",
+			    bare, job->attempts, job->max_attempts, cerr.msg, o.delay);
+		} else if (ferr.kind != PDC_E_FENCED) {
+			pdc_log(PDC_LOG_ERROR, "Job for APN %s: could not reschedule: %s", bare, ferr.msg);
+		}
+		return;
+	}
+	if (with_retries(sh, do_fail, &o, deadline, &ferr) == 0) {
+		atomic_fetch_add(&sh->failed, 1);
+		pdc_log(PDC_LOG_ERROR, "Job for APN %s failed after %d retries: %s", bare,
+		    job->attempts - 1, cerr.msg);
+	} else if (ferr.kind != PDC_E_FENCED) {
+		pdc_log(PDC_LOG_ERROR, "Job for APN %s: could not record the failure: %s", bare, ferr.msg);
+	}
+}
+
+static void *
+collector(void *arg)
+{
+	struct shared *sh = arg;
+	struct pdc_http *http;
+	struct pdc_err err;
+	uint64_t rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)&err;
+	double backoff = 0.5, last_db_log = 0;
+
+	if ((http = pdc_http_new(&sh->http_opts, &err)) == NULL) {
+		pdc_log(PDC_LOG_ERROR, "%s", err.msg);
+		goto out;
+	}
+	while (!stop_flag && !atomic_load(&sh->drained)) {
+		struct pdc_job job;
+		int n;
+
+		if (atomic_load(&sh->paused)) {
+			wait_wake(sh, 1.0);
+			continue;
+		}
+		n = claim_one(sh, &job, &err);
+		if (n < 0) {
+			if (mono() - last_db_log > 30) {
+				pdc_log(PDC_LOG_WARNING, "cannot claim jobs: %s; retrying", err.msg);
+				last_db_log = mono();
+			}
+			wait_wake(sh, backoff * (0.5 + pdc_backoff_rand(&rng)));
+			if (backoff < 15)
+				backoff *= 2;
+			continue;
+		}
+		backoff = 0.5;
+		if (n == 0) {
+			if (sh->opts->drain) {
+				if (drain_done(sh)) {
+					atomic_store(&sh->drained, true);
+					wake_all(sh);
+					break;
+				}
+				wait_wake(sh, 0.5);
+			} else {
+				wait_wake(sh, POLL_EVERY);
+			}
+			continue;
+		}
+		atomic_fetch_add(&sh->busy, 1);
+		run_job(sh, http, &rng, &job);
+		atomic_fetch_sub(&sh->busy, 1);
+	}
+out:
+	pdc_http_free(http);
+	atomic_fetch_sub(&sh->live, 1);
+	wake_all(sh);
+	return NULL;
+}
+
+static struct pdc_stmt st_register = { "pdc_worker_register",
+	"INSERT INTO workers (id, host, pid, concurrency) VALUES ($1, $2, $3, $4)"
+	" ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), stopped_at = NULL,"
+	" concurrency = EXCLUDED.concurrency", 4, 0 };
+
+static struct pdc_stmt st_heartbeat = { "pdc_worker_heartbeat",
+	"WITH u AS (UPDATE workers SET heartbeat_at = now(), stopped_at = NULL, jobs_done = $2,"
+	"  jobs_failed = $3, pool_in_use = $4, pool_size = $5, pool_max = $6, pool_wait_ms = $7,"
+	"  db_queries = $8, db_query_ms = $9, http_requests = $10 WHERE id = $1 RETURNING 1)"
+	" SELECT coalesce((SELECT value = 'true' FROM control WHERE key = 'paused'), false),"
+	"  (SELECT count(*) FROM u)", 10, 0 };
+
+static struct pdc_stmt st_stopped = { "pdc_worker_stopped",
+	"UPDATE workers SET stopped_at = now(), heartbeat_at = now(), jobs_done = $2, jobs_failed = $3"
+	" WHERE id = $1", 3, 0 };
+
+static struct pdc_stmt st_alive = { "pdc_workers_alive",
+	"SELECT count(*) FROM workers WHERE stopped_at IS NULL"
+	" AND heartbeat_at > now() - interval '30 seconds'", 0, 0 };
+
+static struct pdc_stmt st_set_paused = { "pdc_set_paused",
+	"WITH u AS (INSERT INTO control (key, value, updated_at) VALUES ('paused', $1, now())"
+	"  ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now() RETURNING 1)"
+	" SELECT pg_notify('pdc_control', $1), (SELECT count(*) FROM u)", 1, 0 };
+
+static struct pdc_stmt st_paused = { "pdc_paused",
+	"SELECT coalesce((SELECT value = 'true' FROM control WHERE key = 'paused'), false)", 0, 0 };
+
+int
+pdc_workers_alive(struct pdc_conn *c, struct pdc_err *err)
+{
+	PGresult *res = pdc_db_run(c, &st_alive, NULL, err);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return n;
+}
+
+int
+pdc_workers_set_paused(struct pdc_conn *c, bool paused, struct pdc_err *err)
+{
+	const char *params[1] = { paused ? "true" : "false" };
+	PGresult *res = pdc_db_run(c, &st_set_paused, params, err);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+pdc_workers_paused(struct pdc_conn *c, struct pdc_err *err)
+{
+	PGresult *res = pdc_db_run(c, &st_paused, NULL, err);
+	int p;
+
+	if (res == NULL)
+		return -1;
+	p = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return p;
+}
+
+static void
+heartbeat(struct shared *sh)
+{
+	struct pdc_pool_stats ps;
+	struct pdc_err err;
+	struct pdc_conn *c;
+	uint64_t q;
+	double qms;
+	char v[10][48];
+	const char *params[10];
+	PGresult *res;
+
+	pdc_pool_stats(sh->pool, &ps);
+	pdc_db_totals(&q, &qms);
+	snprintf(v[1], sizeof(v[1]), "%ld", atomic_load(&sh->completed));
+	snprintf(v[2], sizeof(v[2]), "%ld", atomic_load(&sh->failed));
+	snprintf(v[3], sizeof(v[3]), "%d", ps.in_use);
+	snprintf(v[4], sizeof(v[4]), "%d", ps.size);
+	snprintf(v[5], sizeof(v[5]), "%d", ps.max);
+	snprintf(v[6], sizeof(v[6]), "%.0f", ps.wait_ms);
+	snprintf(v[7], sizeof(v[7]), "%llu", (unsigned long long)q);
+	snprintf(v[8], sizeof(v[8]), "%.3f", qms);
+	snprintf(v[9], sizeof(v[9]), "%ld", atomic_load(&sh->requests));
+	params[0] = sh->id;
+	for (int i = 1; i < 10; i++)
+		params[i] = v[i];
+	if ((c = pdc_pool_get(sh->pool, &err)) == NULL)
+		return;
+	res = pdc_db_run(c, &st_heartbeat, params, &err);
+	pdc_pool_put(sh->pool, c);
+	if (res == NULL)
+		return;
+	bool paused = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	bool known = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
+	PQclear(res);
+	if (paused != atomic_load(&sh->paused)) {
+		pdc_log(PDC_LOG_INFO, paused ? "Background collection paused" :
+		    "Background collection resumed");
+		atomic_store(&sh->paused, paused);
+		wake_all(sh);
+	}
+	if (!known) {
+		/* Our row went away (the database was recreated): register again. */
+		char pid[16], conc[16], host[128];
+		const char *rp[4] = { sh->id, host, pid, conc };
+
+		gethostname(host, sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		snprintf(conc, sizeof(conc), "%d", sh->opts->jobs);
+		if ((c = pdc_pool_get(sh->pool, &err)) != NULL) {
+			pdc_db_do(c, &st_register, rp, &err);
+			pdc_pool_put(sh->pool, c);
+		}
+	}
+}
+
+static void
+maintain(struct shared *sh, bool prune)
+{
+	struct pdc_err err;
+	struct pdc_conn *c = pdc_pool_get(sh->pool, &err);
+	long n;
+
+	if (c == NULL)
+		return;
+	if ((n = pdc_queue_reap(c, &err)) > 0) {
+		pdc_log(PDC_LOG_WARNING, "%ld job%s with an expired lease made claimable again", n,
+		    n == 1 ? "" : "s");
+		wake_all(sh);
+	}
+	if (prune && (n = pdc_queue_prune(c, sh->opts->keep_hours, &err)) > 0)
+		pdc_log(PDC_LOG_INFO, "Pruned %ld finished jobs", n);
+	pdc_pool_put(sh->pool, c);
+}
+
+static struct pdc_conn *
+listen_conn(const char *ci)
+{
+	struct pdc_err err;
+	struct pdc_conn *c = pdc_db_connect(ci, "pdc-worker", &err);
+
+	if (c == NULL)
+		return NULL;
+	if (pdc_db_exec(c, "LISTEN pdc_jobs", &err) == -1 ||
+	    pdc_db_exec(c, "LISTEN pdc_control", &err) == -1) {
+		pdc_db_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+int
+pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
+    struct pdc_worker_result *result, struct pdc_err *err)
+{
+	struct shared sh;
+	struct pdc_conn *c, *lc;
+	pthread_t *threads;
+	char ci[8192], host[128], pid[16], conc[16];
+	const char *rp[4] = { sh.id, host, pid, conc };
+	double last_beat = 0, last_reap = 0, last_prune = 0, last_listen_try = 0;
+	int started = 0;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.cfg = cfg;
+	sh.opts = opts;
+	sh.http_opts.user_agent = cfg->user_agent;
+	/* Leave room in the lease for storing what was fetched. */
+	sh.http_opts.timeout_seconds = cfg->job_timeout_seconds * 0.8 < 60 ?
+	    cfg->job_timeout_seconds * 0.8 : 60;
+	sh.http_opts.ca_file = opts->ca_file;
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	snprintf(conc, sizeof(conc), "%d", opts->jobs);
+	snprintf(sh.id, sizeof(sh.id), "%s:%d:%ld", host, (int)getpid(), (long)time(NULL));
+
+	/* Connecting migrates the schema when it is missing. */
+	if ((c = pdc_db_open(cfg, "pdc-worker", err)) == NULL)
+		return -1;
+	pdc_db_close(c);
+	if (pdc_db_conninfo(cfg, false, ci, sizeof(ci), err) == -1)
+		return -1;
+	int pmax = cfg->max_connections, pmin = cfg->min_connections;
+	if (pmin > opts->jobs + 1)
+		pmin = opts->jobs + 1;
+	if ((sh.pool = pdc_pool_new(ci, "pdc-worker", pmin, pmax, cfg->connection_timeout_seconds, err)) == NULL)
+		return -1;
+	if ((c = pdc_pool_get(sh.pool, err)) == NULL) {
+		pdc_pool_free(sh.pool);
+		return -1;
+	}
+	int paused = pdc_workers_paused(c, err);
+	if (paused < 0 || pdc_db_do(c, &st_register, rp, err) == -1) {
+		pdc_pool_put(sh.pool, c);
+		pdc_pool_free(sh.pool);
+		return -1;
+	}
+	pdc_pool_put(sh.pool, c);
+	atomic_store(&sh.paused, paused == 1);
+	lc = listen_conn(ci);
+
+	pthread_mutex_init(&sh.mu, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&sh.wake, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	if ((threads = calloc((size_t)opts->jobs, sizeof(*threads))) == NULL) {
+		pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		goto done;
+	}
+	pdc_log(PDC_LOG_INFO, "Background data worker started (%d concurrent jobs, worker %s)",
+	    opts->jobs, sh.id);
+	if (paused == 1)
+		pdc_log(PDC_LOG_INFO, "Background collection is paused; waiting for pdc-worker --resume");
+	for (; started < opts->jobs; started++) {
+		atomic_fetch_add(&sh.live, 1);
+		if (pthread_create(&threads[started], NULL, collector, &sh) != 0) {
+			atomic_fetch_sub(&sh.live, 1);
+			break;
+		}
+	}
+	last_beat = last_reap = mono();
+	last_prune = mono() - PRUNE_EVERY + 30;
+	while (!stop_flag && atomic_load(&sh.live) > 0) {
+		struct pollfd pfd = { -1, POLLIN, 0 };
+		bool notified = false;
+
+		if (lc != NULL && !pdc_db_broken(lc))
+			pfd.fd = PQsocket(lc->pg);
+		else if (mono() - last_listen_try > 5) {
+			pdc_db_close(lc);
+			lc = listen_conn(ci);
+			last_listen_try = mono();
+		}
+		if (poll(&pfd, 1, 1000) > 0 && lc != NULL) {
+			PGnotify *nf;
+
+			if (PQconsumeInput(lc->pg) == 0) {
+				pdc_log(PDC_LOG_WARNING, "lost the database connection; reconnecting");
+				pdc_db_close(lc);
+				lc = NULL;
+			}
+			while (lc != NULL && (nf = PQnotifies(lc->pg)) != NULL) {
+				if (strcmp(nf->relname, "pdc_control") == 0)
+					last_beat = 0;	/* read the pause flag now */
+				notified = true;
+				PQfreemem(nf);
+			}
+		}
+		if (notified)
+			wake_all(&sh);
+		if (mono() - last_beat >= HEARTBEAT_EVERY) {
+			heartbeat(&sh);
+			last_beat = mono();
+		}
+		if (mono() - last_reap >= REAP_EVERY) {
+			bool prune = mono() - last_prune >= PRUNE_EVERY;
+
+			maintain(&sh, prune);
+			last_reap = mono();
+			if (prune)
+				last_prune = last_reap;
+		}
+	}
+	/* Stop: the collectors finish the job they hold, then leave. */
+	wake_all(&sh);
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	if ((c = pdc_pool_get(sh.pool, err)) != NULL) {
+		char done[24], failed[24];
+		const char *sp[3] = { sh.id, done, failed };
+
+		snprintf(done, sizeof(done), "%ld", atomic_load(&sh.completed));
+		snprintf(failed, sizeof(failed), "%ld", atomic_load(&sh.failed));
+		pdc_db_do(c, &st_stopped, sp, err);
+		pdc_pool_put(sh.pool, c);
+	}
+	pdc_log(PDC_LOG_INFO, "Background data worker stopped (%ld completed, %ld failed)",
+	    atomic_load(&sh.completed), atomic_load(&sh.failed));
+done:
+	if (result != NULL) {
+		result->completed = atomic_load(&sh.completed);
+		result->failed = atomic_load(&sh.failed);
+		result->retried = atomic_load(&sh.retried);
+	}
+	pdc_db_close(lc);
+	pdc_pool_free(sh.pool);
+	pthread_cond_destroy(&sh.wake);
+	pthread_mutex_destroy(&sh.mu);
+	pdc_err_clear(err);
+	return 0;
+}
+
+int
+pdc_worker_collect_one(const struct pdc_config *cfg, const char *apn, const char *ca_file,
+    unsigned *parts, struct pdc_err *err)
+{
+	struct pdc_http_opts ho = { cfg->user_agent, 60, 10, 0, ca_file };
+	struct pdc_http *http;
+	struct pdc_source_ctx ctx = { NULL, cfg, 0 };
+	struct pdc_record rec;
+	struct pdc_err cerr;
+	struct pdc_conn *c;
+	int rc;
+
+	if ((c = pdc_db_open(cfg, "pdc-worker", err)) == NULL)
+		return -1;
+	if ((http = pdc_http_new(&ho, err)) == NULL) {
+		pdc_db_close(c);
+		return -1;
+	}
+	ctx.http = http;
+	rc = pdc_collect(&ctx, apn, &rec, &cerr);
+	if (rc == 0) {
+		if (cerr.kind != PDC_OK)
+			pdc_log(PDC_LOG_WARNING, "partial record for APN %s: %s", apn, cerr.msg);
+		rc = pdc_collect_store(c, &rec, err);
+		*parts = rec.parts;
+	} else {
+		*err = cerr;
+	}
+	pdc_record_release(&rec);
+	pdc_http_free(http);
+	pdc_db_close(c);
+	return rc;
+}
