@@ -294,4 +294,46 @@ long cd_index_search(const struct cd_index *ix, const char *q, long first,
  */
 char *cd_truth(const char *apn, const char *json, size_t len, const struct cd_row *row);
 
+/*
+ * Split a property address "10010 N 29TH ST PHOENIX, AZ 85028" into street,
+ * city and zip, the city being JURIS when the address names it (else "").
+ * Returns 0, or -1 when ADDR (may be NULL) has no ", ST ZIP" tail.
+ */
+int cd_split_address(const char *addr, const char *juris, char *street, size_t ssz,
+    char *city, size_t csz, char *zip, size_t zsz);
+
+/* --- dir.c: recorded responses (--dir) ------------------------------- */
+
+struct cd_dirparcel {
+	char apn[CD_APN_MAX];
+	/* from the recorded /parcel body when there is one; NULL otherwise */
+	char *owner, *address, *mcr, *type, *subdivision, *str;
+	char situs[128], city[64], zip[16];
+};
+
+struct cd_dir {
+	char *path;
+	struct cd_dirparcel *p;	/* sorted by APN */
+	long n;
+};
+
+/*
+ * Load the APNs of every DIR/assessor-{apn}-{part}.json and what a search
+ * needs from each recorded /parcel body.  Returns 0, or -1 with ERR filled.
+ */
+int cd_dir_load(struct cd_dir *d, const char *path, char *err, size_t errsz);
+void cd_dir_release(struct cd_dir *d);
+
+/* Index of canonical APN in D, or -1. */
+long cd_dir_lookup(const struct cd_dir *d, const char *canon);
+
+/* Point R's fields into parcel I of D. */
+void cd_dir_row(const struct cd_dir *d, long i, struct cd_row *r);
+
+/*
+ * The recorded body DIR/assessor-{canon}-{part}.json, malloc'd, its size in
+ * LEN; NULL when there is none.
+ */
+char *cd_dir_read(const struct cd_dir *d, const char *canon, const char *part, size_t *len);
+
 #endif

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -517,6 +518,8 @@ serve(void *arg)
 
 		if (c == -1)
 			return NULL;	/* the test closed the listener */
+		/* header and body go in two sends: no Nagle wait between them */
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		while (n < sizeof(req) - 1) {
 			ssize_t r = recv(c, req + n, sizeof(req) - 1 - n, 0);
 

@@ -65,7 +65,7 @@ test_add_set_get(void)
 
 	/* enough rows to make the array move a few times */
 	for (int y = 2000; y < 2040; y++) {
-		char year[8];
+		char year[16];
 
 		snprintf(year, sizeof(year), "%d", y);
 		row = pdc_record_add(&rec, &pdc_tbl_valuations);

@@ -1,0 +1,34 @@
+# lib.bash - shell functions for setup_suite.bash and the tests.
+
+# start_countyd NAME ARGS...: start a countyd, set COUNTYD_URL and COUNTYD_PID.
+start_countyd() {
+	local name=$1
+	shift
+	local out="$TEST_ROOT/countyd-$name.out"
+	countyd -p 0 -t "$COUNTYD_TOKEN" --pidfile "$TEST_ROOT/countyd-$name.pid" "$@" >"$out" 2>"$TEST_ROOT/countyd-$name.err" &
+	COUNTYD_PID=$!
+	for _ in $(seq 100); do
+		if grep -q 'listening on' "$out" 2>/dev/null; then
+			COUNTYD_URL="http://$(sed -n 's/^countyd listening on //p' "$out" | head -n 1)"
+			echo "$COUNTYD_PID" >"$TEST_ROOT/countyd-$name.pid"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "countyd $name did not start" >&2
+	cat "$TEST_ROOT/countyd-$name.err" >&2
+	return 1
+}
+
+# write_config FILE BASE_URL [TOKEN]: a config.json pointing at a countyd.
+write_config() {
+	cat >"$1" <<JSON
+{
+  "background_collection": { "max_concurrent_jobs": 4, "job_timeout_seconds": 30,
+    "retry_attempts": 3, "cache_expiry_hours": 24, "auto_start_collection": false },
+  "database_pool": { "min_connections": 2, "max_connections": 20, "connection_timeout_seconds": 30 },
+  "sources": { "assessor": { "base_url": "$2", "token": "${3:-$COUNTYD_TOKEN}" } }
+}
+JSON
+	chmod 600 "$1"
+}
