@@ -128,6 +128,13 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Seconds as libcurl's milliseconds; a day is longer than any request we make. */
+static long
+millis(double seconds)
+{
+	return seconds > 86400 ? 86400000L : (long)(seconds * 1000);
+}
+
 struct pdc_http *
 pdc_http_new(const struct pdc_http_opts *opts, struct pdc_err *err)
 {
@@ -162,8 +169,8 @@ pdc_http_new(const struct pdc_http_opts *opts, struct pdc_err *err)
 	SET(CURLOPT_MAXREDIRS, 5L);
 	/* statuses are the caller's to judge (pdc_http_classify) */
 	SET(CURLOPT_FAILONERROR, 0L);
-	SET(CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
-	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)(ctimeout * 1000));
+	SET(CURLOPT_TIMEOUT_MS, millis(timeout));
+	SET(CURLOPT_CONNECTTIMEOUT_MS, millis(ctimeout));
 	SET(CURLOPT_TCP_KEEPALIVE, 1L);
 	SET(CURLOPT_TCP_KEEPIDLE, 60L);
 	SET(CURLOPT_TCP_KEEPINTVL, 30L);
@@ -172,7 +179,8 @@ pdc_http_new(const struct pdc_http_opts *opts, struct pdc_err *err)
 	/* an empty file name turns the cookie engine on without reading one */
 	SET(CURLOPT_COOKIEFILE, "");
 	/* refuse early when Content-Length already says too much */
-	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
+	if ((uintmax_t)h->max_body <= (uintmax_t)INT64_MAX)	/* curl_off_t is 64 bits */
+		SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max_body);
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
 	if (h->ca_file != NULL)
@@ -210,7 +218,8 @@ pdc_http_free(struct pdc_http *h)
 void
 pdc_http_reset_cookies(struct pdc_http *h)
 {
-	curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, "ALL");
+	if (h != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, "ALL");
 }
 
 /* The host part of URL into BUF, or "?" when it cannot be had. */

@@ -358,21 +358,25 @@ pdc_queue_prune(struct pdc_conn *c, double keep_hours, struct pdc_err *err)
 	return pdc_db_do(c, &st_prune, params, err);
 }
 
-static struct pdc_stmt st_next_due = { "pdc_next_due",
-	"SELECT greatest(0, extract(epoch FROM min(run_after) - now()))"
-	" FROM jobs WHERE state = 'pending'", 0, 0 };
+static struct pdc_stmt st_settled = { "pdc_settled",
+	"SELECT NOT EXISTS (SELECT 1 FROM jobs WHERE state = 'active')"
+	" AND NOT EXISTS (SELECT 1 FROM jobs WHERE state = 'pending'"
+	"  AND run_after <= now() + make_interval(secs => $1::float8))", 1, 0 };
 
-double
-pdc_queue_next_due(struct pdc_conn *c, struct pdc_err *err)
+int
+pdc_queue_settled(struct pdc_conn *c, double horizon, struct pdc_err *err)
 {
-	PGresult *res = pdc_db_run(c, &st_next_due, NULL, err);
-	double d;
+	char h[32];
+	const char *params[1] = { h };
+	PGresult *res;
+	int settled;
 
-	if (res == NULL)
-		return -2;
-	d = PQgetisnull(res, 0, 0) ? -1 : strtod(PQgetvalue(res, 0, 0), NULL);
+	snprintf(h, sizeof(h), "%.3f", horizon);
+	if ((res = pdc_db_run(c, &st_settled, params, err)) == NULL)
+		return -1;
+	settled = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
-	return d;
+	return settled;
 }
 
 static struct pdc_stmt st_lookup = { "pdc_lookup",

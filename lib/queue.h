@@ -93,8 +93,11 @@ long pdc_queue_reap(struct pdc_conn *c, struct pdc_err *err);
 /* Delete finished jobs older than KEEP_HOURS.  Returns how many, or -1. */
 long pdc_queue_prune(struct pdc_conn *c, double keep_hours, struct pdc_err *err);
 
-/* Seconds until the next pending job is due: 0 if one is due now, -1 if none pending. */
-double pdc_queue_next_due(struct pdc_conn *c, struct pdc_err *err);
+/*
+ * 1 when the queue is settled: no job is active anywhere and none pending is
+ * due within HORIZON seconds; 0 when work remains; -1 with ERR.
+ */
+int pdc_queue_settled(struct pdc_conn *c, double horizon, struct pdc_err *err);
 
 /* Where one APN stands. */
 enum pdc_apnstate {

@@ -21,7 +21,8 @@
 #define RETRY_BASE 1.0
 #define RETRY_CAP 300.0
 #define HEARTBEAT_EVERY 5.0
-#define REAP_EVERY 10.0
+#define REAP_EVERY 5.0
+#define DRAIN_HORIZON 60.0
 #define PRUNE_EVERY 600.0
 #define POLL_EVERY 5.0
 
@@ -98,23 +99,24 @@ claim_one(struct shared *sh, struct pdc_job *job, struct pdc_err *err)
 	return n;
 }
 
-/* With --drain: is there nothing left for us? */
+/*
+ * With --drain: is there nothing left for us?  Active jobs elsewhere may come
+ * back (a dead worker's lease runs out, a retry), so wait for them too.
+ */
 static bool
 drain_done(struct shared *sh)
 {
 	struct pdc_err err;
 	struct pdc_conn *c;
-	double due;
+	int settled;
 
 	if (atomic_load(&sh->busy) > 0)
 		return false;
 	if ((c = pdc_pool_get(sh->pool, &err)) == NULL)
 		return false;
-	due = pdc_queue_next_due(c, &err);
+	settled = pdc_queue_settled(c, DRAIN_HORIZON, &err);
 	pdc_pool_put(sh->pool, c);
-	if (due < -1.5)
-		return false;
-	return due < 0 || due > 60;
+	return settled == 1;
 }
 
 /*
@@ -523,7 +525,8 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 			break;
 		}
 	}
-	last_beat = last_reap = mono();
+	last_beat = mono();
+	last_reap = 0;	/* reap at once: a dead worker's jobs may be waiting */
 	last_prune = mono() - PRUNE_EVERY + 30;
 	while (!stop_flag && atomic_load(&sh.live) > 0) {
 		struct pollfd pfd = { -1, POLLIN, 0 };

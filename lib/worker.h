@@ -18,7 +18,7 @@
 
 struct pdc_worker_opts {
 	int jobs;		/* collector threads */
-	bool drain;		/* exit once nothing is pending (or due within a minute) */
+	bool drain;		/* exit once no job is active and none is due within a minute */
 	double keep_hours;	/* finished jobs older than this are pruned */
 	const char *ca_file;	/* extra CA bundle for HTTPS, or NULL */
 };

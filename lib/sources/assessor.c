@@ -7,7 +7,6 @@
  * converter driven by the column type of the table it lands in, and the
  * JSON-key-to-column mapping lives in the tables below rather than in code.
  */
-#include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -139,6 +138,13 @@ is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* not isdigit(3): a program's locale must not change what the county meant */
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 static void
 trim(const char **s, size_t *n)
 {
@@ -206,7 +212,7 @@ decimal(const char *s, size_t n, bool whole, char *buf, size_t size, const char 
 	if (i < n && s[i] == '$')
 		i++;
 	for (; i < n; i++) {
-		if (isdigit((unsigned char)s[i])) {
+		if (is_digit(s[i])) {
 			if (il == sizeof(ip) - 1)
 				return -1;
 			ip[il++] = s[i];
@@ -223,7 +229,7 @@ decimal(const char *s, size_t n, bool whole, char *buf, size_t size, const char 
 	if (ncomma > 0 && run != 3)
 		return -1;
 	if (i < n && s[i] == '.') {
-		for (i++; i < n && isdigit((unsigned char)s[i]); i++) {
+		for (i++; i < n && is_digit(s[i]); i++) {
 			if (fl == sizeof(fp) - 1)
 				return -1;
 			fp[fl++] = s[i];
@@ -263,7 +269,7 @@ digits(const char *s, size_t n, size_t *i, int min, int max)
 {
 	int v = 0, k = 0;
 
-	while (*i < n && isdigit((unsigned char)s[*i])) {
+	while (*i < n && is_digit(s[*i])) {
 		if (++k > max)
 			return -1;
 		v = v * 10 + (s[(*i)++] - '0');
@@ -292,7 +298,7 @@ date(const char *s, size_t n, char *buf, size_t size)
 	}
 	/* "02/26/2018 12:00:00 AM" or "2018-02-26T00:00:00": the day is what counts */
 	if (i < n && !((s[i] == ' ' || s[i] == 'T') && i + 1 < n &&
-	    isdigit((unsigned char)s[i + 1])))
+	    is_digit(s[i + 1])))
 		return -1;
 	if (y < 1 || m < 1 || m > 12)
 		return -1;

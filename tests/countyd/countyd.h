@@ -134,7 +134,7 @@ struct cd_parcel {
 	int has_mcr;
 	long mcr;
 	char subdivision[64];
-	char lot[8];
+	char lot[16];
 	int block_count;	/* parcels in the subdivision */
 	int str_count;		/* parcels in the section */
 	char str[16];		/* "26 3N 3E" */
@@ -172,7 +172,7 @@ struct cd_parcel {
 	char mail_state[4];
 	char mail_zip[16];
 	const char *mail_country;
-	char deed[16];
+	char deed[32];
 	int deed_y, deed_m, deed_d;
 	const char *deed_type;
 	int has_sale;

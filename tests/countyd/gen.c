@@ -378,8 +378,9 @@ cd_gen_apn(const struct cd_county *c, long i, char out[CD_APN_MAX])
 {
 	char s = split_letter(c, i);
 
-	snprintf(out, CD_APN_MAX, "%03ld-%02ld-%03ld%.*s", 100 + i / 100000,
-	    (i / 1000) % 100, i % 1000, s != '\0' ? 1 : 0, &s);
+	/* the moduli tell the compiler the parts fit; i < CD_MAX_PARCELS anyway */
+	snprintf(out, CD_APN_MAX, "%03u-%02u-%03u%.*s", (unsigned)((100 + i / 100000) % 1000),
+	    (unsigned)((i / 1000) % 100), (unsigned)(i % 1000), s != '\0' ? 1 : 0, &s);
 }
 
 int

@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# pdc-worker: claims, collects, stores; compared with countyd's truth.
+
+load test_helper
+
+setup() {
+	db_reset
+}
+
+# A config for a countyd started in the test; extra JSON merged into background_collection.
+config_for() {
+	local file="$BATS_TEST_TMPDIR/config.json"
+	write_config "$file" "$1" "${3:-$COUNTYD_TOKEN}"
+	if [ -n "${2:-}" ]; then
+		jq --argjson extra "$2" '.background_collection += $extra' "$file" >"$file.new" && mv "$file.new" "$file"
+	fi
+	echo "$file"
+}
+
+@test "a worker collects 200 parcels and every stored field matches countyd's truth" {
+	county_apns 200 >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 8 --drain
+	assert_output --partial "Background data worker started"
+	assert_output --regexp "Data collection completed for APN [0-9]{8}[A-Z]? in [0-9.]+s"
+	run_pdc 0 sql "SELECT state, count(*) FROM jobs GROUP BY state"
+	assert_output "completed|200"
+	run_pdc 0 sql "SELECT status, count(*) FROM data_collection_status GROUP BY status"
+	assert_output "completed|200"
+	stored_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/stored"
+	truth_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/truth")" -eq 200 ]
+	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/stored"
+	assert_success
+	# the county's quirks really were in what was served
+	run_pdc 0 sql "SELECT count(*) FROM valuations WHERE assessed_fcv IS NULL"
+	[ "$output" -gt 0 ]
+	run_pdc 0 sql "SELECT count(*) FROM residential_details"
+	[ "$output" -gt 0 ]
+	run_pdc 0 sql "SELECT count(*) FROM properties WHERE sale_price IS NULL"
+	[ "$output" -gt 0 ]
+}
+
+@test "the real assessor responses for 165-28-054 are stored exactly" {
+	start_countyd fixtures --dir "$TOP/tests/fixtures"
+	PDC_CONFIG=$(config_for "$COUNTYD_URL") run_pdc 0 pdc-worker --apn 165-28-054
+	assert_output --partial "Data collection completed for APN 16528054"
+	run_pdc 0 sql "SELECT owner_name, mailing_address1, mailing_address2 IS NULL, mailing_city, mailing_state,
+	  mailing_zip, mailing_country, full_mailing_address, deed_number, deed_date, deed_type,
+	  sale_price IS NULL, sale_date IS NULL, redacted, in_care_of IS NULL, owner_id
+	  FROM properties WHERE apn = '165-28-054'"
+	assert_output "HORIZON HEALTH AND WELLNESS INC|210 E COTTONWOOD LN|t|CASA CRANDE|AZ|85122|USA|210 E COTTONWOOD LN, CASA CRANDE, AZ 85122|20180142724|2018-02-26|WD|t|t|f|t|1CE9343E-0B79-4899-8A74-6446449696BB"
+	run_pdc 0 sql "SELECT mcr, property_address, property_description, lot_size, is_residential,
+	  section_township_range, subdivision_name, lot, high_school_district, elementary_school_district,
+	  local_jurisdiction, property_type, parcel_status FROM properties WHERE apn = '165-28-054'"
+	assert_output "9641|10010 N 29TH ST PHOENIX, AZ 85028|PARADISE VALLEY OASIS 1-A|10453|t|26 3N 3E|PARADISE VALLEY OASIS 1-A|413|PARADISE VALLEY UNIFIED #69|PARADISE VALLEY UNIFIED SCHOOL DISTRICT|PHOENIX|Residential|A"
+	run_pdc 0 sql "SELECT tax_year, full_cash_value, limited_property_value, legal_classification_code,
+	  legal_classification, assessment_ratio_percentage, coalesce(assessed_fcv::text, 'NULL'), assessed_lpv,
+	  valuation_source, pe_prop_use_desc, property_use_code, tax_area_code, notice_of_change_indc
+	  FROM valuations WHERE apn = '165-28-054' ORDER BY tax_year DESC"
+	assert_output "2026|573300|255234|2.R|AG / VACANT LAND / NON-PROFIT R/P|0.1500|NULL|38285|Notice|Prop Tax Exe, Priv-Owned|9060|691300|N
+2025|545500|243080|2.R|AG / VACANT LAND / NON-PROFIT R/P|0.1500|NULL|36462|Notice|Prop Tax Exe, Priv-Owned|9060|691300|N
+2024|583800|231505|2.R|AG / VACANT LAND / NON-PROFIT R/P|0.1500|NULL|34726|Notice|Prop Tax Exe, Priv-Owned|9020|691300|N
+2023|486000|220481|2.R|AG / VACANT LAND / NON-PROFIT R/P|0.1500|NULL|33072|Notice|Prop Tax Exe, Priv-Owned|9020|691300|N
+2022|375300|209982|2.R|AG / VACANT LAND / NON-PROFIT R/P|0.1500|NULL|31497|Notice|Prop Tax Exe, Priv-Owned|9020|691300|N
+2021|340500|199983|2.R|AG / VACANT LAND / NON-PROFIT R/P|0.1500|NULL|29997|Notice|Prop Tax Exe, Priv-Owned|9020|691300|N"
+	run_pdc 0 sql "SELECT construction_year, original_construction_year, lot_size, livable_space,
+	  detached_livable_sqft IS NULL, assessor_market, area_neighborhood, pool, pe_improvement_quality_grade,
+	  improvement_quality_grade, number_of_covered_patios, number_of_uncovered_patios, number_of_patios,
+	  patio_type, exterior_walls, roof_type, bath_fixtures, cooling, heating, number_of_garages,
+	  number_of_carports, parking_details_type, parking_details_count, locational_factors IS NULL,
+	  other_structures IS NULL, parking_type, covered_parking, locational_characteristics IS NULL,
+	  physical_condition IS NULL FROM residential_details WHERE apn = '165-28-054'"
+	assert_output '1961|1961|10453|2262|t|05|009|f|Comparable|CLASS R3|0|1|1|Uncovered|Bp - 8" Painted Block|As - Asphalt|6|RF - REFRIGERATION|Yes|2|0|Garage|1|t|t|Garage|t|t|t'
+	run_pdc 0 sql "SELECT status FROM data_collection_status WHERE apn = '165-28-054'"
+	assert_output "completed"
+}
+
+@test "a wrong token fails the job at once as an authentication failure" {
+	run_pdc 0 pdc-enqueue 100-00-001
+	PDC_CONFIG=$(config_for "$COUNTY_URL" '' wrong-token) run_pdc 0 pdc-worker --drain
+	assert_output --partial "authentication failed"
+	assert_output --partial "Job for APN 10000001 failed after 0 retries"
+	refute_output --partial "wrong-token"
+	run_pdc 0 sql "SELECT state, attempts FROM jobs"
+	assert_output "failed|1"
+	run_pdc 0 sql "SELECT status, error_message LIKE '%authentication failed%' FROM data_collection_status"
+	assert_output "failed|t"
+	PDC_CONFIG=$(config_for "$COUNTY_URL" '' wrong-token) run_pdc 2 pdc-worker --apn 100-00-001
+	assert_output --partial "authentication failed"
+}
+
+@test "--apn collects one parcel without the queue; an unknown parcel fails with exit 2" {
+	local apn
+	apn=$(county_apns 1)
+	run_pdc 0 pdc-worker --apn "$apn"
+	run_pdc 0 sql "SELECT count(*) FROM jobs"
+	assert_output "0"
+	echo "$apn" | stored_json >"$BATS_TEST_TMPDIR/stored"
+	echo "$apn" | truth_json >"$BATS_TEST_TMPDIR/truth"
+	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/stored"
+	assert_success
+	run_pdc 2 pdc-worker --apn 999-99-999
+	assert_output --partial "not found"
+	run_pdc 65 pdc-worker --apn 999-99
+}
+
+@test "transient errors are retried with backoff until the job completes" {
+	start_countyd flaky -n 100 -s 7 --error-rate 0.3 --throttle-rate 0.1
+	county_apns 40 >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"retry_attempts": 8}')
+	run_pdc 0 pdc-worker -j 8 --drain
+	assert_output --partial "retrying in"
+	run_pdc 0 sql "SELECT state, count(*) FROM jobs GROUP BY state"
+	assert_output "completed|40"
+	run_pdc 0 sql "SELECT count(*) > 0 FROM jobs WHERE attempts > 1"
+	assert_output "t"
+	curl -sf "$COUNTYD_URL/_countyd/stats" | jq -e '.requests["/parcel/{apn}"] | (has("500") or has("503")) and has("429")'
+}
+
+@test "retries stop at the limit with the seed's log line and the reason kept" {
+	start_countyd down -n 10 -s 7 --error-rate 1
+	local apn
+	apn=$(curl -sf "$COUNTYD_URL/_countyd/apns?limit=1")
+	run_pdc 0 pdc-enqueue "$apn"
+	PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"retry_attempts": 2}') run_pdc 0 pdc-worker --drain
+	assert_output --regexp "ERROR - Job for APN [0-9A-Z]+ failed after 2 retries: .*HTTP 50[03]"
+	run_pdc 0 sql "SELECT state, attempts, last_error LIKE '%HTTP 50%' FROM jobs"
+	assert_output "failed|3|t"
+	run_pdc 0 sql "SELECT status, error_message LIKE '%HTTP 50%' FROM data_collection_status"
+	assert_output "failed|t"
+	run_pdc 2 pdc-status "$apn"
+}
+
+@test "a worker killed with SIGKILL loses no job: another finishes them after the leases run out" {
+	start_countyd slow -n 200 -s 7 --latency 300
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=60" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"job_timeout_seconds": 3}')
+	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w1.log" 2>&1 &
+	local w1=$!
+	wait_for sql_true "SELECT count(*) >= 8 FROM jobs WHERE state = 'completed'"
+	kill -KILL "$w1"
+	wait "$w1" || true
+	run_pdc 0 sql "SELECT count(*) > 0 FROM jobs WHERE state = 'active'"
+	assert_output "t"
+	run_pdc 0 pdc-worker -j 8 --drain
+	run_pdc 0 sql "SELECT state, count(*), count(DISTINCT apn) FROM jobs GROUP BY state"
+	assert_output "completed|60|60"
+	run_pdc 0 sql "SELECT count(*) FROM data_collection_status WHERE status = 'completed'"
+	assert_output "60"
+	stored_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/stored"
+	COUNTY_URL=$COUNTYD_URL truth_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
+	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/stored"
+	assert_success
+}
+
+sql_true() {
+	[ "$(sql "$1")" = "t" ]
+}
+
+@test "four workers on one database complete every job exactly once" {
+	county_apns 400 >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	local pids=() i
+	for i in 1 2 3 4; do
+		pdc-worker -j 4 --drain >"$BATS_TEST_TMPDIR/w$i.log" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+	run_pdc 0 sql "SELECT state, count(*), count(DISTINCT apn), sum(attempts) FROM jobs GROUP BY state"
+	assert_output "completed|400|400|400"
+	# each collection happened once: 400 completion lines in all, no APN twice
+	cat "$BATS_TEST_TMPDIR"/w?.log | grep -o 'completed for APN [0-9A-Z]*' | sort >"$BATS_TEST_TMPDIR/done"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/done")" -eq 400 ]
+	[ "$(uniq <"$BATS_TEST_TMPDIR/done" | wc -l)" -eq 400 ]
+	# and more than one worker did some of the work
+	local busy=0
+	for i in 1 2 3 4; do
+		grep -q "completed for APN" "$BATS_TEST_TMPDIR/w$i.log" && busy=$((busy + 1))
+	done
+	[ "$busy" -ge 2 ]
+}
+
+@test "pause stops every worker from claiming; resume lets them go on" {
+	run_pdc 0 pdc-worker --pause
+	pdc-worker -j 2 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$!
+	run_pdc 0 pdc-enqueue "$(county_apns 1)"
+	sleep 2
+	run_pdc 0 sql "SELECT state FROM jobs"
+	assert_output "pending"
+	run_pdc 0 pdc-worker --resume
+	wait_for sql_true "SELECT state = 'completed' FROM jobs"
+	kill -TERM "$w"
+	wait "$w"
+	run_pdc 0 sql "SELECT stopped_at IS NOT NULL FROM workers"
+	assert_output "t"
+	grep -q "paused" "$BATS_TEST_TMPDIR/w.log"
+}
+
+@test "SIGTERM: the worker finishes what it holds and exits 0" {
+	start_countyd slow2 -n 50 -s 7 --latency 500
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=4" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	PDC_CONFIG=$(config_for "$COUNTYD_URL") pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$!
+	wait_for sql_true "SELECT count(*) = 4 FROM jobs WHERE state = 'active'"
+	kill -TERM "$w"
+	run wait "$w"
+	assert_success
+	run_pdc 0 sql "SELECT state, count(*) FROM jobs GROUP BY state"
+	assert_output "completed|4"
+}
+
+@test "pdc-worker: bad usage exits 64" {
+	run_pdc 64 pdc-worker --bogus
+	run_pdc 64 pdc-worker -j 0
+	run_pdc 64 pdc-worker -j many
+	run_pdc 64 pdc-worker extra
+	run_pdc 64 pdc-worker --pause --apn 165-28-054
+	run_pdc 0 pdc-worker --help
+	assert_output --partial "usage: pdc-worker"
+}
