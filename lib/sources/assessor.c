@@ -138,6 +138,45 @@ is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* The length of the valid UTF-8 sequence at S (N bytes left), or 0. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong forms, UTF-16 surrogates, past U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+static bool
+valid_utf8(const char *s, size_t n)
+{
+	size_t k;
+
+	for (size_t i = 0; i < n; i += k)
+		if ((k = utf8_seq((const unsigned char *)s + i, n - i)) == 0)
+			return false;
+	return true;
+}
+
 /* not isdigit(3): a program's locale must not change what the county meant */
 static bool
 is_digit(char c)
@@ -338,8 +377,14 @@ conv_string(const char *s, size_t n, enum pdc_coltype type, char **out, const ch
 	char buf[96];
 	int b;
 
-	if (type == PDC_COL_TEXT)
+	if (type == PDC_COL_TEXT) {
+		/* PostgreSQL would refuse it later, far from the field's name */
+		if (!valid_utf8(s, n)) {
+			*why = "is not valid UTF-8";
+			return C_BAD;
+		}
 		return (*out = strndup(s, n)) == NULL ? C_NOMEM : C_OK;
+	}
 	/* no number, date or flag is spelled "NA" or "N/A": that is a missing value */
 	if ((n == 2 && strncasecmp(s, "na", 2) == 0) || (n == 3 && strncasecmp(s, "n/a", 3) == 0))
 		return C_OK;
@@ -444,35 +489,53 @@ conv(const cJSON *it, enum pdc_coltype type, char **out, const char **why)
 	return C_BAD;
 }
 
-/* A short, printable rendering of IT for an error message. */
+/*
+ * Copy the N bytes at S into BUF (SIZE bytes, NUL-terminated), as much as
+ * fits, with control characters and broken UTF-8 as '?': error messages end
+ * up in logs and in the database, which takes UTF-8 only.  Returns whether
+ * all of S fit.
+ */
+static bool
+printable(const char *s, size_t n, char *buf, size_t size)
+{
+	size_t i = 0, o = 0, k;
+
+	while (i < n) {
+		k = utf8_seq((const unsigned char *)s + i, n - i);
+		if (o + (k ? k : 1) >= size)
+			break;
+		if (k == 0 || (k == 1 && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f))) {
+			buf[o++] = '?';
+			i++;
+		} else {
+			memcpy(buf + o, s + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	buf[o] = '\0';
+	return i == n;
+}
+
+/* A short rendering of IT for an error message: "12x", {"a":1}. */
 static void
 show(const cJSON *it, char *buf, size_t size)
 {
-	char *printed = NULL;
+	char *printed = NULL, part[72];
 	const char *s;
-	size_t i, o = 0, lim = size - 6;
-	bool quote = false;
+	bool all, quote = cJSON_IsString(it);
 
 	if (it == NULL) {
 		snprintf(buf, size, "nothing");
 		return;
 	}
-	if (cJSON_IsString(it)) {
+	if (quote)
 		s = it->valuestring;
-		quote = true;
-	} else {
-		printed = cJSON_PrintUnformatted(it);
-		s = printed != NULL ? printed : "a value";
-	}
-	if (quote)
-		buf[o++] = '"';
-	for (i = 0; s[i] != '\0' && o < lim; i++)
-		buf[o++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	if (s[i] != '\0')
-		o += (size_t)snprintf(buf + o, size - o, "...");
-	if (quote)
-		buf[o++] = '"';
-	buf[o] = '\0';
+	else if ((s = printed = cJSON_PrintUnformatted(it)) == NULL)
+		s = "a value";
+	all = printable(s, strlen(s), part, sizeof(part));
+	snprintf(buf, size, "%s%s%s%s", quote ? "\"" : "", part, all ? "" : "...",
+	    quote ? "\"" : "");
 	cJSON_free(printed);
 }
 
@@ -621,13 +684,12 @@ static int
 not_json(struct pdc_err *err, const char *what, const char *body, size_t len, const char *how)
 {
 	char start[48];
-	size_t i;
+	bool all = body == NULL || printable(body, len, start, sizeof(start));
 
-	for (i = 0; body != NULL && i < len && i < sizeof(start) - 1; i++)
-		start[i] = (unsigned char)body[i] < 0x20 || body[i] == 0x7f ? ' ' : body[i];
-	start[i] = '\0';
+	if (body == NULL)
+		start[0] = '\0';
 	return pdc_err_set(err, PDC_E_PERMANENT, "assessor: %s: response is %s: \"%s%s\"", what,
-	    how, start, i < len ? "..." : "");
+	    how, start, all ? "" : "...");
 }
 
 /* Whether A and B have the same primary key (fill() saw it is all there). */

@@ -1188,6 +1188,8 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 
 	rng_init(&r, c->seed, (uint64_t)i, S_DEED);
 	p->deed_y = 2025 - (int)floor(45 * pow(unit(&r), 2.0));
+	if (p->has_res && p->deed_y < p->res.orig_year)
+		p->deed_y = (int)range(&r, p->res.orig_year, 2025);	/* no sale before the house */
 	draw_date(&r, p->deed_y, &p->deed_m, &p->deed_d);
 	/* recording numbers grow through the year, as the recorder's do */
 	snprintf(p->deed, sizeof(p->deed), "%04d%07ld", p->deed_y,
@@ -1214,7 +1216,7 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 
 		for (int tries = 0; tries < 20 && p->nsimilar < want; tries++) {
 			long j = base + (long)below(&r, (unsigned long)k.count);
-			int dup = j == i;
+			int dup = j == i || draw_type(c, j) != CD_RESIDENTIAL;
 
 			for (int s = 0; s < p->nsimilar; s++)
 				dup |= p->similar[s] == j;

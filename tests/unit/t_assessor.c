@@ -244,7 +244,8 @@ test_quirks(void)
 	    "{\"MCR\": 9641, \"LotSize\": \"415000.00\", \"IsResidential\": \"Y\","
 	    " \"PropertyType\": \"  Residential \", \"Lot\": \"na\", \"ParcelStatus\": \"\","
 	    " \"Owner\": {\"SalePrice\": \"415000.00\", \"SaleDate\": \"3/5/2020\","
-	    "  \"Redacted\": \"false\", \"MailingZip\": 85122, \"DeedDate\": \"2/29/2024\"},"
+	    "  \"Redacted\": \"false\", \"MailingZip\": 85122, \"DeedDate\": \"2/29/2024\","
+	    "  \"Ownership\": \"NU\xc3\x91" "EZ JOS\xc3\x89\"},"
 	    " \"Valuations\": [{\"TaxYear\": 2026, \"FullCashValue\": \" 573300 \","
 	    "  \"AssessmentRatioPercentage\": 0.15, \"AssessedFCV\": \"NA\", \"AssessedLPV\": null,"
 	    "  \"LimitedPropertyValue\": \"$1,234,567\", \"LegalClassificationCode\": \"2.R \"}],"
@@ -267,7 +268,8 @@ test_quirks(void)
 	is_str(col(&rec, &pdc_tbl_properties, "deed_date"), "2024-02-29", "a leap day");
 	is_str(col(&rec, &pdc_tbl_properties, "redacted"), "f", "\"false\" is false");
 	is_str(col(&rec, &pdc_tbl_properties, "mailing_zip"), "85122", "a number into a zip");
-	is_str(col(&rec, &pdc_tbl_properties, "owner_name"), NULL, "a missing key is NULL");
+	is_str(col(&rec, &pdc_tbl_properties, "owner_name"), "NU\xc3\x91" "EZ JOS\xc3\x89", "UTF-8 text kept");
+	is_str(col(&rec, &pdc_tbl_properties, "in_care_of"), NULL, "a missing key is NULL");
 	is_str(col(&rec, &pdc_tbl_valuations, "tax_year"), "2026", "a JSON number year");
 	is_str(col(&rec, &pdc_tbl_valuations, "full_cash_value"), "573300", "blanks around a number");
 	is_str(col(&rec, &pdc_tbl_valuations, "assessment_ratio_percentage"), "0.15", "a JSON decimal");
@@ -346,6 +348,8 @@ test_failures(void)
 	    "assessor: Owner.SalePrice: \"1,23\" is not a number", "bad thousands grouping");
 	fails("{\"Owner\": {\"Ownership\": [\"A\", \"B\"]}}",
 	    "assessor: Owner.Ownership: [\"A\",\"B\"] is not text", "a list where text belongs");
+	fails("{\"Owner\": {\"Ownership\": \"AB\xff\xc3\"}}",
+	    "assessor: Owner.Ownership: \"AB??\" is not valid UTF-8", "broken UTF-8 in text");
 	fails("{\"Owner\": \"JANE DOE\"}", "assessor: Owner: \"JANE DOE\" is not an object",
 	    "Owner not an object");
 	fails("{\"Valuations\": \"none\"}", "assessor: Valuations: \"none\" is not a list",
