@@ -208,6 +208,8 @@ main(int argc, char *argv[])
 			free(st);
 		}
 		pdc_assessor_search_free(rows, keep);
+		if (ferror(stdout))
+			break;	/* the reader went away: stop asking the county */
 		if (by_apn || nrows < PAGE || (total >= 0 && (long)page * PAGE >= total))
 			break;
 	}

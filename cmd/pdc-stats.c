@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "stats.h"
@@ -20,10 +21,11 @@ fig(bool json, const char *key, double v, int decimals, const char *unit, double
 {
 	if (json) {
 		printf(",\"%s\":", key);
+		/* JSON rates stay fractions; times are seconds either way. */
 		if (v < 0)
 			fputs("null", stdout);
 		else
-			printf("%.4g", v * scale);
+			printf("%.6g", strcmp(unit, "%") == 0 ? v : v * scale);
 		return;
 	}
 	printf("%-22s ", key);

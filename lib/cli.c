@@ -47,6 +47,7 @@ pdc_cli_exit(enum pdc_errkind kind)
 	case PDC_OK:		return PDC_EXIT_OK;
 	case PDC_E_UNAVAILABLE:	return PDC_EXIT_UNAVAILABLE;
 	case PDC_E_CONFIG:	return PDC_EXIT_CONFIG;
+	case PDC_E_AUTH:	return PDC_EXIT_CONFIG;	/* the token is configuration */
 	case PDC_E_INPUT:	return PDC_EXIT_DATAERR;
 	case PDC_E_TRANSIENT:	return PDC_EXIT_UNAVAILABLE;
 	default:		return PDC_EXIT_FAILED;

@@ -86,7 +86,7 @@ created_at timestamp without time zone YES"
 	PDC_CONFIG="$bad" run_pdc 78 pdc-db check
 	echo '{"sources": {"bogus": {}}}' >"$bad"
 	PDC_CONFIG="$bad" run_pdc 78 pdc-stats
-	assert_output --partial "sources.bogus"
+	assert_output --partial 'sources: unknown key "bogus"'
 	PDC_CONFIG="$TEST_ROOT/missing.json" run_pdc 78 pdc-db config
 }
 

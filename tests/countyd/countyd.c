@@ -782,23 +782,25 @@ static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **ctx)
 {
-	static int body_seen;
+	static int request_seen;
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 
 	(void)cls;
 	(void)version;
 	(void)upload;
 
-	if (!get) {
-		/* MHD hands a request body over in pieces: take it all before answering */
-		if (*ctx == NULL) {
-			*ctx = &body_seen;
-			return MHD_YES;
-		}
-		if (*upload_size != 0) {
-			*upload_size = 0;
-			return MHD_YES;
-		}
+	/*
+	 * Answer only once the whole request is in: a response queued at the
+	 * first call (headers only) makes MHD close the connection afterwards,
+	 * and pdc relies on keep-alive.  A request body is read and dropped.
+	 */
+	if (*ctx == NULL) {
+		*ctx = &request_seen;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		*upload_size = 0;
+		return MHD_YES;
 	}
 	if (strncmp(url, "/_countyd/", 10) == 0)
 		return internal(conn, url + 10, get);
