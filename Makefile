@@ -18,7 +18,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla
 CFLAGS  = -std=c17 -O2 -g $(WARN) -Werror
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DPDC_VERSION=\"$(VERSION)\" \
-	-DPDC_SQLDIR=\"$(DATADIR)/sql\" -Ilib $(PKG_CFLAGS) $(CPPFLAGS)
+-Ilib $(PKG_CFLAGS) $(CPPFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 BUILD   = build
 
@@ -76,14 +76,13 @@ demo:
 	$(MAKE) all
 	@sh tests/demo.sh
 
+# The migrations are compiled into the programs: nothing else to install yet.
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sql
+	mkdir -p $(DESTDIR)$(BINDIR)
 	for p in $(PROGS); do cp -f $(BUILD)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; chmod 755 $(DESTDIR)$(BINDIR)/$$p; done
-	cp -f sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
-	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf $(BUILD)

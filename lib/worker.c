@@ -221,7 +221,9 @@ run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pd
 			atomic_fetch_add(&sh->retried, 1);
 			pdc_log(PDC_LOG_WARNING, "Job for APN %s attempt %d of %d failed: %s; retrying in %.1fs",
 			    bare, job->attempts, job->max_attempts, cerr.msg, o.delay);
-		} else if (ferr.kind != PDC_E_FENCED) {
+		} else if (ferr.kind == PDC_E_FENCED) {
+			pdc_log(PDC_LOG_WARNING, "Job for APN %s: lease lost, retry left to the new attempt", bare);
+		} else {
 			pdc_log(PDC_LOG_ERROR, "Job for APN %s: could not reschedule: %s", bare, ferr.msg);
 		}
 		return;
@@ -230,7 +232,9 @@ run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pd
 		atomic_fetch_add(&sh->failed, 1);
 		pdc_log(PDC_LOG_ERROR, "Job for APN %s failed after %d retries: %s", bare,
 		    job->attempts - 1, cerr.msg);
-	} else if (ferr.kind != PDC_E_FENCED) {
+	} else if (ferr.kind == PDC_E_FENCED) {
+		pdc_log(PDC_LOG_WARNING, "Job for APN %s: lease lost, failure left to the new attempt", bare);
+	} else {
 		pdc_log(PDC_LOG_ERROR, "Job for APN %s: could not record the failure: %s", bare, ferr.msg);
 	}
 }
@@ -527,7 +531,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	}
 	last_beat = mono();
 	last_reap = 0;	/* reap at once: a dead worker's jobs may be waiting */
-	last_prune = mono() - PRUNE_EVERY + 30;
+	last_prune = -PRUNE_EVERY;	/* and prune at once */
 	while (!stop_flag && atomic_load(&sh.live) > 0) {
 		struct pollfd pfd = { -1, POLLIN, 0 };
 		bool notified = false;

@@ -126,3 +126,18 @@ setup() {
 	run_pdc 1 pdc-enqueue --wait --timeout 2 165-28-054
 	assert_output --partial "timed out"
 }
+
+@test "auto_start_collection starts a worker when none is alive" {
+	jq '.background_collection.auto_start_collection = true' "$PDC_CONFIG" >"$BATS_TEST_TMPDIR/c.json"
+	chmod 600 "$BATS_TEST_TMPDIR/c.json"
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	run_pdc 0 pdc-enqueue --wait --timeout 60 "$(county_apns 1)"
+	assert_output --partial "Started background data collection"
+	run_pdc 0 sql "SELECT state FROM jobs"
+	assert_output "completed"
+	wait_for sql_true "SELECT count(*) = 1 FROM workers WHERE stopped_at IS NOT NULL"
+}
+
+sql_true() {
+	[ "$(sql "$1")" = "t" ]
+}

@@ -229,3 +229,62 @@ sql_true() {
 	run_pdc 0 pdc-worker --help
 	assert_output --partial "usage: pdc-worker"
 }
+
+@test "a worker that lost its lease cannot overwrite the attempt that replaced it" {
+	start_countyd slow3 -n 50 -s 7 --latency 1500
+	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"job_timeout_seconds": 2}')
+	run_pdc 0 pdc-enqueue "$(curl -sf "$COUNTYD_URL/_countyd/apns?limit=1")"
+	pdc-worker -j 1 >"$BATS_TEST_TMPDIR/w1.log" 2>&1 &
+	local w1=$!
+	wait_for sql_true "SELECT state = 'active' FROM jobs"
+	# stopped past its lease, while its request is in flight
+	kill -STOP "$w1"
+	sleep 3
+	run_pdc 0 pdc-worker --drain
+	run_pdc 0 sql "SELECT state, attempts FROM jobs"
+	assert_output "completed|2"
+	local winner
+	winner=$(sql "SELECT worker FROM jobs")
+	kill -CONT "$w1"
+	sleep 2
+	kill -TERM "$w1"
+	wait "$w1" || true
+	run_pdc 0 sql "SELECT state, attempts, worker = '$winner' FROM jobs"
+	assert_output "completed|2|t"
+	grep -q "lease lost" "$BATS_TEST_TMPDIR/w1.log"
+	run grep -c "Data collection completed" "$BATS_TEST_TMPDIR/w1.log"
+	assert_output "0"
+}
+
+@test "workers ride out a database restart and finish every job" {
+	start_countyd slow4 -n 200 -s 7 --latency 100
+	export PDC_CONFIG=$(config_for "$COUNTYD_URL")
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=80" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$!
+	wait_for sql_true "SELECT count(*) >= 10 FROM jobs WHERE state = 'completed'"
+	run_pdc 0 pdc-db stop
+	# while it is down, a new program fails cleanly with 69 (nothing starts it: a server is configured)
+	PDC_DATABASE_URL="$DBURL" run_pdc 69 pdc-status
+	assert_output --partial "database unavailable"
+	sleep 2
+	run_pdc 0 pdc-db start
+	wait_for sql_true "SELECT count(*) = 80 FROM jobs WHERE state = 'completed'"
+	kill -TERM "$w"
+	local rc=0
+	wait "$w" || rc=$?
+	[ "$rc" -eq 0 ]
+	run_pdc 0 sql "SELECT count(DISTINCT apn) FROM jobs WHERE state = 'completed'"
+	assert_output "80"
+}
+
+@test "finished jobs older than the retention period are pruned" {
+	sql "INSERT INTO jobs (apn, state, finished_at) VALUES
+	     ('100-00-001', 'completed', now() - interval '9 days'),
+	     ('100-00-002', 'failed', now() - interval '9 days'),
+	     ('100-00-003', 'completed', now() - interval '1 day')"
+	run_pdc 0 pdc-worker --drain --keep-days 7
+	run_pdc 0 sql "SELECT string_agg(apn, ' ') FROM jobs"
+	assert_output "100-00-003"
+}

@@ -809,6 +809,13 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 
 /* --- start-up ------------------------------------------------------------- */
 
+/* Never runs: the signals stay blocked and sigwait() takes them. */
+static void
+on_signal(int sig)
+{
+	(void)sig;
+}
+
 static long
 long_arg(const char *opt, const char *s, long lo, long hi)
 {
@@ -907,6 +914,7 @@ main(int argc, char *argv[])
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
 	pthread_condattr_t ca;
+	struct sigaction sact;
 	sigset_t sigs;
 	long port = 8080;
 	int ch, sig;
@@ -982,11 +990,20 @@ main(int argc, char *argv[])
 	if (inet_pton(AF_INET, bind_addr, &sa.sin_addr) != 1)
 		errx(EX_USAGE, "--bind: bad IPv4 address \"%s\"", bind_addr);
 
-	/* every thread inherits this mask, so only sigwait() below sees the signals */
+	/*
+	 * Every thread inherits this mask, so only sigwait() below sees the
+	 * signals.  A shell starts background jobs with SIGINT ignored, and an
+	 * ignored signal never reaches sigwait(): catch both explicitly.
+	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	memset(&sact, 0, sizeof(sact));
+	sact.sa_handler = on_signal;
+	sigemptyset(&sact.sa_mask);
+	sigaction(SIGINT, &sact, NULL);
+	sigaction(SIGTERM, &sact, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
