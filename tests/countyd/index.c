@@ -77,7 +77,7 @@ build_slice(void *arg)
 
 	s->cap = (size_t)(s->hi - s->lo) * 64 + 256;
 	s->text = malloc(s->cap);
-	s->off = malloc((size_t)(s->hi - s->lo) * sizeof(*s->off));
+	s->off = malloc((size_t)(s->hi - s->lo + 1) * sizeof(*s->off));
 	if (s->text == NULL || s->off == NULL) {
 		s->failed = 1;
 		return NULL;
