@@ -17,27 +17,6 @@ usage(FILE *fp)
 	fprintf(fp, "usage: pdc-db [--profile NAME] start | stop | status | url | check | migrate | config [--json]\n");
 }
 
-/* A URL with its password blanked, for messages. */
-static void
-redact(const char *in, char *out, size_t len)
-{
-	const char *at = strchr(in, '@'), *scheme = strstr(in, "://");
-
-	strlcpy(out, in, len);
-	if (at != NULL && scheme != NULL && scheme < at) {
-		const char *colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
-		if (colon != NULL && (size_t)(colon - in) + 1 < len)
-			snprintf(out + (colon - in), len - (size_t)(colon - in), ":***%s", at);
-	}
-	const char *pw = strstr(out, "password=");
-	if (pw != NULL) {
-		char *p = out + (pw - out) + 9;
-		size_t n = strcspn(p, " &");
-		memmove(p + 3, p + n, strlen(p + n) + 1);
-		memcpy(p, "***", 3);
-	}
-}
-
 static int
 embedded(const struct pdc_config *cfg, struct pdc_pgctl *pc)
 {
@@ -62,7 +41,7 @@ cmd_check(const struct pdc_config *cfg)
 
 	if (pdc_db_conninfo(cfg, true, ci, sizeof(ci), &err) == -1)
 		return pdc_cli_fail(&err);
-	redact(ci, shown, sizeof(shown));
+	pdc_config_redact_url(ci, shown, sizeof(shown));
 	if ((c = pdc_db_connect(ci, "pdc-db", &err)) == NULL)
 		return pdc_cli_fail(&err);
 	cur = pdc_migrate_current(c->pg, &err);
@@ -152,7 +131,7 @@ main(int argc, char *argv[])
 		if (cfg.database_url != NULL && cfg.database_url[0] != '\0') {
 			char shown[8192];
 
-			redact(cfg.database_url, shown, sizeof(shown));
+			pdc_config_redact_url(cfg.database_url, shown, sizeof(shown));
 			rc = PQping(cfg.database_url) == PQPING_OK ? 0 : 1;
 			printf("%s: %s\n", shown, rc == 0 ? "accepting connections" : "not answering");
 		} else if ((rc = embedded(&cfg, &pc)) == 0) {

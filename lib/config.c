@@ -38,6 +38,7 @@ enum ktype { K_INT, K_NUM, K_BOOL, K_STR, K_URL };
 #define K_SECRET	0x1	/* never shown: not in messages, "(set)" in print */
 #define K_MINEXCL	0x2	/* the minimum itself is not allowed */
 #define K_NONEMPTY	0x4
+#define K_PASSWORD	0x8	/* a connection string: its password is masked in print */
 
 struct key {
 	const char *name;	/* dotted, as nested in the file */
@@ -75,7 +76,7 @@ static const struct key keys[] = {
 	{ "performance.slow_operation_threshold_seconds", K_NUM,
 	    OFF(slow_operation_threshold_seconds), K_MINEXCL, 0, INFINITY, 2.0, NULL },
 	{ "database.url", K_STR,
-	    OFF(database_url), 0, 0, 0, 0, "" },
+	    OFF(database_url), K_PASSWORD, 0, 0, 0, "" },
 	{ "sources.assessor.base_url", K_URL,
 	    OFF(assessor.base_url), 0, 0, 0, 0, "https://mcassessor.maricopa.gov" },
 	{ "sources.assessor.token", K_STR,
@@ -752,6 +753,10 @@ value_text(const struct pdc_config *cfg, size_t i, char *buf, size_t size)
 			s = "";
 		if ((k->flags & K_SECRET) && s[0] != '\0')
 			s = "(set)";
+		if (k->flags & K_PASSWORD) {
+			pdc_config_redact_url(s, buf, size);
+			return buf;
+		}
 		return s;
 	}
 	return buf;
@@ -811,7 +816,7 @@ static void
 print_json(const struct pdc_config *cfg, size_t i, FILE *fp)
 {
 	const struct key *k = &keys[i];
-	char buf[64], *line;
+	char buf[4096], *line;
 	cJSON *o;
 
 	if ((o = cJSON_CreateObject()) == NULL)
@@ -843,7 +848,7 @@ print_json(const struct pdc_config *cfg, size_t i, FILE *fp)
 void
 pdc_config_print(const struct pdc_config *cfg, FILE *fp, bool as_json)
 {
-	char buf[64];
+	char buf[4096];
 	size_t i;
 
 	for (i = 0; i < NKEYS; i++) {
@@ -853,6 +858,31 @@ pdc_config_print(const struct pdc_config *cfg, FILE *fp, bool as_json)
 			fprintf(fp, "%s\t%s\t%s\n", keys[i].name,
 			    value_text(cfg, i, buf, sizeof(buf)),
 			    pdc_config_origin_name(cfg->origin[i]));
+	}
+}
+
+void
+pdc_config_redact_url(const char *in, char *out, size_t len)
+{
+	const char *scheme = strstr(in, "://"), *at, *pw;
+
+	strlcpy(out, in, len);
+	/* postgresql://user:secret@host/db */
+	if (scheme != NULL && (at = strchr(scheme + 3, '@')) != NULL) {
+		const char *colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+
+		if (colon != NULL && (size_t)(colon - in) + 1 < len)
+			snprintf(out + (colon - in), len - (size_t)(colon - in), ":***%s", at);
+	}
+	/* password=secret, as a keyword or a URI parameter */
+	if ((pw = strstr(out, "password=")) != NULL) {
+		char *p = out + (pw - out) + 9;
+		size_t n = strcspn(p, " &");
+
+		if (n >= 3 || strlen(p) + 3 - n < len - (size_t)(p - out)) {
+			memmove(p + 3, p + n, strlen(p + n) + 1);
+			memcpy(p, "***", 3);
+		}
 	}
 }
 

@@ -94,6 +94,12 @@ int pdc_config_validate(const struct pdc_config *cfg, struct pdc_err *err);
  */
 void pdc_config_print(const struct pdc_config *cfg, FILE *fp, bool as_json);
 
+/*
+ * Copy the connection string IN to OUT (LEN bytes) with any password
+ * replaced by "***", for printing.
+ */
+void pdc_config_redact_url(const char *in, char *out, size_t len);
+
 /* Free what CFG owns. */
 void pdc_config_release(struct pdc_config *cfg);
 

@@ -69,6 +69,12 @@ created_at timestamp without time zone YES"
 	refute_output --partial "$COUNTYD_TOKEN"
 }
 
+@test "pdc-db config masks a password in database.url" {
+	PDC_DATABASE_URL="postgresql://pdc:hunter2@db.example/pdc?sslmode=require" run_pdc 0 pdc-db config
+	assert_line "database.url	postgresql://pdc:***@db.example/pdc?sslmode=require	environment"
+	refute_output --partial "hunter2"
+}
+
 @test "pdc-db config --json is JSON lines" {
 	run_pdc 0 pdc-db config --json
 	echo "$output" | jq -e -s 'length > 10 and all(has("key") and has("value") and has("origin"))'

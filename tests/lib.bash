@@ -10,7 +10,6 @@ start_countyd() {
 	for _ in $(seq 100); do
 		if grep -q 'listening on' "$out" 2>/dev/null; then
 			COUNTYD_URL="http://$(sed -n 's/^countyd listening on //p' "$out" | head -n 1)"
-			echo "$COUNTYD_PID" >"$TEST_ROOT/countyd-$name.pid"
 			return 0
 		fi
 		sleep 0.1
