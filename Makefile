@@ -77,6 +77,13 @@ demo:
 	@sh tests/demo.sh
 
 # The migrations are compiled into the programs: nothing else to install yet.
+# The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer.
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+sanitize:
+	@sh tests/deps.sh --if-missing
+	$(MAKE) BUILD=build-san CFLAGS="-std=c17 -O1 -g $(WARN) -Werror $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all units
+	BUILD=build-san ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=87 sh tests/run.sh
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	for p in $(PROGS); do cp -f $(BUILD)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; chmod 755 $(DESTDIR)$(BINDIR)/$$p; done
@@ -85,6 +92,6 @@ uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf build build-san
 
-.PHONY: all units deps check demo install uninstall clean
+.PHONY: all units deps check demo sanitize install uninstall clean
