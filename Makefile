@@ -76,7 +76,7 @@ demo:
 	$(MAKE) all
 	@sh tests/demo.sh
 
-# The migrations are compiled into the programs: nothing else to install yet.
+# The migrations are compiled into the programs; the man pages go beside them.
 # The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer.
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize:
@@ -87,9 +87,11 @@ sanitize:
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	for p in $(PROGS); do cp -f $(BUILD)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; chmod 755 $(DESTDIR)$(BINDIR)/$$p; done
+	for s in 1 5 7; do mkdir -p $(DESTDIR)$(MANPREFIX)/man$$s; for m in man/*.$$s; do [ -f "$$m" ] || continue; cp -f $$m $(DESTDIR)$(MANPREFIX)/man$$s/; chmod 644 $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done; done
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for s in 1 5 7; do for m in man/*.$$s; do [ -f "$$m" ] || continue; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done; done
 
 clean:
 	rm -rf build build-san

@@ -164,14 +164,8 @@ main(int argc, char *argv[])
 		}
 		/* An APN query wants that parcel, not its neighbours in the index. */
 		for (size_t i = 0; i < nrows; i++) {
-			if (by_apn && strcmp(rows[i].apn, apn) != 0) {
-				free(rows[i].owner); free(rows[i].address); free(rows[i].city); free(rows[i].zip);
-				free(rows[i].type); free(rows[i].mcr); free(rows[i].subdivision); free(rows[i].str);
-				continue;
-			}
-			if ((long)keep + printed >= limit) {
-				free(rows[i].owner); free(rows[i].address); free(rows[i].city); free(rows[i].zip);
-				free(rows[i].type); free(rows[i].mcr); free(rows[i].subdivision); free(rows[i].str);
+			if ((by_apn && strcmp(rows[i].apn, apn) != 0) || (long)keep + printed >= limit) {
+				pdc_assessor_search_row_release(&rows[i]);
 				continue;
 			}
 			rows[keep++] = rows[i];

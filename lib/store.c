@@ -115,13 +115,14 @@ build_stmts(void)
 		snprintf(ts->clear_name, sizeof(ts->clear_name), "pdc_clear_%s", t->name);
 		if ((ts->upsert_sql = make_upsert(t)) == NULL)
 			return;
-		if (t->kind == PDC_TABLE_MANY)
-			snprintf(buf, sizeof(buf), "DELETE FROM %s WHERE apn = $1 AND NOT (%s::text = ANY ($2::text[]))",
+		/* A set keeps the rows the record names (by the key's second column). */
+		if (t->kind == PDC_TABLE_MANY) {
+			snprintf(buf, sizeof(buf),
+			    "DELETE FROM %s WHERE apn = $1 AND NOT (%s::text = ANY ($2::text[]))",
 			    t->name, t->cols[1].name);
-		else
-			snprintf(buf, sizeof(buf), "DELETE FROM %s WHERE apn = $1 AND $2::text IS NULL", t->name);
-		if ((ts->prune_sql = strdup(buf)) == NULL)
-			return;
+			if ((ts->prune_sql = strdup(buf)) == NULL)
+				return;
+		}
 		snprintf(buf, sizeof(buf), "DELETE FROM %s WHERE apn = $1", t->name);
 		if ((ts->clear_sql = strdup(buf)) == NULL)
 			return;

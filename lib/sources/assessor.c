@@ -813,20 +813,26 @@ pdc_assessor_parse_parcel(const char *body, size_t len, struct pdc_record *rec,
 }
 
 void
+pdc_assessor_search_row_release(struct pdc_search_row *row)
+{
+	free(row->owner);
+	free(row->address);
+	free(row->city);
+	free(row->zip);
+	free(row->type);
+	free(row->mcr);
+	free(row->subdivision);
+	free(row->str);
+	memset(row, 0, sizeof(*row));
+}
+
+void
 pdc_assessor_search_free(struct pdc_search_row *rows, size_t nrows)
 {
 	if (rows == NULL)
 		return;
-	for (size_t i = 0; i < nrows; i++) {
-		free(rows[i].owner);
-		free(rows[i].address);
-		free(rows[i].city);
-		free(rows[i].zip);
-		free(rows[i].type);
-		free(rows[i].mcr);
-		free(rows[i].subdivision);
-		free(rows[i].str);
-	}
+	for (size_t i = 0; i < nrows; i++)
+		pdc_assessor_search_row_release(&rows[i]);
 	free(rows);
 }
 

@@ -41,6 +41,9 @@ int pdc_assessor_parse_search(const char *body, size_t len, struct pdc_search_ro
     size_t *nrows, long *total, struct pdc_err *err);
 void pdc_assessor_search_free(struct pdc_search_row *rows, size_t nrows);
 
+/* Free one row's fields (not the row itself). */
+void pdc_assessor_search_row_release(struct pdc_search_row *row);
+
 /*
  * Fetch search page PAGE (1-based) for QUERY through CTX and parse it as
  * above.  The query is URL-encoded here.
