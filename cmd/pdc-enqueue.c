@@ -359,7 +359,8 @@ main(int argc, char *argv[])
 	} else {
 		long total = st.counts[0] + st.counts[3];
 
-		fprintf(stderr, "Queued %ld properties for background data collection", st.counts[0]);
+		fprintf(stderr, "Queued %ld %s for background data collection", st.counts[0],
+		    st.counts[0] == 1 ? "property" : "properties");
 		if (st.counts[3] > 0)
 			fprintf(stderr, ", raised %ld", st.counts[3]);
 		if (st.counts[1] > 0)

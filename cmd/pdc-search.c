@@ -133,7 +133,6 @@ main(int argc, char *argv[])
 	by_apn = pdc_apn_parse(query, strlen(query), apn) == 0;
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;
-	pdc_db_set_slow(cfg.log_slow_operations, cfg.slow_operation_threshold_seconds);
 	fmt = pdc_cli_outfmt(as_json);
 	pdc_http_global_init();
 	ho.user_agent = cfg.user_agent;
@@ -221,7 +220,8 @@ main(int argc, char *argv[])
 		} else {
 			for (long i = 0; i < n; i++)
 				queued += out[i] == PDC_ENQ_QUEUED;
-			fprintf(stderr, "Queued %ld properties for background data collection\n", queued);
+			fprintf(stderr, "Queued %ld %s for background data collection\n", queued,
+			    queued == 1 ? "property" : "properties");
 		}
 		free(out);
 	}

@@ -39,13 +39,19 @@ mono(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* 1 while anything is open; then 2 if failures are on record, else 0. */
 static int
 summary_exit(const struct pdc_summary *s)
 {
-	for (int p = 0; p < 4; p++)
+	bool failed = false;
+
+	for (int p = 0; p < 4; p++) {
 		if (s->count[0][p] > 0 || s->count[1][p] > 0)
 			return PDC_EXIT_NOTYET;
-	return PDC_EXIT_OK;
+		if (s->count[3][p] > 0)
+			failed = true;
+	}
+	return failed ? PDC_EXIT_FAILED : PDC_EXIT_OK;
 }
 
 static void
@@ -241,7 +247,7 @@ main(int argc, char *argv[])
 			rc = summary_exit(&sum);
 		}
 		/* Nothing on its way: complete, failed, stale and none are all final. */
-		bool final = n > 0 ? !any_open(st, n) : rc == PDC_EXIT_OK;
+		bool final = n > 0 ? !any_open(st, n) : rc != PDC_EXIT_NOTYET;
 		if (watch) {
 			if (isatty(STDOUT_FILENO))
 				fputs("\033[H\033[2J", stdout);

@@ -108,7 +108,6 @@ main(int argc, char *argv[])
 		pdc_config_release(&cfg);
 		return PDC_EXIT_USAGE;
 	}
-	pdc_db_set_slow(cfg.log_slow_operations, cfg.slow_operation_threshold_seconds);
 	pdc_http_global_init();
 	opts.jobs = cfg.max_concurrent_jobs;
 	opts.keep_hours = keep_days * 24.0;
@@ -130,7 +129,8 @@ main(int argc, char *argv[])
 			pdc_apn_bare(apn, bare);
 			if (pdc_worker_collect_one(&cfg, apn, opts.ca_file, &parts, &err) == -1) {
 				pdc_log(PDC_LOG_ERROR, "Data collection failed for APN %s: %s", bare, err.msg);
-				rc = err.kind == PDC_E_UNAVAILABLE ? PDC_EXIT_UNAVAILABLE : PDC_EXIT_FAILED;
+				/* The parcel failed (2), or the county or database did (69, 78). */
+				rc = err.kind == PDC_E_PERMANENT ? PDC_EXIT_FAILED : pdc_cli_exit(err.kind);
 			} else {
 				clock_gettime(CLOCK_MONOTONIC, &ts);
 				pdc_log(PDC_LOG_INFO, "Data collection completed for APN %s in %.1fs", bare,
@@ -145,7 +145,7 @@ main(int argc, char *argv[])
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 		if (pdc_worker_run(&cfg, &opts, &result, &err) == -1)
-			rc = pdc_cli_fail(&err);
+			rc = err.kind == PDC_E_AUTH ? PDC_EXIT_CONFIG : pdc_cli_fail(&err);
 		else
 			rc = 0;
 	}

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "db.h"
 #include "log.h"
 
 static const char *progname = "pdc";
@@ -34,6 +35,7 @@ pdc_cli_config(struct pdc_config *cfg, const char *profile)
 		pdc_config_release(cfg);
 		return PDC_EXIT_CONFIG;
 	}
+	pdc_db_set_slow(cfg->log_slow_operations, cfg->slow_operation_threshold_seconds);
 	if (pdc_config_token_exposed(cfg))
 		fprintf(stderr, "%s: warning: %s holds the assessor token and is readable by others "
 		    "(chmod 600 it)\n", progname, cfg->path ? cfg->path : "the configuration file");

@@ -44,6 +44,9 @@ struct shared {
 	pthread_cond_t wake;
 	atomic_bool drained;
 	atomic_bool paused;
+	atomic_bool refused;		/* the county refused our token: stop */
+	pthread_mutex_t refused_mu;
+	struct pdc_err refused_err;
 	atomic_int live;		/* collector threads still running */
 	atomic_int busy;		/* collector threads holding a job */
 	atomic_long completed, failed, retried;
@@ -73,7 +76,7 @@ wait_wake(struct shared *sh, double seconds)
 		abs.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&sh->mu);
-	if (!stop_flag && !atomic_load(&sh->drained))
+	if (!stop_flag && !atomic_load(&sh->drained) && !atomic_load(&sh->refused))
 		pthread_cond_timedwait(&sh->wake, &sh->mu, &abs);
 	pthread_mutex_unlock(&sh->mu);
 }
@@ -213,8 +216,16 @@ run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pd
 	}
 	pdc_record_release(&rec);
 	o.reason = cerr.msg;
-	if (cerr.kind == PDC_E_AUTH)
+	if (cerr.kind == PDC_E_AUTH) {
+		/* Every other job would fail the same way: fail this one, stop claiming. */
 		pdc_log(PDC_LOG_ERROR, "%s", cerr.msg);
+		pthread_mutex_lock(&sh->refused_mu);
+		if (!atomic_load(&sh->refused))
+			sh->refused_err = cerr;
+		atomic_store(&sh->refused, true);
+		pthread_mutex_unlock(&sh->refused_mu);
+		wake_all(sh);
+	}
 	if (cerr.kind == PDC_E_TRANSIENT && job->attempts < job->max_attempts) {
 		o.delay = pdc_backoff_delay(job->attempts, RETRY_BASE, RETRY_CAP, cerr.retry_after, rng);
 		if (with_retries(sh, do_retry, &o, deadline, &ferr) == 0) {
@@ -252,7 +263,7 @@ collector(void *arg)
 		pdc_log(PDC_LOG_ERROR, "%s", err.msg);
 		goto out;
 	}
-	while (!stop_flag && !atomic_load(&sh->drained)) {
+	while (!stop_flag && !atomic_load(&sh->drained) && !atomic_load(&sh->refused)) {
 		struct pdc_job job;
 		int n;
 
@@ -376,6 +387,12 @@ heartbeat(struct shared *sh)
 
 	pdc_pool_stats(sh->pool, &ps);
 	pdc_db_totals(&q, &qms);
+	if (!sh->cfg->enable_performance_monitoring) {
+		/* Report liveness and counts only. */
+		memset(&ps, 0, sizeof(ps));
+		q = 0;
+		qms = 0;
+	}
 	snprintf(v[1], sizeof(v[1]), "%ld", atomic_load(&sh->completed));
 	snprintf(v[2], sizeof(v[2]), "%ld", atomic_load(&sh->failed));
 	snprintf(v[3], sizeof(v[3]), "%d", ps.in_use);
@@ -506,6 +523,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	lc = listen_conn(ci);
 
 	pthread_mutex_init(&sh.mu, NULL);
+	pthread_mutex_init(&sh.refused_mu, NULL);
 	{
 		pthread_condattr_t ca;
 
@@ -532,7 +550,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	last_beat = mono();
 	last_reap = 0;	/* reap at once: a dead worker's jobs may be waiting */
 	last_prune = -PRUNE_EVERY;	/* and prune at once */
-	while (!stop_flag && atomic_load(&sh.live) > 0) {
+	while (!stop_flag && atomic_load(&sh.live) > 0 && !atomic_load(&sh.refused)) {
 		struct pollfd pfd = { -1, POLLIN, 0 };
 		bool notified = false;
 
@@ -599,6 +617,11 @@ done:
 	pdc_pool_free(sh.pool);
 	pthread_cond_destroy(&sh.wake);
 	pthread_mutex_destroy(&sh.mu);
+	pthread_mutex_destroy(&sh.refused_mu);
+	if (atomic_load(&sh.refused)) {
+		*err = sh.refused_err;
+		return -1;
+	}
 	pdc_err_clear(err);
 	return 0;
 }

@@ -30,7 +30,9 @@ struct pdc_worker_result {
 /*
  * Run until pdc_worker_stop() is called (or, with drain, until the queue is
  * done).  Returns 0, or -1 with ERR when the database could not be reached
- * at start or a fatal error (authentication refused) stopped the workers.
+ * at start, or when the county refused the token (PDC_E_AUTH): the job that
+ * met the refusal fails, the others in hand are finished, and no more are
+ * claimed, since every one would fail the same way.
  */
 int pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
     struct pdc_worker_result *result, struct pdc_err *err);

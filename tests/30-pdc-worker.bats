@@ -77,18 +77,24 @@ config_for() {
 	assert_output "completed"
 }
 
-@test "a wrong token fails the job at once as an authentication failure" {
-	run_pdc 0 pdc-enqueue 100-00-001
-	PDC_CONFIG=$(config_for "$COUNTY_URL" '' wrong-token) run_pdc 0 pdc-worker --drain
+@test "a wrong token fails the job at once and stops the worker with exit 78" {
+	county_apns 5 >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	PDC_CONFIG=$(config_for "$COUNTY_URL" '' wrong-token) run_pdc 78 pdc-worker -j 1 --drain
 	assert_output --partial "authentication failed"
-	assert_output --partial "Job for APN 10000001 failed after 0 retries"
+	assert_output --regexp "Job for APN [0-9A-Z]+ failed after 0 retries: .*authentication failed"
 	refute_output --partial "wrong-token"
-	run_pdc 0 sql "SELECT state, attempts FROM jobs"
-	assert_output "failed|1"
-	run_pdc 0 sql "SELECT status, error_message LIKE '%authentication failed%' FROM data_collection_status"
+	# the job that met the refusal failed at its first attempt; the rest wait for a good token
+	run_pdc 0 sql "SELECT state, attempts, count(*) FROM jobs GROUP BY 1, 2 ORDER BY 1"
+	assert_output "failed|1|1
+pending|0|4"
+	run_pdc 0 sql "SELECT status, error_message LIKE '%authentication failed%' FROM data_collection_status WHERE status = 'failed'"
 	assert_output "failed|t"
-	PDC_CONFIG=$(config_for "$COUNTY_URL" '' wrong-token) run_pdc 2 pdc-worker --apn 100-00-001
+	PDC_CONFIG=$(config_for "$COUNTY_URL" '' wrong-token) run_pdc 78 pdc-worker --apn "$(head -n 1 "$BATS_TEST_TMPDIR/apns")"
 	assert_output --partial "authentication failed"
+	run_pdc 0 pdc-worker --drain
+	run_pdc 0 sql "SELECT count(*) FROM jobs WHERE state = 'completed'"
+	assert_output "4"
 }
 
 @test "--apn collects one parcel without the queue; an unknown parcel fails with exit 2" {

@@ -38,6 +38,16 @@ setup() {
 	echo "$output" | jq -e '.status == "stale"'
 }
 
+@test "summary exit: 1 while jobs are open, 2 when failures are on record, else 0" {
+	sql "INSERT INTO jobs (apn, state, finished_at) VALUES ('165-28-054', 'completed', now())"
+	run_pdc 0 pdc-status
+	sql "INSERT INTO jobs (apn, state, finished_at) VALUES ('112-19-038A', 'failed', now())"
+	run_pdc 2 pdc-status
+	run_pdc 2 pdc-status --wait
+	run_pdc 0 pdc-enqueue 304-78-386
+	run_pdc 1 pdc-status
+}
+
 @test "--wait --timeout returns 1 when the work is not done in time" {
 	run_pdc 0 pdc-enqueue 165-28-054
 	run_pdc 1 pdc-status --wait --timeout 1 165-28-054
