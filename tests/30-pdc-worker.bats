@@ -294,3 +294,17 @@ sql_true() {
 	run_pdc 0 sql "SELECT string_agg(apn, ' ') FROM jobs"
 	assert_output "100-00-003"
 }
+
+@test "jobs are claimed by priority, then due time" {
+	county_apns 6 >"$BATS_TEST_TMPDIR/apns"
+	local a=() i=0
+	mapfile -t a <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue -p low "${a[0]}" "${a[1]}"
+	run_pdc 0 pdc-enqueue -p normal "${a[2]}"
+	run_pdc 0 pdc-enqueue -p critical "${a[3]}"
+	run_pdc 0 pdc-enqueue -p high "${a[4]}"
+	run_pdc 0 pdc-enqueue -p critical "${a[5]}"
+	run_pdc 0 pdc-worker -j 1 --drain
+	run_pdc 0 sql "SELECT string_agg(apn, ' ' ORDER BY started_at) FROM jobs"
+	assert_output "${a[3]} ${a[5]} ${a[4]} ${a[2]} ${a[0]} ${a[1]}"
+}
