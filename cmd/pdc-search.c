@@ -146,7 +146,7 @@ main(int argc, char *argv[])
 		rc = PDC_EXIT_FAILED;
 		goto out;
 	}
-	ctx = (struct pdc_source_ctx){ http, &cfg, 0 };
+	ctx = (struct pdc_source_ctx){ .http = http, .cfg = &cfg };
 	if (header && fmt == PDC_OUT_TSV)
 		puts("apn\towner\taddress\tcity\tzip\ttype\tstatus");
 	if (fmt == PDC_OUT_TABLE)

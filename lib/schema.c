@@ -116,6 +116,27 @@ static const struct pdc_column tax_bills_cols[] = {
 	{ "delinquent", PDC_COL_BOOL },
 };
 
+static const struct pdc_column tax_districts_cols[] = {
+	{ "apn", PDC_COL_TEXT },
+	{ "district", PDC_COL_TEXT },
+	{ "tax_year", PDC_COL_INT },
+	{ "name", PDC_COL_TEXT },
+	{ "percentage", PDC_COL_NUM },
+	{ "tax", PDC_COL_NUM },
+	{ "paid", PDC_COL_NUM },
+};
+
+static const struct pdc_column tax_payments_cols[] = {
+	{ "apn", PDC_COL_TEXT },
+	{ "seq", PDC_COL_INT },
+	{ "tax_year", PDC_COL_INT },
+	{ "activity", PDC_COL_TEXT },
+	{ "amount", PDC_COL_NUM },
+	{ "activity_date", PDC_COL_DATE },
+	{ "payment_date", PDC_COL_DATE },
+	{ "transaction", PDC_COL_TEXT },
+};
+
 const struct pdc_table pdc_tbl_properties = {
 	"properties", PDC_TABLE_ONE, properties_cols, NCOLS(properties_cols), 1, "fetched_at"
 };
@@ -132,12 +153,21 @@ const struct pdc_table pdc_tbl_tax_bills = {
 	"tax_bills", PDC_TABLE_MANY, tax_bills_cols, NCOLS(tax_bills_cols), 2, NULL
 };
 
+const struct pdc_table pdc_tbl_tax_districts = {
+	"tax_districts", PDC_TABLE_MANY, tax_districts_cols, NCOLS(tax_districts_cols), 2, NULL
+};
+const struct pdc_table pdc_tbl_tax_payments = {
+	"tax_payments", PDC_TABLE_MANY, tax_payments_cols, NCOLS(tax_payments_cols), 2, NULL
+};
+
 const struct pdc_table *const pdc_tables[] = {
 	&pdc_tbl_properties,
 	&pdc_tbl_valuations,
 	&pdc_tbl_residential,
 	&pdc_tbl_sales,
 	&pdc_tbl_tax_bills,
+	&pdc_tbl_tax_districts,
+	&pdc_tbl_tax_payments,
 	NULL
 };
 

@@ -14,6 +14,8 @@ extern const struct pdc_table pdc_tbl_valuations;	/* per tax year */
 extern const struct pdc_table pdc_tbl_residential;	/* residential_details */
 extern const struct pdc_table pdc_tbl_sales;		/* sales and deeds */
 extern const struct pdc_table pdc_tbl_tax_bills;	/* per tax year */
+extern const struct pdc_table pdc_tbl_tax_districts;	/* special districts, by district code */
+extern const struct pdc_table pdc_tbl_tax_payments;	/* payment activity rows, numbered from 1 */
 
 /* Every record table, NULL-terminated, in the order the store writes them. */
 extern const struct pdc_table *const pdc_tables[];

@@ -9,15 +9,22 @@
 #ifndef PDC_SOURCE_H
 #define PDC_SOURCE_H
 
+#include <stdbool.h>
+
 #include "config.h"
 #include "error.h"
 #include "http.h"
 #include "record.h"
 
+struct pdc_pool;
+
 struct pdc_source_ctx {
 	struct pdc_http *http;		/* this thread's handle */
 	const struct pdc_config *cfg;
-	int requests;			/* requests made, counted by the source */
+	int requests;			/* requests made (pdc_fetch counts them) */
+	struct pdc_pool *pool;		/* for politeness and the raw-response store; NULL: neither */
+	const char *apn;		/* the APN being collected (canonical), for the store */
+	bool replay;			/* answer from stored responses only, never the network */
 };
 
 struct pdc_source {

@@ -186,7 +186,7 @@ do_fail(struct pdc_conn *c, void *arg, struct pdc_err *err)
 static void
 run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pdc_job *job)
 {
-	struct pdc_source_ctx ctx = { http, sh->cfg, 0 };
+	struct pdc_source_ctx ctx = { .http = http, .cfg = sh->cfg, .pool = sh->pool, .apn = job->apn };
 	struct pdc_record rec;
 	struct pdc_err cerr, ferr;
 	struct outcome o = { job, &rec, 0, 0, NULL };
@@ -632,7 +632,7 @@ pdc_worker_collect_one(const struct pdc_config *cfg, const char *apn, const char
 {
 	struct pdc_http_opts ho = { cfg->user_agent, 60, 10, 0, ca_file };
 	struct pdc_http *http;
-	struct pdc_source_ctx ctx = { NULL, cfg, 0 };
+	struct pdc_source_ctx ctx = { .cfg = cfg, .apn = apn };
 	struct pdc_record rec;
 	struct pdc_err cerr;
 	struct pdc_conn *c;

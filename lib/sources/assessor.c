@@ -20,6 +20,7 @@
 #include "../apn.h"
 #include "../schema.h"
 #include "assessor.h"
+#include "../fetch.h"
 
 struct field {
 	const char *key;	/* JSON key; a dot descends into a nested object */
@@ -999,12 +1000,13 @@ prefix_err(struct pdc_err *err, const char *prefix)
 
 /*
  * GET PATH (already URL-encoded) from the assessor with the two headers the
- * API wants, and turn the status into an error unless it is 2xx.  NOTFOUND
- * words a 404.  RES is the caller's to release either way.
+ * API wants, and turn the status into an error unless it is 2xx.  KEY names
+ * the response for the raw-response store (NULL: not kept).  NOTFOUND words
+ * a 404.  RES is the caller's to release either way.
  */
 static int
-assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *notfound,
-    struct pdc_response *res, struct pdc_err *err)
+assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
+    const char *notfound, struct pdc_response *res, struct pdc_err *err)
 {
 	const char *base = ctx->cfg != NULL ? ctx->cfg->assessor.base_url : NULL;
 	const char *token = ctx->cfg != NULL ? ctx->cfg->assessor.token : NULL;
@@ -1040,8 +1042,7 @@ assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *notfound,
 	hdrs[nh++] = "user-agent: null";	/* the API reference asks for this literal */
 	hdrs[nh] = NULL;
 
-	ctx->requests++;
-	rc = pdc_http_get(ctx->http, url, hdrs, res, err);
+	rc = pdc_fetch(ctx, "assessor", key, url, hdrs, res, err);
 	free(auth);
 	free(url);
 	if (rc == -1) {
@@ -1072,7 +1073,7 @@ assessor_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 		return pdc_err_set(err, PDC_E_INPUT, "assessor: bad APN \"%s\"",
 		    apn != NULL ? apn : "");
 	snprintf(path, sizeof(path), "/parcel/%s", canon);
-	rc = assessor_get(ctx, path, "parcel not found", &res, err);
+	rc = assessor_get(ctx, path, "parcel", "parcel not found", &res, err);
 	if (rc == 0)
 		rc = pdc_assessor_parse_parcel(res.body, res.len, rec, err);
 	pdc_response_release(&res);
@@ -1128,7 +1129,7 @@ pdc_assessor_search(struct pdc_source_ctx *ctx, const char *query, int page,
 	}
 	snprintf(path, n, "/search/property/?q=%s&page=%d", q, page);
 	free(q);
-	rc = assessor_get(ctx, path, NULL, &res, err);
+	rc = assessor_get(ctx, path, NULL, NULL, &res, err);
 	free(path);
 	if (rc == 0)
 		rc = pdc_assessor_parse_search(res.body, res.len, rows, nrows, total, err);

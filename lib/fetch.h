@@ -1,0 +1,34 @@
+/*
+ * fetch.h - how a source asks a county host for a page.
+ *
+ * Every request a source makes goes through pdc_fetch, which is where
+ * politeness lives (robots.txt, the installation-wide rate limit per host,
+ * backing off a host that answers 429/503 or keeps failing) and where raw
+ * responses are kept, so a record can be re-parsed later without asking the
+ * county again (replay).  Sources never call pdc_http_get themselves.
+ */
+#ifndef PDC_FETCH_H
+#define PDC_FETCH_H
+
+#include "error.h"
+#include "http.h"
+#include "source.h"
+
+/*
+ * GET URL for SOURCE ("assessor", "treasurer", "recorder") with the extra
+ * HEADERS (NULL-terminated, or NULL; they may hold secrets and are never
+ * stored or logged).  KEY names the response within this APN's record for
+ * the raw-response store ("parcel", "summary", "document/20180142724"), or
+ * NULL for a response not worth keeping (a search).
+ *
+ * Returns 0 with RES filled on any HTTP answer (classify RES->status
+ * yourself), or -1 with ERR: a transport failure (as pdc_http_get), a path
+ * robots.txt disallows (PDC_E_PERMANENT, "disallowed by robots.txt"), a
+ * paused host (PDC_E_TRANSIENT, retry_after set), or, when replaying, no
+ * stored response for KEY (PDC_E_PERMANENT).  Counts ctx->requests.
+ * Release RES with pdc_response_release either way.
+ */
+int pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
+    const char *const *headers, struct pdc_response *res, struct pdc_err *err);
+
+#endif
