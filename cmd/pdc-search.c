@@ -10,6 +10,8 @@
 #include "apn.h"
 #include "cli.h"
 #include "log.h"
+#include "polite.h"
+#include "pool.h"
 #include "queue.h"
 #include "sources/assessor.h"
 #include "store.h"
@@ -83,6 +85,8 @@ main(int argc, char *argv[])
 	struct pdc_err err;
 	struct pdc_http *http = NULL;
 	struct pdc_conn *conn = NULL;
+	struct pdc_pool *pool = NULL;
+	struct pdc_polite *polite = NULL;
 	struct pdc_source_ctx ctx;
 	struct pdc_http_opts ho = { 0 };
 	const char *profile = NULL;
@@ -137,8 +141,13 @@ main(int argc, char *argv[])
 	pdc_http_global_init();
 	ho.user_agent = cfg.user_agent;
 	ho.timeout_seconds = 60;
+	ho.manual_redirects = true;
+	char ci[8192];
 	if ((conn = pdc_db_open(&cfg, "pdc-search", &err)) == NULL ||
-	    (http = pdc_http_new(&ho, &err)) == NULL) {
+	    (http = pdc_http_new(&ho, &err)) == NULL ||
+	    pdc_db_conninfo(&cfg, false, ci, sizeof(ci), &err) == -1 ||
+	    (pool = pdc_pool_new(ci, "pdc-search", 1, 2, cfg.connection_timeout_seconds, &err)) == NULL ||
+	    (polite = pdc_polite_new(&cfg, pool, &err)) == NULL) {
 		rc = pdc_cli_fail(&err);
 		goto out;
 	}
@@ -146,7 +155,8 @@ main(int argc, char *argv[])
 		rc = PDC_EXIT_FAILED;
 		goto out;
 	}
-	ctx = (struct pdc_source_ctx){ .http = http, .cfg = &cfg };
+	/* Searching is a request like any other: polite, and shared with the workers' limits. */
+	ctx = (struct pdc_source_ctx){ .http = http, .cfg = &cfg, .polite = polite };
 	if (header && fmt == PDC_OUT_TSV)
 		puts("apn\towner\taddress\tcity\tzip\ttype\tstatus");
 	if (fmt == PDC_OUT_TABLE)
@@ -231,6 +241,8 @@ out:
 			free(found[i]);
 	free(found);
 	pdc_http_free(http);
+	pdc_polite_free(polite);
+	pdc_pool_free(pool);
 	pdc_db_close(conn);
 	pdc_http_global_cleanup();
 	pdc_config_release(&cfg);

@@ -70,7 +70,19 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool bar)
 				printf(",\"%s\":%ld", pdc_priority_name(p), s->count[i][p]);
 			printf("},");
 		}
-		printf("\"workers_alive\":%ld,\"paused\":%s}\n", s->workers_alive, s->paused ? "true" : "false");
+		printf("\"workers_alive\":%ld,\"paused\":%s,\"hosts\":[", s->workers_alive,
+		    s->paused ? "true" : "false");
+		for (int i = 0; i < s->nhosts; i++) {
+			const struct pdc_hoststate *h = &s->hosts[i];
+
+			printf("%s{\"host\":", i ? "," : "");
+			pdc_cli_json_str(stdout, h->host);
+			printf(",\"paused\":%s,\"paused_for\":%.0f,\"reason\":", h->paused ? "true" : "false",
+			    h->paused ? h->paused_for : 0);
+			pdc_cli_json_str(stdout, h->paused ? h->reason : NULL);
+			printf(",\"rate_factor\":%.2f,\"slots_reserved\":%ld}", h->slowdown, h->requests);
+		}
+		puts("]}");
 		return;
 	}
 	if (fmt == PDC_OUT_TSV) {
@@ -81,6 +93,15 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool bar)
 			putchar('\n');
 		}
 		printf("workers\t%ld\npaused\t%s\n", s->workers_alive, s->paused ? "yes" : "no");
+		for (int i = 0; i < s->nhosts; i++) {
+			const struct pdc_hoststate *h = &s->hosts[i];
+
+			if (h->paused)
+				printf("host\t%s\tpaused\t%.0f\t%s\n", h->host, h->paused_for, h->reason);
+			else
+				printf("host\t%s\t%s\t%.2f\t\n", h->host, h->slowdown < 1 ? "slowed" : "ok",
+				    h->slowdown);
+		}
 		return;
 	}
 	printf("%-10s %9s %9s %9s %9s %9s\n", "STATE", "TOTAL", "CRITICAL", "HIGH", "NORMAL", "LOW");
@@ -89,6 +110,15 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool bar)
 		    s->count[i][0], s->count[i][1], s->count[i][2], s->count[i][3]);
 	printf("workers alive: %ld%s\n", s->workers_alive,
 	    s->paused ? "   collection PAUSED (pdc-worker --resume)" : "");
+	for (int i = 0; i < s->nhosts; i++) {
+		const struct pdc_hoststate *h = &s->hosts[i];
+
+		if (h->paused)
+			printf("host %-28s PAUSED for %.0fs: %s\n", h->host, h->paused_for, h->reason);
+		else
+			printf("host %-28s %s (%ld request slots used)\n", h->host,
+			    h->slowdown < 1 ? "slowed down" : "ok", h->requests);
+	}
 	if (bar) {
 		long done = tot[2] + tot[3] + tot[4], all = done + tot[0] + tot[1];
 		int width = 40, fill = all > 0 ? (int)(width * done / all) : width;

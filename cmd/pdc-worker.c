@@ -20,6 +20,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: pdc-worker [-j N] [--drain] [--keep-days DAYS] [--ca-file FILE] [--profile NAME]\n"
 	    "       pdc-worker --apn APN [--ca-file FILE]\n"
+	    "       pdc-worker --reparse [APN ...]\n"
 	    "       pdc-worker --pause | --resume\n");
 }
 
@@ -59,6 +60,7 @@ main(int argc, char *argv[])
 		{ "keep-days", required_argument, NULL, 'k' },
 		{ "pause", no_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, 'P' },
+		{ "reparse", no_argument, NULL, 'R' },
 		{ "resume", no_argument, NULL, 'r' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -71,6 +73,7 @@ main(int argc, char *argv[])
 	const char *apn_arg = NULL, *profile = NULL, *jobs_arg = NULL;
 	long keep_days = 7;
 	int ch, rc, pause = -1;
+	bool reparse = false;
 
 	pdc_cli_init("pdc-worker");
 	while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
@@ -87,18 +90,38 @@ main(int argc, char *argv[])
 		case 'p': pause = 1; break;
 		case 'P': profile = optarg; break;
 		case 'r': pause = 0; break;
+		case 'R': reparse = true; break;
 		case 'V': printf("pdc-worker %s\n", PDC_VERSION); return 0;
 		default: usage(stderr); return PDC_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc && !reparse) {
 		fprintf(stderr, "pdc-worker: unexpected argument \"%s\"\n", argv[optind]);
 		usage(stderr);
 		return PDC_EXIT_USAGE;
 	}
-	if ((apn_arg != NULL) + (pause != -1) + (opts.drain || jobs_arg != NULL) > 1) {
-		fprintf(stderr, "pdc-worker: --apn, --pause/--resume and -j/--drain do not mix\n");
+	if ((apn_arg != NULL) + (pause != -1) + (opts.drain || jobs_arg != NULL) + reparse > 1) {
+		fprintf(stderr, "pdc-worker: --apn, --reparse, --pause/--resume and -j/--drain do not mix\n");
 		return PDC_EXIT_USAGE;
+	}
+	char (*apns)[PDC_APN_MAX] = NULL;
+	const char **apnp = NULL;
+	size_t napns = (size_t)(argc - optind);
+	if (napns > 0) {
+		if ((apns = calloc(napns, sizeof(*apns))) == NULL ||
+		    (apnp = calloc(napns, sizeof(*apnp))) == NULL)
+			return PDC_EXIT_FAILED;
+		for (size_t i = 0; i < napns; i++) {
+			const char *a = argv[optind + (int)i];
+
+			if (pdc_apn_parse(a, strlen(a), apns[i]) == -1) {
+				fprintf(stderr, "pdc-worker: bad APN \"%.40s\"\n", a);
+				free(apns);
+				free(apnp);
+				return PDC_EXIT_DATAERR;
+			}
+			apnp[i] = apns[i];
+		}
 	}
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;
@@ -114,6 +137,15 @@ main(int argc, char *argv[])
 
 	if (pause != -1) {
 		rc = set_paused(&cfg, pause == 1);
+	} else if (reparse) {
+		long done, failed;
+
+		if (pdc_worker_reparse(&cfg, apnp, napns, &done, &failed, &err) == -1)
+			rc = pdc_cli_fail(&err);
+		else {
+			pdc_log(PDC_LOG_INFO, "Re-parsed %ld records, %ld failed", done, failed);
+			rc = failed > 0 ? PDC_EXIT_FAILED : 0;
+		}
 	} else if (apn_arg != NULL) {
 		char apn[PDC_APN_MAX], bare[PDC_APN_MAX];
 		unsigned parts = 0;
@@ -151,5 +183,7 @@ main(int argc, char *argv[])
 	}
 	pdc_http_global_cleanup();
 	pdc_config_release(&cfg);
+	free(apns);
+	free(apnp);
 	return rc;
 }

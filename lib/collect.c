@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "collect.h"
+#include "fetch.h"
 #include "schema.h"
 #include "store.h"
 
@@ -17,54 +18,58 @@ pdc_collect_all_parts(void)
 
 int
 pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
-    struct pdc_err *err)
+    struct pdc_outcome *out, struct pdc_err *err)
 {
-	struct pdc_err serr, first = { 0 };
-	int ok = 0, bad = 0;
+	struct pdc_outcome local;
+	struct pdc_err serr, permanent = { 0 }, transient = { 0 };
+	int ok = 0;
 
+	if (out == NULL)
+		out = &local;
+	out->n = 0;
 	pdc_record_init(rec, apn);
-	pdc_http_reset_cookies(ctx->http);
-	for (int i = 0; pdc_sources[i] != NULL; i++) {
+	if (ctx->http != NULL)
+		pdc_http_reset_cookies(ctx->http);
+	for (int i = 0; pdc_sources[i] != NULL && i < PDC_MAXSOURCES; i++) {
 		const struct pdc_source *src = pdc_sources[i];
+		size_t nrows = rec->nrows;
+		unsigned parts = rec->parts, sets = rec->sets;
 
 		pdc_err_clear(&serr);
+		out->per[out->n].src = src;
 		if (src->collect(ctx, apn, rec, &serr) == 0) {
+			out->per[out->n].kind = PDC_OK;
+			out->per[out->n++].error[0] = '\0';
 			ok++;
 			continue;
 		}
-		/* Retry the whole job for a transient failure: a record is
-		 * collected together or not at all. */
-		if (serr.kind == PDC_E_TRANSIENT || serr.kind == PDC_E_AUTH || serr.kind == PDC_E_SYSTEM) {
+		/* What a failing source half-wrote is not part of the record. */
+		pdc_record_truncate(rec, nrows);
+		rec->parts = parts;
+		rec->sets = sets;
+		out->per[out->n].kind = serr.kind;
+		strlcpy(out->per[out->n++].error, serr.msg, sizeof(out->per[0].error));
+		if (serr.kind == PDC_E_AUTH || serr.kind == PDC_E_SYSTEM) {
 			*err = serr;
 			return -1;
 		}
-		if (bad++ == 0)
-			first = serr;
+		/* The other hosts' parts still come: a transient failure retries the job for the rest. */
+		if (serr.kind == PDC_E_TRANSIENT) {
+			if (transient.kind == PDC_OK || serr.retry_after > transient.retry_after)
+				transient = serr;
+		} else if (permanent.kind == PDC_OK) {
+			permanent = serr;
+		}
+	}
+	if (transient.kind != PDC_OK) {
+		*err = transient;
+		return -1;
 	}
 	if (ok == 0) {
-		*err = first;
+		*err = permanent;
 		return -1;
 	}
-	if (bad > 0)
-		*err = first;
-	else
-		pdc_err_clear(err);
-	return 0;
-}
-
-int
-pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job,
-    const struct pdc_record *rec, long duration_ms, struct pdc_err *err)
-{
-	if (pdc_db_begin(c, err) == -1)
-		return -1;
-	/* The fence first: it locks the job row, and a lost lease writes nothing. */
-	if (pdc_queue_complete(c, job, duration_ms, rec->parts, err) == -1 ||
-	    pdc_store_record(c, rec, err) == -1 ||
-	    pdc_db_commit(c, err) == -1) {
-		pdc_db_rollback(c);
-		return -1;
-	}
+	*err = permanent;	/* PDC_OK, or what a partial record lacks */
 	return 0;
 }
 
@@ -76,14 +81,28 @@ static struct pdc_stmt st_manual = { "pdc_manual_status",
 	"  completed_at = localtimestamp, error_message = NULL", 1, 0 };
 
 int
-pdc_collect_store(struct pdc_conn *c, const struct pdc_record *rec, struct pdc_err *err)
+pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct pdc_record *rec,
+    const struct pdc_outcome *out, const struct pdc_source_ctx *ctx, long duration_ms,
+    double retry_delay, const char *reason, struct pdc_err *err)
 {
 	const char *params[1] = { rec->apn };
+	int rc;
 
 	if (pdc_db_begin(c, err) == -1)
 		return -1;
-	if (pdc_store_record(c, rec, err) == -1 ||
-	    pdc_db_do(c, &st_manual, params, err) == -1 ||
+	/* The fence first: it locks the job row, and a lost lease writes nothing. */
+	if (job != NULL)
+		rc = retry_delay < 0 ? pdc_queue_complete(c, job, duration_ms, rec->parts, err) :
+		    pdc_queue_retry(c, job, retry_delay, reason, err);
+	else if (ctx == NULL || !ctx->replay)
+		rc = pdc_db_do(c, &st_manual, params, err) == -1 ? -1 : 0;
+	else
+		rc = 0;	/* a re-parse fetched nothing: the status row stays as it was */
+	if (rc == -1 ||
+	    pdc_store_record(c, rec, err) == -1 ||
+	    (out != NULL && pdc_store_parts(c, rec->apn, out, rec->parts, err) == -1) ||
+	    (ctx != NULL && ctx->keep && !ctx->replay &&
+	     pdc_store_responses(c, rec->apn, ctx->kept, ctx->nkept, err) == -1) ||
 	    pdc_db_commit(c, err) == -1) {
 		pdc_db_rollback(c);
 		return -1;

@@ -10,26 +10,41 @@
 #include "record.h"
 #include "source.h"
 
+#define PDC_MAXSOURCES 8
+
+/* What each source did in one collection. */
+struct pdc_outcome {
+	int n;
+	struct {
+		const struct pdc_source *src;
+		enum pdc_errkind kind;	/* PDC_OK when it delivered */
+		char error[512];
+	} per[PDC_MAXSOURCES];
+};
+
 /*
  * Collect canonical APN from every source into REC (initialised here; the
- * caller releases it).  A source failing for good while others succeed
+ * caller releases it), noting in OUT (may be NULL) how each source fared.  A source failing for good while others succeed
  * leaves a partial record (REC->parts says which) and returns 0 with ERR
  * describing the missing part (ERR->kind PDC_E_PERMANENT, for the job's
  * note).  Returns -1 with ERR when nothing usable came back or a transient
  * error means the job should be tried again.
  */
 int pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
-    struct pdc_err *err);
+    struct pdc_outcome *out, struct pdc_err *err);
 
 /*
- * Store REC and mark JOB completed in one transaction on C: either both are
- * written or neither.  PDC_E_FENCED when JOB's lease was lost.
+ * Store what a collection got, in one transaction on C: REC's rows, where
+ * each part came from (OUT), the raw responses CTX kept, and the job's
+ * outcome.  With JOB: RETRY_DELAY < 0 completes it; otherwise the parts that
+ * came are kept and the job goes back to pending, due in RETRY_DELAY seconds,
+ * with REASON.  Without JOB (a manual collect or a re-parse) only the record
+ * and the status row are written.  Either all of it is written or none.
+ * PDC_E_FENCED when JOB's lease was lost.
  */
-int pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job,
-    const struct pdc_record *rec, long duration_ms, struct pdc_err *err);
-
-/* Store REC outside the queue (a manual collect), status row included. */
-int pdc_collect_store(struct pdc_conn *c, const struct pdc_record *rec, struct pdc_err *err);
+int pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct pdc_record *rec,
+    const struct pdc_outcome *out, const struct pdc_source_ctx *ctx, long duration_ms,
+    double retry_delay, const char *reason, struct pdc_err *err);
 
 /* Every part a full record has. */
 unsigned pdc_collect_all_parts(void);

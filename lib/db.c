@@ -174,6 +174,13 @@ PGresult *
 pdc_db_run(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
     struct pdc_err *err)
 {
+	return pdc_db_runv(c, st, params, NULL, NULL, err);
+}
+
+PGresult *
+pdc_db_runv(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    const int *lengths, const int *formats, struct pdc_err *err)
+{
 	PGresult *res;
 	ExecStatusType s;
 	double t0 = now_seconds();
@@ -184,7 +191,7 @@ pdc_db_run(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
 	}
 	if (prepare(c, st, err) == -1)
 		return NULL;
-	res = PQexecPrepared(c->pg, st->name, st->nparams, params, NULL, NULL, 0);
+	res = PQexecPrepared(c->pg, st->name, st->nparams, params, lengths, formats, 0);
 	account(st->name, t0);
 	s = PQresultStatus(res);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {

@@ -63,6 +63,10 @@ bool pdc_db_broken(const struct pdc_conn *c);
 PGresult *pdc_db_run(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
     struct pdc_err *err);
 
+/* As pdc_db_run, with LENGTHS and FORMATS per parameter (1: binary, for bytea). */
+PGresult *pdc_db_runv(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    const int *lengths, const int *formats, struct pdc_err *err);
+
 /* Run ST and discard the result.  Returns the number of rows affected, or -1. */
 long pdc_db_do(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
     struct pdc_err *err);

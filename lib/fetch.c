@@ -1,11 +1,129 @@
+#include <stdlib.h>
+#include <string.h>
+
 #include "fetch.h"
+#include "polite.h"
+
+static void
+kept_release(struct pdc_kept *k)
+{
+	free(k->source);
+	free(k->key);
+	free(k->url);
+	free(k->content_type);
+	free(k->body);
+	memset(k, 0, sizeof(*k));
+}
+
+void
+pdc_fetch_release(struct pdc_source_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nkept; i++)
+		kept_release(&ctx->kept[i]);
+	free(ctx->kept);
+	ctx->kept = NULL;
+	ctx->nkept = ctx->capkept = 0;
+}
+
+int
+pdc_fetch_keep(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
+    long status, const char *content_type, const char *body, size_t len)
+{
+	struct pdc_kept *k;
+
+	/* A key fetched twice in one job (a retry within it) keeps the last answer. */
+	for (size_t i = 0; i < ctx->nkept; i++)
+		if (strcmp(ctx->kept[i].source, source) == 0 && strcmp(ctx->kept[i].key, key) == 0) {
+			kept_release(&ctx->kept[i]);
+			ctx->kept[i] = ctx->kept[--ctx->nkept];
+			break;
+		}
+	if (ctx->nkept == ctx->capkept) {
+		size_t n = ctx->capkept ? ctx->capkept * 2 : 8;
+		struct pdc_kept *nk = reallocarray(ctx->kept, n, sizeof(*nk));
+
+		if (nk == NULL)
+			return -1;
+		ctx->kept = nk;
+		ctx->capkept = n;
+	}
+	k = &ctx->kept[ctx->nkept];
+	memset(k, 0, sizeof(*k));
+	k->status = status;
+	k->len = len;
+	if ((k->source = strdup(source)) == NULL || (k->key = strdup(key)) == NULL ||
+	    (k->url = strdup(url)) == NULL ||
+	    (content_type != NULL && (k->content_type = strdup(content_type)) == NULL) ||
+	    (k->body = malloc(len + 1)) == NULL) {
+		kept_release(k);
+		return -1;
+	}
+	memcpy(k->body, body != NULL ? body : "", len);
+	k->body[len] = '\0';
+	ctx->nkept++;
+	return 0;
+}
+
+/* Answer from what was stored, as if the county had. */
+static int
+replay(struct pdc_source_ctx *ctx, const char *source, const char *key,
+    struct pdc_response *res, struct pdc_err *err)
+{
+	memset(res, 0, sizeof(*res));
+	if (key == NULL)
+		return pdc_err_set(err, PDC_E_PERMANENT, "%s: nothing stored to re-parse (a request "
+		    "that is not kept)", source);
+	for (size_t i = 0; i < ctx->nkept; i++) {
+		const struct pdc_kept *k = &ctx->kept[i];
+
+		if (strcmp(k->source, source) != 0 || strcmp(k->key, key) != 0)
+			continue;
+		if ((res->body = malloc(k->len + 1)) == NULL)
+			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		memcpy(res->body, k->body, k->len + 1);
+		res->len = k->len;
+		res->status = k->status;
+		strlcpy(res->content_type, k->content_type ? k->content_type : "", sizeof(res->content_type));
+		return 0;
+	}
+	return pdc_err_set(err, PDC_E_PERMANENT, "%s: no stored response \"%s\" to re-parse", source, key);
+}
+
+#define MAXHOPS 5
 
 int
 pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
     const char *const *headers, struct pdc_response *res, struct pdc_err *err)
 {
-	(void)source;
-	(void)key;
-	ctx->requests++;
-	return pdc_http_get(ctx->http, url, headers, res, err);
+	char next[sizeof(res->redirect)];
+	int rc, hop = 0;
+
+	if (ctx->replay)
+		return replay(ctx, source, key, res, err);
+	memset(res, 0, sizeof(*res));
+	for (;;) {
+		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, err) == -1)
+			return -1;
+		ctx->requests++;
+		rc = pdc_http_get(ctx->http, url, headers, res, err);
+		if (rc == -1)
+			pdc_polite_report(ctx->polite, url, 0, err->retry_after, err->msg);
+		else
+			pdc_polite_report(ctx->polite, url, res->status, res->retry_after, NULL);
+		/* Each hop of a redirect is a request of its own, with its own slot. */
+		if (rc == -1 || res->status < 300 || res->status >= 400 || res->redirect[0] == '\0')
+			break;
+		if (++hop > MAXHOPS) {
+			pdc_response_release(res);
+			return pdc_err_set(err, PDC_E_PERMANENT, "%s: more than %d redirects", url, MAXHOPS);
+		}
+		strlcpy(next, res->redirect, sizeof(next));
+		pdc_response_release(res);
+		url = next;
+		/* A redirect's target is where the body came from: keep that URL. */
+	}
+	if (rc == 0 && ctx->keep && key != NULL && res->status >= 200 && res->status < 300 &&
+	    pdc_fetch_keep(ctx, source, key, url, res->status, res->content_type, res->body, res->len) == -1)
+		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	return rc;
 }

@@ -31,4 +31,11 @@
 int pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
     const char *const *headers, struct pdc_response *res, struct pdc_err *err);
 
+/* Keep a copy of a response in CTX (what pdc_fetch does when ctx->keep). 0 or -1. */
+int pdc_fetch_keep(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
+    long status, const char *content_type, const char *body, size_t len);
+
+/* Free the responses CTX kept. */
+void pdc_fetch_release(struct pdc_source_ctx *ctx);
+
 #endif

@@ -165,7 +165,8 @@ pdc_http_new(const struct pdc_http_opts *opts, struct pdc_err *err)
 	SET(CURLOPT_ERRORBUFFER, h->errbuf);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_FOLLOWLOCATION, 1L);
+	/* Manual redirects let every hop go through politeness (pdc_fetch). */
+	SET(CURLOPT_FOLLOWLOCATION, opts->manual_redirects ? 0L : 1L);
 	SET(CURLOPT_MAXREDIRS, 5L);
 	/* statuses are the caller's to judge (pdc_http_classify) */
 	SET(CURLOPT_FAILONERROR, 0L);
@@ -334,6 +335,12 @@ pdc_http_get(struct pdc_http *h, const char *url, const char *const *headers,
 	curl_slist_free_all(list);
 
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &res->status);
+	if (res->status >= 300 && res->status < 400) {
+		char *loc = NULL;
+
+		if (curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc != NULL)
+			strlcpy(res->redirect, loc, sizeof(res->redirect));
+	}
 	if (curl_easy_getinfo(h->curl, CURLINFO_TOTAL_TIME, &t) == CURLE_OK)
 		res->seconds = t;
 	if (x.buf == NULL && (x.buf = calloc(1, 1)) == NULL && rc == CURLE_OK) {

@@ -9,6 +9,7 @@
 #ifndef PDC_HTTP_H
 #define PDC_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -19,6 +20,7 @@ struct pdc_http_opts {
 	double connect_timeout_seconds;	/* 0: 10 */
 	size_t max_body;		/* 0: 32 MiB */
 	const char *ca_file;		/* NULL: the system's */
+	bool manual_redirects;		/* return 3xx with RES->redirect instead of following */
 };
 
 struct pdc_response {
@@ -28,6 +30,7 @@ struct pdc_response {
 	char content_type[128];
 	double retry_after;		/* seconds from Retry-After, 0 if none */
 	double seconds;			/* time the request took */
+	char redirect[1024];		/* with manual_redirects: where a 3xx points, absolute */
 };
 
 struct pdc_http;

@@ -35,6 +35,13 @@ pdc_record_release(struct pdc_record *rec)
 }
 
 void
+pdc_record_truncate(struct pdc_record *rec, size_t nrows)
+{
+	while (rec->nrows > nrows)
+		row_release(&rec->rows[--rec->nrows]);
+}
+
+void
 pdc_record_carry(struct pdc_record *rec, const struct pdc_table *table)
 {
 	int i = pdc_schema_index(table);

@@ -80,6 +80,9 @@ void pdc_record_release(struct pdc_record *rec);
  */
 struct pdc_row *pdc_record_add(struct pdc_record *rec, const struct pdc_table *table);
 
+/* Drop the rows after the first NROWS (what a failed source added). */
+void pdc_record_truncate(struct pdc_record *rec, size_t nrows);
+
 /* Declare that REC carries TABLE's whole set for the APN (possibly empty). */
 void pdc_record_carry(struct pdc_record *rec, const struct pdc_table *table);
 

@@ -17,14 +17,26 @@
 #include "record.h"
 
 struct pdc_pool;
+struct pdc_polite;
+
+/* A response kept for the raw-response store, or loaded from it to replay. */
+struct pdc_kept {
+	char *source, *key, *url, *content_type;
+	long status;
+	char *body;
+	size_t len;
+};
 
 struct pdc_source_ctx {
 	struct pdc_http *http;		/* this thread's handle */
 	const struct pdc_config *cfg;
 	int requests;			/* requests made (pdc_fetch counts them) */
-	struct pdc_pool *pool;		/* for politeness and the raw-response store; NULL: neither */
-	const char *apn;		/* the APN being collected (canonical), for the store */
-	bool replay;			/* answer from stored responses only, never the network */
+	struct pdc_polite *polite;	/* politeness; NULL: none (tests, replay) */
+	const char *apn;		/* the APN being collected (canonical) */
+	bool keep;			/* keep responses with a key, for the store */
+	bool replay;			/* answer from kept[] only, never the network */
+	struct pdc_kept *kept;		/* owned; release with pdc_fetch_release */
+	size_t nkept, capkept;
 };
 
 struct pdc_source {

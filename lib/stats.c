@@ -21,6 +21,11 @@ static struct pdc_stmt st_summary2 = { "pdc_summary2",
 	" (SELECT greatest(0, extract(epoch FROM min(run_after) - now())) FROM jobs WHERE state = 'pending')",
 	0, 0 };
 
+static struct pdc_stmt st_hosts = { "pdc_hosts",
+	"SELECT host, coalesce(paused_until > now(), false),"
+	" coalesce(extract(epoch FROM paused_until - now()), 0), coalesce(pause_reason, ''),"
+	" slowdown, requests FROM hosts ORDER BY host LIMIT 16", 0, 0 };
+
 int
 pdc_stats_summary(struct pdc_conn *c, struct pdc_summary *s, struct pdc_err *err)
 {
@@ -43,6 +48,19 @@ pdc_stats_summary(struct pdc_conn *c, struct pdc_summary *s, struct pdc_err *err
 	s->workers_alive = strtol(PQgetvalue(res, 0, 0), NULL, 10);
 	s->paused = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
 	s->next_due = PQgetisnull(res, 0, 2) ? -1 : strtod(PQgetvalue(res, 0, 2), NULL);
+	PQclear(res);
+	if ((res = pdc_db_run(c, &st_hosts, NULL, err)) == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res) && r < PDC_MAXHOSTS; r++) {
+		struct pdc_hoststate *h = &s->hosts[s->nhosts++];
+
+		strlcpy(h->host, PQgetvalue(res, r, 0), sizeof(h->host));
+		h->paused = strcmp(PQgetvalue(res, r, 1), "t") == 0;
+		h->paused_for = strtod(PQgetvalue(res, r, 2), NULL);
+		strlcpy(h->reason, PQgetvalue(res, r, 3), sizeof(h->reason));
+		h->slowdown = strtod(PQgetvalue(res, r, 4), NULL);
+		h->requests = strtol(PQgetvalue(res, r, 5), NULL, 10);
+	}
 	PQclear(res);
 	return 0;
 }

@@ -9,11 +9,24 @@
 #include "db.h"
 #include "error.h"
 
+#define PDC_MAXHOSTS 16
+
+struct pdc_hoststate {
+	char host[128];
+	bool paused;
+	double paused_for;	/* seconds left */
+	char reason[256];
+	double slowdown;	/* 1: full rate */
+	long requests;
+};
+
 struct pdc_summary {
 	long count[5][4];	/* [state][priority]: pending, active, completed, failed, cancelled */
 	long workers_alive;
 	bool paused;
 	double next_due;	/* seconds until the next pending job is due, -1 if none */
+	struct pdc_hoststate hosts[PDC_MAXHOSTS];
+	int nhosts;
 };
 
 /* Job counts by state and priority, workers alive, the pause flag.  0 or -1. */

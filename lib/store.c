@@ -6,6 +6,8 @@
 
 #include <cJSON.h>
 
+#include "collect.h"
+#include "fetch.h"
 #include "queue.h"
 #include "schema.h"
 #include "store.h"
@@ -251,4 +253,126 @@ pdc_store_search(struct pdc_conn *c, const struct pdc_search_row *rows, size_t n
 	rc = pdc_db_do(c, &st_search, params, err);
 	cJSON_free(json);
 	return rc == -1 ? -1 : 0;
+}
+
+static struct pdc_stmt st_keep = { "pdc_store_response",
+	"INSERT INTO responses AS r (apn, source, key, url, status, content_type, sha256, body, fetched_at)"
+	" VALUES ($1, $2, $3, $4, $5, $6, encode(sha256($7), 'hex'), $7, now())"
+	" ON CONFLICT (apn, source, key) DO UPDATE SET url = EXCLUDED.url, status = EXCLUDED.status,"
+	"  content_type = EXCLUDED.content_type, sha256 = EXCLUDED.sha256, body = EXCLUDED.body,"
+	"  fetched_at = EXCLUDED.fetched_at"
+	" WHERE r.sha256 IS DISTINCT FROM EXCLUDED.sha256 OR r.fetched_at < now() - interval '1 hour'",
+	7, 0 };
+
+int
+pdc_store_responses(struct pdc_conn *c, const char *apn, const struct pdc_kept *kept,
+    size_t n, struct pdc_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct pdc_kept *k = &kept[i];
+		char st[16];
+		const char *params[7] = { apn, k->source, k->key, k->url, st, k->content_type, k->body };
+		int lengths[7] = { 0, 0, 0, 0, 0, 0, (int)k->len };
+		int formats[7] = { 0, 0, 0, 0, 0, 0, 1 };
+		PGresult *res;
+
+		snprintf(st, sizeof(st), "%ld", k->status);
+		if ((res = pdc_db_runv(c, &st_keep, params, lengths, formats, err)) == NULL)
+			return -1;
+		PQclear(res);
+	}
+	return 0;
+}
+
+static struct pdc_stmt st_load = { "pdc_load_responses",
+	"SELECT source, key, url, status, content_type, body FROM responses WHERE apn = $1", 1, 0 };
+
+long
+pdc_store_load_responses(struct pdc_conn *c, const char *apn, struct pdc_source_ctx *ctx,
+    struct pdc_err *err)
+{
+	const char *params[1] = { apn };
+	PGresult *res;
+	long n;
+
+	/* Text results: bytea comes hex-escaped and is decoded byte for byte. */
+	res = pdc_db_run(c, &st_load, params, err);
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	for (long i = 0; i < n; i++) {
+		size_t len;
+		unsigned char *body = PQunescapeBytea((const unsigned char *)PQgetvalue(res, (int)i, 5), &len);
+
+		if (body == NULL ||
+		    pdc_fetch_keep(ctx, PQgetvalue(res, (int)i, 0), PQgetvalue(res, (int)i, 1),
+		    PQgetvalue(res, (int)i, 2), strtol(PQgetvalue(res, (int)i, 3), NULL, 10),
+		    PQgetisnull(res, (int)i, 4) ? NULL : PQgetvalue(res, (int)i, 4),
+		    (const char *)body, len) == -1) {
+			PQfreemem(body);
+			PQclear(res);
+			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		}
+		PQfreemem(body);
+	}
+	PQclear(res);
+	return n;
+}
+
+static struct pdc_stmt st_prune_responses = { "pdc_prune_responses",
+	"DELETE FROM responses WHERE fetched_at < now() - make_interval(secs => $1::float8 * 3600)", 1, 0 };
+
+long
+pdc_store_prune_responses(struct pdc_conn *c, double keep_hours, struct pdc_err *err)
+{
+	char h[32];
+	const char *params[1] = { h };
+
+	snprintf(h, sizeof(h), "%.3f", keep_hours);
+	return pdc_db_do(c, &st_prune_responses, params, err);
+}
+
+static const char *const part_names[] = { "basic", "valuations", "residential", "tax", "sales" };
+
+const char *
+pdc_store_part_name(unsigned bit)
+{
+	for (unsigned i = 0; i < sizeof(part_names) / sizeof(part_names[0]); i++)
+		if (bit == (1u << i))
+			return part_names[i];
+	return "?";
+}
+
+static struct pdc_stmt st_part = { "pdc_store_part",
+	"INSERT INTO record_parts AS r (apn, part, source, fetched_at, state, error)"
+	" VALUES ($1, $2, $3, now(), $4, $5)"
+	" ON CONFLICT (apn, part) DO UPDATE SET source = EXCLUDED.source, state = EXCLUDED.state,"
+	"  error = EXCLUDED.error,"
+	"  fetched_at = CASE WHEN EXCLUDED.state = 'failed' THEN r.fetched_at ELSE EXCLUDED.fetched_at END",
+	5, 0 };
+
+int
+pdc_store_parts(struct pdc_conn *c, const char *apn, const struct pdc_outcome *out,
+    unsigned parts, struct pdc_err *err)
+{
+	for (int i = 0; i < out->n; i++) {
+		const struct pdc_source *src = out->per[i].src;
+
+		for (unsigned bit = 1; bit != 0 && bit <= src->parts; bit <<= 1) {
+			const char *state, *error = NULL;
+
+			if (!(src->parts & bit))
+				continue;
+			if (out->per[i].kind != PDC_OK) {
+				state = "failed";
+				error = out->per[i].error;
+			} else {
+				state = (parts & bit) ? "complete" : "missing";
+			}
+			const char *params[5] = { apn, pdc_store_part_name(bit), src->name, state, error };
+			if (pdc_db_do(c, &st_part, params, err) == -1)
+				return -1;
+		}
+	}
+	return 0;
 }

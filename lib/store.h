@@ -9,6 +9,7 @@
 #include "db.h"
 #include "error.h"
 #include "record.h"
+#include "source.h"
 #include "sources/assessor.h"
 
 /*
@@ -26,5 +27,32 @@ int pdc_store_record(struct pdc_conn *c, const struct pdc_record *rec, struct pd
  */
 int pdc_store_search(struct pdc_conn *c, const struct pdc_search_row *rows, size_t n,
     struct pdc_err *err);
+
+/*
+ * Keep the N raw responses for APN (upserted by source and key; an unchanged
+ * body is not rewritten).  Inside the caller's transaction.  0 or -1.
+ */
+int pdc_store_responses(struct pdc_conn *c, const char *apn, const struct pdc_kept *kept,
+    size_t n, struct pdc_err *err);
+
+/* Load APN's stored responses into CTX's kept list, for a re-parse.  How many, or -1. */
+long pdc_store_load_responses(struct pdc_conn *c, const char *apn, struct pdc_source_ctx *ctx,
+    struct pdc_err *err);
+
+/* Delete stored responses older than KEEP_HOURS.  How many, or -1. */
+long pdc_store_prune_responses(struct pdc_conn *c, double keep_hours, struct pdc_err *err);
+
+/*
+ * Record where each part of APN's record came from: for every source in
+ * OUT, each part it provides is "complete" (in PARTS), "missing" (the source
+ * answered without it) or "failed" (with the source's error; a part stored
+ * earlier keeps its data).  0 or -1.
+ */
+struct pdc_outcome;
+int pdc_store_parts(struct pdc_conn *c, const char *apn, const struct pdc_outcome *out,
+    unsigned parts, struct pdc_err *err);
+
+/* The name of part bit BIT ("basic", "valuations", ...). */
+const char *pdc_store_part_name(unsigned bit);
 
 #endif

@@ -12,6 +12,9 @@
 #include "apn.h"
 #include "backoff.h"
 #include "collect.h"
+#include "fetch.h"
+#include "polite.h"
+#include "store.h"
 #include "log.h"
 #include "pool.h"
 #include "queue.h"
@@ -38,6 +41,7 @@ struct shared {
 	const struct pdc_config *cfg;
 	const struct pdc_worker_opts *opts;
 	struct pdc_pool *pool;
+	struct pdc_polite *polite;
 	struct pdc_http_opts http_opts;
 	char id[160];
 	pthread_mutex_t mu;
@@ -154,25 +158,19 @@ with_retries(struct shared *sh, finish_fn fn, void *arg, double deadline, struct
 struct outcome {
 	const struct pdc_job *job;
 	const struct pdc_record *rec;
+	const struct pdc_outcome *out;
+	const struct pdc_source_ctx *ctx;
 	long ms;
-	double delay;
+	double delay;		/* < 0: complete; else retry after it */
 	const char *reason;
 };
 
 static int
-do_complete(struct pdc_conn *c, void *arg, struct pdc_err *err)
+do_finish(struct pdc_conn *c, void *arg, struct pdc_err *err)
 {
 	struct outcome *o = arg;
 
-	return pdc_collect_finish(c, o->job, o->rec, o->ms, err);
-}
-
-static int
-do_retry(struct pdc_conn *c, void *arg, struct pdc_err *err)
-{
-	struct outcome *o = arg;
-
-	return pdc_queue_retry(c, o->job, o->delay, o->reason, err);
+	return pdc_collect_finish(c, o->job, o->rec, o->out, o->ctx, o->ms, o->delay, o->reason, err);
 }
 
 static int
@@ -184,23 +182,41 @@ do_fail(struct pdc_conn *c, void *arg, struct pdc_err *err)
 }
 
 static void
+refused(struct shared *sh, const struct pdc_err *cerr)
+{
+	/* Every other job would fail the same way: fail this one, stop claiming. */
+	pdc_log(PDC_LOG_ERROR, "%s", cerr->msg);
+	pthread_mutex_lock(&sh->refused_mu);
+	if (!atomic_load(&sh->refused))
+		sh->refused_err = *cerr;
+	atomic_store(&sh->refused, true);
+	pthread_mutex_unlock(&sh->refused_mu);
+	wake_all(sh);
+}
+
+static void
 run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pdc_job *job)
 {
-	struct pdc_source_ctx ctx = { .http = http, .cfg = sh->cfg, .pool = sh->pool, .apn = job->apn };
+	struct pdc_source_ctx ctx = { .http = http, .cfg = sh->cfg, .polite = sh->polite,
+	    .apn = job->apn, .keep = true };
 	struct pdc_record rec;
+	struct pdc_outcome out;
 	struct pdc_err cerr, ferr;
-	struct outcome o = { job, &rec, 0, 0, NULL };
+	struct outcome o = { job, &rec, &out, &ctx, 0, -1, NULL };
 	char bare[PDC_APN_MAX];
 	double t0 = mono(), deadline = t0 + sh->cfg->job_timeout_seconds;
 	int rc;
 
 	pdc_apn_bare(job->apn, bare);
 	pdc_err_clear(&cerr);
-	rc = pdc_collect(&ctx, job->apn, &rec, &cerr);
+	rc = pdc_collect(&ctx, job->apn, &rec, &out, &cerr);
 	atomic_fetch_add(&sh->requests, ctx.requests);
 	o.ms = (long)((mono() - t0) * 1000);
+	o.reason = cerr.msg;
+	if (rc == -1 && cerr.kind == PDC_E_AUTH)
+		refused(sh, &cerr);
 	if (rc == 0) {
-		if (with_retries(sh, do_complete, &o, deadline, &ferr) == 0) {
+		if (with_retries(sh, do_finish, &o, deadline, &ferr) == 0) {
 			atomic_fetch_add(&sh->completed, 1);
 			if (cerr.kind != PDC_OK)
 				pdc_log(PDC_LOG_WARNING, "Data collection for APN %s is partial: %s", bare, cerr.msg);
@@ -211,24 +227,10 @@ run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pd
 		} else {
 			pdc_log(PDC_LOG_ERROR, "Job for APN %s: could not store the record: %s", bare, ferr.msg);
 		}
-		pdc_record_release(&rec);
-		return;
-	}
-	pdc_record_release(&rec);
-	o.reason = cerr.msg;
-	if (cerr.kind == PDC_E_AUTH) {
-		/* Every other job would fail the same way: fail this one, stop claiming. */
-		pdc_log(PDC_LOG_ERROR, "%s", cerr.msg);
-		pthread_mutex_lock(&sh->refused_mu);
-		if (!atomic_load(&sh->refused))
-			sh->refused_err = cerr;
-		atomic_store(&sh->refused, true);
-		pthread_mutex_unlock(&sh->refused_mu);
-		wake_all(sh);
-	}
-	if (cerr.kind == PDC_E_TRANSIENT && job->attempts < job->max_attempts) {
+	} else if (cerr.kind == PDC_E_TRANSIENT && job->attempts < job->max_attempts) {
+		/* What did come is kept; the job comes back for the rest. */
 		o.delay = pdc_backoff_delay(job->attempts, RETRY_BASE, RETRY_CAP, cerr.retry_after, rng);
-		if (with_retries(sh, do_retry, &o, deadline, &ferr) == 0) {
+		if (with_retries(sh, do_finish, &o, deadline, &ferr) == 0) {
 			atomic_fetch_add(&sh->retried, 1);
 			pdc_log(PDC_LOG_WARNING, "Job for APN %s attempt %d of %d failed: %s; retrying in %.1fs",
 			    bare, job->attempts, job->max_attempts, cerr.msg, o.delay);
@@ -237,9 +239,7 @@ run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pd
 		} else {
 			pdc_log(PDC_LOG_ERROR, "Job for APN %s: could not reschedule: %s", bare, ferr.msg);
 		}
-		return;
-	}
-	if (with_retries(sh, do_fail, &o, deadline, &ferr) == 0) {
+	} else if (with_retries(sh, do_fail, &o, deadline, &ferr) == 0) {
 		atomic_fetch_add(&sh->failed, 1);
 		pdc_log(PDC_LOG_ERROR, "Job for APN %s failed after %d retries: %s", bare,
 		    job->attempts - 1, cerr.msg);
@@ -248,6 +248,8 @@ run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pd
 	} else {
 		pdc_log(PDC_LOG_ERROR, "Job for APN %s: could not record the failure: %s", bare, ferr.msg);
 	}
+	pdc_record_release(&rec);
+	pdc_fetch_release(&ctx);
 }
 
 static void *
@@ -452,6 +454,8 @@ maintain(struct shared *sh, bool prune)
 	}
 	if (prune && (n = pdc_queue_prune(c, sh->opts->keep_hours, &err)) > 0)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld finished jobs", n);
+	if (prune && (n = pdc_store_prune_responses(c, sh->opts->keep_hours, &err)) > 0)
+		pdc_log(PDC_LOG_INFO, "Pruned %ld stored responses", n);
 	pdc_pool_put(sh->pool, c);
 }
 
@@ -491,6 +495,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	sh.http_opts.timeout_seconds = cfg->job_timeout_seconds * 0.8 < 60 ?
 	    cfg->job_timeout_seconds * 0.8 : 60;
 	sh.http_opts.ca_file = opts->ca_file;
+	sh.http_opts.manual_redirects = true;
 	gethostname(host, sizeof(host));
 	host[sizeof(host) - 1] = '\0';
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
@@ -508,13 +513,16 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 		pmin = opts->jobs + 1;
 	if ((sh.pool = pdc_pool_new(ci, "pdc-worker", pmin, pmax, cfg->connection_timeout_seconds, err)) == NULL)
 		return -1;
-	if ((c = pdc_pool_get(sh.pool, err)) == NULL) {
+	if ((sh.polite = pdc_polite_new(cfg, sh.pool, err)) == NULL ||
+	    (c = pdc_pool_get(sh.pool, err)) == NULL) {
+		pdc_polite_free(sh.polite);
 		pdc_pool_free(sh.pool);
 		return -1;
 	}
 	int paused = pdc_workers_paused(c, err);
 	if (paused < 0 || pdc_db_do(c, &st_register, rp, err) == -1) {
 		pdc_pool_put(sh.pool, c);
+		pdc_polite_free(sh.polite);
 		pdc_pool_free(sh.pool);
 		return -1;
 	}
@@ -614,6 +622,7 @@ done:
 		result->retried = atomic_load(&sh.retried);
 	}
 	pdc_db_close(lc);
+	pdc_polite_free(sh.polite);
 	pdc_pool_free(sh.pool);
 	pthread_cond_destroy(&sh.wake);
 	pthread_mutex_destroy(&sh.mu);
@@ -626,36 +635,122 @@ done:
 	return 0;
 }
 
+static struct pdc_stmt st_stored_apns = { "pdc_stored_apns",
+	"SELECT DISTINCT apn FROM responses ORDER BY apn", 0, 0 };
+
+static int
+reparse_one(const struct pdc_config *cfg, struct pdc_conn *c, const char *apn, struct pdc_err *err)
+{
+	struct pdc_source_ctx ctx = { .cfg = cfg, .apn = apn, .replay = true };
+	struct pdc_record rec;
+	struct pdc_outcome out;
+	struct pdc_err cerr;
+	long n;
+	int rc;
+
+	if ((n = pdc_store_load_responses(c, apn, &ctx, err)) <= 0) {
+		if (n == 0)
+			pdc_err_set(err, PDC_E_PERMANENT, "APN %s: no stored responses", apn);
+		pdc_fetch_release(&ctx);
+		return -1;
+	}
+	rc = pdc_collect(&ctx, apn, &rec, &out, &cerr);
+	if (rc == 0)
+		rc = pdc_collect_finish(c, NULL, &rec, &out, &ctx, 0, -1, NULL, err);
+	else
+		*err = cerr;
+	if (rc == 0 && cerr.kind != PDC_OK)
+		pdc_log(PDC_LOG_WARNING, "APN %s re-parsed, partial: %s", apn, cerr.msg);
+	pdc_record_release(&rec);
+	pdc_fetch_release(&ctx);
+	return rc;
+}
+
+int
+pdc_worker_reparse(const struct pdc_config *cfg, const char *const *apns, size_t n,
+    long *done, long *failed, struct pdc_err *err)
+{
+	struct pdc_conn *c = pdc_db_open(cfg, "pdc-worker", err);
+	PGresult *all = NULL;
+	struct pdc_err e;
+
+	*done = *failed = 0;
+	if (c == NULL)
+		return -1;
+	if (n == 0) {
+		if ((all = pdc_db_run(c, &st_stored_apns, NULL, err)) == NULL) {
+			pdc_db_close(c);
+			return -1;
+		}
+		n = (size_t)PQntuples(all);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *apn = all != NULL ? PQgetvalue(all, (int)i, 0) : apns[i];
+
+		if (reparse_one(cfg, c, apn, &e) == 0) {
+			(*done)++;
+			pdc_log(PDC_LOG_INFO, "Re-parsed APN %s from stored responses", apn);
+		} else if (e.kind == PDC_E_UNAVAILABLE || e.kind == PDC_E_SYSTEM) {
+			*err = e;
+			PQclear(all);
+			pdc_db_close(c);
+			return -1;
+		} else {
+			(*failed)++;
+			pdc_log(PDC_LOG_ERROR, "Re-parse of APN %s failed: %s", apn, e.msg);
+		}
+	}
+	PQclear(all);
+	pdc_db_close(c);
+	return 0;
+}
+
 int
 pdc_worker_collect_one(const struct pdc_config *cfg, const char *apn, const char *ca_file,
     unsigned *parts, struct pdc_err *err)
 {
-	struct pdc_http_opts ho = { cfg->user_agent, 60, 10, 0, ca_file };
-	struct pdc_http *http;
-	struct pdc_source_ctx ctx = { .cfg = cfg, .apn = apn };
+	struct pdc_http_opts ho = { cfg->user_agent, 60, 10, 0, ca_file, true };
+	struct pdc_source_ctx ctx = { .cfg = cfg, .apn = apn, .keep = true };
 	struct pdc_record rec;
+	struct pdc_outcome out;
 	struct pdc_err cerr;
-	struct pdc_conn *c;
-	int rc;
+	struct pdc_pool *pool = NULL;
+	char ci[8192];
+	int rc = -1;
 
-	if ((c = pdc_db_open(cfg, "pdc-worker", err)) == NULL)
+	/* Connecting first creates the schema if needed; the pool serves politeness and the store. */
+	struct pdc_conn *c = pdc_db_open(cfg, "pdc-worker", err);
+	if (c == NULL)
 		return -1;
-	if ((http = pdc_http_new(&ho, err)) == NULL) {
-		pdc_db_close(c);
-		return -1;
-	}
-	ctx.http = http;
-	rc = pdc_collect(&ctx, apn, &rec, &cerr);
-	if (rc == 0) {
+	pdc_db_close(c);
+	if (pdc_db_conninfo(cfg, false, ci, sizeof(ci), err) == -1 ||
+	    (pool = pdc_pool_new(ci, "pdc-worker", 1, 4, cfg->connection_timeout_seconds, err)) == NULL ||
+	    (ctx.polite = pdc_polite_new(cfg, pool, err)) == NULL ||
+	    (ctx.http = pdc_http_new(&ho, err)) == NULL)
+		goto out;
+	rc = pdc_collect(&ctx, apn, &rec, &out, &cerr);
+	if (rc == 0 || (cerr.kind == PDC_E_TRANSIENT && rec.parts != 0)) {
 		if (cerr.kind != PDC_OK)
 			pdc_log(PDC_LOG_WARNING, "partial record for APN %s: %s", apn, cerr.msg);
-		rc = pdc_collect_store(c, &rec, err);
+		if ((c = pdc_pool_get(pool, err)) == NULL) {
+			rc = -1;
+		} else {
+			rc = pdc_collect_finish(c, NULL, &rec, &out, &ctx, 0, -1, NULL, err);
+			pdc_pool_put(pool, c);
+		}
 		*parts = rec.parts;
+		if (rc == 0 && cerr.kind == PDC_E_TRANSIENT) {
+			*err = cerr;
+			rc = -1;
+		}
 	} else {
 		*err = cerr;
 	}
 	pdc_record_release(&rec);
-	pdc_http_free(http);
-	pdc_db_close(c);
+out:
+	pdc_fetch_release(&ctx);
+	pdc_http_free(ctx.http);
+	pdc_polite_free(ctx.polite);
+	pdc_pool_free(pool);
 	return rc;
 }

@@ -47,6 +47,16 @@ void pdc_worker_stop(void);
 int pdc_worker_collect_one(const struct pdc_config *cfg, const char *apn, const char *ca_file,
     unsigned *parts, struct pdc_err *err);
 
+/*
+ * Rebuild the records of the N canonical APNS (every APN with stored
+ * responses when N is 0) from the raw responses kept when they were
+ * collected, without a single request to the county: after a parser fix.
+ * *DONE and *FAILED count the APNs.  Returns 0, or -1 with ERR when the
+ * database failed.
+ */
+int pdc_worker_reparse(const struct pdc_config *cfg, const char *const *apns, size_t n,
+    long *done, long *failed, struct pdc_err *err);
+
 /* Workers alive (heartbeat within the last 30 seconds), or -1. */
 int pdc_workers_alive(struct pdc_conn *c, struct pdc_err *err);
 

@@ -113,7 +113,7 @@ pending|0|4"
 }
 
 @test "transient errors are retried with backoff until the job completes" {
-	start_countyd flaky -n 100 -s 7 --error-rate 0.3 --throttle-rate 0.1
+	start_countyd flaky -n 100 -s 7 --fault assessor:error=0.3 --fault assessor:throttle=0.1
 	county_apns 40 >"$BATS_TEST_TMPDIR/apns"
 	# the number of attempts is fixed when a job is queued
 	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"retry_attempts": 8}')
@@ -128,7 +128,7 @@ pending|0|4"
 }
 
 @test "retries stop at the limit with the seed's log line and the reason kept" {
-	start_countyd down -n 10 -s 7 --error-rate 1
+	start_countyd down -n 10 -s 7 --fault assessor:error=1
 	local apn
 	apn=$(curl -sf "$COUNTYD_URL/_countyd/apns?limit=1")
 	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"retry_attempts": 2}')
@@ -237,27 +237,26 @@ sql_true() {
 }
 
 @test "a worker that lost its lease cannot overwrite the attempt that replaced it" {
-	start_countyd slow3 -n 50 -s 7 --latency 1500
-	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"job_timeout_seconds": 2}')
+	start_countyd slow3 -n 50 -s 7 --latency 300
+	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"job_timeout_seconds": 5}')
 	run_pdc 0 pdc-enqueue "$(curl -sf "$COUNTYD_URL/_countyd/apns?limit=1")"
 	pdc-worker -j 1 >"$BATS_TEST_TMPDIR/w1.log" 2>&1 &
 	local w1=$!
 	wait_for sql_true "SELECT state = 'active' FROM jobs"
-	# stopped past its lease, while its request is in flight
+	# stopped in the middle of its job, past its lease
 	kill -STOP "$w1"
-	sleep 3
+	sleep 6
 	run_pdc 0 pdc-worker --drain
 	run_pdc 0 sql "SELECT state, attempts FROM jobs"
 	assert_output "completed|2"
 	local winner
 	winner=$(sql "SELECT worker FROM jobs")
 	kill -CONT "$w1"
-	sleep 2
+	wait_for grep -q "lease lost" "$BATS_TEST_TMPDIR/w1.log"
 	kill -TERM "$w1"
 	wait "$w1" || true
 	run_pdc 0 sql "SELECT state, attempts, worker = '$winner' FROM jobs"
 	assert_output "completed|2|t"
-	grep -q "lease lost" "$BATS_TEST_TMPDIR/w1.log"
 	run grep -c "Data collection completed" "$BATS_TEST_TMPDIR/w1.log"
 	assert_output "0"
 }

@@ -5,7 +5,7 @@
 
 load test_helper
 
-PAGES="pdc.7 pdc.conf.5 pdc-search.1 pdc-enqueue.1 pdc-worker.1 pdc-status.1 pdc-stats.1 pdc-db.1"
+PAGES="pdc.7 pdc.conf.5 pdc-search.1 pdc-enqueue.1 pdc-worker.1 pdc-status.1 pdc-stats.1 pdc-show.1 pdc-db.1"
 
 # man_options PROG: one line per option in the OPTIONS section of PROG's man
 # page, "LONG SHORT ARG" ("-" for a missing form; ARG yes when an .Ar follows),
@@ -153,7 +153,7 @@ check_options() {
 			grep -qx ".Sh $s" "$TOP/man/$f" || { echo "man/$f has no $s" >&2; return 1; }
 		done
 	done
-	for f in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-db; do
+	for f in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-db; do
 		for s in SYNOPSIS OPTIONS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES; do
 			grep -qx ".Sh $s" "$TOP/man/$f.1" || { echo "man/$f.1 has no $s" >&2; return 1; }
 		done
@@ -209,4 +209,8 @@ check_options() {
 		s=${f##*.}
 		[ ! -e "$mp/man$s/$f" ] || { echo "left behind: $mp/man$s/$f" >&2; return 1; }
 	done
+}
+
+@test "pdc-show: man page, usage text and program agree on the options" {
+	check_options pdc-show
 }

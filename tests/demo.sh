@@ -19,12 +19,17 @@ until grep -q 'listening on' "$DEMO/countyd.out" 2>/dev/null; do
 	sleep 0.1
 done
 URL="http://$(sed -n 's/^countyd listening on //p' "$DEMO/countyd.out")"
+PORT=${URL##*:}
 
 # The county's real addresses stay the defaults; the demo points at the replica.
 cat >"$DEMO/config.json" <<JSON
 {
   "background_collection": { "auto_start_collection": false },
-  "sources": { "assessor": { "base_url": "$URL", "token": "$TOKEN" } }
+  "sources": {
+    "assessor": { "base_url": "$URL", "token": "$TOKEN" },
+    "treasurer": { "base_url": "http://127.0.0.2:$PORT" },
+    "recorder": { "base_url": "http://127.0.0.3:$PORT" }
+  }
 }
 JSON
 chmod 600 "$DEMO/config.json"
@@ -40,13 +45,15 @@ step "pdc-search SMITH | pdc-enqueue --top 15"
 pdc-search SMITH | pdc-enqueue --top 15
 step pdc-status
 pdc-status || true
-step pdc-worker -j 8 --drain
+step "pdc-worker -j 8 --drain    # at the default politeness: 5, 2 and 2 requests a second"
 pdc-worker -j 8 --drain
 step pdc-status
 pdc-status || true
 first=$(pdc-search SMITH | head -n 1 | cut -f 1)
 step pdc-status "$first"
 pdc-status "$first" || true
+step pdc-show "$first"
+pdc-show "$first" || true
 step pdc-stats
 pdc-stats
 step "psql \"\$(pdc-db url)\" -c 'SELECT apn, tax_year, full_cash_value FROM valuations LIMIT 6'"

@@ -19,14 +19,21 @@ start_countyd() {
 	return 1
 }
 
-# write_config FILE BASE_URL [TOKEN]: a config.json pointing at a countyd.
+# write_config FILE BASE_URL [TOKEN]: a config.json pointing at a countyd (the
+# assessor at BASE_URL, the treasurer and recorder on .2 and .3 of its port),
+# with politeness limits high enough not to slow the tests.
 write_config() {
+	local treasurer=${2/127.0.0.1/127.0.0.2} recorder=${2/127.0.0.1/127.0.0.3}
 	cat >"$1" <<JSON
 {
   "background_collection": { "max_concurrent_jobs": 4, "job_timeout_seconds": 30,
     "retry_attempts": 3, "cache_expiry_hours": 24, "auto_start_collection": false },
   "database_pool": { "min_connections": 2, "max_connections": 20, "connection_timeout_seconds": 30 },
-  "sources": { "assessor": { "base_url": "$2", "token": "${3:-$COUNTYD_TOKEN}" } }
+  "sources": {
+    "assessor": { "base_url": "$2", "token": "${3:-$COUNTYD_TOKEN}", "requests_per_second": 1000 },
+    "treasurer": { "base_url": "$treasurer", "requests_per_second": 1000 },
+    "recorder": { "base_url": "$recorder", "requests_per_second": 1000 }
+  }
 }
 JSON
 	chmod 600 "$1"

@@ -39,7 +39,8 @@ sql() {
 # Empty every pdc table between tests.
 db_reset() {
 	sql "TRUNCATE jobs, workers, control, counters, data_collection_status, properties,
-	     valuations, residential_details, sales, tax_bills"
+	     valuations, residential_details, sales, tax_bills, tax_districts, tax_payments,
+	     record_parts, responses, hosts"
 }
 
 county() {
@@ -66,13 +67,25 @@ stored_json() {
 	jq -S -c .
 }
 
-# countyd's truth for the APNs on stdin, same shape.
+# countyd's truth for the APNs on stdin, the assessor's parts only (stored_json's shape).
 truth_json() {
+	truth_full | jq -S -c '{apn, properties, valuations, residential_details}'
+}
+
+# countyd's whole truth for the APNs on stdin, in pdc-show's shape, sorted by APN.
+truth_full() {
 	local a
 	while read -r a; do
 		county "/_countyd/truth/$a"
 		echo
-	done | jq -S -c 'del(.search)' | LC_ALL=C sort
+	done | jq -S -c 'del(.search) | .tax_districts |= sort_by(.district)' | LC_ALL=C sort
+}
+
+# pdc-show --json for the APNs on stdin, without what the truth does not have.
+show_full() {
+	# shellcheck disable=SC2046
+	pdc-show --json $(cat) |
+		jq -S -c 'del(.status, .parts, .collected_at, .search)' | LC_ALL=C sort
 }
 
 # wait_for CMD...: retry CMD for up to 60 s.

@@ -21,6 +21,7 @@
 #include "../schema.h"
 #include "assessor.h"
 #include "../fetch.h"
+#include "util.h"
 
 struct field {
 	const char *key;	/* JSON key; a dot descends into a nested object */
@@ -133,69 +134,6 @@ static const struct {
 
 enum { C_OK, C_BAD, C_NOMEM };
 
-static bool
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* The length of the valid UTF-8 sequence at S (N bytes left), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* overlong forms, UTF-16 surrogates, past U+10FFFF */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return len;
-}
-
-static bool
-valid_utf8(const char *s, size_t n)
-{
-	size_t k;
-
-	for (size_t i = 0; i < n; i += k)
-		if ((k = utf8_seq((const unsigned char *)s + i, n - i)) == 0)
-			return false;
-	return true;
-}
-
-/* not isdigit(3): a program's locale must not change what the county meant */
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && is_blank(**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && is_blank((*s)[*n - 1]))
-		(*n)--;
-}
-
 /* The county's ways of saying "nothing": missing, null, "", "na", []. */
 static bool
 absent(const cJSON *it)
@@ -211,7 +149,7 @@ absent(const cJSON *it)
 		return false;
 	s = it->valuestring;
 	n = strlen(s);
-	trim(&s, &n);
+	pdc_util_trim(&s, &n);
 	return n == 0 || (n == 2 && s[0] == 'n' && s[1] == 'a');
 }
 
@@ -231,124 +169,6 @@ expected(enum pdc_coltype type)
 		break;
 	}
 	return "is not text";
-}
-
-/*
- * A decimal in S (N bytes, trimmed): [+-] [$] digits (1,234 grouping allowed)
- * [. digits], written to BUF as PostgreSQL reads it.  With WHOLE the fraction
- * must be zeros and is dropped: "415000.00" is the integer 415000, while a
- * numeric keeps its digits ("0.1500").
- */
-static int
-decimal(const char *s, size_t n, bool whole, char *buf, size_t size, const char **why)
-{
-	char ip[40], fp[24];
-	size_t i = 0, il = 0, fl = 0, run = 0, ncomma = 0, lead = 0;
-	bool neg = false, zero = true;
-
-	*why = "is not a number";
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		neg = s[i++] == '-';
-	if (i < n && s[i] == '$')
-		i++;
-	for (; i < n; i++) {
-		if (is_digit(s[i])) {
-			if (il == sizeof(ip) - 1)
-				return -1;
-			ip[il++] = s[i];
-			run++;
-		} else if (s[i] == ',') {
-			if (run == 0 || (ncomma == 0 && run > 3) || (ncomma > 0 && run != 3))
-				return -1;
-			run = 0;
-			ncomma++;
-		} else {
-			break;
-		}
-	}
-	if (ncomma > 0 && run != 3)
-		return -1;
-	if (i < n && s[i] == '.') {
-		for (i++; i < n && is_digit(s[i]); i++) {
-			if (fl == sizeof(fp) - 1)
-				return -1;
-			fp[fl++] = s[i];
-		}
-	}
-	if (i != n || il + fl == 0)
-		return -1;
-
-	while (lead + 1 < il && ip[lead] == '0')
-		lead++;
-	for (size_t k = lead; k < il; k++)
-		if (ip[k] != '0')
-			zero = false;
-	for (size_t k = 0; k < fl; k++)
-		if (fp[k] != '0') {
-			if (whole) {
-				*why = "is not a whole number";
-				return -1;
-			}
-			zero = false;
-		}
-	if (whole)
-		fl = 0;
-	if (whole && il - lead > 18) {
-		*why = "is out of range";
-		return -1;
-	}
-	snprintf(buf, size, "%s%.*s%s%.*s", neg && !zero ? "-" : "",
-	    il > 0 ? (int)(il - lead) : 1, il > 0 ? ip + lead : "0",
-	    fl > 0 ? "." : "", (int)fl, fp);
-	return 0;
-}
-
-/* Exactly MIN..MAX digits at S[*I]; their value, or -1. */
-static int
-digits(const char *s, size_t n, size_t *i, int min, int max)
-{
-	int v = 0, k = 0;
-
-	while (*i < n && is_digit(s[*i])) {
-		if (++k > max)
-			return -1;
-		v = v * 10 + (s[(*i)++] - '0');
-	}
-	return k < min ? -1 : v;
-}
-
-/* MM/DD/YYYY (as the county writes it) or YYYY-MM-DD, a time after it ignored. */
-static int
-date(const char *s, size_t n, char *buf, size_t size)
-{
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	size_t i = 0;
-	int y, m, d, dim;
-
-	if (n >= 10 && s[4] == '-') {
-		if ((y = digits(s, n, &i, 4, 4)) < 0 || s[i++] != '-' ||
-		    (m = digits(s, n, &i, 2, 2)) < 0 || i >= n || s[i++] != '-' ||
-		    (d = digits(s, n, &i, 2, 2)) < 0)
-			return -1;
-	} else {
-		if ((m = digits(s, n, &i, 1, 2)) < 0 || i >= n || s[i++] != '/' ||
-		    (d = digits(s, n, &i, 1, 2)) < 0 || i >= n || s[i++] != '/' ||
-		    (y = digits(s, n, &i, 4, 4)) < 0)
-			return -1;
-	}
-	/* "02/26/2018 12:00:00 AM" or "2018-02-26T00:00:00": the day is what counts */
-	if (i < n && !((s[i] == ' ' || s[i] == 'T') && i + 1 < n &&
-	    is_digit(s[i + 1])))
-		return -1;
-	if (y < 1 || m < 1 || m > 12)
-		return -1;
-	dim = mdays[m - 1];
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		dim = 29;
-	if (d < 1 || d > dim)
-		return -1;
-	snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
-	return 0;
 }
 
 static int
@@ -380,7 +200,7 @@ conv_string(const char *s, size_t n, enum pdc_coltype type, char **out, const ch
 
 	if (type == PDC_COL_TEXT) {
 		/* PostgreSQL would refuse it later, far from the field's name */
-		if (!valid_utf8(s, n)) {
+		if (!pdc_util_utf8_valid(s, n)) {
 			*why = "is not valid UTF-8";
 			return C_BAD;
 		}
@@ -392,7 +212,7 @@ conv_string(const char *s, size_t n, enum pdc_coltype type, char **out, const ch
 	switch (type) {
 	case PDC_COL_INT:
 	case PDC_COL_NUM:
-		if (decimal(s, n, type == PDC_COL_INT, buf, sizeof(buf), why) == -1)
+		if (pdc_util_decimal(s, n, type == PDC_COL_INT, buf, sizeof(buf), why) == -1)
 			return C_BAD;
 		return keep(buf, out);
 	case PDC_COL_BOOL:
@@ -400,7 +220,7 @@ conv_string(const char *s, size_t n, enum pdc_coltype type, char **out, const ch
 			break;
 		return keep(b ? "t" : "f", out);
 	case PDC_COL_DATE:
-		if (date(s, n, buf, sizeof(buf)) == -1)
+		if (pdc_util_date(s, n, buf, sizeof(buf)) == -1)
 			break;
 		return keep(buf, out);
 	case PDC_COL_TEXT:
@@ -475,7 +295,7 @@ conv(const cJSON *it, enum pdc_coltype type, char **out, const char **why)
 	if (cJSON_IsString(it)) {
 		s = it->valuestring;
 		n = strlen(s);
-		trim(&s, &n);
+		pdc_util_trim(&s, &n);
 		return conv_string(s, n, type, out, why);
 	}
 	if (cJSON_IsNumber(it))
@@ -488,34 +308,6 @@ conv(const cJSON *it, enum pdc_coltype type, char **out, const char **why)
 	}
 	*why = expected(type);
 	return C_BAD;
-}
-
-/*
- * Copy the N bytes at S into BUF (SIZE bytes, NUL-terminated), as much as
- * fits, with control characters and broken UTF-8 as '?': error messages end
- * up in logs and in the database, which takes UTF-8 only.  Returns whether
- * all of S fit.
- */
-static bool
-printable(const char *s, size_t n, char *buf, size_t size)
-{
-	size_t i = 0, o = 0, k;
-
-	while (i < n) {
-		k = utf8_seq((const unsigned char *)s + i, n - i);
-		if (o + (k ? k : 1) >= size)
-			break;
-		if (k == 0 || (k == 1 && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f))) {
-			buf[o++] = '?';
-			i++;
-		} else {
-			memcpy(buf + o, s + i, k);
-			o += k;
-			i += k;
-		}
-	}
-	buf[o] = '\0';
-	return i == n;
 }
 
 /* A short rendering of IT for an error message: "12x", {"a":1}. */
@@ -534,7 +326,7 @@ show(const cJSON *it, char *buf, size_t size)
 		s = it->valuestring;
 	else if ((s = printed = cJSON_PrintUnformatted(it)) == NULL)
 		s = "a value";
-	all = printable(s, strlen(s), part, sizeof(part));
+	all = pdc_util_printable(s, strlen(s), part, sizeof(part));
 	snprintf(buf, size, "%s%s%s%s", quote ? "\"" : "", part, all ? "" : "...",
 	    quote ? "\"" : "");
 	cJSON_free(printed);
@@ -672,7 +464,7 @@ parse_json(const char *body, size_t len)
 		return NULL;
 	if ((root = cJSON_ParseWithLengthOpts(body, len, &end, 0)) == NULL)
 		return NULL;
-	while (end != NULL && end < body + len && is_blank(*end))
+	while (end != NULL && end < body + len && pdc_util_is_blank(*end))
 		end++;
 	if (end != body + len) {
 		cJSON_Delete(root);
@@ -685,7 +477,7 @@ static int
 not_json(struct pdc_err *err, const char *what, const char *body, size_t len, const char *how)
 {
 	char start[48];
-	bool all = body == NULL || printable(body, len, start, sizeof(start));
+	bool all = body == NULL || pdc_util_printable(body, len, start, sizeof(start));
 
 	if (body == NULL)
 		start[0] = '\0';
@@ -849,7 +641,7 @@ count(const cJSON *it)
 	if (!cJSON_IsString(it))
 		return -1;
 	v = strtol(it->valuestring, &end, 10);
-	while (is_blank(*end))
+	while (pdc_util_is_blank(*end))
 		end++;
 	return end == it->valuestring || *end != '\0' || v < 0 ? -1 : v;
 }
@@ -1080,32 +872,6 @@ assessor_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 	return rc;
 }
 
-/* RFC 3986: everything but the unreserved characters as %XX. */
-static char *
-urlencode(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(s), o = 0;
-	char *out;
-
-	if (n > (SIZE_MAX - 1) / 3 || (out = malloc(n * 3 + 1)) == NULL)
-		return NULL;
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~')
-			out[o++] = (char)c;
-		else {
-			out[o++] = '%';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
 int
 pdc_assessor_search(struct pdc_source_ctx *ctx, const char *query, int page,
     struct pdc_search_row **rows, size_t *nrows, long *total, struct pdc_err *err)
@@ -1120,7 +886,7 @@ pdc_assessor_search(struct pdc_source_ctx *ctx, const char *query, int page,
 	*total = -1;
 	if (query == NULL || page < 1)
 		return pdc_err_set(err, PDC_E_INPUT, "assessor: search needs a query and a page from 1");
-	if ((q = urlencode(query)) == NULL)
+	if ((q = pdc_util_urlencode(query)) == NULL)
 		return nomem(err);
 	n = strlen(q) + 64;
 	if ((path = malloc(n)) == NULL) {

@@ -3,5 +3,13 @@
 
 #include "../source.h"
 #include "assessor.h"
+#include "recorder.h"
+#include "treasurer.h"
 
-const struct pdc_source *const pdc_sources[] = { &pdc_source_assessor, NULL };
+/* the recorder reads the assessor's owner and deed: it must come after it */
+const struct pdc_source *const pdc_sources[] = {
+	&pdc_source_assessor,
+	&pdc_source_treasurer,
+	&pdc_source_recorder,
+	NULL
+};

@@ -255,6 +255,19 @@ cd_json_end(struct cd_buf *b)
 }
 
 void
+cd_copy(char *dst, size_t sz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (sz == 0)
+		return;
+	if (n >= sz)
+		n = sz - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void
 cd_buf_base64(struct cd_buf *b, const unsigned char *p, size_t n)
 {
 	static const char tab[] =

@@ -1,10 +1,12 @@
 /*
  * countyd.h - the county replica's modules: a deterministic generated county,
- * the assessor's JSON renderings of it, the search index, and the ground truth.
+ * the assessor's JSON renderings of it, the search index, the treasurer's
+ * taxes and pages, the recorder's deed histories, the ground truth, and the
+ * HTTP side that serves all three hosts.
  *
  * Every parcel is a pure function of (seed, index): nothing per parcel is kept
- * in memory except the search index's owner names and addresses, so a county
- * of 1.7 million parcels costs what its search text costs.
+ * in memory except the search index's owner names and addresses and the
+ * recorder's document table (which a search without a parcel filter needs).
  */
 #ifndef COUNTYD_H
 #define COUNTYD_H
@@ -59,6 +61,9 @@ void cd_json_raw(struct cd_buf *b, const char *key, const char *raw);
 void cd_json_open(struct cd_buf *b, const char *key, char bracket);
 void cd_json_close(struct cd_buf *b, char bracket);
 void cd_json_end(struct cd_buf *b);	/* drop the last trailing comma */
+
+/* Copy string SRC into DST of SZ bytes, cut to fit; strlcpy(3) without libbsd. */
+void cd_copy(char *dst, size_t sz, const char *src);
 
 /* Append the base64 encoding of the N bytes at P. */
 void cd_buf_base64(struct cd_buf *b, const unsigned char *p, size_t n);
@@ -231,6 +236,32 @@ uint64_t cd_hash_bytes(uint64_t h, const void *p, size_t n);
  */
 int cd_apn_parse(const char *s, size_t len, char out[CD_APN_MAX]);
 
+/*
+ * Deterministic draws for the modules beyond gen.c: a stream is a function of
+ * (seed, key, stream number), so each part of a parcel can be drawn alone.
+ */
+struct cd_rng {
+	uint64_t s;
+};
+
+void cd_rng_init(struct cd_rng *r, uint64_t seed, uint64_t key, uint64_t stream);
+uint64_t cd_rng_next(struct cd_rng *r);
+unsigned long cd_rng_below(struct cd_rng *r, unsigned long n);	/* 0..n-1 */
+double cd_rng_unit(struct cd_rng *r);				/* [0, 1) */
+int cd_rng_chance(struct cd_rng *r, double p);
+long cd_rng_range(struct cd_rng *r, long lo, long hi);		/* lo..hi */
+
+/*
+ * An owner name as the assessor's owners are drawn (people, couples,
+ * companies, trusts, public bodies), for the recorder's earlier owners.
+ */
+void cd_gen_other_owner(struct cd_rng *r, char *out, size_t sz);
+const char *cd_gen_first_name(struct cd_rng *r);
+
+/* Days since 1970-01-01 of a civil date, and back. */
+long cd_days(int y, int m, int d);
+void cd_civil(long days, int *y, int *m, int *d);
+
 /* --- render.c: the assessor's JSON ------------------------------------ */
 
 /* A search or listing row (the /parcel/str/ row shape). NULL strings are null. */
@@ -304,11 +335,14 @@ int cd_split_address(const char *addr, const char *juris, char *street, size_t s
 
 /* --- dir.c: recorded responses (--dir) ------------------------------- */
 
+struct cd_facts;
+
 struct cd_dirparcel {
 	char apn[CD_APN_MAX];
 	/* from the recorded /parcel body when there is one; NULL otherwise */
 	char *owner, *address, *mcr, *type, *subdivision, *str;
 	char situs[128], city[64], zip[16];
+	struct cd_facts *facts;	/* what the treasurer and the recorder serve */
 };
 
 struct cd_dir {
@@ -335,5 +369,317 @@ void cd_dir_row(const struct cd_dir *d, long i, struct cd_row *r);
  * LEN; NULL when there is none.
  */
 char *cd_dir_read(const struct cd_dir *d, const char *canon, const char *part, size_t *len);
+
+/* --- facts.c: what the treasurer and the recorder know of a parcel ---- */
+
+/*
+ * The few assessor facts the other two services agree with: the owner and
+ * mailing address, the situs, the tax area, the assessed values and the
+ * latest deed.  Filled from the generated parcel, or from a recorded /parcel
+ * body (--dir), so that both kinds of county get a treasurer and a recorder.
+ */
+struct cd_facts {
+	long index;		/* parcel index in the county or in the --dir list */
+	uint64_t key;		/* what its draws hash: the index, or the APN (--dir) */
+	char apn[CD_APN_MAX];
+	char bare[CD_APN_MAX];	/* "16528054", "11219038A" */
+	char owner[128];	/* Ownership; "" when none */
+	char mail[4][128];	/* name block lines after the owner; "" when unused */
+	char situs[192];	/* "10010 N 29TH ST PHOENIX 85028"; "" when none */
+	char tax_area[16];
+	long alpv[CD_NYEARS];	/* assessed LPV, CD_YEAR first; -1 unknown */
+	int exempt;		/* no property tax at all */
+	char deed[32];		/* MostCurrentDeed; "" when none */
+	int deed_y, deed_m, deed_d;	/* DeedDate; deed_y 0 when none */
+	char deed_type[8];	/* DeedType ("WD"); "" when none */
+	int has_price;
+	double price;		/* SalePrice as pdc reads it */
+};
+
+void cd_facts_from_parcel(const struct cd_parcel *p, struct cd_facts *f);
+
+/*
+ * From a recorded /parcel body (LEN bytes) of canonical APN, parcel INDEX.
+ * Returns 0, or -1 when the body is not a /parcel object (F then holds only
+ * the APN, the key and empty facts).
+ */
+int cd_facts_from_json(const char *apn, long index, const char *json, size_t len,
+    struct cd_facts *f);
+
+/*
+ * Whether an owner name is a business by pdc's rule (SERVICES.md): one of
+ * LLC INC CORP CO LP LTD TRUST TR BANK ASSN ASSOCIATION COMPANY PARTNERSHIP
+ * CHURCH, or CITY OF / STATE OF, as a word.
+ */
+int cd_is_business(const char *name);
+
+/*
+ * The recorder's names for an owner: a business is one name; people are
+ * split at '&' (the surname carries over) and '/'.  Returns the count (at
+ * most MAX), each NUL terminated in OUT[i].
+ */
+int cd_split_owner(const char *owner, char out[][96], int max);
+
+/* --- tax.c: the treasurer ------------------------------------------------ */
+
+#define CD_TAX_YEAR	(CD_YEAR - 1)	/* the current tax year */
+#define CD_TAX_YEARS	8
+#define CD_TAX_DISTRICTS	5
+#define CD_TAX_ACTS	64
+
+struct cd_taxyear {
+	int year;
+	long assessed, paid, due;	/* cents */
+};
+
+struct cd_taxdist {
+	char code[8];		/* "FD0123" */
+	const char *name;
+	long pct;		/* percent times 10,000: 12345 is 1.2345% */
+	long tax, paid;		/* cents */
+};
+
+struct cd_activity {
+	int year;
+	const char *kind;	/* "Payment", "Tax Bill", "Interest", "Adjustment" */
+	long amount;		/* cents, negative for payments */
+	long date;		/* activity date, days since 1970 */
+	long paydate;		/* payment date, -1 for none */
+	char txn[16];		/* "" for none */
+};
+
+struct cd_taxes {
+	int nyears;
+	struct cd_taxyear y[CD_TAX_YEARS];	/* newest first: y[0] is CD_TAX_YEAR */
+	long half;			/* lblHalfTax */
+	long interest_paid;		/* lblInterestPaid */
+	int open;			/* P_pnlOpen shown */
+	long first_due, second_due, interest_due, fees_due;
+	const char *exemption;		/* "" for none */
+	int ndist;
+	struct cd_taxdist d[CD_TAX_DISTRICTS];
+	int nact;
+	struct cd_activity a[CD_TAX_ACTS];	/* page order: newest first */
+	int list_markup;		/* P_taxDue2 rather than P_taxDue1 */
+	int old_grid;			/* P_Activities1_gvActs rather than P_activityList_gvActs */
+	int airy;			/* cells spread over lines */
+	uint64_t key;
+};
+
+/* Draw parcel F's taxes as of TODAY (days since 1970). Never fails. */
+void cd_tax_gen(const struct cd_county *c, const struct cd_facts *f, long today,
+    struct cd_taxes *t);
+
+enum cd_tax_page {
+	CD_TP_SUMMARY, CD_TP_SUMMARY_ALL, CD_TP_ACTIVITIES, CD_TP_STATEMENT, CD_TP_ENTRY
+};
+
+/* The treasurer's page PAGE (not CD_TP_ENTRY) for F with taxes T. */
+void cd_tax_render(const struct cd_facts *f, const struct cd_taxes *t,
+    enum cd_tax_page page, struct cd_buf *b);
+
+/* The entry page with its P_lblError text MSG ("Parcel not found"). */
+void cd_tax_render_error(const char *msg, struct cd_buf *b);
+
+/* ASP.NET's 302 body. */
+void cd_tax_render_moved(const char *location, struct cd_buf *b);
+
+/* A 404 page. */
+void cd_tax_render_missing(struct cd_buf *b);
+
+/*
+ * A broken page PAGE for F (may be NULL for the entry page): VARIANT picks
+ * between the newer script-rendered page (none of the ids) and markup cut in
+ * the middle of a table.
+ */
+void cd_tax_render_malformed(const struct cd_facts *f, const struct cd_taxes *t,
+    enum cd_tax_page page, unsigned variant, struct cd_buf *b);
+
+/* --- recorder.c: the recorder ------------------------------------------ */
+
+#define CD_REC_CAP	501	/* totalResults never says more */
+#define CD_REC_MAXPAGE	200
+
+/* A document in the recorder's table. */
+struct cd_rdoc {
+	uint64_t number;
+	uint32_t parcel;	/* the parcel whose history holds it */
+	uint32_t ymd;		/* recording date, yyyymmdd */
+	uint8_t code;		/* index in the code table */
+	uint8_t code2;		/* a second code, 0xff for none */
+	uint8_t newest;		/* the parcel's MostCurrentDeed */
+	uint8_t slot;
+};
+
+/*
+ * Every document of every parcel's deed history, newest first, with its
+ * names; the names sorted and each with the documents it appears on.
+ */
+struct cd_recorder {
+	uint64_t seed;
+	long ndocs;
+	struct cd_rdoc *doc;	/* newest first (date, then number) */
+	uint32_t *by_number;	/* doc indexes in number order */
+	uint32_t *dn_off, *dn;	/* doc i's names: dn[dn_off[i] .. dn_off[i+1]) */
+	long nnames;
+	char *text;		/* "NAME\n" each, in strcmp order */
+	size_t len;
+	uint32_t *name_off;	/* nnames + 1 */
+	uint32_t *post_off, *post;	/* name i's docs, newest first */
+};
+
+/* Facts of parcel I, for cd_recorder_build(); 0 or -1 (no such parcel). */
+typedef int (*cd_facts_fn)(void *ctx, long i, struct cd_facts *f);
+
+/*
+ * Build the recorder of the N parcels FN describes, their deed histories
+ * drawn from county C's seed, none recorded after TODAY.  Returns 0, or -1
+ * when out of memory.
+ */
+int cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n,
+    cd_facts_fn fn, void *ctx, long today);
+void cd_recorder_release(struct cd_recorder *r);
+
+/* The document index of recording number NUMBER, or -1. */
+long cd_recorder_find(const struct cd_recorder *r, uint64_t number);
+
+/*
+ * Parse an 11-digit recording number; 0, or -1 when S is not one.
+ */
+int cd_recorder_number(const char *s, uint64_t *out);
+
+/* /documents/{n}: the detail JSON of document DOC. */
+void cd_recorder_detail(const struct cd_recorder *r, long doc, struct cd_buf *b);
+
+/* A search's parameters, each NULL or "" when absent. */
+struct cd_rquery {
+	const char *last, *first, *middle, *business, *code, *begin, *end;
+	const char *size, *page;
+};
+
+/*
+ * /documents/search.  Writes the JSON answer to B and returns 200, or
+ * writes {"message": ...} and returns 400 for a bad query.
+ */
+unsigned cd_recorder_search(const struct cd_recorder *r, const struct cd_rquery *q,
+    struct cd_buf *b);
+
+/* A broken recorder body: not JSON, or JSON of the wrong types. */
+void cd_recorder_malformed(const struct cd_recorder *r, long doc, int search,
+    unsigned variant, struct cd_buf *b);
+
+/* --- serve.c, hosts.c: the HTTP side ----------------------------------- */
+
+enum cd_host { CD_ASSESSOR, CD_TREASURER, CD_RECORDER, CD_NHOSTS };
+
+/* Injected faults, in the order one draw picks them. */
+enum cd_fault {
+	CD_F_ERROR, CD_F_THROTTLE, CD_F_HANG, CD_F_TRUNCATE, CD_F_MALFORMED, CD_NFAULTS,
+	CD_F_NONE = CD_NFAULTS
+};
+
+struct cd_config {
+	struct cd_county county;
+	const char *token;
+	long latency_ms;
+	long hang_seconds;
+	long session_seconds;	/* 0: sessions never expire */
+	long today;		/* days since 1970 */
+	double rate[CD_NHOSTS][CD_NFAULTS];	/* per host, after --fault */
+	long rate_limit[CD_NHOSTS];	/* requests a second; 0 for none */
+	int fail[CD_NHOSTS];		/* --fail-host: 503 to everything */
+	const char *robots[CD_NHOSTS];	/* robots.txt file, or NULL */
+	int dirmode;
+	struct cd_dir dir;
+	struct cd_index index;
+	struct cd_recorder recorder;
+};
+
+extern struct cd_config cd_cfg;
+extern const char *const cd_host_names[CD_NHOSTS];
+
+/* The routes counted in /_countyd/stats. */
+enum cd_route {
+	CD_R_PARCEL, CD_R_PROPINFO, CD_R_ADDRESS, CD_R_VALUATIONS, CD_R_RESIDENTIAL,
+	CD_R_OWNER, CD_R_SEARCH, CD_R_MCR, CD_R_STR,
+	CD_R_T_ENTRY, CD_R_T_SUMMARY, CD_R_T_SUMMARY_ALL, CD_R_T_ACTIVITIES, CD_R_T_STATEMENT,
+	CD_R_DOCUMENT, CD_R_DOCSEARCH, CD_R_ROBOTS, CD_R_OTHER, CD_NROUTES
+};
+
+/* An answer before it is sent. */
+struct cd_reply {
+	unsigned status;
+	const char *ctype;
+	char *body;		/* malloc'd */
+	size_t len;
+	const char *retry_after;
+	const char *location;
+	char cookie[96];	/* Set-Cookie value, "" for none */
+};
+
+extern const char cd_ctype_json[], cd_ctype_text[], cd_ctype_html[];
+
+/* R answers STATUS with a copy of MSG (on failure: body NULL, the connection drops). */
+void cd_reply_text(struct cd_reply *r, unsigned status, const char *ctype, const char *msg);
+
+/* R answers STATUS with B's text, which it takes over (500 when B ran out of memory). */
+void cd_reply_buf(struct cd_reply *r, unsigned status, const char *ctype, struct cd_buf *b);
+
+/* The facts of parcel I (generated or --dir); 0, or -1 for no such parcel. */
+int cd_facts_of(long i, struct cd_facts *f);
+
+/* The parcel index of canonical APN CANON, or -1. */
+long cd_lookup(const char *canon);
+
+/* Make the session key; 0, or -1 when no randomness was to be had. */
+int cd_session_init(void);
+
+/* The parcel a session cookie value holds, or -1 (unknown, forged, expired). */
+long cd_session_parcel(const char *cookie);
+
+/*
+ * The treasurer's answer for ROUTE.  PARCEL is the entry page's Parcel
+ * argument (NULL when absent), SESSION the session's parcel (-1 for none).
+ * BAD asks for a malformed page, VARIANT picks which.
+ */
+void cd_treasurer_answer(enum cd_route route, const char *parcel, long session, int bad,
+    unsigned variant, struct cd_reply *r);
+
+/* The recorder's answer for ROUTE; ARG is the {recordingNumber}. */
+void cd_recorder_answer(enum cd_route route, const char *arg, const struct cd_rquery *q,
+    int bad, unsigned variant, struct cd_reply *r);
+
+#ifdef MHD_VERSION
+/* The MHD handler of every host; CLS points at the host's enum cd_host. */
+enum MHD_Result cd_serve(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload, size_t *upload_size,
+    void **ctx);
+#endif
+
+/* End every sleep (latency, hangs) at once: countyd is stopping. */
+void cd_serve_stop(void);
+
+/* Free what serving accumulated. */
+void cd_serve_release(void);
+
+/* --- truth of the treasurer and the recorder (tax.c, recorder.c) ------ */
+
+struct cJSON;
+
+/* Add "tax_bills", "tax_districts" and "tax_payments" for F to object T. */
+void cd_tax_truth(struct cJSON *t, const struct cd_facts *f, const struct cd_taxes *tx);
+
+/*
+ * Add "sales" for F to object T: the deeds a collector finds through the
+ * detail of MostCurrentDeed and a search by the owner's name.
+ */
+void cd_recorder_truth(struct cJSON *t, const struct cd_recorder *r, const struct cd_facts *f);
+
+/*
+ * The truth object of cd_truth() before printing, or NULL; the caller adds
+ * to it, prints it and frees it with cJSON_Delete().
+ */
+struct cJSON *cd_truth_object(const char *apn, const char *json, size_t len,
+    const struct cd_row *row);
 
 #endif

@@ -69,21 +69,28 @@ dup_field(const cJSON *obj, const char *key)
 	return NULL;
 }
 
-static void
-load_fields(struct cd_dir *d, struct cd_dirparcel *p)
+static int
+load_fields(struct cd_dir *d, struct cd_dirparcel *p, long index)
 {
 	size_t len;
 	char *body = cd_dir_read(d, p->apn, "parcel", &len);
 	cJSON *j, *owner;
 	char *juris;
 
+	/* the treasurer and recorder facts are read once, here */
+	if ((p->facts = malloc(sizeof(*p->facts))) == NULL) {
+		free(body);
+		return -1;
+	}
+	cd_facts_from_json(p->apn, index, body != NULL ? body : "", body != NULL ? len : 0,
+	    p->facts);
 	if (body == NULL)
-		return;
+		return 0;
 	j = cJSON_ParseWithLength(body, len);
 	free(body);
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
-		return;
+		return 0;
 	}
 	owner = cJSON_GetObjectItemCaseSensitive(j, "Owner");
 	p->owner = dup_field(owner, "Ownership");
@@ -97,6 +104,7 @@ load_fields(struct cd_dir *d, struct cd_dirparcel *p)
 	    sizeof(p->city), p->zip, sizeof(p->zip));
 	free(juris);
 	cJSON_Delete(j);
+	return 0;
 }
 
 int
@@ -144,7 +152,8 @@ cd_dir_load(struct cd_dir *d, const char *path, char *err, size_t errsz)
 			d->p[u++] = d->p[i];
 	d->n = u;
 	for (long i = 0; i < d->n; i++)
-		load_fields(d, &d->p[i]);
+		if (load_fields(d, &d->p[i], i) == -1)
+			goto oom;
 	return 0;
 oom:
 	if (dp != NULL)
@@ -164,6 +173,7 @@ cd_dir_release(struct cd_dir *d)
 		free(d->p[i].type);
 		free(d->p[i].subdivision);
 		free(d->p[i].str);
+		free(d->p[i].facts);
 	}
 	free(d->p);
 	free(d->path);

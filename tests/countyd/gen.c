@@ -29,10 +29,6 @@ enum {
 	S_HOUSE, S_MISC, S_SKETCH, S_SIMILAR, S_BLOCK, S_STREETS
 };
 
-struct rng {
-	uint64_t s;
-};
-
 uint64_t
 cd_mix64(uint64_t x)
 {
@@ -59,39 +55,39 @@ cd_hash_bytes(uint64_t h, const void *p, size_t n)
 }
 
 static void
-rng_init(struct rng *r, uint64_t seed, uint64_t idx, uint64_t stream)
+rng_init(struct cd_rng *r, uint64_t seed, uint64_t idx, uint64_t stream)
 {
 	r->s = cd_mix64(cd_mix64(seed + 0x9e3779b97f4a7c15ULL) ^
 	    cd_mix64(idx * 0x2545f4914f6cdd1dULL + stream));
 }
 
 static uint64_t
-next(struct rng *r)
+next(struct cd_rng *r)
 {
 	r->s += 0x9e3779b97f4a7c15ULL;
 	return cd_mix64(r->s);
 }
 
 static unsigned long
-below(struct rng *r, unsigned long n)
+below(struct cd_rng *r, unsigned long n)
 {
 	return (unsigned long)(next(r) % n);
 }
 
 static double
-unit(struct rng *r)
+unit(struct cd_rng *r)
 {
 	return (double)(next(r) >> 11) * 0x1.0p-53;
 }
 
 static int
-chance(struct rng *r, double p)
+chance(struct cd_rng *r, double p)
 {
 	return unit(r) < p;
 }
 
 static long
-range(struct rng *r, long lo, long hi)
+range(struct cd_rng *r, long lo, long hi)
 {
 	return lo + (long)below(r, (unsigned long)(hi - lo + 1));
 }
@@ -354,7 +350,7 @@ days_in(int y, int m)
 }
 
 static void
-draw_date(struct rng *r, int y, int *m, int *d)
+draw_date(struct cd_rng *r, int y, int *m, int *d)
 {
 	*m = (int)range(r, 1, 12);
 	*d = (int)range(r, 1, days_in(y, *m));
@@ -365,7 +361,7 @@ draw_date(struct rng *r, int y, int *m, int *d)
 static char
 split_letter(const struct cd_county *c, long i)
 {
-	struct rng r;
+	struct cd_rng r;
 
 	rng_init(&r, c->seed, (uint64_t)i, S_SPLIT);
 	if (!chance(&r, 0.10))
@@ -473,7 +469,7 @@ struct block {
 };
 
 static const struct city *
-draw_city(struct rng *r)
+draw_city(struct cd_rng *r)
 {
 	int total = 0, pick;
 
@@ -506,7 +502,7 @@ ordinal(long n)
 }
 
 static void
-draw_street(struct rng *r, char *out, size_t sz)
+draw_street(struct cd_rng *r, char *out, size_t sz)
 {
 	if (chance(r, 0.45)) {
 		long n = range(r, 1, 99);
@@ -543,7 +539,7 @@ mcr_block(long mcr)
 static void
 get_block(const struct cd_county *c, long b, struct block *k)
 {
-	struct rng r;
+	struct cd_rng r;
 	size_t nz;
 
 	rng_init(&r, c->seed, (uint64_t)b, S_BLOCK);
@@ -686,7 +682,7 @@ cd_gen_str_nth(const struct cd_county *c, const char *str, long k)
 static int
 block_subdivided(const struct cd_county *c, long b)
 {
-	struct rng r;
+	struct cd_rng r;
 
 	rng_init(&r, c->seed, (uint64_t)b, S_BLOCK);
 	return chance(&r, 0.9);
@@ -715,7 +711,7 @@ cd_gen_mcr_nth(const struct cd_county *c, long mcr, long k)
 static enum cd_ptype
 draw_type(const struct cd_county *c, long i)
 {
-	struct rng r;
+	struct cd_rng r;
 	double u;
 
 	rng_init(&r, c->seed, (uint64_t)i, S_TYPE);
@@ -732,7 +728,7 @@ draw_type(const struct cd_county *c, long i)
 }
 
 static const char *
-surname(struct rng *r)
+surname(struct cd_rng *r)
 {
 	int w = (int)below(r, COMMON_WEIGHT + OTHER_WEIGHT);
 
@@ -745,7 +741,7 @@ surname(struct rng *r)
 }
 
 static void
-draw_owner(struct rng *r, enum cd_ptype t, const struct block *k, char *out, size_t sz)
+draw_owner(struct cd_rng *r, enum cd_ptype t, const struct block *k, char *out, size_t sz)
 {
 	double u = unit(r), company, trust;
 	const char *s = surname(r), *f = PICK(r, first_names), *f2 = PICK(r, first_names);
@@ -817,7 +813,7 @@ static void
 draw_situs(const struct cd_county *c, long i, enum cd_ptype t, const struct block *k,
     char *situs, size_t sz)
 {
-	struct rng r;
+	struct cd_rng r;
 	const struct street *st;
 
 	rng_init(&r, c->seed, (uint64_t)i, S_SITUS);
@@ -842,7 +838,7 @@ void
 cd_gen_names(const struct cd_county *c, long i, char owner[96], char address[128])
 {
 	struct block k;
-	struct rng r;
+	struct cd_rng r;
 	enum cd_ptype t = draw_type(c, i);
 	char situs[64];
 
@@ -854,7 +850,7 @@ cd_gen_names(const struct cd_county *c, long i, char owner[96], char address[128
 }
 
 static void
-draw_mailing(struct rng *r, struct cd_parcel *p, const struct block *k, int company)
+draw_mailing(struct cd_rng *r, struct cd_parcel *p, const struct block *k, int company)
 {
 	double u = unit(r);
 	const struct place *pl;
@@ -925,7 +921,7 @@ draw_values(const struct cd_county *c, struct cd_parcel *p, const struct block *
 	static const char *const com_ratio[CD_NYEARS] = {
 		"0.1650", "0.1700", "0.1750", "0.1750", "0.1800", "0.1800",
 	};
-	struct rng r;
+	struct cd_rng r;
 	double fcv;
 	const struct use *old = NULL;
 
@@ -1001,7 +997,7 @@ draw_house(const struct cd_county *c, struct cd_parcel *p, const struct block *k
 	static const char *const grades[] = { "CLASS R2", "CLASS R3", "CLASS R4", "CLASS R5" };
 	static const char *const pe_grades[] = { "Fair", "Comparable", "Good", "Very Good" };
 	struct cd_residential *h = &p->res;
-	struct rng r;
+	struct cd_rng r;
 	double u;
 	int g;
 
@@ -1063,7 +1059,7 @@ void
 cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 {
 	struct block k;
-	struct rng r;
+	struct cd_rng r;
 	const struct use *use;
 	int company;
 
@@ -1230,7 +1226,7 @@ void
 cd_gen_sketch(const struct cd_county *c, long i, unsigned char *out)
 {
 	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-	struct rng r;
+	struct cd_rng r;
 	size_t n = c->sketch_bytes, j = 0;
 
 	rng_init(&r, c->seed, (uint64_t)i, S_SKETCH);
@@ -1242,4 +1238,87 @@ cd_gen_sketch(const struct cd_county *c, long i, unsigned char *out)
 		for (int b = 0; b < 8 && j < n; b++, v >>= 8)
 			out[j++] = (unsigned char)v;
 	}
+}
+
+/* --- draws and names for the other modules ------------------------------ */
+
+void
+cd_rng_init(struct cd_rng *r, uint64_t seed, uint64_t key, uint64_t stream)
+{
+	rng_init(r, seed, key, stream);
+}
+
+uint64_t
+cd_rng_next(struct cd_rng *r)
+{
+	return next(r);
+}
+
+unsigned long
+cd_rng_below(struct cd_rng *r, unsigned long n)
+{
+	return below(r, n);
+}
+
+double
+cd_rng_unit(struct cd_rng *r)
+{
+	return unit(r);
+}
+
+int
+cd_rng_chance(struct cd_rng *r, double p)
+{
+	return chance(r, p);
+}
+
+long
+cd_rng_range(struct cd_rng *r, long lo, long hi)
+{
+	return range(r, lo, hi);
+}
+
+void
+cd_gen_other_owner(struct cd_rng *r, char *out, size_t sz)
+{
+	struct block k;
+
+	memset(&k, 0, sizeof(k));
+	k.city = draw_city(r);
+	draw_owner(r, chance(r, 0.8) ? CD_RESIDENTIAL : CD_VACANT, &k, out, sz);
+}
+
+const char *
+cd_gen_first_name(struct cd_rng *r)
+{
+	return PICK(r, first_names);
+}
+
+/* Howard Hinnant's days_from_civil and civil_from_days. */
+long
+cd_days(int y, int m, int d)
+{
+	long yy = y - (m <= 2);
+	long era = (yy >= 0 ? yy : yy - 399) / 400;
+	long yoe = yy - era * 400;
+	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+void
+cd_civil(long z, int *y, int *m, int *d)
+{
+	long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
 }

@@ -1,19 +1,26 @@
 #!/bin/sh
-# selfcheck.sh - check a running countyd against itself with jq alone:
+# selfcheck.sh - check a running countyd against itself with jq, sed and awk:
 # /_countyd/truth/X must be /parcel/X cleaned by jq's own rules, the parts must
 # equal the corresponding pieces of /parcel/X, and the search row must carry
-# the truth's situs.
+# the truth's situs.  The truth's tax_bills, tax_districts and tax_payments
+# must be what the treasurer's pages show, and its sales what the recorder
+# gives a collector that follows SERVICES.md.
 #
 # usage: sh tests/countyd/selfcheck.sh http://127.0.0.1:PORT [N] [TOKEN]
+# The treasurer and the recorder are taken to be .2 and .3 of the assessor's
+# /8 on the same port; TREASURER_URL and RECORDER_URL say otherwise.
 # Prints one line per mismatch and "selfcheck: N parcels, M mismatches";
 # exits 1 when anything disagrees.
 set -eu
 
 base=${1:?usage: selfcheck.sh BASE_URL [N] [TOKEN]}
-n=${2:-300}
+n=${2:-100}
 token=${3:-test-token}
+tbase=${TREASURER_URL:-$(echo "$base" | sed -E 's|//([0-9]+)\.[0-9]+\.[0-9]+\.[0-9]+|//\1.0.0.2|')}
+rbase=${RECORDER_URL:-$(echo "$base" | sed -E 's|//([0-9]+)\.[0-9]+\.[0-9]+\.[0-9]+|//\1.0.0.3|')}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+P=cphMainContent_cphRightColumn_
 
 # The cleaning rules, written independently of truth.c.
 cat >"$tmp/expect.jq" <<'EOF'
@@ -87,6 +94,115 @@ get() {
 	curl -sf -H "AUTHORIZATION: $token" "$base$1"
 }
 
+# The rows of the element with id $P$2 in HTML file $1: one line each, its
+# <td> texts trimmed and ended by "|"; header rows (only <th>) are left out.
+grid() {
+	tr -d '\r\n' <"$1" | sed -n "s|.*id=\"$P$2\"||p" | sed 's|</table>.*||' |
+	    sed 's|<tr[^>]*>|\
+|g' | sed -e 's|</td>|\||g' -e 's|<[^>]*>||g' -e 's|&amp;|\&|g' \
+	    -e 's/[[:space:]]*|[[:space:]]*/|/g' -e 's/^[[:space:]]*//' | grep '|' || true
+}
+
+# The text of the span with id $P$2 in HTML file $1.
+span() {
+	tr -d '\r\n' <"$1" | sed -n "s|.*<span id=\"$P$2\">\([^<]*\)</span>.*|\1|p" |
+	    sed 's|&amp;|\&|g'
+}
+
+# The treasurer's part of the truth, from its pages (SERVICES.md, "What pdc
+# stores from these").
+treasurer() {
+	apn=$1
+	rm -f "$tmp/jar"
+	code=$(curl -s -c "$tmp/jar" -o /dev/null -w '%{http_code}' \
+	    "$tbase/parcel/default.aspx?Parcel=$(echo "$apn" | tr -d -)")
+	[ "$code" = 302 ] || { echo "$apn: the treasurer's entry answered $code"; return 1; }
+	curl -sf -b "$tmp/jar" "$tbase/Parcel/Summary.aspx?List=All" >"$tmp/sum"
+	curl -sf -b "$tmp/jar" "$tbase/Parcel/Activities.aspx" >"$tmp/act"
+	grid "$tmp/sum" gvTaxYears >"$tmp/years"
+	grid "$tmp/sum" gvSpecialDistricts >"$tmp/dists"
+	if grep -q "id=\"${P}pnlOpen\"" "$tmp/sum"; then grid "$tmp/sum" pnlOpen; fi >"$tmp/open"
+	if grep -q "id=\"${P}activityList_gvActs\"" "$tmp/act"; then
+		grid "$tmp/act" activityList_gvActs
+	else
+		grid "$tmp/act" Activities1_gvActs
+	fi >"$tmp/acts"
+	jq -n -S --arg apn "$apn" --arg area "$(span "$tmp/sum" lblAreaCode)" \
+	    --rawfile years "$tmp/years" --rawfile dists "$tmp/dists" \
+	    --rawfile open "$tmp/open" --rawfile acts "$tmp/acts" '
+	def money: sub("\\$"; "") | gsub(","; "") | tonumber;
+	def lines: split("\n") | map(select(. != "") | split("|") | .[:-1]);
+	def iso: if . == "" then null else split("/") | "\(.[2])-\(.[0])-\(.[1])" end;
+	($open | lines | map({key: .[0], value: (.[1] | money)}) | from_entries) as $o |
+	($years | lines) as $y | ($y[0][0] | tonumber) as $cur |
+	{
+	  tax_bills: [ $y | to_entries[] | .key as $i | .value as $r |
+	    {apn: $apn, tax_year: ($r[0] | tonumber), status: $r[4],
+	     assessed_tax: ($r[1] | money), paid: ($r[2] | money), due: ($r[3] | money)} +
+	    if $i == 0 then
+	      {tax_area_code: (if $area == "" then null else $area end),
+	       first_half_due: ($o["First Half:"] // 0), second_half_due: ($o["Second Half:"] // 0),
+	       interest_due: ($o["Interest Due:"] // 0), fees_due: ($o["Fees Due:"] // 0)} |
+	      .delinquent = (.interest_due > 0 or .fees_due > 0)
+	    else
+	      {tax_area_code: null, first_half_due: null, second_half_due: null,
+	       interest_due: null, fees_due: null, delinquent: ($r[4] == "Unpaid")}
+	    end ],
+	  tax_districts: [ $dists | lines[] |
+	    {apn: $apn, district: .[0], tax_year: $cur, name: .[1],
+	     percentage: (.[2] | rtrimstr("%") | tonumber), tax: (.[3] | money), paid: (.[4] | money)} ],
+	  tax_payments: [ $acts | lines | map(select(length > 1)) | to_entries[] |
+	    .key as $i | .value |
+	    {apn: $apn, seq: ($i + 1), tax_year: (.[0] | tonumber), activity: .[1],
+	     amount: (.[2] | money), activity_date: (.[3] | iso), payment_date: (.[4] | iso),
+	     transaction: (if .[5] == "" then null else .[5] end)} ]
+	}'
+}
+
+# The recorder's part of the truth: the deeds a collector finds through the
+# detail of MostCurrentDeed and a search by the owner's name (SERVICES.md).
+recorder() {
+	apn=$1
+	get "/parcel/$apn/owner-details" >"$tmp/owner"
+	deed=$(jq -r '.MostCurrentDeed // "" | gsub("^\\s+|\\s+$"; "")' "$tmp/owner")
+	: >"$tmp/found"
+	[ -z "$deed" ] || echo "$deed" >>"$tmp/found"
+	query=$(jq -r '.Ownership // "" | gsub("^\\s+|\\s+$"; "") | ascii_upcase |
+	    if . == "" then ""
+	    elif test("\\b(LLC|INC|CORP|CO|LP|LTD|TRUST|TR|BANK|ASSN|ASSOCIATION|COMPANY|PARTNERSHIP|CHURCH)\\b|\\b(CITY|STATE) OF\\b")
+	    then "businessNames=\(@uri "\(.)")"
+	    else split("&")[0] | split("/")[0] | [splits(" +")] | map(select(. != "")) |
+	      "lastNames=\(@uri "\(.[0])")" + (if length > 1 then "&firstNames=\(@uri "\(.[1])")" else "" end)
+	    end' "$tmp/owner")
+	page=1
+	got=0
+	total=1
+	while [ -n "$query" ] && [ "$got" -lt "$total" ]; do
+		curl -sf "$rbase/documents/search?$query&pageSize=200&pageNumber=$page" >"$tmp/page"
+		total=$(jq .totalResults "$tmp/page")
+		n=$(jq '.searchResults | length' "$tmp/page")
+		[ "$n" -gt 0 ] || break
+		got=$((got + n))
+		jq -r '.searchResults[] | select(.documentCode | IN("WAR DEED", "SPEC/W D",
+		    "Q/CL DEED", "JNT DEED", "WAR DEED+", "DEED", "TRST DEED")) |
+		    .recordingNumber | tostring' "$tmp/page" >>"$tmp/found"
+		page=$((page + 1))
+	done
+	for num in $(awk '!seen[$0]++' "$tmp/found"); do
+		curl -s "$rbase/documents/$num" | jq -c --arg num "$num" '{num: $num, d: .}'
+	done | jq -s -S --arg apn "$apn" --arg deed "$deed" --slurpfile o "$tmp/owner" '
+	  ($o[0].SalePrice | if type == "string" then gsub("\\s"; "") else . end |
+	   if . == null or . == "" or . == "na" then null else tonumber end) as $price |
+	  { sales: [ .[] | select(.d.recordingNumber != null) |
+	    {apn: $apn, recording_number: .num,
+	     recording_date: (.d.recordingDate | split("-") |
+	       "\(.[2])-\(.[0] | if length == 1 then "0" + . else . end)-\(.[1])"),
+	     document_code: .d.documentCodes[0], names: .d.names,
+	     sale_price: (if .num == $deed then $price else null end),
+	     restricted: .d.restricted, source: "recorder"} ]
+	    | sort_by(.recording_number) | reverse }'
+}
+
 bad=0
 count=0
 for apn in $(curl -sf "$base/_countyd/apns?limit=$n"); do
@@ -94,9 +210,22 @@ for apn in $(curl -sf "$base/_countyd/apns?limit=$n"); do
 	get "/parcel/$apn" >"$tmp/p"
 	curl -sf "$base/_countyd/truth/$apn" >"$tmp/t"
 	jq -S --arg apn "$apn" -f "$tmp/expect.jq" "$tmp/p" >"$tmp/e"
-	if ! jq -S 'del(.search)' "$tmp/t" | cmp -s - "$tmp/e"; then
+	if ! jq -S 'del(.search, .tax_bills, .tax_districts, .tax_payments, .sales)' "$tmp/t" |
+	    cmp -s - "$tmp/e"; then
 		echo "$apn: truth differs from /parcel"
 		jq -S 'del(.search)' "$tmp/t" | diff - "$tmp/e" | head -5
+		bad=$((bad + 1))
+	fi
+	if ! treasurer "$apn" >"$tmp/tx" ||
+	    ! jq -S '{tax_bills, tax_districts, tax_payments}' "$tmp/t" | cmp -s - "$tmp/tx"; then
+		echo "$apn: truth differs from the treasurer's pages"
+		jq -S '{tax_bills, tax_districts, tax_payments}' "$tmp/t" | diff - "$tmp/tx" | head -5
+		bad=$((bad + 1))
+	fi
+	recorder "$apn" >"$tmp/rx"
+	if ! jq -S '{sales}' "$tmp/t" | cmp -s - "$tmp/rx"; then
+		echo "$apn: truth differs from the recorder"
+		jq -S '{sales}' "$tmp/t" | diff - "$tmp/rx" | head -5
 		bad=$((bad + 1))
 	fi
 	for part in propertyinfo address valuations residential-details owner-details; do

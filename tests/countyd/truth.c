@@ -305,12 +305,11 @@ residential(const char *apn, const cJSON *p)
 	return o;
 }
 
-char *
-cd_truth(const char *apn, const char *json, size_t len, const struct cd_row *row)
+cJSON *
+cd_truth_object(const char *apn, const char *json, size_t len, const struct cd_row *row)
 {
 	cJSON *p = cJSON_ParseWithLength(json, len), *t, *s;
 	char street[128], city[64], zip[16];
-	char *out;
 
 	if (!cJSON_IsObject(p)) {
 		cJSON_Delete(p);
@@ -337,8 +336,19 @@ cd_truth(const char *apn, const char *json, size_t len, const struct cd_row *row
 	}
 	cJSON_AddItemToObject(t, "valuations", valuations(apn, p));
 	cJSON_AddItemToObject(t, "residential_details", residential(apn, p));
+	cJSON_Delete(p);
+	return t;
+}
+
+char *
+cd_truth(const char *apn, const char *json, size_t len, const struct cd_row *row)
+{
+	cJSON *t = cd_truth_object(apn, json, len, row);
+	char *out;
+
+	if (t == NULL)
+		return NULL;
 	out = cJSON_PrintUnformatted(t);
 	cJSON_Delete(t);
-	cJSON_Delete(p);
 	return out;
 }

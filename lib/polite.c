@@ -1,0 +1,454 @@
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "polite.h"
+#include "pool.h"
+#include "robots.h"
+
+#define MAXHOSTS 16
+#define MAXSLOTS 64
+#define ROBOTS_TTL (24 * 3600.0)
+/* Aim a little under the limit: a thread that wakes late must not crowd the next second. */
+#define HEADROOM 0.95
+/* Reserve about this much time's worth of slots per trip to the database. */
+#define BATCH_SECONDS 0.25
+/* A slot older than this is not used: another process may own the time after it. */
+#define SLOT_STALE 0.05
+
+struct host {
+	char key[256];			/* host[:port] */
+	char base[300];			/* scheme://host[:port] */
+	pthread_mutex_t mu;		/* held while reserving, waiting for a slot, or loading robots */
+	double rate;			/* requests per second allowed */
+	struct pdc_robots *robots;
+	double robots_at;		/* mono() when loaded, 0 never */
+	double crawl_delay;
+	double slots[MAXSLOTS];		/* mono() times reserved for us */
+	int nslots, next;
+	double paused_until;		/* mono() */
+	double not_before;		/* mono(): the host asked us to wait (no database) */
+	char pause_reason[256];
+	int ok, failed;			/* since the last reservation */
+	char last_error[256];
+};
+
+struct pdc_polite {
+	const struct pdc_config *cfg;
+	struct pdc_pool *pool;
+	pthread_mutex_t mu;		/* guards hosts[] and nhosts */
+	struct host hosts[MAXHOSTS];
+	int nhosts;
+	int warned_robots;
+};
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_until(double t)
+{
+	double d = t - mono();
+	struct timespec ts;
+
+	if (d <= 0)
+		return;
+	ts.tv_sec = (time_t)d;
+	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+int
+pdc_polite_host(const char *url, char *buf, size_t len)
+{
+	const char *p = strstr(url, "://"), *end;
+	size_t n;
+
+	if (p == NULL)
+		return -1;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	/* user:password@ never names a county host; drop it if present */
+	const char *at = memchr(p, '@', (size_t)(end - p));
+	if (at != NULL)
+		p = at + 1;
+	n = (size_t)(end - p);
+	if (n == 0 || n >= len)
+		return -1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	for (char *q = buf; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	return 0;
+}
+
+struct pdc_polite *
+pdc_polite_new(const struct pdc_config *cfg, struct pdc_pool *pool, struct pdc_err *err)
+{
+	struct pdc_polite *p = calloc(1, sizeof(*p));
+
+	if (p == NULL) {
+		pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		return NULL;
+	}
+	p->cfg = cfg;
+	p->pool = pool;
+	pthread_mutex_init(&p->mu, NULL);
+	return p;
+}
+
+void
+pdc_polite_free(struct pdc_polite *p)
+{
+	if (p == NULL)
+		return;
+	for (int i = 0; i < p->nhosts; i++) {
+		pdc_robots_free(p->hosts[i].robots);
+		pthread_mutex_destroy(&p->hosts[i].mu);
+	}
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+static double
+source_rate(const struct pdc_config *cfg, const char *source)
+{
+	if (strcmp(source, "treasurer") == 0)
+		return cfg->treasurer.requests_per_second;
+	if (strcmp(source, "recorder") == 0)
+		return cfg->recorder.requests_per_second;
+	return cfg->assessor.requests_per_second;
+}
+
+/* The host entry for URL, made on first sight.  NULL when the URL has no host or the table is full. */
+static struct host *
+host_for(struct pdc_polite *p, const char *source, const char *url)
+{
+	char key[256];
+	struct host *h = NULL;
+
+	if (pdc_polite_host(url, key, sizeof(key)) == -1)
+		return NULL;
+	pthread_mutex_lock(&p->mu);
+	for (int i = 0; i < p->nhosts; i++)
+		if (strcmp(p->hosts[i].key, key) == 0) {
+			h = &p->hosts[i];
+			break;
+		}
+	if (h == NULL && p->nhosts < MAXHOSTS) {
+		const char *s = strstr(url, "://");
+
+		h = &p->hosts[p->nhosts++];
+		memset(h, 0, sizeof(*h));
+		strlcpy(h->key, key, sizeof(h->key));
+		snprintf(h->base, sizeof(h->base), "%.*s://%s", (int)(s - url), url, key);
+		pthread_mutex_init(&h->mu, NULL);
+		h->rate = source_rate(p->cfg, source);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return h;
+}
+
+static struct pdc_stmt st_robots_get = { "pdc_robots_get",
+	"SELECT robots_status, robots_body, extract(epoch FROM now() - robots_fetched)"
+	" FROM hosts WHERE host = $1 AND robots_fetched > now() - interval '1 day'", 1, 0 };
+
+static struct pdc_stmt st_robots_put = { "pdc_robots_put",
+	"INSERT INTO hosts (host, robots_status, robots_body, robots_fetched) VALUES ($1, $2, $3, now())"
+	" ON CONFLICT (host) DO UPDATE SET robots_status = EXCLUDED.robots_status,"
+	" robots_body = EXCLUDED.robots_body, robots_fetched = EXCLUDED.robots_fetched", 3, 0 };
+
+/* Turn a robots.txt answer into rules: 2xx its rules, 4xx none, else everything refused
+ * (5xx never gets here: it is a transient failure, not an answer to keep). */
+static struct pdc_robots *
+robots_from(long status, const char *body, size_t len)
+{
+	if (status >= 200 && status < 300)
+		return pdc_robots_parse(body, len, "pdc");
+	if (status >= 400 && status < 500)
+		return pdc_robots_allow_all();
+	return pdc_robots_disallow_all();
+}
+
+static int reserve(struct pdc_polite *, struct host *, struct pdc_err *);
+
+/* Load H's robots.txt: from the database if another worker fetched it today, else from the host. */
+static int
+load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct pdc_err *err)
+{
+	struct pdc_conn *c = NULL;
+	struct pdc_err derr;
+	struct pdc_robots *r = NULL;
+	long status = 0;
+	double age = 0;
+
+	if (p->pool != NULL && (c = pdc_pool_get(p->pool, &derr)) != NULL) {
+		const char *params[1] = { h->key };
+		PGresult *res = pdc_db_run(c, &st_robots_get, params, &derr);
+
+		if (res != NULL && PQntuples(res) == 1) {
+			status = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+			r = robots_from(status, PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1));
+			age = strtod(PQgetvalue(res, 0, 2), NULL);
+		}
+		PQclear(res);
+		pdc_pool_put(p->pool, c);
+	}
+	if (r == NULL) {
+		char url[400];
+		struct pdc_response res = { 0 };
+		struct pdc_err herr;
+
+		/* robots.txt is a request like any other: it takes a slot. */
+		if (reserve(p, h, err) == -1)
+			return -1;
+		snprintf(url, sizeof(url), "%s/robots.txt", h->base);
+		if (pdc_http_get(http, url, NULL, &res, &herr) == -1 || res.status >= 500) {
+			/* Unreachable robots.txt: nothing may be fetched for now, and it
+			 * counts against the host like any failed request. */
+			h->failed++;
+			if (res.status >= 500)
+				snprintf(h->last_error, sizeof(h->last_error), "robots.txt: HTTP %ld", res.status);
+			else
+				strlcpy(h->last_error, herr.msg, sizeof(h->last_error));
+			pdc_response_release(&res);
+			return pdc_err_set(err, PDC_E_TRANSIENT, "%s: robots.txt unavailable (%s)", h->key,
+			    h->last_error);
+		}
+		h->ok++;
+		status = res.status;
+		if ((r = robots_from(status, res.body, res.len)) == NULL) {
+			pdc_response_release(&res);
+			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		}
+		if (p->pool != NULL && (c = pdc_pool_get(p->pool, &derr)) != NULL) {
+			char st[24];
+			const char *params[3] = { h->key, st, res.body != NULL ? res.body : "" };
+
+			snprintf(st, sizeof(st), "%ld", status);
+			/* A body with NUL bytes is cut there: the rules before it still count. */
+			pdc_db_do(c, &st_robots_put, params, &derr);
+			pdc_pool_put(p->pool, c);
+		}
+		pdc_response_release(&res);
+	}
+	pdc_robots_free(h->robots);
+	h->robots = r;
+	h->robots_at = mono() - age;
+	h->crawl_delay = pdc_robots_crawl_delay(r);
+	/* Slots reserved before we knew of a Crawl-delay were spaced too closely. */
+	if (h->crawl_delay > 0)
+		h->nslots = h->next = 0;
+	if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < h->rate)
+		pdc_log(PDC_LOG_INFO, "%s: robots.txt asks for %.1fs between requests", h->key,
+		    h->crawl_delay);
+	return 0;
+}
+
+static struct pdc_stmt st_reserve = { "pdc_host_reserve",
+	"SELECT wait_seconds, slots, slot_interval, paused_for, reason"
+	" FROM pdc_host_reserve($1, $2, $3, $4, $5, $6)", 6, 0 };
+
+/*
+ * Fill H's local slots (H->mu held).  Without a database the schedule is
+ * this process's alone.  Returns 0, or -1 with ERR when the host is paused.
+ */
+static int
+reserve(struct pdc_polite *p, struct host *h, struct pdc_err *err)
+{
+	double rate = h->rate, interval, now = mono();
+	int k;
+
+	if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < rate)
+		rate = 1.0 / h->crawl_delay;
+	rate *= HEADROOM;
+	interval = 1.0 / rate;
+	k = (int)(rate * BATCH_SECONDS);
+	if (k < 1)
+		k = 1;
+	if (k > MAXSLOTS)
+		k = MAXSLOTS;
+	if (h->paused_until > now)
+		goto paused;
+	if (p->pool != NULL) {
+		struct pdc_conn *c = pdc_pool_get(p->pool, err);
+		char sk[16], si[32], sok[16], sf[16];
+		const char *params[6] = { h->key, sk, si, sok, sf, h->last_error[0] ? h->last_error : NULL };
+		PGresult *res;
+
+		if (c == NULL)
+			return -1;
+		snprintf(sk, sizeof(sk), "%d", k);
+		snprintf(si, sizeof(si), "%.6f", interval);
+		snprintf(sok, sizeof(sok), "%d", h->ok);
+		snprintf(sf, sizeof(sf), "%d", h->failed);
+		res = pdc_db_run(c, &st_reserve, params, err);
+		pdc_pool_put(p->pool, c);
+		if (res == NULL)
+			return -1;
+		h->ok = h->failed = 0;
+		h->last_error[0] = '\0';
+		double wait = strtod(PQgetvalue(res, 0, 0), NULL);
+		int n = (int)strtol(PQgetvalue(res, 0, 1), NULL, 10);
+		double iv = strtod(PQgetvalue(res, 0, 2), NULL);
+		double paused = strtod(PQgetvalue(res, 0, 3), NULL);
+		if (n == 0) {
+			h->paused_until = now + paused;
+			strlcpy(h->pause_reason, PQgetvalue(res, 0, 4), sizeof(h->pause_reason));
+			PQclear(res);
+			pdc_log(PDC_LOG_WARNING, "host %s paused for %.0fs: %s", h->key, paused, h->pause_reason);
+			goto paused;
+		}
+		PQclear(res);
+		for (int i = 0; i < n && i < MAXSLOTS; i++)
+			h->slots[i] = now + wait + i * iv;
+		h->nslots = n < MAXSLOTS ? n : MAXSLOTS;
+	} else {
+		double start = h->nslots > 0 ? h->slots[h->nslots - 1] + interval : now;
+
+		if (start < now)
+			start = now;
+		if (start < h->not_before)
+			start = h->not_before;
+		for (int i = 0; i < k; i++)
+			h->slots[i] = start + i * interval;
+		h->nslots = k;
+	}
+	h->next = 0;
+	return 0;
+paused:
+	pdc_err_set(err, PDC_E_TRANSIENT, "host %s paused for %.0fs: %s", h->key,
+	    h->paused_until - now, h->pause_reason);
+	if (err != NULL)
+		err->retry_after = h->paused_until - now;
+	return -1;
+}
+
+int
+pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *source,
+    const char *url, struct pdc_err *err)
+{
+	struct host *h;
+	const char *path;
+	int rc = 0;
+
+	if (p == NULL)
+		return 0;
+	if ((h = host_for(p, source, url)) == NULL)
+		return 0;	/* no host to be polite to (or too many): nothing to coordinate */
+	path = strstr(url, "://");
+	path = path != NULL ? path + 3 + strcspn(path + 3, "/?") : url;
+	if (*path == '\0')
+		path = "/";
+
+	pthread_mutex_lock(&h->mu);
+	if (!p->cfg->respect_robots_txt) {
+		if (!p->warned_robots) {
+			p->warned_robots = 1;
+			pdc_log(PDC_LOG_WARNING, "robots.txt is NOT being honoured "
+			    "(sources.respect_robots_txt is false)");
+		}
+	} else if (h->robots == NULL || mono() - h->robots_at > ROBOTS_TTL) {
+		if (load_robots(p, h, http, err) == -1) {
+			rc = -1;
+			goto out;
+		}
+	}
+	if (p->cfg->respect_robots_txt && h->robots != NULL && !pdc_robots_allowed(h->robots, path)) {
+		rc = pdc_err_set(err, PDC_E_PERMANENT, "%s%s: disallowed by robots.txt", h->key, path);
+		goto out;
+	}
+	/* Take the next slot still fresh enough to be ours. */
+	for (;;) {
+		double now = mono();
+
+		while (h->next < h->nslots && h->slots[h->next] < now - SLOT_STALE)
+			h->next++;
+		if (h->next < h->nslots)
+			break;
+		if (reserve(p, h, err) == -1) {
+			rc = -1;
+			goto out;
+		}
+	}
+	/* Waiting with the lock held keeps this host's requests in slot order. */
+	sleep_until(h->slots[h->next++]);
+out:
+	pthread_mutex_unlock(&h->mu);
+	return rc;
+}
+
+static struct pdc_stmt st_throttle = { "pdc_host_throttle",
+	"SELECT pdc_host_throttle($1, $2, $3)", 3, 0 };
+
+void
+pdc_polite_report(struct pdc_polite *p, const char *url, long status, double retry_after,
+    const char *error)
+{
+	struct host *h;
+	char key[256];
+
+	if (p == NULL || pdc_polite_host(url, key, sizeof(key)) == -1)
+		return;
+	pthread_mutex_lock(&p->mu);
+	h = NULL;
+	for (int i = 0; i < p->nhosts; i++)
+		if (strcmp(p->hosts[i].key, key) == 0)
+			h = &p->hosts[i];
+	pthread_mutex_unlock(&p->mu);
+	if (h == NULL)
+		return;
+	if (status == 429 || status == 503) {
+		char msg[64];
+		double wait = retry_after > 0 ? retry_after : 1;
+
+		snprintf(msg, sizeof(msg), "HTTP %ld", status);
+		pthread_mutex_lock(&h->mu);
+		/* Our remaining slots were planned before the host asked us to slow down. */
+		h->nslots = h->next = 0;
+		h->not_before = mono() + wait;
+		if (p->pool == NULL)
+			h->rate = h->rate * 0.5 > 0.05 ? h->rate * 0.5 : 0.05;
+		if (status == 503) {
+			h->failed++;
+			strlcpy(h->last_error, msg, sizeof(h->last_error));
+		}
+		pthread_mutex_unlock(&h->mu);
+		if (p->pool != NULL) {
+			struct pdc_err e;
+			struct pdc_conn *c = pdc_pool_get(p->pool, &e);
+			char ra[32];
+			const char *params[3] = { key, ra, msg };
+
+			snprintf(ra, sizeof(ra), "%.3f", wait);
+			if (c != NULL) {
+				pdc_db_do(c, &st_throttle, params, &e);
+				pdc_pool_put(p->pool, c);
+			}
+		}
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	if (status == 0 || status >= 500) {
+		h->failed++;
+		if (error != NULL)
+			strlcpy(h->last_error, error, sizeof(h->last_error));
+		else
+			snprintf(h->last_error, sizeof(h->last_error), "HTTP %ld", status);
+	} else {
+		h->ok++;
+	}
+	pthread_mutex_unlock(&h->mu);
+}

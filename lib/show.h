@@ -1,0 +1,21 @@
+/*
+ * show.h - one property's whole record, as pdc-show prints it.
+ */
+#ifndef PDC_SHOW_H
+#define PDC_SHOW_H
+
+#include "db.h"
+#include "error.h"
+
+/*
+ * The record of canonical APN as one JSON object: "apn", "status"
+ * ("complete": every part collected, or known to be absent at the source;
+ * "partial": some part failed or was never collected; "missing": nothing
+ * stored), "collected_at", "parts" (per part: source, fetched_at, state,
+ * error), "properties", "search", "valuations", "residential_details",
+ * "tax_bills", "tax_districts", "tax_payments", "sales".  Returns a malloc'd
+ * string (the caller frees it), or NULL with ERR.
+ */
+char *pdc_show_json(struct pdc_conn *c, const char *apn, struct pdc_err *err);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * recorder.h - the Maricopa County Recorder's public API (JSON, no token).
+ *
+ * The recorder has no parcel filter: a parcel's deeds are the assessor's
+ * latest deed (Owner.MostCurrentDeed, fetched by number) and the deeds a
+ * search by the current owner's name finds.  So this source runs after the
+ * assessor in the same record and reads its properties row (deed_number,
+ * owner_name, sale_price); without one it fails.
+ *
+ * The two endpoints disagree on types: the detail sends recordingNumber as
+ * a string and names as a list, the search a number and one string.  Both
+ * are read; any other type is PDC_E_PERMANENT naming the field:
+ *   recorder: /documents/20150453721: restricted: "yes" is not true or false
+ */
+#ifndef PDC_RECORDER_H
+#define PDC_RECORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../source.h"
+
+extern const struct pdc_source pdc_source_recorder;
+
+/* Room for a recording number and its NUL ("20150453721" has 11 digits). */
+#define PDC_RECNO_MAX 32
+
+/* One document, from its detail or from a search result. */
+struct pdc_recorder_doc {
+	char number[PDC_RECNO_MAX];	/* recordingNumber as text */
+	char date[11];			/* recordingDate as YYYY-MM-DD; "" when not given */
+	char *code;			/* the first documentCodes entry (detail) or documentCode
+					 * (search), trimmed; NULL when none */
+	char *names;			/* the names as a JSON list text, ["DOE JANE A","ROE RICHARD"];
+					 * NULL when not given */
+	int restricted;			/* 1, 0, or -1 when not given (search results) */
+};
+
+/* Free DOC's strings (not DOC itself) and zero it. */
+void pdc_recorder_doc_release(struct pdc_recorder_doc *doc);
+
+/* Free an array of N documents and the array.  NULL is fine. */
+void pdc_recorder_docs_free(struct pdc_recorder_doc *docs, size_t n);
+
+/*
+ * Parse a /documents/NUMBER body (LEN bytes at BODY) into DOC (the caller's,
+ * to release with pdc_recorder_doc_release).  NUMBER is the number asked
+ * for: it names the request in messages and stands in when the body has no
+ * recordingNumber; a body about another document is an error.  Returns 0,
+ * or -1 with ERR (DOC then holds nothing).
+ */
+int pdc_recorder_parse_document(const char *body, size_t len, const char *number,
+    struct pdc_recorder_doc *doc, struct pdc_err *err);
+
+/*
+ * Parse a /documents/search body (LEN bytes at BODY; PAGE names it in
+ * messages) into *DOCS, a malloc'd array of *NDOCS documents in the order
+ * given (free with pdc_recorder_docs_free), and totalResults into *TOTAL
+ * (-1 when the body does not say).  A result without a recordingNumber is
+ * skipped.  Returns 0, or -1 with ERR (*DOCS NULL, *NDOCS 0).
+ */
+int pdc_recorder_parse_search(const char *body, size_t len, int page,
+    struct pdc_recorder_doc **docs, size_t *ndocs, long *total, struct pdc_err *err);
+
+/*
+ * Whether CODE is one of the deed codes pdc keeps from a search: WAR DEED,
+ * SPEC/W D, Q/CL DEED, JNT DEED, WAR DEED+, DEED, TRST DEED (case and
+ * blanks around it ignored).  Deeds of trust, releases and the like are not.
+ */
+bool pdc_recorder_is_deed(const char *code);
+
+/*
+ * The search path for OWNER's documents, page PAGE (from 1), 200 to a page,
+ * into *PATH (malloc'd; the caller frees it): a business name (one holding
+ * LLC, INC, CORP, CO, LP, LTD, TRUST, TR, BANK, ASSN, ASSOCIATION, COMPANY,
+ * PARTNERSHIP or CHURCH as a word, or CITY OF or STATE OF) whole as
+ * businessNames; otherwise, of the part before any '&' or '/', the first
+ * word as lastNames and the second as firstNames.  Values are URL-encoded:
+ *   /documents/search?lastNames=DOE&firstNames=JANE&middleNameIs=&businessNames=
+ *   &documentCode=&beginDate=&endDate=&pageSize=200&pageNumber=1
+ * *PATH is NULL when OWNER gives nothing to search by.  Returns 0, or -1
+ * when out of memory.
+ */
+int pdc_recorder_search_path(const char *owner, int page, char **path);
+
+#endif

@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# Politeness shared by every worker: rate limits, robots.txt, pausing a failing host.
+
+load test_helper
+
+setup() {
+	db_reset
+	sql "TRUNCATE hosts, responses, record_parts"
+}
+
+# polite_config FILE URL TREASURER_RPS RECORDER_RPS [RESPECT_ROBOTS]
+polite_config() {
+	write_config "$1" "$2"
+	jq --argjson t "$3" --argjson r "$4" --argjson robots "${5:-true}" \
+	    '.sources.treasurer.requests_per_second = $t | .sources.recorder.requests_per_second = $r
+	     | .sources.respect_robots_txt = $robots' "$1" >"$1.new"
+	mv "$1.new" "$1"
+	chmod 600 "$1"
+}
+
+@test "four workers at -j 16 keep to a host's limit of 20 requests per second" {
+	start_countyd limited -n 400 -s 7 --rate-limit treasurer=20
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 20 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=100" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	local pids=() i
+	for i in 1 2 3 4; do
+		pdc-worker -j 16 --drain >"$BATS_TEST_TMPDIR/w$i.log" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+	run_pdc 0 sql "SELECT state, count(*) FROM jobs GROUP BY state"
+	assert_output "completed|100"
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
+	jq '.hosts.treasurer' "$BATS_TEST_TMPDIR/stats" >&3 || true
+	jq -e '.hosts.treasurer.peak_per_second <= 20' "$BATS_TEST_TMPDIR/stats"
+	jq -e '(.hosts.treasurer.status["429"] // 0) == 0' "$BATS_TEST_TMPDIR/stats"
+	jq -e '.hosts.treasurer.total >= 300' "$BATS_TEST_TMPDIR/stats"
+}
+
+@test "robots.txt: a disallowed path fails that part for good, naming robots.txt" {
+	printf 'User-agent: *\nDisallow: /Parcel/Activities.aspx\n' >"$BATS_TEST_TMPDIR/robots"
+	start_countyd robots1 -n 50 -s 7 --robots "treasurer=$BATS_TEST_TMPDIR/robots"
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	local apn
+	apn=$(curl -sf "$COUNTYD_URL/_countyd/apns?limit=1")
+	run_pdc 0 pdc-enqueue "$apn"
+	run_pdc 0 pdc-worker --drain
+	run_pdc 1 pdc-show --json "$apn"
+	echo "$output" | jq -e '.parts.tax.state == "failed" and (.parts.tax.error | test("disallowed by robots.txt"))'
+	curl -sf "$COUNTYD_URL/_countyd/stats" | jq -e '.requests | to_entries | map(select(.key | test("Activities"))) | map(.value | to_entries | map(.value) | add // 0) | add // 0 | . == 0'
+}
+
+@test "robots.txt: a longer Allow wins, wildcards and \$ match, and robots.txt is read once" {
+	cat >"$BATS_TEST_TMPDIR/robots" <<'ROBOTS'
+User-agent: *
+Disallow: /
+
+User-agent: pdc
+Disallow: /Parcel/
+Allow: /Parcel/Summary.aspx
+Allow: /Parcel/Activities
+Disallow: /Parcel/*.aspx?List=All$
+ROBOTS
+	start_countyd robots2 -n 50 -s 7 --robots "treasurer=$BATS_TEST_TMPDIR/robots"
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=3" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker --drain
+	# the entry page is allowed (no rule for /parcel/ in lower case), Summary.aspx by the
+	# longer Allow, but Summary.aspx?List=All by the still longer wildcard rule with $
+	run_pdc 0 sql "SELECT DISTINCT state, error FROM record_parts WHERE part = 'tax'"
+	assert_output --partial "failed|"
+	assert_output --partial "List=All: disallowed by robots.txt"
+	# once per host, by one worker, for all its jobs
+	curl -sf "$COUNTYD_URL/_countyd/stats" | jq -e '.requests["/robots.txt"] | to_entries | map(.value) | add == 3'
+}
+
+@test "robots.txt Crawl-delay spaces the requests to that host" {
+	printf 'User-agent: *\nCrawl-delay: 0.5\n' >"$BATS_TEST_TMPDIR/robots"
+	start_countyd crawl -n 50 -s 7 --robots "recorder=$BATS_TEST_TMPDIR/robots"
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=6" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 6 --drain
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
+	jq '.hosts.recorder | del(.per_second)' "$BATS_TEST_TMPDIR/stats"
+	jq -e '.hosts.recorder.peak_per_second <= 2 and .hosts.recorder.total >= 12' "$BATS_TEST_TMPDIR/stats"
+}
+
+@test "sources.respect_robots_txt false ignores robots.txt, loudly" {
+	printf 'User-agent: *\nDisallow: /\n' >"$BATS_TEST_TMPDIR/robots"
+	start_countyd norobots -n 50 -s 7 --robots "treasurer=$BATS_TEST_TMPDIR/robots"
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000 false
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	run_pdc 0 pdc-worker --apn "$(curl -sf "$COUNTYD_URL/_countyd/apns?limit=1")"
+	assert_output --partial "robots.txt is NOT being honoured"
+	run_pdc 0 sql "SELECT state FROM record_parts WHERE part = 'tax'"
+	assert_output "complete"
+}
+
+@test "a host failing everything is paused, pdc-status says so, and the other hosts' work goes on" {
+	start_countyd failing -n 200 -s 7 --fail-host recorder
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=30" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$!
+	wait_for sql_true "SELECT count(*) = 1 FROM hosts WHERE paused_until > now()"
+	run_pdc 1 pdc-status
+	assert_line --regexp "^host	127\.0\.0\.3:[0-9]+	paused	[0-9]+	.*requests failed in the last minute"
+	run_pdc 1 pdc-status --json
+	echo "$output" | jq -e '.hosts | map(select(.paused)) | length == 1'
+	# the assessor's and the treasurer's parts of every parcel are stored meanwhile
+	wait_for sql_true "SELECT count(*) = 30 FROM record_parts WHERE part = 'tax' AND state = 'complete'"
+	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE part = 'basic' AND state = 'complete'"
+	assert_output "30"
+	kill -TERM "$w"
+	wait "$w" || true
+	grep -q "paused" "$BATS_TEST_TMPDIR/w.log"
+}
+
+@test "--reparse rebuilds records from stored responses without a request to countyd" {
+	start_countyd reparse -n 100 -s 7
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=20" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 4 --drain
+	sql "DELETE FROM valuations; DELETE FROM tax_payments; DELETE FROM sales; UPDATE properties SET owner_name = 'WRONG'"
+	curl -sf "$COUNTYD_URL/_countyd/stats/reset" >/dev/null
+	run_pdc 0 pdc-worker --reparse
+	assert_output --partial "Re-parsed 20 records, 0 failed"
+	curl -sf "$COUNTYD_URL/_countyd/stats" | jq -e '.total == 0'
+	COUNTY_URL=$COUNTYD_URL truth_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
+	show_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/shown"
+	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
+	assert_success
+	run_pdc 0 pdc-worker --reparse "$(head -n 1 "$BATS_TEST_TMPDIR/apns")"
+	assert_output --partial "Re-parsed 1 records"
+	run_pdc 2 pdc-worker --reparse 999-99-999
+	assert_output --partial "no stored responses"
+}
+
+sql_true() {
+	[ "$(sql "$1")" = "t" ]
+}

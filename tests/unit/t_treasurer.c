@@ -1,0 +1,1059 @@
+/*
+ * t_treasurer - the treasurer's page parsers on hand-written pages in both
+ * markups SERVICES.md allows (taxDue1 and taxDue2, activityList_gvActs and
+ * Activities1_gvActs), on pages missing what is needed, and collect()
+ * against a tiny HTTP server in a thread that keeps an ASP.NET-style
+ * session in a cookie and redirects the way the treasurer does.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "record.h"
+#include "schema.h"
+#include "sources/treasurer.h"
+#include "unit.h"
+
+#define FIX "tests/fixtures/"
+
+struct expect {
+	const char *col;
+	const char *want;	/* NULL: SQL NULL */
+};
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	*len = 0;
+	if (fp == NULL)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL) {
+		*len = fread(buf, 1, (size_t)n, fp);
+		buf[*len] = '\0';
+	}
+	fclose(fp);
+	return buf;
+}
+
+/* A fixture, or a bail-out: nothing here means anything without them. */
+static char *
+fixture(const char *name, size_t *len)
+{
+	char path[128];
+	char *body;
+
+	snprintf(path, sizeof(path), FIX "%s", name);
+	if ((body = slurp(path, len)) == NULL) {
+		printf("Bail out! cannot read %s (run from the repository root)\n", path);
+		exit(1);
+	}
+	return body;
+}
+
+/* BODY with every FROM replaced by TO, in a malloc'd copy. */
+static char *
+replace(const char *body, const char *from, const char *to)
+{
+	size_t nf = strlen(from), nt = strlen(to), n = 0, o = 0;
+	const char *p;
+	char *out;
+
+	for (p = body; (p = strstr(p, from)) != NULL; p += nf)
+		n++;
+	if ((out = malloc(strlen(body) + n * nt + 1)) == NULL)
+		exit(1);
+	for (p = body; *p != '\0';) {
+		if (strncmp(p, from, nf) == 0) {
+			memcpy(out + o, to, nt);
+			o += nt;
+			p += nf;
+		} else
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void
+check_row(const struct pdc_row *row, const struct expect *exp, size_t nexp, const char *what)
+{
+	char name[160];
+
+	if (!ok(row != NULL, what))
+		return;
+	snprintf(name, sizeof(name), "%s: every column has an expectation", what);
+	is_int(nexp, row->table->ncols, name);
+	for (size_t i = 0; i < nexp; i++) {
+		snprintf(name, sizeof(name), "%s %s", what, exp[i].col);
+		ok(pdc_table_col(row->table, exp[i].col) >= 0, name);
+		is_str(pdc_row_get(row, exp[i].col), exp[i].want, name);
+	}
+}
+
+/* The Nth (from 0) row of REC in table T, or NULL. */
+static const struct pdc_row *
+nth(const struct pdc_record *rec, const struct pdc_table *t, size_t n)
+{
+	for (size_t i = 0; i < rec->nrows; i++)
+		if (rec->rows[i].table == t && n-- == 0)
+			return &rec->rows[i];
+	return NULL;
+}
+
+static size_t
+count(const struct pdc_record *rec, const struct pdc_table *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rec->nrows; i++)
+		n += rec->rows[i].table == t;
+	return n;
+}
+
+static unsigned
+bit(const struct pdc_table *t)
+{
+	return 1u << pdc_schema_index(t);
+}
+
+#define CHECK(row, exp, what) check_row((row), (exp), sizeof(exp) / sizeof((exp)[0]), (what))
+
+static void
+test_summary(void)
+{
+	struct pdc_treasurer_summary sum;
+	struct pdc_record rec;
+	struct pdc_err err;
+	size_t len;
+	char *body = fixture("treasurer-summary-taxdue1.html", &len);
+
+	pdc_record_init(&rec, "165-28-054");
+	pdc_err_clear(&err);
+	is_int(pdc_treasurer_parse_summary(body, len, &rec, &sum, &err), 0, "summary (taxDue1) parses");
+	if (err.kind != PDC_OK)
+		printf("# %s\n", err.msg);
+	is_str(sum.apn, "165-28-054", "headerSummary's parcel");
+	is_str(sum.area_code, "691300", "lblAreaCode, blanks and newlines around it gone");
+	ok(sum.has_due, "taxDue1 read");
+	is_str(sum.assessed_tax, "4012.38", "taxDue1 cell 2");
+	is_str(sum.paid, "2006.19", "taxDue1 cell 4");
+	is_str(sum.total_due, "2006.19", "taxDue1 cell 6, &nbsp; around it");
+	ok(sum.open, "pnlOpen is there");
+	is_str(sum.first_half_due, "0.00", "pnlOpen First Half");
+	is_str(sum.second_half_due, "2006.19", "pnlOpen Second Half");
+	is_str(sum.interest_due, "0.00", "no Interest Due row: 0.00");
+	is_str(sum.fees_due, "0.00", "no Fees Due row: 0.00");
+	is_str(sum.total_open, "2006.19", "pnlOpen Total Due");
+	is_int(count(&rec, &pdc_tbl_tax_districts), 2, "two districts");
+	is_int(rec.nrows, 2, "nothing but the districts");
+	is_int(rec.sets, bit(&pdc_tbl_tax_districts), "the districts set is carried");
+	is_int(rec.parts, 0, "a page alone is not the tax part");
+	{
+		static const struct expect d0[] = {
+			{ "apn", "165-28-054" },
+			{ "district", "FD0123" },
+			{ "tax_year", NULL },
+			{ "name", "NORTHEAST FIRE & MEDICAL" },
+			{ "percentage", "1.2345" },
+			{ "tax", "12.34" },
+			{ "paid", "6.17" },
+		};
+		static const struct expect d1[] = {
+			{ "apn", "165-28-054" },
+			{ "district", "LB0042" },
+			{ "tax_year", NULL },
+			{ "name", "PHOENIX LIBRARY" },
+			{ "percentage", "0.5" },
+			{ "tax", "1020.00" },
+			{ "paid", "510.00" },
+		};
+
+		CHECK(nth(&rec, &pdc_tbl_tax_districts, 0), d0, "district 1");
+		CHECK(nth(&rec, &pdc_tbl_tax_districts, 1), d1, "district 2 (&nbsp; in its name)");
+	}
+	pdc_record_release(&rec);
+	free(body);
+
+	body = fixture("treasurer-summary-taxdue2.html", &len);
+	pdc_record_init(&rec, "214-12-345");
+	is_int(pdc_treasurer_parse_summary(body, len, &rec, &sum, &err), 0, "summary (taxDue2) parses");
+	ok(sum.has_due, "taxDue2 read");
+	is_str(sum.assessed_tax, "1234.56", "taxDue2 item 2");
+	is_str(sum.paid, "0.00", "taxDue2 item 4");
+	is_str(sum.total_due, "1301.44", "taxDue2 item 6");
+	is_str(sum.area_code, "040100", "area code keeps its leading zero");
+	is_str(sum.interest_due, "49.38", "Interest Due");
+	is_str(sum.fees_due, "17.50", "Fees Due");
+	is_str(sum.first_half_due, "617.28", "First Half");
+	is_int(count(&rec, &pdc_tbl_tax_districts), 0, "no districts: only the header row");
+	is_int(rec.sets, bit(&pdc_tbl_tax_districts), "an empty districts set is still carried");
+	pdc_record_release(&rec);
+	free(body);
+
+	body = fixture("treasurer-summary-paid.html", &len);
+	pdc_record_init(&rec, "300-12-001A");
+	is_int(pdc_treasurer_parse_summary(body, len, &rec, &sum, &err), 0, "a paid year parses");
+	ok(!sum.open, "no pnlOpen");
+	is_str(sum.first_half_due, "0.00", "no pnlOpen: first half 0.00");
+	is_str(sum.second_half_due, "0.00", "no pnlOpen: second half 0.00");
+	is_str(sum.interest_due, "0.00", "no pnlOpen: interest 0.00");
+	is_str(sum.fees_due, "0.00", "no pnlOpen: fees 0.00");
+	is_str(sum.apn, "300-12-001A", "a split parcel in the header");
+	is_int(count(&rec, &pdc_tbl_tax_districts), 0, "header in a tbody: no districts");
+	pdc_record_release(&rec);
+	free(body);
+}
+
+static const char *const year_list[] = { "2025", "2024", "2023", "2022", "2021", "2020" };
+
+static void
+test_years(void)
+{
+	struct pdc_treasurer_summary sum;
+	struct pdc_record rec;
+	struct pdc_err err;
+	size_t len, slen;
+	int current = -1;
+	char *body = fixture("treasurer-years.html", &len);
+	char *summary = fixture("treasurer-summary-taxdue1.html", &slen);
+
+	pdc_record_init(&rec, "165-28-054");
+	pdc_err_clear(&err);
+	is_int(pdc_treasurer_parse_years(body, len, &rec, &current, &err), 0, "years parse");
+	if (err.kind != PDC_OK)
+		printf("# %s\n", err.msg);
+	is_int(current, 2025, "the current year is the newest");
+	is_int(count(&rec, &pdc_tbl_tax_bills), 6, "six years");
+	is_int(rec.sets, bit(&pdc_tbl_tax_bills), "the bills set is carried");
+	for (size_t i = 0; i < 6; i++)
+		is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, i), "tax_year"), year_list[i],
+		    "years in page order");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "first_half_due"), NULL,
+	    "before the summary: current year has no halves");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "delinquent"), "t",
+	    "before the summary: Unpaid reads as delinquent");
+
+	is_int(pdc_treasurer_parse_summary(summary, slen, &rec, &sum, &err), 0, "the summary too");
+	is_int(pdc_treasurer_apply_summary(&rec, current, &sum, &err), 0, "apply the summary");
+	{
+		static const struct expect y2025[] = {
+			{ "apn", "165-28-054" },
+			{ "tax_year", "2025" },
+			{ "status", "Unpaid" },
+			{ "tax_area_code", "691300" },
+			{ "assessed_tax", "4012.38" },
+			{ "paid", "2006.19" },
+			{ "due", "2006.19" },
+			{ "first_half_due", "0.00" },
+			{ "second_half_due", "2006.19" },
+			{ "interest_due", "0.00" },
+			{ "fees_due", "0.00" },
+			{ "delinquent", "f" },
+		};
+		static const struct expect y2023[] = {
+			{ "apn", "165-28-054" },
+			{ "tax_year", "2023" },
+			{ "status", "Unpaid" },
+			{ "tax_area_code", NULL },
+			{ "assessed_tax", "3701.10" },
+			{ "paid", "3000.00" },
+			{ "due", "701.10" },
+			{ "first_half_due", NULL },
+			{ "second_half_due", NULL },
+			{ "interest_due", NULL },
+			{ "fees_due", NULL },
+			{ "delinquent", "t" },
+		};
+		static const struct expect y2020[] = {
+			{ "apn", "165-28-054" },
+			{ "tax_year", "2020" },
+			{ "status", "Paid" },
+			{ "tax_area_code", NULL },
+			{ "assessed_tax", "3298.11" },
+			{ "paid", "3298.11" },
+			{ "due", "0.00" },
+			{ "first_half_due", NULL },
+			{ "second_half_due", NULL },
+			{ "interest_due", NULL },
+			{ "fees_due", NULL },
+			{ "delinquent", "f" },
+		};
+
+		CHECK(nth(&rec, &pdc_tbl_tax_bills, 0), y2025,
+		    "2025 (current, unpaid, not delinquent)");
+		CHECK(nth(&rec, &pdc_tbl_tax_bills, 2), y2023, "2023 (older, unpaid: delinquent)");
+		CHECK(nth(&rec, &pdc_tbl_tax_bills, 5), y2020, "2020 (paid)");
+	}
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_districts, 0), "tax_year"), "2025",
+	    "districts get the current year");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_districts, 1), "tax_year"), "2025",
+	    "every district");
+	pdc_record_release(&rec);
+	free(summary);
+
+	/* a delinquent parcel: the current year has interest and fees due */
+	{
+		char *years = replace(body, "165-28-054", "214-12-345");
+
+		summary = fixture("treasurer-summary-taxdue2.html", &slen);
+		pdc_record_init(&rec, "214-12-345");
+		is_int(pdc_treasurer_parse_years(years, strlen(years), &rec, &current, &err), 0,
+		    "delinquent: years");
+		is_int(pdc_treasurer_parse_summary(summary, slen, &rec, &sum, &err), 0,
+		    "delinquent: summary");
+		is_int(pdc_treasurer_apply_summary(&rec, current, &sum, &err), 0, "delinquent: apply");
+		is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "interest_due"), "49.38",
+		    "delinquent: interest due");
+		is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "fees_due"), "17.50",
+		    "delinquent: fees due");
+		is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "delinquent"), "t",
+		    "delinquent: interest or fees make the current year delinquent");
+		is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "tax_area_code"), "040100",
+		    "delinquent: area code");
+		pdc_record_release(&rec);
+		free(summary);
+		free(years);
+	}
+
+	/* a paid current year: no pnlOpen, so 0.00 everywhere */
+	{
+		char *years = replace(body, "165-28-054", "300-12-001A"), *p;
+
+		/* the same length, so the newest year can become Paid in place */
+		p = strstr(years, "Unpaid");
+		memcpy(p, "  Paid", 6);
+		summary = fixture("treasurer-summary-paid.html", &slen);
+		pdc_record_init(&rec, "300-12-001A");
+		is_int(pdc_treasurer_parse_years(years, strlen(years), &rec, &current, &err), 0,
+		    "paid: years");
+		is_int(pdc_treasurer_parse_summary(summary, slen, &rec, &sum, &err), 0, "paid: summary");
+		is_int(pdc_treasurer_apply_summary(&rec, current, &sum, &err), 0, "paid: apply");
+		{
+			static const struct expect y[] = {
+				{ "apn", "300-12-001A" },
+				{ "tax_year", "2025" },
+				{ "status", "Paid" },
+				{ "tax_area_code", "080400" },
+				{ "assessed_tax", "4012.38" },
+				{ "paid", "2006.19" },
+				{ "due", "2006.19" },
+				{ "first_half_due", "0.00" },
+				{ "second_half_due", "0.00" },
+				{ "interest_due", "0.00" },
+				{ "fees_due", "0.00" },
+				{ "delinquent", "f" },
+			};
+
+			CHECK(nth(&rec, &pdc_tbl_tax_bills, 0), y, "paid year without pnlOpen");
+		}
+		pdc_record_release(&rec);
+		free(summary);
+		free(years);
+	}
+	free(body);
+}
+
+static void
+test_activities(void)
+{
+	struct pdc_record rec;
+	struct pdc_err err;
+	size_t len;
+	char *body = fixture("treasurer-activities.html", &len);
+
+	pdc_record_init(&rec, "165-28-054");
+	pdc_err_clear(&err);
+	is_int(pdc_treasurer_parse_activities(body, len, &rec, &err), 0, "activities parse");
+	if (err.kind != PDC_OK)
+		printf("# %s\n", err.msg);
+	is_int(count(&rec, &pdc_tbl_tax_payments), 5, "five activity rows");
+	is_int(rec.sets, bit(&pdc_tbl_tax_payments), "the payments set is carried");
+	{
+		static const struct expect a1[] = {
+			{ "apn", "165-28-054" },
+			{ "seq", "1" },
+			{ "tax_year", "2025" },
+			{ "activity", "Payment" },
+			{ "amount", "2006.19" },
+			{ "activity_date", "2025-10-28" },
+			{ "payment_date", "2025-10-27" },
+			{ "transaction", "T2025-00812345" },
+		};
+		static const struct expect a2[] = {
+			{ "apn", "165-28-054" },
+			{ "seq", "2" },
+			{ "tax_year", "2025" },
+			{ "activity", "Tax Bill" },
+			{ "amount", "4012.38" },
+			{ "activity_date", "2025-09-15" },
+			{ "payment_date", NULL },
+			{ "transaction", NULL },
+		};
+		static const struct expect a3[] = {
+			{ "apn", "165-28-054" },
+			{ "seq", "3" },
+			{ "tax_year", "2024" },
+			{ "activity", "Adjustment" },
+			{ "amount", "-12.00" },
+			{ "activity_date", "2025-06-02" },
+			{ "payment_date", NULL },
+			{ "transaction", NULL },
+		};
+		static const struct expect a4[] = {
+			{ "apn", "165-28-054" },
+			{ "seq", "4" },
+			{ "tax_year", "2024" },
+			{ "activity", "Interest" },
+			{ "amount", "24.77" },
+			{ "activity_date", "2025-05-02" },
+			{ "payment_date", NULL },
+			{ "transaction", NULL },
+		};
+
+		CHECK(nth(&rec, &pdc_tbl_tax_payments, 0), a1, "activity 1 (a payment)");
+		CHECK(nth(&rec, &pdc_tbl_tax_payments, 1), a2, "activity 2 (&nbsp; payment date)");
+		CHECK(nth(&rec, &pdc_tbl_tax_payments, 2), a3, "activity 3 (negative, blank cells)");
+		CHECK(nth(&rec, &pdc_tbl_tax_payments, 3), a4, "activity 4 (M/D/YYYY)");
+		is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_payments, 4), "seq"), "5", "activity 5 seq");
+	}
+	pdc_record_release(&rec);
+	free(body);
+
+	body = fixture("treasurer-activities-old.html", &len);
+	pdc_record_init(&rec, "214-12-345");
+	is_int(pdc_treasurer_parse_activities(body, len, &rec, &err), 0, "Activities1_gvActs parses");
+	is_int(count(&rec, &pdc_tbl_tax_payments), 2, "two rows in the older markup");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_payments, 1), "transaction"), "T2025-00400007",
+	    "older markup: transaction");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_payments, 1), "seq"), "2", "older markup: seq");
+	pdc_record_release(&rec);
+	free(body);
+
+	body = fixture("treasurer-activities-none.html", &len);
+	pdc_record_init(&rec, "300-12-001A");
+	is_int(pdc_treasurer_parse_activities(body, len, &rec, &err), 0, "no activity parses");
+	is_int(rec.nrows, 0, "\"No activity records\": no rows");
+	is_int(rec.sets, bit(&pdc_tbl_tax_payments), "an empty payments set is carried");
+	pdc_record_release(&rec);
+	free(body);
+}
+
+enum page { SUMMARY, YEARS, ACTS };
+
+/* BODY parsed as PAGE for 165-28-054 must fail with KIND and exactly WANT, leaving REC alone. */
+static void
+fails(enum page page, const char *body, enum pdc_errkind kind, const char *want, const char *name)
+{
+	struct pdc_treasurer_summary sum;
+	struct pdc_record rec;
+	struct pdc_err err;
+	int current = 7, rc = 0;
+
+	pdc_record_init(&rec, "165-28-054");
+	pdc_record_add(&rec, &pdc_tbl_properties);
+	rec.parts = PDC_PART_BASIC;
+	pdc_err_clear(&err);
+	switch (page) {
+	case SUMMARY:
+		rc = pdc_treasurer_parse_summary(body, strlen(body), &rec, &sum, &err);
+		break;
+	case YEARS:
+		rc = pdc_treasurer_parse_years(body, strlen(body), &rec, &current, &err);
+		break;
+	case ACTS:
+		rc = pdc_treasurer_parse_activities(body, strlen(body), &rec, &err);
+		break;
+	}
+	is_int(rc, -1, name);
+	is_int(err.kind, kind, name);
+	is_str(err.msg, want, name);
+	ok(rec.nrows == 1 && rec.parts == PDC_PART_BASIC && rec.sets == bit(&pdc_tbl_properties),
+	    "a failed parse leaves the record as it was");
+	if (page == YEARS)
+		is_int(current, 0, "a failed years parse gives no current year");
+	pdc_record_release(&rec);
+}
+
+#define P "cphMainContent_cphRightColumn_"
+#define HEADER "<span id=\"" P "headerSummary\">Tax Summary 165-28-054</span>"
+#define DISTRICTS_HEAD "<table id=\"" P "gvSpecialDistricts\"><tr><th>District</th><th>Name</th>" \
+	"<th>Percentage</th><th>Tax</th><th>Paid</th></tr>"
+#define YEARS_HEAD "<table id=\"" P "gvTaxYears\"><tr><th>Tax Year</th><th>Assessed Tax</th>" \
+	"<th>Amount Paid</th><th>Amount Due</th><th>Status</th></tr>"
+#define ACTS_HEAD "<table id=\"" P "activityList_gvActs\"><tr><th>Year</th><th>Activity</th>" \
+	"<th>Amount</th><th>ActivityDate</th><th>PaymentDate</th><th>Transaction</th></tr>"
+
+static void
+test_failures(void)
+{
+	size_t len;
+	char *nf = fixture("treasurer-notfound.html", &len);
+	char *ex = fixture("treasurer-expired.html", &len);
+
+	fails(SUMMARY, nf, PDC_E_PERMANENT, "treasurer: parcel not found", "Parcel not found");
+	fails(YEARS, ex, PDC_E_TRANSIENT, "treasurer: /Parcel/Summary.aspx?List=All: session expired",
+	    "Session expired is transient");
+	fails(ACTS, ex, PDC_E_TRANSIENT, "treasurer: /Parcel/Activities.aspx: session expired",
+	    "Session expired on the activities");
+	free(nf);
+	free(ex);
+	fails(SUMMARY, "<span id=\"" P "lblError\">Invalid parcel number</span>", PDC_E_PERMANENT,
+	    "treasurer: invalid parcel number", "Invalid parcel number");
+	fails(SUMMARY, "<span id=\"" P "lblError\">Server\tbusy,\n try later</span>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: the treasurer says \"Server busy, try later\"",
+	    "another lblError text is shown");
+
+	fails(ACTS, "<html><body><table id=\"gvActs\"></table></body></html>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Activities.aspx: neither activityList_gvActs nor Activities1_gvActs found",
+	    "no activity grid");
+	fails(SUMMARY, "<html><body>" HEADER "</body></html>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: gvSpecialDistricts not found", "no districts grid");
+	fails(SUMMARY, "<html><body>" DISTRICTS_HEAD "</table></body></html>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: headerSummary not found", "no header");
+	fails(YEARS, "<html><body>" HEADER "</body></html>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx?List=All: gvTaxYears not found", "no years grid");
+	fails(SUMMARY, "<span id=\"" P "headerSummary\">Tax Summary 165-28-055</span>" DISTRICTS_HEAD
+	    "</table>", PDC_E_TRANSIENT,
+	    "treasurer: /Parcel/Summary.aspx: the page is for parcel 165-28-055, not 165-28-054",
+	    "another parcel's page (a crossed session)");
+	fails(SUMMARY, "<span id=\"" P "headerSummary\">Tax Summary</span>" DISTRICTS_HEAD "</table>",
+	    PDC_E_PERMANENT, "treasurer: /Parcel/Summary.aspx: headerSummary \"Tax Summary\" names no parcel",
+	    "a header without a parcel");
+	fails(SUMMARY, HEADER "<table id=\"" P "taxDue1\"><tr><td>Assessed Tax</td><td>$1.00</td>"
+	    "<td>Paid</td><td>$1.00</td></tr></table>" DISTRICTS_HEAD "</table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: taxDue1 has 4 cells, expected 6", "a short taxDue1");
+	fails(SUMMARY, HEADER "<ul id=\"" P "taxDue2\"><li>Assessed Tax</li><li>$1.00</li><li>Paid</li>"
+	    "<li>$1.0x</li><li>Total Due</li><li>$0</li></ul>" DISTRICTS_HEAD "</table>",
+	    PDC_E_PERMANENT, "treasurer: /Parcel/Summary.aspx: taxDue2 Paid: \"$1.0x\" is not money",
+	    "bad money in taxDue2");
+	fails(SUMMARY, HEADER DISTRICTS_HEAD "</table><div id=\"" P "pnlOpen\"><table><tr><td>"
+	    "Interest Due:</td><td>lots</td></tr></table></div>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: pnlOpen \"Interest Due:\": \"lots\" is not money",
+	    "bad money in pnlOpen");
+	fails(SUMMARY, HEADER DISTRICTS_HEAD "<tr><td>FD1</td><td>A</td><td>1%</td><td>$1.00</td>"
+	    "<td>$1.00</td></tr><tr><td>FD1</td><td>B</td><td>2%</td><td>$2.00</td><td>$2.00</td></tr>"
+	    "</table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: gvSpecialDistricts: district FD1 appears twice",
+	    "a district twice");
+	fails(SUMMARY, HEADER DISTRICTS_HEAD "<tr><td> </td><td>A</td><td>1%</td><td>$1.00</td>"
+	    "<td>$1.00</td></tr></table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: gvSpecialDistricts row 1, District: empty, and it is "
+	    "part of the key", "a district without a code");
+	fails(SUMMARY, HEADER DISTRICTS_HEAD "<tr><td>FD1</td><td>A</td><td>one%</td><td>$1.00</td>"
+	    "<td>$1.00</td></tr></table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: gvSpecialDistricts row 1, Percentage: \"one%\" is not "
+	    "a percentage", "a bad percentage");
+	fails(SUMMARY, HEADER "<span id=\"" P "lblAreaCode\">0123456789012345678901234567890123</span>"
+	    DISTRICTS_HEAD "</table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: lblAreaCode \"0123456789012345678901234567890123\" is "
+	    "not a tax area code", "an area code far too long");
+
+	fails(YEARS, HEADER YEARS_HEAD "<tr><td>2025</td><td>$1.00</td><td>$1,2x</td><td>$0.00</td>"
+	    "<td>Paid</td></tr></table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx?List=All: gvTaxYears row 1, Amount Paid: \"$1,2x\" is "
+	    "not money", "bad money in the years grid");
+	fails(YEARS, HEADER YEARS_HEAD "<tr><td>2025</td><td>$1.00</td><td>$1.00</td><td>$0.00</td>"
+	    "<td>Paid</td></tr><tr><td>2025</td><td>$1.00</td><td>$1.00</td><td>$0.00</td>"
+	    "<td>Paid</td></tr></table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx?List=All: gvTaxYears: tax year 2025 appears twice",
+	    "a year twice");
+	fails(YEARS, HEADER YEARS_HEAD "<tr><td>25</td><td>$1.00</td><td>$1.00</td><td>$0.00</td>"
+	    "<td>Paid</td></tr></table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx?List=All: gvTaxYears row 1, Tax Year: \"25\" is not a "
+	    "year", "a bad year");
+	fails(YEARS, HEADER YEARS_HEAD "<tr><td>2025</td><td>$1.00</td><td>$1.00</td></tr></table>",
+	    PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx?List=All: gvTaxYears row 1 has 3 cells, expected 5",
+	    "a short row");
+	fails(YEARS, HEADER "<table id=\"" P "gvTaxYears\"><tr><th>Tax Year</th><th>Assessed Tax</th>"
+	    "<th>Paid</th><th>Amount Due</th><th>Status</th></tr></table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx?List=All: gvTaxYears has no \"Amount Paid\" column",
+	    "a header that is not known");
+	fails(ACTS, ACTS_HEAD "<tr><td>2025</td><td>Payment</td><td>$1.00</td><td>13/45/2025</td>"
+	    "<td></td><td></td></tr></table>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Activities.aspx: activityList_gvActs row 1, ActivityDate: "
+	    "\"13/45/2025\" is not a date", "a bad date");
+
+	fails(SUMMARY, "", PDC_E_PERMANENT, "treasurer: /Parcel/Summary.aspx: empty response",
+	    "an empty body");
+	fails(ACTS, "{\"not\": \"html\"}", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Activities.aspx: neither activityList_gvActs nor Activities1_gvActs found",
+	    "a JSON body");
+}
+
+static void
+test_quirks(void)
+{
+	struct pdc_treasurer_summary sum;
+	struct pdc_record rec;
+	struct pdc_err err;
+	int current;
+	/* columns in another order, "Activity Date" spelled apart, a tbody, upper-case tags */
+	static const char acts[] =
+	    "<TABLE ID=\"" P "Activities1_gvActs\"><THEAD><TR><TH>Activity</TH><TH>Year</TH>"
+	    "<TH>Transaction</TH><TH>Amount</TH><TH>Payment Date</TH><TH>Activity Date</TH></TR>"
+	    "</THEAD><TBODY><TR><TD>Payment</TD><TD>2024</TD><TD>T1</TD><TD>($5.00)</TD>"
+	    "<TD>01/02/2025</TD><TD>01/03/2025</TD></TR></TBODY></TABLE>";
+	/* no header row at all: the columns in SERVICES.md's order */
+	static const char years[] = HEADER "<table id=\"" P "gvTaxYears\"><tr><td>2024</td>"
+	    "<td>$1.00</td><td>$1.00</td><td>$0.00</td><td>Paid</td></tr><tr><td>2025</td>"
+	    "<td>$2.00</td><td>$0.00</td><td>$2.00</td><td>Partly Paid</td></tr></table>";
+	/* unclosed cells and rows, a pager row, labels without colons */
+	static const char summary[] = HEADER "<table id=\"" P "gvSpecialDistricts\"><tr><th>District"
+	    "<th>Name<th>Percentage<th>Tax<th>Paid<tr><td>FD9<td>X<td> 12 % <td>$1.00<td>$0.50"
+	    "<tr><td colspan=\"5\"><table><tr><td>1</td><td>2</td></tr></table></td></tr></table>"
+	    "<div id=\"" P "pnlOpen\"><table><tr><td>FEES DUE</td><td>$3.00</td></tr>"
+	    "<tr><td>Something else:</td><td>n/a</td></tr></table></div>";
+
+	pdc_record_init(&rec, "165-28-054");
+	pdc_err_clear(&err);
+	is_int(pdc_treasurer_parse_activities(acts, strlen(acts), &rec, &err), 0,
+	    "columns found by their headers");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_payments, 0), "amount"), "-5.00",
+	    "($5.00) is negative");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_payments, 0), "activity_date"), "2025-01-03",
+	    "Activity Date by its header");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_payments, 0), "payment_date"), "2025-01-02",
+	    "Payment Date by its header");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_payments, 0), "transaction"), "T1",
+	    "Transaction by its header");
+	pdc_record_release(&rec);
+
+	pdc_record_init(&rec, "165-28-054");
+	is_int(pdc_treasurer_parse_years(years, strlen(years), &rec, &current, &err), 0,
+	    "a grid without a header");
+	is_int(current, 2025, "the newest year even when not first");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 1), "delinquent"), NULL,
+	    "an unknown status: delinquency unknown");
+	is_int(pdc_treasurer_parse_summary(summary, strlen(summary), &rec, &sum, &err), 0,
+	    "broken markup, a pager row");
+	if (err.kind != PDC_OK)
+		printf("# %s\n", err.msg);
+	is_int(count(&rec, &pdc_tbl_tax_districts), 1, "the pager row is not a district");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_districts, 0), "percentage"), "12",
+	    "\" 12 % \" is 12");
+	is_str(sum.fees_due, "3.00", "a label without a colon, any case");
+	ok(!sum.has_due && sum.assessed_tax[0] == '\0', "neither taxDue: nothing, no error");
+	is_str(sum.area_code, "", "no lblAreaCode: empty");
+	is_int(pdc_treasurer_apply_summary(&rec, current, &sum, &err), 0, "apply");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 1), "delinquent"), "t",
+	    "fees make the current year delinquent");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 1), "tax_area_code"), NULL,
+	    "no area code: NULL");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "fees_due"), NULL,
+	    "the older year is not touched");
+	pdc_record_release(&rec);
+}
+
+/* Every prefix of every page, as every page: no crash, and a failure leaves nothing. */
+static void
+test_cut(void)
+{
+	static const char *const names[] = {
+		"treasurer-summary-taxdue1.html", "treasurer-summary-taxdue2.html",
+		"treasurer-summary-paid.html", "treasurer-years.html", "treasurer-activities.html",
+		"treasurer-activities-old.html", "treasurer-activities-none.html",
+		"treasurer-notfound.html",
+	};
+	int bad = 0, runs = 0;
+
+	for (size_t f = 0; f < sizeof(names) / sizeof(names[0]); f++) {
+		size_t len;
+		char *body = fixture(names[f], &len);
+
+		for (size_t n = 0; n <= len; n += 3) {
+			struct pdc_treasurer_summary sum;
+			struct pdc_record rec;
+			struct pdc_err err;
+			int current, rc[3];
+
+			pdc_record_init(&rec, "");
+			rc[0] = pdc_treasurer_parse_summary(body, n, &rec, &sum, &err);
+			rc[1] = pdc_treasurer_parse_years(body, n, &rec, &current, &err);
+			rc[2] = pdc_treasurer_parse_activities(body, n, &rec, &err);
+			for (int k = 0; k < 3; k++)
+				if (rc[k] != 0 && rc[k] != -1)
+					bad++;
+			if (rc[0] == -1 && rc[1] == -1 && rc[2] == -1 && (rec.nrows != 0 || rec.sets != 0))
+				bad++;
+			if (rc[0] == 0 && rc[1] == 0 &&
+			    pdc_treasurer_apply_summary(&rec, current, &sum, &err) != 0)
+				bad++;
+			pdc_record_release(&rec);
+			runs++;
+		}
+		free(body);
+	}
+	ok(runs > 500, "many cut pages tried");
+	is_int(bad, 0, "cut pages fail cleanly or parse");
+}
+
+/*
+ * The server: one request per connection.  The entry page redirects a known
+ * parcel to the summary and sets the session cookie "s" + the bare parcel;
+ * the other pages serve the parcel in that cookie, or redirect to the entry
+ * without one, which then says "Session expired".
+ */
+static struct {
+	int fd, port;
+	pthread_t th;
+	pthread_mutex_t mu;
+	char log[8192];		/* request lines, one a line */
+	char *sum1, *sum2, *paid, *years, *acts, *old, *none, *notfound, *expired;
+} srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+send_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+answer(int fd, const char *status, const char *extra, const char *body)
+{
+	char head[512];
+	size_t len = strlen(body);
+
+	snprintf(head, sizeof(head), "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n"
+	    "Content-Type: text/html; charset=utf-8\r\n%s\r\n", status, len, extra);
+	send_all(fd, head, strlen(head));
+	send_all(fd, body, len);
+}
+
+/* The dashed form of a bare parcel in SESSION ("s16528054"), into OUT. */
+static void
+dashed(const char *session, char out[16])
+{
+	snprintf(out, 16, "%.3s-%.2s-%.4s", session + 1, session + 4, session + 6);
+}
+
+static void
+serve_one(int c, const char *req)
+{
+	char session[24] = "", apn[16], *page = NULL, setc[128];
+	const char *ck = strstr(req, "ASP.NET_SessionId=");
+	const char *parcel;
+
+	if (ck != NULL)
+		sscanf(ck + 18, "%20[A-Za-z0-9]", session);
+	if (strncmp(req, "GET /parcel/default.aspx?Parcel=", 32) == 0) {
+		char bare[16] = "";
+
+		parcel = req + 32;
+		sscanf(parcel, "%12[A-Za-z0-9]", bare);
+		if (strcmp(bare, "33333333") == 0) {
+			answer(c, "503 Service Unavailable", "Retry-After: 2\r\n", "busy");
+			return;
+		}
+		if (strcmp(bare, "11111111") == 0) {
+			/* a session the server forgets at once: no cookie comes */
+			answer(c, "302 Found", "Location: /Parcel/Summary.aspx\r\n", "");
+			return;
+		}
+		if (strcmp(bare, "16528054") != 0 && strcmp(bare, "21412345") != 0 &&
+		    strcmp(bare, "30012001A") != 0 && strcmp(bare, "22222222") != 0 &&
+		    strcmp(bare, "44444444") != 0) {
+			answer(c, "200 OK", "", srv.notfound);
+			return;
+		}
+		snprintf(setc, sizeof(setc), "Location: /Parcel/Summary.aspx\r\nSet-Cookie: "
+		    "ASP.NET_SessionId=s%s; path=/; HttpOnly\r\n", bare);
+		answer(c, "302 Found", setc, "");
+		return;
+	}
+	if (strncmp(req, "GET /parcel/default.aspx ", 25) == 0) {
+		answer(c, "200 OK", "", srv.expired);
+		return;
+	}
+	if (session[0] == '\0') {
+		answer(c, "302 Found", "Location: /parcel/default.aspx\r\n", "");
+		return;
+	}
+	dashed(session, apn);
+	if (strncmp(req, "GET /Parcel/Summary.aspx ", 25) == 0) {
+		if (strcmp(session, "s21412345") == 0)
+			page = strdup(srv.sum2);
+		else if (strcmp(session, "s30012001A") == 0)
+			page = strdup(srv.paid);
+		else if (strcmp(session, "s44444444") == 0)
+			page = strdup(srv.sum1);	/* another parcel's page */
+		else
+			page = replace(srv.sum1, "165-28-054", apn);
+	} else if (strncmp(req, "GET /Parcel/Summary.aspx?List=All ", 34) == 0) {
+		page = replace(srv.years, "165-28-054", apn);
+	} else if (strncmp(req, "GET /Parcel/Activities.aspx ", 28) == 0) {
+		if (strcmp(session, "s21412345") == 0)
+			page = strdup(srv.old);
+		else if (strcmp(session, "s30012001A") == 0)
+			page = strdup(srv.none);
+		else if (strcmp(session, "s22222222") == 0)
+			page = strdup("<html><body><p>This page has moved to /PropertyTaxInformation/"
+			    "</p></body></html>");
+		else
+			page = strdup(srv.acts);
+	}
+	if (page == NULL) {
+		answer(c, "404 Not Found", "", "not found");
+		return;
+	}
+	answer(c, "200 OK", "", page);
+	free(page);
+}
+
+static void *
+serve(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		char req[4096];
+		size_t n = 0;
+		int c = accept(srv.fd, NULL, NULL);
+
+		if (c == -1)
+			return NULL;
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+		while (n < sizeof(req) - 1) {
+			ssize_t r = recv(c, req + n, sizeof(req) - 1 - n, 0);
+
+			if (r <= 0)
+				break;
+			n += (size_t)r;
+			req[n] = '\0';
+			if (strstr(req, "\r\n\r\n") != NULL)
+				break;
+		}
+		req[n] = '\0';
+		pthread_mutex_lock(&srv.mu);
+		{
+			size_t l = strcspn(req, "\r\n"), have = strlen(srv.log);
+
+			if (have + l + 2 < sizeof(srv.log)) {
+				memcpy(srv.log + have, req, l);
+				memcpy(srv.log + have + l, "\n", 2);
+			}
+		}
+		pthread_mutex_unlock(&srv.mu);
+		serve_one(c, req);
+		close(c);
+	}
+}
+
+static int
+server_start(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t slen = sizeof(sin);
+	size_t len;
+
+	srv.sum1 = fixture("treasurer-summary-taxdue1.html", &len);
+	srv.sum2 = fixture("treasurer-summary-taxdue2.html", &len);
+	srv.paid = fixture("treasurer-summary-paid.html", &len);
+	srv.years = fixture("treasurer-years.html", &len);
+	srv.acts = fixture("treasurer-activities.html", &len);
+	srv.old = fixture("treasurer-activities-old.html", &len);
+	srv.none = fixture("treasurer-activities-none.html", &len);
+	srv.notfound = fixture("treasurer-notfound.html", &len);
+	srv.expired = fixture("treasurer-expired.html", &len);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((srv.fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(srv.fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(srv.fd, 16) == -1 ||
+	    getsockname(srv.fd, (struct sockaddr *)&sin, &slen) == -1)
+		return -1;
+	srv.port = ntohs(sin.sin_port);
+	return pthread_create(&srv.th, NULL, serve, NULL) == 0 ? 0 : -1;
+}
+
+static void
+server_stop(void)
+{
+	shutdown(srv.fd, SHUT_RDWR);
+	close(srv.fd);
+	pthread_join(srv.th, NULL);
+	free(srv.sum1);
+	free(srv.sum2);
+	free(srv.paid);
+	free(srv.years);
+	free(srv.acts);
+	free(srv.old);
+	free(srv.none);
+	free(srv.notfound);
+	free(srv.expired);
+}
+
+/* The request log since the last call, into BUF. */
+static void
+take_log(char *buf, size_t size)
+{
+	pthread_mutex_lock(&srv.mu);
+	snprintf(buf, size, "%s", srv.log);
+	srv.log[0] = '\0';
+	pthread_mutex_unlock(&srv.mu);
+}
+
+/* One job's collect, cookies forgotten first as pdc_collect does. */
+static int
+collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec, struct pdc_err *err)
+{
+	char log[8192];
+
+	take_log(log, sizeof(log));
+	pdc_http_reset_cookies(ctx->http);
+	pdc_record_init(rec, apn);
+	pdc_err_clear(err);
+	ctx->requests = 0;
+	return pdc_source_treasurer.collect(ctx, apn, rec, err);
+}
+
+static void
+test_collect(void)
+{
+	struct pdc_config cfg;
+	struct pdc_source_ctx ctx;
+	struct pdc_record rec;
+	struct pdc_err err;
+	char base[64], log[8192];
+
+	if (!ok(server_start() == 0, "start a local server"))
+		return;
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d/", srv.port);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.treasurer.base_url = base;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cfg = &cfg;
+	ctx.http = pdc_http_new(&(struct pdc_http_opts){ .timeout_seconds = 5 }, &err);
+	ok(ctx.http != NULL, "an http handle");
+
+	is_str(pdc_source_treasurer.name, "treasurer", "source name");
+	is_int(pdc_source_treasurer.parts, PDC_PART_TAX, "source parts");
+
+	is_int(collect(&ctx, "165-28-054", &rec, &err), 0, "collect 165-28-054");
+	if (err.kind != PDC_OK)
+		printf("# %s\n", err.msg);
+	take_log(log, sizeof(log));
+	is_str(log, "GET /parcel/default.aspx?Parcel=16528054 HTTP/1.1\n"
+	    "GET /Parcel/Summary.aspx HTTP/1.1\n"
+	    "GET /Parcel/Summary.aspx?List=All HTTP/1.1\n"
+	    "GET /Parcel/Activities.aspx HTTP/1.1\n",
+	    "entry (bare APN, one slash), redirect to the summary, all years, activities");
+	is_int(ctx.requests, 3, "three fetches counted (the redirect is part of the first)");
+	is_int(rec.parts, PDC_PART_TAX, "the tax part");
+	is_int(rec.sets, bit(&pdc_tbl_tax_bills) | bit(&pdc_tbl_tax_districts) |
+	    bit(&pdc_tbl_tax_payments), "all three sets carried");
+	is_int(count(&rec, &pdc_tbl_tax_bills), 6, "six bills");
+	is_int(count(&rec, &pdc_tbl_tax_districts), 2, "two districts");
+	is_int(count(&rec, &pdc_tbl_tax_payments), 5, "five payments");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "second_half_due"), "2006.19",
+	    "the current year enriched from the summary");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_districts, 1), "tax_year"), "2025",
+	    "districts carry the current year");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "214-12-345", &rec, &err), 0, "collect 214-12-345 (taxDue2, older grid)");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "delinquent"), "t", "delinquent");
+	is_int(count(&rec, &pdc_tbl_tax_payments), 2, "older activity markup");
+	is_int(count(&rec, &pdc_tbl_tax_districts), 0, "no districts");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "300-12-001a", &rec, &err), 0, "collect a split parcel");
+	if (err.kind != PDC_OK)
+		printf("# %s\n", err.msg);
+	take_log(log, sizeof(log));
+	ok(strstr(log, "GET /parcel/default.aspx?Parcel=30012001A HTTP/1.1\n") == log,
+	    "the split letter in upper case");
+	is_int(rec.nrows, 6, "six bills, nothing else");
+	is_int(rec.parts, PDC_PART_TAX, "no activity is still the tax part");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "999-99-999", &rec, &err), -1, "an unknown parcel fails");
+	is_int(err.kind, PDC_E_PERMANENT, "not found is permanent");
+	is_str(err.msg, "treasurer: parcel not found", "not found message");
+	is_int(ctx.requests, 1, "one request for an unknown parcel");
+	ok(rec.nrows == 0 && rec.parts == 0 && rec.sets == 0, "nothing kept");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "111-11-111", &rec, &err), -1, "no session cookie fails");
+	is_int(err.kind, PDC_E_TRANSIENT, "a lost session is transient");
+	is_str(err.msg, "treasurer: /Parcel/Summary.aspx: session expired", "session message");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "222-22-222", &rec, &err), -1, "a page without the grid fails");
+	is_int(err.kind, PDC_E_PERMANENT, "a missing grid is permanent");
+	is_str(err.msg, "treasurer: /Parcel/Activities.aspx: neither activityList_gvActs nor "
+	    "Activities1_gvActs found", "missing grid message");
+	ok(rec.nrows == 0 && rec.parts == 0 && rec.sets == 0,
+	    "the summary's and years' rows are dropped");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "333-33-333", &rec, &err), -1, "503 fails");
+	is_int(err.kind, PDC_E_TRANSIENT, "503 is transient");
+	ok(err.retry_after == 2, "Retry-After passed on");
+	is_str(err.msg, "treasurer: /parcel/default.aspx?Parcel=33333333: HTTP 503", "503 message");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "444-44-444", &rec, &err), -1, "another parcel's page fails");
+	is_int(err.kind, PDC_E_TRANSIENT, "a crossed session is transient");
+	pdc_record_release(&rec);
+
+	/* one job after another on the same handle: each its own session */
+	is_int(collect(&ctx, "165-28-054", &rec, &err), 0, "collect again after failures");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "165-28-05", &rec, &err), -1, "a bad APN");
+	is_int(err.kind, PDC_E_INPUT, "a bad APN is bad input");
+	is_int(ctx.requests, 0, "no request for a bad APN");
+	pdc_record_release(&rec);
+
+	cfg.treasurer.base_url = NULL;
+	is_int(collect(&ctx, "165-28-054", &rec, &err), -1, "no base URL");
+	is_int(err.kind, PDC_E_CONFIG, "no base URL is a configuration error");
+	pdc_record_release(&rec);
+
+	/* the port closed: connection refused, transient */
+	pdc_http_free(ctx.http);
+	server_stop();
+	ctx.http = pdc_http_new(&(struct pdc_http_opts){ .timeout_seconds = 5 }, &err);
+	cfg.treasurer.base_url = base;
+	is_int(collect(&ctx, "165-28-054", &rec, &err), -1, "nobody listening");
+	is_int(err.kind, PDC_E_TRANSIENT, "refused is transient");
+	ok(strncmp(err.msg, "treasurer: http://127.0.0.1:", 28) == 0, "the source names itself");
+	pdc_record_release(&rec);
+	pdc_http_free(ctx.http);
+}
+
+int
+main(void)
+{
+	if (pdc_http_global_init() == -1) {
+		printf("Bail out! libcurl init\n");
+		return 1;
+	}
+	test_summary();
+	test_years();
+	test_activities();
+	test_failures();
+	test_quirks();
+	test_cut();
+	test_collect();
+	pdc_http_global_cleanup();
+	return unit_done();
+}
