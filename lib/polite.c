@@ -182,7 +182,7 @@ robots_from(long status, const char *body, size_t len)
 	return pdc_robots_disallow_all();
 }
 
-static int reserve(struct pdc_polite *, struct host *, struct pdc_err *);
+static int reserve(struct pdc_polite *, struct host *, int, struct pdc_err *);
 
 /* Load H's robots.txt: from the database if another worker fetched it today, else from the host. */
 static int
@@ -211,8 +211,9 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 		struct pdc_response res = { 0 };
 		struct pdc_err herr;
 
-		/* robots.txt is a request like any other: it takes a slot. */
-		if (reserve(p, h, err) == -1)
+		/* robots.txt is a request like any other: it takes a slot (just the one:
+		 * a Crawl-delay in it may space the rest further). */
+		if (reserve(p, h, 1, err) == -1)
 			return -1;
 		snprintf(url, sizeof(url), "%s/robots.txt", h->base);
 		if (pdc_http_get(http, url, NULL, &res, &herr) == -1 || res.status >= 500) {
@@ -248,9 +249,15 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 	h->robots = r;
 	h->robots_at = mono() - age;
 	h->crawl_delay = pdc_robots_crawl_delay(r);
-	/* Slots reserved before we knew of a Crawl-delay were spaced too closely. */
-	if (h->crawl_delay > 0)
+	/* Slots reserved before we knew of a Crawl-delay were spaced too closely,
+	 * and the robots.txt request itself wants a delay after it: skip a slot. */
+	if (h->crawl_delay > 0) {
+		struct pdc_err ignored;
+
 		h->nslots = h->next = 0;
+		if (reserve(p, h, 1, &ignored) == 0)
+			h->nslots = h->next = 0;
+	}
 	if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < h->rate)
 		pdc_log(PDC_LOG_INFO, "%s: robots.txt asks for %.1fs between requests", h->key,
 		    h->crawl_delay);
@@ -262,11 +269,12 @@ static struct pdc_stmt st_reserve = { "pdc_host_reserve",
 	" FROM pdc_host_reserve($1, $2, $3, $4, $5, $6)", 6, 0 };
 
 /*
- * Fill H's local slots (H->mu held).  Without a database the schedule is
- * this process's alone.  Returns 0, or -1 with ERR when the host is paused.
+ * Fill H's local slots (H->mu held): about BATCH_SECONDS' worth, or WANT when
+ * positive.  Without a database the schedule is this process's alone.
+ * Returns 0, or -1 with ERR when the host is paused.
  */
 static int
-reserve(struct pdc_polite *p, struct host *h, struct pdc_err *err)
+reserve(struct pdc_polite *p, struct host *h, int want, struct pdc_err *err)
 {
 	double rate = h->rate, interval, now = mono();
 	int k;
@@ -280,6 +288,8 @@ reserve(struct pdc_polite *p, struct host *h, struct pdc_err *err)
 		k = 1;
 	if (k > MAXSLOTS)
 		k = MAXSLOTS;
+	if (want > 0)
+		k = want;
 	if (h->paused_until > now)
 		goto paused;
 	if (p->pool != NULL) {
@@ -378,7 +388,7 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 			h->next++;
 		if (h->next < h->nslots)
 			break;
-		if (reserve(p, h, err) == -1) {
+		if (reserve(p, h, 0, err) == -1) {
 			rc = -1;
 			goto out;
 		}
