@@ -215,6 +215,8 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 		 * a Crawl-delay in it may space the rest further). */
 		if (reserve(p, h, 1, err) == -1)
 			return -1;
+		sleep_until(h->slots[0]);
+		h->next = h->nslots;
 		snprintf(url, sizeof(url), "%s/robots.txt", h->base);
 		if (pdc_http_get(http, url, NULL, &res, &herr) == -1 || res.status >= 500) {
 			/* Unreachable robots.txt: nothing may be fetched for now, and it
