@@ -3,10 +3,13 @@
 
 #include "fetch.h"
 #include "polite.h"
+#include "store.h"
 
 static void
 kept_release(struct pdc_kept *k)
 {
+	free(k->etag);
+	free(k->last_modified);
 	free(k->source);
 	free(k->key);
 	free(k->url);
@@ -23,11 +26,17 @@ pdc_fetch_release(struct pdc_source_ctx *ctx)
 	free(ctx->kept);
 	ctx->kept = NULL;
 	ctx->nkept = ctx->capkept = 0;
+	for (size_t i = 0; i < ctx->nvalidators; i++)
+		kept_release(&ctx->validators[i]);
+	free(ctx->validators);
+	ctx->validators = NULL;
+	ctx->nvalidators = 0;
 }
 
 int
 pdc_fetch_keep(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
-    long status, const char *content_type, const char *body, size_t len)
+    long status, const char *content_type, const char *etag, const char *last_modified,
+    const char *body, size_t len)
 {
 	struct pdc_kept *k;
 
@@ -54,6 +63,9 @@ pdc_fetch_keep(struct pdc_source_ctx *ctx, const char *source, const char *key, 
 	if ((k->source = strdup(source)) == NULL || (k->key = strdup(key)) == NULL ||
 	    (k->url = strdup(url)) == NULL ||
 	    (content_type != NULL && (k->content_type = strdup(content_type)) == NULL) ||
+	    (etag != NULL && *etag != '\0' && (k->etag = strdup(etag)) == NULL) ||
+	    (last_modified != NULL && *last_modified != '\0' &&
+	     (k->last_modified = strdup(last_modified)) == NULL) ||
 	    (k->body = malloc(len + 1)) == NULL) {
 		kept_release(k);
 		return -1;
@@ -90,26 +102,65 @@ replay(struct pdc_source_ctx *ctx, const char *source, const char *key,
 }
 
 #define MAXHOPS 5
+#define MAXHEADERS 16
+
+static const struct pdc_kept *
+validator(const struct pdc_source_ctx *ctx, const char *source, const char *key)
+{
+	if (key == NULL)
+		return NULL;
+	for (size_t i = 0; i < ctx->nvalidators; i++)
+		if (strcmp(ctx->validators[i].source, source) == 0 &&
+		    strcmp(ctx->validators[i].key, key) == 0)
+			return &ctx->validators[i];
+	return NULL;
+}
 
 int
 pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
     const char *const *headers, struct pdc_response *res, struct pdc_err *err)
 {
-	char next[sizeof(res->redirect)];
-	int rc, hop = 0;
+	char next[sizeof(res->redirect)], inm[160], ims[96];
+	const char *hdrs[MAXHEADERS + 3];
+	const struct pdc_kept *v = ctx->pool != NULL ? validator(ctx, source, key) : NULL;
+	int rc, hop = 0, nh = 0;
 
 	if (ctx->replay)
 		return replay(ctx, source, key, res, err);
 	memset(res, 0, sizeof(*res));
+	for (; headers != NULL && headers[nh] != NULL && nh < MAXHEADERS; nh++)
+		hdrs[nh] = headers[nh];
+	/* What we stored last time may still be current: ask, and save the download. */
+	if (v != NULL && v->etag != NULL) {
+		snprintf(inm, sizeof(inm), "If-None-Match: %s", v->etag);
+		hdrs[nh++] = inm;
+	}
+	if (v != NULL && v->last_modified != NULL) {
+		snprintf(ims, sizeof(ims), "If-Modified-Since: %s", v->last_modified);
+		hdrs[nh++] = ims;
+	}
+	hdrs[nh] = NULL;
 	for (;;) {
 		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, err) == -1)
 			return -1;
 		ctx->requests++;
-		rc = pdc_http_get(ctx->http, url, headers, res, err);
+		rc = pdc_http_get(ctx->http, url, hdrs, res, err);
 		if (rc == -1)
 			pdc_polite_report(ctx->polite, url, 0, err->retry_after, err->msg);
 		else
 			pdc_polite_report(ctx->polite, url, res->status, res->retry_after, NULL);
+		if (rc == 0 && res->status == 304 && v != NULL) {
+			/* Not modified: the stored body is the answer. */
+			pdc_response_release(res);
+			if (pdc_store_load_body(ctx->pool, ctx->apn, source, key, res, err) == -1)
+				return -1;
+			if (res->etag[0] == '\0' && v->etag != NULL)
+				strlcpy(res->etag, v->etag, sizeof(res->etag));
+			if (res->last_modified[0] == '\0' && v->last_modified != NULL)
+				strlcpy(res->last_modified, v->last_modified, sizeof(res->last_modified));
+			ctx->not_modified++;
+			break;
+		}
 		/* Each hop of a redirect is a request of its own, with its own slot. */
 		if (rc == -1 || res->status < 300 || res->status >= 400 || res->redirect[0] == '\0')
 			break;
@@ -120,10 +171,11 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 		strlcpy(next, res->redirect, sizeof(next));
 		pdc_response_release(res);
 		url = next;
-		/* A redirect's target is where the body came from: keep that URL. */
 	}
+	/* A redirect's target is where the body came from: keep that URL. */
 	if (rc == 0 && ctx->keep && key != NULL && res->status >= 200 && res->status < 300 &&
-	    pdc_fetch_keep(ctx, source, key, url, res->status, res->content_type, res->body, res->len) == -1)
+	    pdc_fetch_keep(ctx, source, key, url, res->status, res->content_type, res->etag,
+	    res->last_modified, res->body, res->len) == -1)
 		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	return rc;
 }

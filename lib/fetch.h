@@ -26,6 +26,9 @@
  * robots.txt disallows (PDC_E_PERMANENT, "disallowed by robots.txt"), a
  * paused host (PDC_E_TRANSIENT, retry_after set), or, when replaying, no
  * stored response for KEY (PDC_E_PERMANENT).  Counts ctx->requests.
+ * When ctx->validators holds an ETag or Last-Modified stored for KEY, the
+ * request is conditional, and a 304 answer is served from the stored body
+ * (counted in ctx->not_modified).
  * Release RES with pdc_response_release either way.
  */
 int pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
@@ -33,7 +36,8 @@ int pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, c
 
 /* Keep a copy of a response in CTX (what pdc_fetch does when ctx->keep). 0 or -1. */
 int pdc_fetch_keep(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
-    long status, const char *content_type, const char *body, size_t len);
+    long status, const char *content_type, const char *etag, const char *last_modified,
+    const char *body, size_t len);
 
 /* Free the responses CTX kept. */
 void pdc_fetch_release(struct pdc_source_ctx *ctx);

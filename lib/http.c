@@ -102,6 +102,8 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	/* each response in a redirect chain starts afresh: the last one counts */
 	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		x->res->content_type[0] = '\0';
+		x->res->etag[0] = '\0';
+		x->res->last_modified[0] = '\0';
 		x->res->retry_after = 0;
 		return n;
 	}
@@ -124,6 +126,14 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 		x->res->content_type[vlen] = '\0';
 	} else if (namelen == 11 && strncasecmp(data, "Retry-After", 11) == 0) {
 		x->res->retry_after = retry_after_seconds(v, vlen);
+	} else if (namelen == 4 && strncasecmp(data, "ETag", 4) == 0 && vlen < sizeof(x->res->etag)) {
+		/* a validator too long to keep is simply not used */
+		memcpy(x->res->etag, v, vlen);
+		x->res->etag[vlen] = '\0';
+	} else if (namelen == 13 && strncasecmp(data, "Last-Modified", 13) == 0 &&
+	    vlen < sizeof(x->res->last_modified)) {
+		memcpy(x->res->last_modified, v, vlen);
+		x->res->last_modified[vlen] = '\0';
 	}
 	return n;
 }

@@ -31,6 +31,8 @@ struct pdc_response {
 	double retry_after;		/* seconds from Retry-After, 0 if none */
 	double seconds;			/* time the request took */
 	char redirect[1024];		/* with manual_redirects: where a 3xx points, absolute */
+	char etag[128];			/* the ETag validator, "" if none */
+	char last_modified[64];		/* the Last-Modified validator, "" if none */
 };
 
 struct pdc_http;

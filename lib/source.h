@@ -22,6 +22,7 @@ struct pdc_polite;
 /* A response kept for the raw-response store, or loaded from it to replay. */
 struct pdc_kept {
 	char *source, *key, *url, *content_type;
+	char *etag, *last_modified;	/* validators for a conditional request; NULL if none */
 	long status;
 	char *body;
 	size_t len;
@@ -37,6 +38,10 @@ struct pdc_source_ctx {
 	bool replay;			/* answer from kept[] only, never the network */
 	struct pdc_kept *kept;		/* owned; release with pdc_fetch_release */
 	size_t nkept, capkept;
+	struct pdc_pool *pool;		/* where stored responses are, for conditional requests; or NULL */
+	struct pdc_kept *validators;	/* stored validators of this APN (no bodies); owned */
+	size_t nvalidators;
+	int not_modified;		/* 304 answers that saved a download */
 };
 
 struct pdc_source {

@@ -39,6 +39,15 @@ int pdc_store_responses(struct pdc_conn *c, const char *apn, const struct pdc_ke
 long pdc_store_load_responses(struct pdc_conn *c, const char *apn, struct pdc_source_ctx *ctx,
     struct pdc_err *err);
 
+/* Load APN's stored validators (ETag, Last-Modified; no bodies) into CTX.  How many, or -1. */
+long pdc_store_load_validators(struct pdc_conn *c, const char *apn, struct pdc_source_ctx *ctx,
+    struct pdc_err *err);
+
+/* The stored body of (APN, SOURCE, KEY) into RES as a 200 answer.  0, or -1 with ERR. */
+struct pdc_pool;
+int pdc_store_load_body(struct pdc_pool *pool, const char *apn, const char *source, const char *key,
+    struct pdc_response *res, struct pdc_err *err);
+
 /* Delete stored responses older than KEEP_HOURS.  How many, or -1. */
 long pdc_store_prune_responses(struct pdc_conn *c, double keep_hours, struct pdc_err *err);
 

@@ -209,6 +209,13 @@ run_job(struct shared *sh, struct pdc_http *http, uint64_t *rng, const struct pd
 
 	pdc_apn_bare(job->apn, bare);
 	pdc_err_clear(&cerr);
+	/* Validators of what was stored last time make the requests conditional. */
+	struct pdc_conn *vc = pdc_pool_get(sh->pool, &ferr);
+	if (vc != NULL) {
+		if (pdc_store_load_validators(vc, job->apn, &ctx, &ferr) >= 0)
+			ctx.pool = sh->pool;
+		pdc_pool_put(sh->pool, vc);
+	}
 	rc = pdc_collect(&ctx, job->apn, &rec, &out, &cerr);
 	atomic_fetch_add(&sh->requests, ctx.requests);
 	o.ms = (long)((mono() - t0) * 1000);

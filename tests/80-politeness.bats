@@ -152,3 +152,24 @@ ROBOTS
 sql_true() {
 	[ "$(sql "$1")" = "t" ]
 }
+
+@test "a second collection asks conditionally and a 304 saves the download" {
+	start_countyd etag -n 100 -s 7
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=10" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 4 --drain
+	run_pdc 0 sql "SELECT count(*) > 0 FROM responses WHERE etag IS NOT NULL"
+	assert_output "t"
+	curl -sf "$COUNTYD_URL/_countyd/stats/reset" >/dev/null
+	sql "DELETE FROM sales"
+	run_pdc 0 pdc-enqueue --force <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 4 --drain
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
+	jq -e '.requests["/documents/{recordingNumber}"] | (.["304"] // 0) > 0 and (.["200"] // 0) == 0' "$BATS_TEST_TMPDIR/stats"
+	COUNTY_URL=$COUNTYD_URL truth_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
+	show_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/shown"
+	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
+	assert_success
+}

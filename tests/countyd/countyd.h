@@ -615,6 +615,7 @@ struct cd_reply {
 	const char *retry_after;
 	const char *location;
 	char cookie[96];	/* Set-Cookie value, "" for none */
+	char etag[24];		/* ETag value, "" for none */
 };
 
 extern const char cd_ctype_json[], cd_ctype_text[], cd_ctype_html[];

@@ -50,12 +50,12 @@ static const char *const route_parts[CD_R_OWNER + 1] = {
 };
 
 enum slot {
-	ST_200, ST_302, ST_400, ST_404, ST_429, ST_500, ST_503, ST_HANG, ST_TRUNCATED,
+	ST_200, ST_302, ST_304, ST_400, ST_404, ST_429, ST_500, ST_503, ST_HANG, ST_TRUNCATED,
 	ST_MALFORMED, ST_OTHER, NSLOTS
 };
 
 static const char *const slot_names[NSLOTS] = {
-	"200", "302", "400", "404", "429", "500", "503", "hang", "truncated", "malformed",
+	"200", "302", "304", "400", "404", "429", "500", "503", "hang", "truncated", "malformed",
 	"other",
 };
 
@@ -247,6 +247,8 @@ send_reply(struct MHD_Connection *conn, struct cd_reply *r, int truncate)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
 	if (r->cookie[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->cookie);
+	if (r->etag[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
 	ret = MHD_queue_response(conn, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -546,6 +548,8 @@ slot_of(unsigned status)
 		return ST_200;
 	case 302:
 		return ST_302;
+	case 304:
+		return ST_304;
 	case 400:
 		return ST_400;
 	case 404:
@@ -861,6 +865,23 @@ serve(enum cd_host h, struct MHD_Connection *conn, const char *url, int get)
 				assessor_malformed(&r, variant);
 		}
 		break;
+	}
+	/*
+	 * A recorded document never changes: the recorder's detail answers carry
+	 * an ETag, and a request that already has it gets 304 and no body.
+	 */
+	if (rt == CD_R_DOCUMENT && r.status == 200 && r.body != NULL && f != CD_F_MALFORMED) {
+		uint64_t x = 1469598103934665603ULL;
+		const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_IF_NONE_MATCH);
+
+		for (size_t i = 0; i < r.len; i++)
+			x = (x ^ (unsigned char)r.body[i]) * 1099511628211ULL;
+		snprintf(r.etag, sizeof(r.etag), "\"%016llx\"", (unsigned long long)x);
+		if (inm != NULL && strcmp(inm, r.etag) == 0) {
+			free(r.body);
+			cd_reply_text(&r, 304, r.ctype, "");
+		}
 	}
 send:
 	if (f == CD_F_TRUNCATE)
