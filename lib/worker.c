@@ -328,6 +328,17 @@ static struct pdc_stmt st_heartbeat = { "pdc_worker_heartbeat",
 	" SELECT coalesce((SELECT value = 'true' FROM control WHERE key = 'paused'), false),"
 	"  (SELECT count(*) FROM u)", 10, 0 };
 
+/*
+ * A live worker keeps the leases of the jobs it holds: a job waiting for its
+ * politeness slots may take longer than job_timeout_seconds.  Only a while,
+ * though (four leases' worth): a job stuck for good must come back.  A
+ * stopped or killed worker sends no heartbeat, so its leases run out.
+ */
+static struct pdc_stmt st_extend = { "pdc_extend_leases",
+	"UPDATE jobs SET lease_until = now() + make_interval(secs => $2::int)"
+	" WHERE worker = $1 AND state = 'active' AND lease_until > now()"
+	" AND started_at > now() - make_interval(secs => 4 * $2::int)", 2, 0 };
+
 static struct pdc_stmt st_stopped = { "pdc_worker_stopped",
 	"UPDATE workers SET stopped_at = now(), heartbeat_at = now(), jobs_done = $2, jobs_failed = $3"
 	" WHERE id = $1", 3, 0 };
@@ -417,6 +428,13 @@ heartbeat(struct shared *sh)
 	if ((c = pdc_pool_get(sh->pool, &err)) == NULL)
 		return;
 	res = pdc_db_run(c, &st_heartbeat, params, &err);
+	if (res != NULL) {
+		char lease[16];
+		const char *ep[2] = { sh->id, lease };
+
+		snprintf(lease, sizeof(lease), "%d", sh->cfg->job_timeout_seconds);
+		pdc_db_do(c, &st_extend, ep, &err);
+	}
 	pdc_pool_put(sh->pool, c);
 	if (res == NULL)
 		return;
@@ -562,6 +580,9 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 			break;
 		}
 	}
+	/* Beat often enough to keep leases alive between beats. */
+	double beat_every = cfg->job_timeout_seconds / 3.0 < HEARTBEAT_EVERY ?
+	    cfg->job_timeout_seconds / 3.0 : HEARTBEAT_EVERY;
 	last_beat = mono();
 	last_reap = 0;	/* reap at once: a dead worker's jobs may be waiting */
 	last_prune = -PRUNE_EVERY;	/* and prune at once */
@@ -593,7 +614,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 		}
 		if (notified)
 			wake_all(&sh);
-		if (mono() - last_beat >= HEARTBEAT_EVERY) {
+		if (mono() - last_beat >= beat_every) {
 			heartbeat(&sh);
 			last_beat = mono();
 		}

@@ -307,3 +307,21 @@ sql_true() {
 	run_pdc 0 sql "SELECT string_agg(apn, ' ' ORDER BY started_at) FROM jobs"
 	assert_output "${a[3]} ${a[5]} ${a[4]} ${a[2]} ${a[0]} ${a[1]}"
 }
+
+@test "a live worker keeps the lease of a job that takes longer than job_timeout_seconds" {
+	start_countyd slow5 -n 50 -s 7 --latency 1000
+	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"job_timeout_seconds": 3}')
+	run_pdc 0 pdc-enqueue "$(curl -sf "$COUNTYD_URL/_countyd/apns?limit=1")"
+	pdc-worker -j 1 >"$BATS_TEST_TMPDIR/a.log" 2>&1 &
+	local a=$!
+	wait_for sql_true "SELECT state = 'active' FROM jobs"
+	# a second worker would take the job over if its lease ran out
+	pdc-worker --drain >"$BATS_TEST_TMPDIR/b.log" 2>&1
+	run_pdc 0 sql "SELECT state, attempts, duration_ms > 3000 FROM jobs"
+	assert_output "completed|1|t"
+	kill -TERM "$a"
+	wait "$a" || true
+	run grep -c "lease" "$BATS_TEST_TMPDIR/a.log" "$BATS_TEST_TMPDIR/b.log"
+	assert_output --partial "a.log:0"
+	assert_output --partial "b.log:0"
+}
