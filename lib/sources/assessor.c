@@ -449,30 +449,6 @@ rollback(struct pdc_record *rec, size_t nrows, unsigned parts, unsigned sets)
 	rec->sets = sets;
 }
 
-/*
- * Parse LEN bytes at BODY as one JSON value with nothing but blanks after it.
- * cJSON's own "null terminated" check wants a NUL inside LEN, which a body
- * with a length does not promise.
- */
-static cJSON *
-parse_json(const char *body, size_t len)
-{
-	const char *end = NULL;
-	cJSON *root;
-
-	if (body == NULL || len == 0)
-		return NULL;
-	if ((root = cJSON_ParseWithLengthOpts(body, len, &end, 0)) == NULL)
-		return NULL;
-	while (end != NULL && end < body + len && pdc_util_is_blank(*end))
-		end++;
-	if (end != body + len) {
-		cJSON_Delete(root);
-		return NULL;
-	}
-	return root;
-}
-
 static int
 not_json(struct pdc_err *err, const char *what, const char *body, size_t len, const char *how)
 {
@@ -590,7 +566,7 @@ pdc_assessor_parse_parcel(const char *body, size_t len, struct pdc_record *rec,
 
 	snprintf(what, sizeof(what), "/parcel/%s", rec->apn);
 	/* parsed once, in place: the body may hold large base64 sketches */
-	if ((root = parse_json(body, len)) == NULL)
+	if ((root = pdc_util_parse_json(body, len)) == NULL)
 		return not_json(err, what, body, len, "not JSON");
 	if (!cJSON_IsObject(root))
 		rc = not_json(err, what, body, len, "not a JSON object");
@@ -700,7 +676,7 @@ pdc_assessor_parse_search(const char *body, size_t len, struct pdc_search_row **
 	*rows = NULL;
 	*nrows = 0;
 	*total = -1;
-	if ((root = parse_json(body, len)) == NULL)
+	if ((root = pdc_util_parse_json(body, len)) == NULL)
 		return not_json(err, "/search/property/", body, len, "not JSON");
 	if (cJSON_IsArray(root))
 		list = root;	/* a bare list of rows: take it */
@@ -804,7 +780,7 @@ assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
 	const char *token = ctx->cfg != NULL ? ctx->cfg->assessor.token : NULL;
 	const char *hdrs[3];
 	char *url = NULL, *auth = NULL, what[160];
-	size_t blen, n;
+	size_t n;
 	int nh = 0, rc;
 
 	memset(res, 0, sizeof(*res));
@@ -814,13 +790,8 @@ assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
 	if (token != NULL && strpbrk(token, "\r\n") != NULL)
 		return pdc_err_set(err, PDC_E_CONFIG,
 		    "assessor: sources.assessor.token contains a line break");
-	blen = strlen(base);
-	while (blen > 0 && base[blen - 1] == '/')
-		blen--;
-	n = blen + strlen(path) + 1;
-	if ((url = malloc(n)) == NULL)
+	if ((url = pdc_util_url(base, path)) == NULL)
 		return nomem(err);
-	snprintf(url, n, "%.*s%s", (int)blen, base, path);
 	/* no token at all: send none, and let the county say it is unauthorized */
 	if (token != NULL && *token != '\0') {
 		n = strlen("AUTHORIZATION: ") + strlen(token) + 1;

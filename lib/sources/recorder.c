@@ -69,26 +69,6 @@ pdc_recorder_docs_free(struct pdc_recorder_doc *docs, size_t n)
 	free(docs);
 }
 
-/* LEN bytes at BODY as one JSON value with nothing but blanks after it. */
-static cJSON *
-parse_json(const char *body, size_t len)
-{
-	const char *end = NULL;
-	cJSON *root;
-
-	if (body == NULL || len == 0)
-		return NULL;
-	if ((root = cJSON_ParseWithLengthOpts(body, len, &end, 0)) == NULL)
-		return NULL;
-	while (end != NULL && end < body + len && pdc_util_is_blank(*end))
-		end++;
-	if (end != body + len) {
-		cJSON_Delete(root);
-		return NULL;
-	}
-	return root;
-}
-
 static int
 not_json(struct pdc_err *err, const char *what, const char *body, size_t len, const char *how)
 {
@@ -373,7 +353,7 @@ pdc_recorder_parse_document(const char *body, size_t len, const char *number,
 	if (number == NULL)
 		number = "";
 	snprintf(what, sizeof(what), "/documents/%.*s", PDC_RECNO_MAX, number);
-	if ((root = parse_json(body, len)) == NULL)
+	if ((root = pdc_util_parse_json(body, len)) == NULL)
 		return not_json(err, what, body, len, "not JSON");
 	if (!cJSON_IsObject(root))
 		rc = not_json(err, what, body, len, "not a JSON object");
@@ -434,7 +414,7 @@ pdc_recorder_parse_search(const char *body, size_t len, int page,
 	*ndocs = 0;
 	*total = -1;
 	snprintf(what, sizeof(what), "/documents/search page %d", page);
-	if ((root = parse_json(body, len)) == NULL)
+	if ((root = pdc_util_parse_json(body, len)) == NULL)
 		return not_json(err, what, body, len, "not JSON");
 	if (!cJSON_IsObject(root)) {
 		not_json(err, what, body, len, "not a JSON object");
@@ -669,19 +649,13 @@ recorder_get(struct pdc_source_ctx *ctx, const char *path, const char *key, bool
 {
 	const char *base = ctx->cfg != NULL ? ctx->cfg->recorder.base_url : NULL;
 	char *url, what[128];
-	size_t blen, n;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	if (base == NULL || *base == '\0')
 		return pdc_err_set(err, PDC_E_CONFIG, "recorder: sources.recorder.base_url is not set");
-	blen = strlen(base);
-	while (blen > 0 && base[blen - 1] == '/')
-		blen--;
-	n = blen + strlen(path) + 1;
-	if ((url = malloc(n)) == NULL)
+	if ((url = pdc_util_url(base, path)) == NULL)
 		return nomem(err);
-	snprintf(url, n, "%.*s%s", (int)blen, base, path);
 	rc = pdc_fetch(ctx, "recorder", key, url, NULL, res, err);
 	free(url);
 	if (rc == -1) {

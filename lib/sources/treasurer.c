@@ -973,19 +973,13 @@ treasurer_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
 {
 	const char *base = ctx->cfg != NULL ? ctx->cfg->treasurer.base_url : NULL;
 	char *url, what[160];
-	size_t blen, n;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	if (base == NULL || *base == '\0')
 		return pdc_err_set(err, PDC_E_CONFIG, "treasurer: sources.treasurer.base_url is not set");
-	blen = strlen(base);
-	while (blen > 0 && base[blen - 1] == '/')
-		blen--;
-	n = blen + strlen(path) + 1;
-	if ((url = malloc(n)) == NULL)
+	if ((url = pdc_util_url(base, path)) == NULL)
 		return nomem(err);
-	snprintf(url, n, "%.*s%s", (int)blen, base, path);
 	rc = pdc_fetch(ctx, "treasurer", key, url, NULL, res, err);
 	free(url);
 	if (rc == -1) {

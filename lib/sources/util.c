@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "util.h"
 
 bool
@@ -340,4 +342,37 @@ pdc_util_rollback(struct pdc_record *rec, const struct pdc_util_mark *mark)
 	}
 	rec->parts = mark->parts;
 	rec->sets = mark->sets;
+}
+
+char *
+pdc_util_url(const char *base, const char *path)
+{
+	size_t blen = strlen(base), n;
+	char *url;
+
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	n = blen + strlen(path) + 1;
+	if ((url = malloc(n)) != NULL)
+		snprintf(url, n, "%.*s%s", (int)blen, base, path);
+	return url;
+}
+
+struct cJSON *
+pdc_util_parse_json(const char *body, size_t len)
+{
+	const char *end = NULL;
+	cJSON *root;
+
+	if (body == NULL || len == 0)
+		return NULL;
+	if ((root = cJSON_ParseWithLengthOpts(body, len, &end, 0)) == NULL)
+		return NULL;
+	while (end != NULL && end < body + len && pdc_util_is_blank(*end))
+		end++;
+	if (end != body + len) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
 }

@@ -80,6 +80,18 @@ int pdc_util_date(const char *s, size_t n, char *buf, size_t size);
  */
 char *pdc_util_urlencode(const char *s);
 
+/* BASE (trailing slashes dropped) followed by PATH, malloc'd; NULL when out of memory. */
+char *pdc_util_url(const char *base, const char *path);
+
+/*
+ * The LEN bytes at BODY parsed as one JSON value with nothing but blanks
+ * after it; NULL when they are not (the caller says why).  Free with cJSON_Delete.
+ * (cJSON's own "null terminated" check wants a NUL inside LEN, which a body
+ * with a length does not promise.)
+ */
+struct cJSON;
+struct cJSON *pdc_util_parse_json(const char *body, size_t len);
+
 /* Put PREFIX before ERR's message (cut at the end when it no longer fits). */
 void pdc_util_err_prefix(struct pdc_err *err, const char *prefix);
 
