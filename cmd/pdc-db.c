@@ -84,6 +84,11 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind != argc - 1) {
+		if (optind == argc)
+			fprintf(stderr, "pdc-db: no command given\n");
+		else
+			fprintf(stderr, "pdc-db: unexpected argument \"%s\" after \"%s\"\n",
+			    argv[optind + 1], argv[optind]);
 		usage(stderr);
 		return PDC_EXIT_USAGE;
 	}

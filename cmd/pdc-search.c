@@ -9,6 +9,7 @@
 
 #include "apn.h"
 #include "cli.h"
+#include "input.h"
 #include "log.h"
 #include "polite.h"
 #include "pool.h"
@@ -216,8 +217,12 @@ main(int argc, char *argv[])
 		if (by_apn || nrows < PAGE || (total >= 0 && (long)page * PAGE >= total))
 			break;
 	}
-	if (printed == 0)
-		fprintf(stderr, "pdc-search: no parcels match \"%s\"\n", query);
+	if (printed == 0) {
+		char q[PDC_INPUT_QUOTEMAX];
+
+		fprintf(stderr, "pdc-search: no parcels match %s\n",
+		    pdc_input_quote(q, sizeof(q), query, strlen(query)));
+	}
 	rc = pdc_cli_fshut(stdout, "stdout") ? PDC_EXIT_FAILED : 0;
 	if (rc == 0 && enqueue > 0 && printed > 0) {
 		long n = printed < enqueue ? printed : enqueue;

@@ -180,10 +180,8 @@ main(int argc, char *argv[])
 	for (int i = optind; i < argc; i++) {
 		char apn[PDC_APN_MAX];
 
-		if (pdc_apn_parse(argv[i], strlen(argv[i]), apn) == -1) {
-			fprintf(stderr, "pdc-show: bad APN \"%.40s\"\n", argv[i]);
+		if (pdc_cli_apn(argv[i], apn) == -1)
 			return PDC_EXIT_DATAERR;
-		}
 	}
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;

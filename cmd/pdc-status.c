@@ -238,8 +238,7 @@ main(int argc, char *argv[])
 		for (size_t i = 0; i < n; i++) {
 			const char *a = argv[optind + (int)i];
 
-			if (pdc_apn_parse(a, strlen(a), apns[i]) == -1) {
-				fprintf(stderr, "pdc-status: bad APN \"%.40s\"\n", a);
+			if (pdc_cli_apn(a, apns[i]) == -1) {
 				free(apns); free(ptrs); free(st);
 				return PDC_EXIT_DATAERR;
 			}

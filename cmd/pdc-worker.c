@@ -114,8 +114,7 @@ main(int argc, char *argv[])
 		for (size_t i = 0; i < napns; i++) {
 			const char *a = argv[optind + (int)i];
 
-			if (pdc_apn_parse(a, strlen(a), apns[i]) == -1) {
-				fprintf(stderr, "pdc-worker: bad APN \"%.40s\"\n", a);
+			if (pdc_cli_apn(a, apns[i]) == -1) {
 				free(apns);
 				free(apnp);
 				return PDC_EXIT_DATAERR;
@@ -152,8 +151,7 @@ main(int argc, char *argv[])
 		double t0;
 		struct timespec ts;
 
-		if (pdc_apn_parse(apn_arg, strlen(apn_arg), apn) == -1) {
-			fprintf(stderr, "pdc-worker: bad APN \"%s\"\n", apn_arg);
+		if (pdc_cli_apn(apn_arg, apn) == -1) {
 			rc = PDC_EXIT_DATAERR;
 		} else {
 			clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "input.h"
 #include "log.h"
 
 static const char *progname = "pdc";
@@ -120,6 +121,17 @@ pdc_cli_number(const char *opt, const char *s, long min, long max)
 		return -1;
 	}
 	return (long)v;
+}
+
+int
+pdc_cli_apn(const char *s, char out[PDC_APN_MAX])
+{
+	char q[PDC_INPUT_QUOTEMAX];
+
+	if (pdc_apn_parse(s, strlen(s), out) == 0)
+		return 0;
+	fprintf(stderr, "%s: bad APN %s\n", progname, pdc_input_quote(q, sizeof(q), s, strlen(s)));
+	return -1;
 }
 
 bool

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "apn.h"
 #include "config.h"
 #include "error.h"
 
@@ -59,6 +60,13 @@ void pdc_cli_json_str(FILE *fp, const char *s);
 
 /* Parse a non-negative integer option; prints usage error and returns -1 when bad. */
 long pdc_cli_number(const char *opt, const char *s, long min, long max);
+
+/*
+ * Parse the argument S as an APN into OUT.  Returns 0, or -1 after printing
+ * "prog: bad APN "S"" with S quoted as pdc_input_quote() does (escaped, cut
+ * after 40 bytes): an argument may be anything, a megabyte or escape codes.
+ */
+int pdc_cli_apn(const char *s, char out[PDC_APN_MAX]);
 
 /* Colour wanted on FP?  A terminal and no NO_COLOR. */
 bool pdc_cli_color(FILE *fp);

@@ -65,14 +65,39 @@ bad_apn(struct pdc_err *err, const char *s, size_t len)
 	    pdc_input_quote(q, sizeof(q), s, len));
 }
 
+/*
+ * Whether a string in the JSON text at S escapes a NUL ("\u0000"): cJSON
+ * would decode it and hand back a C string that ends early, so that
+ * "165-28-054\u0000junk" would pass for the APN before it.
+ */
+static int
+json_has_nul(const char *s, size_t len)
+{
+	size_t i;
+	int in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			in_string = !in_string;
+		else if (in_string && s[i] == '\\' && i + 1 < len) {
+			if (s[i + 1] == 'u' && len - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
+				return 1;
+			i++;	/* the escaped character, '"' and '\\' included */
+		}
+	}
+	return 0;
+}
+
 static int
 json_apn(const char *line, size_t len, char out[PDC_APN_MAX], struct pdc_err *err)
 {
 	cJSON *root;
-	const cJSON *apn;
+	const cJSON *apn, *c;
 	const char *end = NULL;
-	int rc;
+	int rc, napn = 0;
 
+	if (json_has_nul(line, len))
+		return pdc_err_set(err, PDC_E_INPUT, "line contains a NUL byte");
 	root = cJSON_ParseWithLengthOpts(line, len, &end, 0);
 	if (root == NULL)
 		return pdc_err_set(err, PDC_E_INPUT, "not a JSON object");
@@ -85,7 +110,12 @@ json_apn(const char *line, size_t len, char out[PDC_APN_MAX], struct pdc_err *er
 		return pdc_err_set(err, PDC_E_INPUT, "not a JSON object");
 	}
 	apn = cJSON_GetObjectItemCaseSensitive(root, "apn");
-	if (apn == NULL)
+	/* cJSON keeps both of {"apn": A, "apn": B}: which one was meant? */
+	cJSON_ArrayForEach(c, root)
+		napn += c->string != NULL && strcmp(c->string, "apn") == 0;
+	if (napn > 1)
+		rc = pdc_err_set(err, PDC_E_INPUT, "duplicate \"apn\" key");
+	else if (apn == NULL)
 		rc = pdc_err_set(err, PDC_E_INPUT, "no \"apn\" key");
 	else if (!cJSON_IsString(apn) || apn->valuestring == NULL)
 		rc = pdc_err_set(err, PDC_E_INPUT, "\"apn\" is not a string");

@@ -17,7 +17,8 @@
  * Look at the LEN bytes of LINE (without its newline).  Returns 1 with the
  * canonical APN in OUT, 0 for a line to skip, or -1 with ERR naming the
  * problem (kind PDC_E_INPUT): `bad APN "165-28-05"`, `not a JSON object`,
- * `no "apn" key`, `line contains a NUL byte`, `line too long`.
+ * `no "apn" key`, `duplicate "apn" key`, `line contains a NUL byte`
+ * (a NUL byte, or a JSON string escaping one), `line too long`.
  * Lines over PDC_INPUT_MAXLINE bytes are refused without being looked at.
  */
 #define PDC_INPUT_MAXLINE 4096

@@ -46,6 +46,13 @@ static const struct {
 	{ "{\"apn\":null}", "\"apn\" is not a string", "JSON apn null", -1 },
 	{ "165-28-\x1b[31m", "bad APN \"165-28-\\x1b[31m\"", "escape bytes are shown as \\xNN", -1 },
 	{ "165\"28", "bad APN \"165\\\"28\"", "a quote is escaped", -1 },
+	{ "{\"apn\":\"165-28-054\\u0000junk\"}", "line contains a NUL byte", "JSON escaping a NUL", -1 },
+	{ "{\"owner\":\"A\\u0000\",\"apn\":\"165-28-054\"}", "line contains a NUL byte",
+	    "a NUL escaped in another key", -1 },
+	{ "{\"owner\":\"C:\\\\u0000\",\"apn\":\"165-28-054\"}", "165-28-054",
+	    "an escaped backslash before u0000 is no NUL", 1 },
+	{ "{\"apn\":\"165-28-054\",\"apn\":\"999-99-999\"}", "duplicate \"apn\" key",
+	    "two apn keys", -1 },
 };
 
 int
