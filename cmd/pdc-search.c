@@ -143,6 +143,7 @@ main(int argc, char *argv[])
 	ho.user_agent = cfg.user_agent;
 	ho.timeout_seconds = 60;
 	ho.manual_redirects = true;
+	ho.ca_file = cfg.ca_file[0] != '\0' ? cfg.ca_file : NULL;
 	char ci[8192];
 	if ((conn = pdc_db_open(&cfg, "pdc-search", &err)) == NULL ||
 	    (http = pdc_http_new(&ho, &err)) == NULL ||

@@ -130,6 +130,15 @@ main(int argc, char *argv[])
 		pdc_config_release(&cfg);
 		return PDC_EXIT_USAGE;
 	}
+	/* Checked as the key would be: a missing file is a usage error now,
+	 * not a failed request later. */
+	if (opts.ca_file != NULL && pdc_config_set(&cfg, "sources.ca_file", opts.ca_file,
+	    PDC_ORIGIN_OPTION, &err) == -1) {
+		fprintf(stderr, "pdc-worker: --ca-file: %s\n", err.msg);
+		pdc_config_release(&cfg);
+		return PDC_EXIT_USAGE;
+	}
+	opts.ca_file = cfg.ca_file[0] != '\0' ? cfg.ca_file : NULL;
 	pdc_http_global_init();
 	opts.jobs = cfg.max_concurrent_jobs;
 	opts.keep_hours = keep_days * 24.0;

@@ -39,6 +39,7 @@ enum ktype { K_INT, K_NUM, K_BOOL, K_STR, K_URL };
 #define K_MINEXCL	0x2	/* the minimum itself is not allowed */
 #define K_NONEMPTY	0x4
 #define K_PASSWORD	0x8	/* a connection string: its password is masked in print */
+#define K_READABLE	0x10	/* a file name: "" or a regular file we can read */
 
 struct key {
 	const char *name;	/* dotted, as nested in the file */
@@ -91,6 +92,8 @@ static const struct key keys[] = {
 	    OFF(recorder.base_url), 0, 0, 0, 0, "https://publicapi.recorder.maricopa.gov" },
 	{ "sources.recorder.requests_per_second", K_NUM,
 	    OFF(recorder.requests_per_second), K_MINEXCL, 0, 1000, 2, NULL },
+	{ "sources.ca_file", K_STR,
+	    OFF(ca_file), K_READABLE, 0, 0, 0, "" },
 	{ "sources.user_agent", K_STR,
 	    OFF(user_agent), K_NONEMPTY, 0, 0, 0, "pdc/" PDC_VERSION },
 	{ "sources.respect_robots_txt", K_BOOL,
@@ -216,6 +219,28 @@ url_ok(const char *s)
 	return strpbrk(s + n, " \t") == NULL;
 }
 
+/* A file named by key K must be there for us to read, now rather than at
+ * the first request. */
+static int
+check_readable(const struct key *k, const char *path, const char *where,
+    const char *shown, struct pdc_err *err)
+{
+	char what[128];
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(what, sizeof(what), "cannot be read (%s)", strerror(errno));
+		return bad(err, where, k, shown, what);
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return bad(err, where, k, shown, "is not a file");
+	}
+	close(fd);
+	return 0;
+}
+
 /*
  * Check V against K's type constraints; SHOWN is V as a message shows it.
  */
@@ -260,6 +285,8 @@ check(const struct key *k, union val v, const char *where, const char *shown,
 			return bad(err, where, k, shown, "is empty");
 		if (k->type == K_URL && !url_ok(v.s))
 			return bad(err, where, k, shown, "is not an http:// or https:// URL");
+		if ((k->flags & K_READABLE) && v.s[0] != '\0')
+			return check_readable(k, v.s, where, shown, err);
 		return 0;
 	}
 	return bad(err, where, k, shown, "is not valid");

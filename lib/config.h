@@ -49,6 +49,7 @@ struct pdc_config {
 	char *database_url;		/* "" means the embedded cluster */
 	/* sources */
 	struct pdc_source_config assessor, treasurer, recorder;
+	char *ca_file;			/* CA certificates for HTTPS; "" the system's */
 	char *user_agent;
 	bool respect_robots_txt;
 
