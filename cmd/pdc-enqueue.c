@@ -108,16 +108,25 @@ flush_batch(struct state *st, struct pdc_err *err)
 }
 
 /*
- * Add one input; a bad one is reported on stderr with WHERE.  Returns 0 for
+ * Add one input, an argument when IS_ARG; a bad one is reported on stderr
+ * with WHERE.  Returns 0 for
  * a line skipped, 1 for an APN, 2 for a bad line, -1 with ERR.
  */
 static int
-add(struct state *st, const char *s, size_t len, const char *where, struct pdc_err *err)
+add(struct state *st, const char *s, size_t len, const char *where, bool is_arg,
+    struct pdc_err *err)
 {
 	struct item *it = &st->items[st->nitems];
 	struct pdc_err ierr;
 	int r = pdc_input_apn(s, len, it->apn, &ierr);
 
+	/* A blank or '#' line is skipped in a file; an argument that is empty
+	 * ("$APN" unset) is a mistake. */
+	if (r == 0 && is_arg) {
+		char q[PDC_INPUT_QUOTEMAX];
+
+		r = pdc_err_set(&ierr, PDC_E_INPUT, "bad APN %s", pdc_input_quote(q, sizeof(q), s, len));
+	}
 	if (r == 0)
 		return 0;
 	if (r < 0) {
@@ -324,7 +333,7 @@ main(int argc, char *argv[])
 			int r;
 
 			snprintf(where, sizeof(where), "argument %d", i - optind + 1);
-			if ((r = add(&st, argv[i], strlen(argv[i]), where, &err)) < 0)
+			if ((r = add(&st, argv[i], strlen(argv[i]), where, true, &err)) < 0)
 				break;
 			taken += r == 1;
 		}
@@ -342,7 +351,7 @@ main(int argc, char *argv[])
 			if (len > 0 && line[len - 1] == '\n')
 				len--;
 			snprintf(where, sizeof(where), "line %ld", lineno);
-			if ((r = add(&st, line, (size_t)len, where, &err)) < 0)
+			if ((r = add(&st, line, (size_t)len, where, false, &err)) < 0)
 				break;
 			taken += r == 1;
 		}
