@@ -42,7 +42,8 @@ usage(FILE *fp)
 	    "               [--hang-rate p] [--truncate-rate p] [--hang-seconds s]\n"
 	    "               [--fault host:kind=p] [--fail-host host] [--rate-limit host=n]\n"
 	    "               [--robots host=file] [--today yyyy-mm-dd] [--session-seconds s]\n"
-	    "               [--dir dir] [--sketch-bytes n] [--pidfile file]\n", fp);
+	    "               [--dir dir] [--sketch-bytes n] [--pidfile file]\n"
+	    "               [--tls-cert file --tls-key file] [--hostile-names]\n", fp);
 }
 
 /* Never runs: the signals stay blocked and sigwait() takes them. */
@@ -176,11 +177,48 @@ load_county(void)
 		errx(1, "out of memory building the recorder of %ld parcels", n);
 }
 
+/* --tls-cert and --tls-key, PEM text; NULL for plain HTTP. */
+static char *tls_cert, *tls_key;
+
+/* The whole of FILE, NUL-terminated, for an option OPT; exits on failure. */
+static char *
+slurp(const char *opt, const char *file)
+{
+	FILE *fp;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		err(EX_USAGE, "%s: %s", opt, file);
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			if (cap > 1024 * 1024 || (buf = realloc(buf, cap)) == NULL)
+				errx(EX_USAGE, "%s: %s: too large", opt, file);
+		}
+		n = fread(buf + len, 1, cap - len - 1, fp);
+		len += n;
+	} while (n > 0);
+	if (ferror(fp))
+		err(EX_USAGE, "%s: %s", opt, file);
+	fclose(fp);
+	buf[len] = '\0';
+	return buf;
+}
+
 static struct MHD_Daemon *
 listen_on(const struct sockaddr_in *sa, const enum cd_host *host)
 {
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, tls_key },
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, tls_cert },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
 	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_POLL, ntohs(sa->sin_port), NULL, NULL, cd_serve, (void *)host,
+	    MHD_USE_POLL | (tls_cert != NULL ? MHD_USE_TLS : 0), ntohs(sa->sin_port), NULL, NULL,
+	    cd_serve, (void *)host,
+	    MHD_OPTION_ARRAY, tls_cert != NULL ? tls : &tls[2],
 	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)300,
@@ -233,7 +271,7 @@ main(int argc, char *argv[])
 	enum {
 		O_BIND = 256, O_DIR, O_ERROR, O_FAILHOST, O_FAULT, O_HANG, O_HANGSECS,
 		O_LATENCY, O_PIDFILE, O_RATELIMIT, O_RECBIND, O_ROBOTS, O_SESSION, O_SKETCH,
-		O_THROTTLE, O_TODAY, O_TREASBIND, O_TRUNCATE
+		O_THROTTLE, O_TODAY, O_TREASBIND, O_TRUNCATE, O_TLSCERT, O_TLSKEY, O_HOSTILE
 	};
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, O_BIND },
@@ -244,6 +282,7 @@ main(int argc, char *argv[])
 		{ "hang-rate", required_argument, NULL, O_HANG },
 		{ "hang-seconds", required_argument, NULL, O_HANGSECS },
 		{ "help", no_argument, NULL, 'h' },
+		{ "hostile-names", no_argument, NULL, O_HOSTILE },
 		{ "latency", required_argument, NULL, O_LATENCY },
 		{ "parcels", required_argument, NULL, 'n' },
 		{ "pidfile", required_argument, NULL, O_PIDFILE },
@@ -255,6 +294,8 @@ main(int argc, char *argv[])
 		{ "session-seconds", required_argument, NULL, O_SESSION },
 		{ "sketch-bytes", required_argument, NULL, O_SKETCH },
 		{ "throttle-rate", required_argument, NULL, O_THROTTLE },
+		{ "tls-cert", required_argument, NULL, O_TLSCERT },
+		{ "tls-key", required_argument, NULL, O_TLSKEY },
 		{ "today", required_argument, NULL, O_TODAY },
 		{ "token", required_argument, NULL, 't' },
 		{ "treasurer-bind", required_argument, NULL, O_TREASBIND },
@@ -368,6 +409,17 @@ main(int argc, char *argv[])
 		case O_THROTTLE:
 			global[CD_F_THROTTLE] = rate_arg("--throttle-rate", optarg);
 			break;
+		case O_TLSCERT:
+			free(tls_cert);
+			tls_cert = slurp("--tls-cert", optarg);
+			break;
+		case O_TLSKEY:
+			free(tls_key);
+			tls_key = slurp("--tls-key", optarg);
+			break;
+		case O_HOSTILE:
+			cd_cfg.county.hostile = 1;
+			break;
 		case O_TODAY:
 			cd_cfg.today = date_arg(optarg);
 			break;
@@ -386,6 +438,10 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EX_USAGE;
 	}
+	if ((tls_cert == NULL) != (tls_key == NULL))
+		errx(EX_USAGE, "--tls-cert and --tls-key go together");
+	if (tls_cert != NULL && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		errx(EX_USAGE, "--tls-cert: this libmicrohttpd was built without TLS");
 	/* a host's own --fault rate replaces the global one for that kind */
 	for (int i = 0; i < CD_NHOSTS; i++) {
 		sum = 0;
@@ -441,6 +497,7 @@ main(int argc, char *argv[])
 		if (fp == NULL || fprintf(fp, "%ld\n", (long)getpid()) < 0 || fclose(fp) == EOF)
 			err(1, "%s", pidfile);
 	}
+	/* The scheme stays out of the line: tests build the URL they need. */
 	printf("countyd listening on %s:%ld\n", bind_addr, port);
 	if (fflush(stdout) == EOF)
 		err(1, "stdout");
@@ -458,5 +515,7 @@ main(int argc, char *argv[])
 	if (cd_cfg.dirmode)
 		cd_dir_release(&cd_cfg.dir);
 	cd_serve_release();
+	free(tls_cert);
+	free(tls_key);
 	return 0;
 }

@@ -74,6 +74,7 @@ struct cd_county {
 	uint64_t seed;
 	long n;			/* parcels, indexes 0..n-1 */
 	size_t sketch_bytes;	/* raw bytes behind each sketch's base64 */
+	int hostile;		/* --hostile-names: see cd_gen_hostile() */
 };
 
 enum cd_ptype {
@@ -193,6 +194,17 @@ struct cd_parcel {
 	int nsimilar;
 	long similar[5];	/* parcel indexes */
 };
+
+/*
+ * With --hostile-names, parcels 0 to CD_NHOSTILE - 1 carry owner names,
+ * mailing addresses and legal descriptions that look like SQL, shell
+ * commands, format strings, markup, or are quoted, backslashed or not ASCII.
+ * Sets what parcel I has of them (NULL for what it keeps); returns whether I
+ * is one of them.
+ */
+#define CD_NHOSTILE 8
+int cd_gen_hostile(const struct cd_county *c, long i, const char **owner,
+    const char **mail1, const char **description);
 
 /*
  * Fill P with parcel INDEX (0 <= INDEX < c->n) of county C.  Never fails:

@@ -834,6 +834,39 @@ full_address(const char *situs, const struct block *k, char *out, size_t sz)
 		snprintf(out, sz, "%s %s, AZ %d", situs, k->city->name, k->zip);
 }
 
+/*
+ * Text a careless collector would execute or mangle.  Each is kept whole by
+ * a careful one; none has blanks at either end or two in a row (the truth
+ * trims), and each fits its field (owner 95 bytes, mail1 63, description 95).
+ */
+static const struct {
+	const char *owner, *mail1, *description;
+} hostile[CD_NHOSTILE] = {
+	{ "O'BRIEN'); DROP TABLE records;--", "1 MAIN ST'; DELETE FROM jobs;--",
+	  "LOT 1 \"QUOTED\" 'SINGLE' `BACK`" },
+	{ "$(touch /tmp/pwned) LLC", "$(id) PO BOX 1", "SEC 1; rm -rf / #" },
+	{ "`id` SMITH JANE", "`touch /tmp/pwned`", "| cat /etc/passwd" },
+	{ "%s%n%x%p TRUST", "%n%n%n%n", "100% OF %s LOT" },
+	{ "BACK\\SLASH \\\\ \\N OWNER", "C:\\TEMP\\X", "\\. \\copy records TO '/tmp/x'" },
+	{ "M\xc3\x9c" "LLER JOS\xc3\x89 & \xc3\x91" "AND\xc3\x9a \xe6\x9d\x8e",
+	  "CALLE \xc3\x91 \xe2\x84\x96 5", "LOT \xc2\xbd \xe2\x80\x94 \xf0\x9f\x8f\xa0" },
+	{ "<script>alert(1)</script> &amp; CO", "<b>1</b> &lt;ST&gt;", "]]> <!-- --> &#0;" },
+	{ "\"; SELECT pg_sleep(10); --", "NULL", "${HOME} $$ ${IFS}" },
+};
+
+int
+cd_gen_hostile(const struct cd_county *c, long i, const char **owner, const char **mail1,
+    const char **description)
+{
+	*owner = *mail1 = *description = NULL;
+	if (!c->hostile || i < 0 || i >= CD_NHOSTILE)
+		return 0;
+	*owner = hostile[i].owner;
+	*mail1 = hostile[i].mail1;
+	*description = hostile[i].description;
+	return 1;
+}
+
 void
 cd_gen_names(const struct cd_county *c, long i, char owner[96], char address[128])
 {
@@ -841,12 +874,15 @@ cd_gen_names(const struct cd_county *c, long i, char owner[96], char address[128
 	struct cd_rng r;
 	enum cd_ptype t = draw_type(c, i);
 	char situs[64];
+	const char *h_owner, *h_mail, *h_desc;
 
 	get_block(c, i / BLOCK, &k);
 	draw_situs(c, i, t, &k, situs, sizeof(situs));
 	full_address(situs, &k, address, 128);
 	rng_init(&r, c->seed, (uint64_t)i, S_OWNER);
 	draw_owner(&r, t, &k, owner, 96);
+	if (cd_gen_hostile(c, i, &h_owner, &h_mail, &h_desc))
+		snprintf(owner, 96, "%s", h_owner);
 }
 
 static void
@@ -1061,9 +1097,11 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 	struct block k;
 	struct cd_rng r;
 	const struct use *use;
-	int company;
+	const char *h_owner, *h_mail, *h_desc;
+	int company, hostile_now;
 
 	memset(p, 0, sizeof(*p));
+	hostile_now = cd_gen_hostile(c, i, &h_owner, &h_mail, &h_desc);
 	p->index = i;
 	cd_gen_apn(c, i, p->apn);
 	snprintf(p->bare, sizeof(p->bare), "%.3s%.2s%s", p->apn, p->apn + 4, p->apn + 7);
@@ -1140,6 +1178,8 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 
 	rng_init(&r, c->seed, (uint64_t)i, S_OWNER);
 	draw_owner(&r, p->type, &k, p->owner, sizeof(p->owner));
+	if (hostile_now)
+		snprintf(p->owner, sizeof(p->owner), "%s", h_owner);
 	company = strstr(p->owner, " LLC") != NULL || strstr(p->owner, " INC") != NULL ||
 	    strstr(p->owner, " LP") != NULL || strstr(p->owner, " CORP") != NULL;
 
@@ -1152,6 +1192,10 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 		snprintf(p->in_care_of, sizeof(p->in_care_of), "%s",
 		    company ? "ATTN: PROPERTY TAX DEPT" : "C/O PROPERTY MANAGER");
 	draw_mailing(&r, p, &k, company);
+	if (hostile_now) {
+		snprintf(p->mail1, sizeof(p->mail1), "%s", h_mail);
+		snprintf(p->description, sizeof(p->description), "%s", h_desc);
+	}
 
 	if (exempt) {
 		use = &exempt_use;
