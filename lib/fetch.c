@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "fetch.h"
+#include "log.h"
 #include "polite.h"
 #include "store.h"
 
@@ -145,6 +146,12 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 			return -1;
 		ctx->requests++;
 		rc = pdc_http_get(ctx->http, url, hdrs, res, err);
+		/* The headers' values stay out: one of them is the assessor token. */
+		if (rc == -1)
+			pdc_log(PDC_LOG_DEBUG, "GET %s (%d request headers): %s", url, nh, err->msg);
+		else
+			pdc_log(PDC_LOG_DEBUG, "GET %s (%d request headers): HTTP %ld, %zu bytes in %.3fs",
+			    url, nh, res->status, res->len, res->seconds);
 		if (rc == -1)
 			pdc_polite_report(ctx->polite, url, 0, err->retry_after, err->msg);
 		else

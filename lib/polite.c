@@ -210,6 +210,7 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 		char url[400];
 		struct pdc_response res = { 0 };
 		struct pdc_err herr;
+		enum pdc_errkind kind;
 
 		/* robots.txt is a request like any other: it takes a slot (just the one:
 		 * a Crawl-delay in it may space the rest further). */
@@ -226,8 +227,11 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 				snprintf(h->last_error, sizeof(h->last_error), "robots.txt: HTTP %ld", res.status);
 			else
 				strlcpy(h->last_error, herr.msg, sizeof(h->last_error));
+			/* A certificate that does not verify will not verify on a retry. */
+			kind = res.status < 500 && herr.kind == PDC_E_PERMANENT ?
+			    PDC_E_PERMANENT : PDC_E_TRANSIENT;
 			pdc_response_release(&res);
-			return pdc_err_set(err, PDC_E_TRANSIENT, "%s: robots.txt unavailable (%s)", h->key,
+			return pdc_err_set(err, kind, "%s: robots.txt unavailable (%s)", h->key,
 			    h->last_error);
 		}
 		h->ok++;
