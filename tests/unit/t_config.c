@@ -689,6 +689,35 @@ t_exposed(void)
 	unsetenv("PDC_ASSESSOR_TOKEN");
 }
 
+static void
+t_ca_file(void)
+{
+	struct pdc_config cfg;
+	struct pdc_err err;
+	char path[128], pem[160];
+
+	snprintf(path, sizeof(path), "%s/ca.json", dir);
+	snprintf(pem, sizeof(pem), "%s/ca.pem", dir);
+	setenv("PDC_CONFIG", path, 1);
+	write_file(path, "{}", 0600);
+	is_int(pdc_config_load(&cfg, &err), 0, "ca_file: default loads");
+	is_str(cfg.ca_file, "", "ca_file: default is the system's");
+	is_int(pdc_config_set(&cfg, "sources.ca_file", "/nonexistent/ca.pem", PDC_ORIGIN_OPTION,
+	    &err), -1, "ca_file: a missing file is refused");
+	is_str(err.msg, "sources.ca_file: \"/nonexistent/ca.pem\" cannot be read "
+	    "(No such file or directory)", "ca_file: the message names key, file and cause");
+	is_int(pdc_config_set(&cfg, "sources.ca_file", dir, PDC_ORIGIN_OPTION, &err), -1,
+	    "ca_file: a directory is refused");
+	write_file(pem, "-----BEGIN CERTIFICATE-----\n", 0644);
+	is_int(pdc_config_set(&cfg, "sources.ca_file", pem, PDC_ORIGIN_OPTION, &err), 0,
+	    "ca_file: a readable file is taken");
+	is_str(cfg.ca_file, pem, "ca_file: set");
+	is_int(pdc_config_validate(&cfg, &err), 0, "ca_file: validates");
+	pdc_config_release(&cfg);
+	unlink(pem);
+	unsetenv("PDC_CONFIG");
+}
+
 int
 main(void)
 {
@@ -715,6 +744,7 @@ main(void)
 	t_profiles();
 	t_set();
 	t_exposed();
+	t_ca_file();
 
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (chdir("/") == 0)
