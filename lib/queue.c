@@ -222,6 +222,22 @@ static struct pdc_stmt st_complete = { "pdc_complete",
 	" n AS (SELECT pg_notify('pdc_done', apn) FROM u)"
 	" SELECT apn, (SELECT count(*) FROM n) FROM u", 4, 0 };
 
+static struct pdc_stmt st_complete_n = { "pdc_complete_n",
+	"WITH i AS ("
+	"  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[]) AS t(id, tok, ms, parts)),"
+	" u AS ("
+	"  UPDATE jobs j SET state = 'completed', finished_at = now(), lease_until = NULL,"
+	"  duration_ms = i.ms, parts = i.parts, last_error = NULL"
+	"  FROM i WHERE j.id = i.id AND j.lease_token = i.tok AND j.state = 'active'"
+	"  RETURNING j.id, j.apn),"
+	" s AS ("
+	"  INSERT INTO data_collection_status (apn, status, completed_at, error_message)"
+	"  SELECT apn, 'completed', localtimestamp, NULL FROM u ORDER BY apn"
+	"  ON CONFLICT (apn) DO UPDATE SET status = 'completed', completed_at = EXCLUDED.completed_at,"
+	"  error_message = NULL),"
+	" n AS (SELECT pg_notify('pdc_done', apn) FROM u)"
+	" SELECT id, (SELECT count(*) FROM n) FROM u", 4, 0 };
+
 static struct pdc_stmt st_fail = { "pdc_fail",
 	"WITH u AS ("
 	"  UPDATE jobs SET state = 'failed', finished_at = now(), lease_until = NULL,"
@@ -284,6 +300,64 @@ pdc_queue_complete(struct pdc_conn *c, const struct pdc_job *job, long duration_
 	snprintf(ms, sizeof(ms), "%ld", duration_ms);
 	snprintf(pt, sizeof(pt), "%u", parts);
 	return fenced(c, &st_complete, job, ms, pt, err);
+}
+
+/* "{a,b,...}" of the N numbers GET(i, ARG) as a new string; NULL when out of memory. */
+static char *
+int_array(size_t n, long long (*get)(size_t, const void *), const void *arg)
+{
+	size_t cap = 2 + n * 21 + 1, len = 0;
+	char *s = malloc(cap);
+
+	if (s == NULL)
+		return NULL;
+	s[len++] = '{';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", get(i, arg));
+	s[len++] = '}';
+	s[len] = '\0';
+	return s;
+}
+
+static long long get_id(size_t i, const void *a) { return ((const struct pdc_job *)a)[i].id; }
+static long long get_tok(size_t i, const void *a) { return ((const struct pdc_job *)a)[i].token; }
+static long long get_long(size_t i, const void *a) { return ((const long *)a)[i]; }
+static long long get_uns(size_t i, const void *a) { return ((const unsigned *)a)[i]; }
+
+int
+pdc_queue_complete_n(struct pdc_conn *c, const struct pdc_job *jobs, size_t n,
+    const long *duration_ms, const unsigned *parts, bool *done, struct pdc_err *err)
+{
+	char *arr[4];
+	PGresult *res = NULL;
+	int got = -1;
+
+	if (n == 0)
+		return 0;
+	arr[0] = int_array(n, get_id, jobs);
+	arr[1] = int_array(n, get_tok, jobs);
+	arr[2] = int_array(n, get_long, duration_ms);
+	arr[3] = int_array(n, get_uns, parts);
+	if (arr[0] == NULL || arr[1] == NULL || arr[2] == NULL || arr[3] == NULL)
+		pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	else
+		res = pdc_db_run(c, &st_complete_n, (const char *const *)arr, err);
+	for (int k = 0; k < 4; k++)
+		free(arr[k]);
+	if (res == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		done[i] = false;
+	got = PQntuples(res);
+	for (int r = 0; r < got; r++) {
+		int64_t id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].id == id)
+				done[i] = true;
+	}
+	PQclear(res);
+	return got;
 }
 
 int
