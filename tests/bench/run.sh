@@ -8,7 +8,7 @@
 # BENCH_PG_OPTIONS (server options; the default keeps fsync and synchronous
 # commit on, so commit rate counts as it does for a user), BENCH_SCALE_JOBS
 # (1700000), BENCH_ENQUEUE_APNS (1000000), BENCH_COLLECT (2000),
-# BENCH_MEMORY_JOBS ("10000 100000").
+# BENCH_FLOOR (parcels per fetch-floor round, 40).
 set -u
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -24,7 +24,6 @@ SMALL_JOBS=10000
 QUEUE_JOBS=2000			# claimed and finished per measurement
 ENQ_APNS="${BENCH_ENQUEUE_APNS:-1000000}"
 COLLECT="${BENCH_COLLECT:-2000}"
-read -r MEM_LO MEM_HI <<<"${BENCH_MEMORY_JOBS:-10000 100000}"
 TOKEN="bench-token-$$"
 PGBENCH="$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -n 1)"
 
@@ -193,6 +192,96 @@ e=$(median <"$ROOT/enq") c=$(median <"$ROOT/copy")
 figure enqueue "$e" APNs/s "$(calc "$e / $c")" "COPY into a plain table ($c APNs/s), $ENQ_APNS APNs" ">= 0.5"
 
 echo "enqueue: $(($(date +%s) - T_START)) s so far" >&2
+
+# ---------------------------------------------------------------- collection
+FLOOR_N="${BENCH_FLOOR:-40}"	# parcels per fetch-floor round
+COL="$(db bench_collect)" || die "cannot create bench_collect"
+start_countyd fast -n $((COLLECT + FLOOR_N * ROUNDS)) -s 7
+FAST="$CURL_BASE"
+config "$ROOT/fast.json" "$FAST" "$COL"
+curl -sf "$FAST/_countyd/apns?limit=$((COLLECT + FLOOR_N * ROUNDS))" >"$ROOT/fast.apns" || die "countyd apns"
+# runstat_field NAME FILE: a field of the last runstat line in FILE
+runstat_field() { sed -n "s/^runstat: .*$1 \([0-9.]*\).*/\1/p" "$2" | tail -n 1; }
+# requests countyd served so far
+served() { curl -sf "$1/_countyd/stats" | jq '.total'; }
+# parcels per second between the first claim and the last finish
+rate_db() { q "$1" -c "SELECT round(count(*) / greatest(extract(epoch FROM max(finished_at) - min(started_at)), 0.001), 1)
+	FROM jobs WHERE state = 'completed' AND worker LIKE '%'"; }
+completed() { q "$1" -c "SELECT count(*) FROM jobs WHERE state = 'completed'"; }
+# collect DB CONFIG J: drain the queue with pdc-worker -j J under runstat
+collect() {
+	PDC_CONFIG="$2" "$RUNSTAT" pdc-worker --drain -j "$3" >/dev/null 2>"$ROOT/worker.err" ||
+	    { tail -n 20 "$ROOT/worker.err" >&2; die "pdc-worker failed"; }
+}
+
+log "collect: $COLLECT parcels from countyd, no latency"
+head -n "$COLLECT" "$ROOT/fast.apns" | PDC_CONFIG="$ROOT/fast.json" pdc-enqueue >/dev/null 2>&1
+r0=$(served "$FAST")
+# Resident memory sampled while it runs: after a tenth of the parcels, and last.
+PDC_CONFIG="$ROOT/fast.json" "$RUNSTAT" pdc-worker --drain -j 4 >/dev/null 2>"$ROOT/worker.err" &
+rpid=$!
+rss_lo="" rss_hi=""
+while kill -0 "$rpid" 2>/dev/null; do
+	wpid=$(pgrep -P "$rpid" pdc-worker | head -n 1)
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/${wpid:-0}/status" 2>/dev/null)
+	if [ -n "$rss" ]; then
+		rss_hi=$rss
+		[ -n "$rss_lo" ] || [ "$(completed "$COL")" -lt $((COLLECT / 10)) ] || rss_lo=$rss
+	fi
+	sleep 0.5
+done
+wait "$rpid" || { tail -n 20 "$ROOT/worker.err" >&2; die "pdc-worker failed"; }
+n=$(completed "$COL")
+[ "$n" -eq "$COLLECT" ] || die "collect: $n of $COLLECT completed"
+rpp=$(calc "($(served "$FAST") - $r0) / $n")
+cpu=$(calc "($(runstat_field user "$ROOT/worker.err") + $(runstat_field sys "$ROOT/worker.err")) * 1000 / $n" 3)
+info "collect, parcels per second at -j 4 (no latency)" "$(rate_db "$COL")" parcels/s
+info "collect, requests per full parcel" "$rpp" requests
+figure collect_cpu "$cpu" ms/parcel "$(calc "$cpu / 1" 3)" "the 1 ms target, pdc-worker user+sys over $n full records" "<= 1"
+figure memory_growth "$(calc "$rss_hi / 1024" 1)" MB "$(calc "$rss_hi / ${rss_lo:-0}")" \
+    "resident after $((COLLECT / 10)) jobs ($(calc "${rss_lo:-0} / 1024" 1) MB), here after $n" "<= 1.1"
+
+log "fetch floor: worker against xargs -P 8 curl"
+: >"$ROOT/wfetch" && : >"$ROOT/cfetch"
+for r in $(seq "$ROUNDS"); do
+	sed -n "$((COLLECT + (r - 1) * FLOOR_N + 1)),$((COLLECT + r * FLOOR_N))p" "$ROOT/fast.apns" >"$ROOT/floor.apns"
+	PDC_CONFIG="$ROOT/fast.json" pdc-enqueue <"$ROOT/floor.apns" >/dev/null 2>&1
+	r0=$(served "$FAST")
+	collect "$COL" "$ROOT/fast.json" 8
+	calc "($(served "$FAST") - $r0) / $(runstat_field wall "$ROOT/worker.err")" 0 >>"$ROOT/wfetch"; echo >>"$ROOT/wfetch"
+	q "$COL" -c "SELECT r.url FROM responses r WHERE r.apn = ANY (string_to_array('$(paste -sd, "$ROOT/floor.apns")', ','))" \
+	    >"$ROOT/floor.urls"
+	t0=$(now)
+	xargs -P 8 -n 1 curl -s -o /dev/null -H "AUTHORIZATION: $TOKEN" <"$ROOT/floor.urls"
+	calc "$(wc -l <"$ROOT/floor.urls") / ($(now) - $t0)" 0 >>"$ROOT/cfetch"; echo >>"$ROOT/cfetch"
+done
+w=$(median <"$ROOT/wfetch") c=$(median <"$ROOT/cfetch")
+figure fetch_floor "$w" requests/s "$(calc "$w / $c")" "xargs -P 8 curl, one process per request ($c requests/s)" ">= 5"
+
+log "latency bound: countyd with 100 ms per request"
+LAT="$(db bench_latency)" || die "cannot create bench_latency"
+start_countyd slow -n 2000 -s 11 --latency 100
+SLOW="$CURL_BASE"
+config "$ROOT/slow.json" "$SLOW" "$LAT"
+curl -sf "$SLOW/_countyd/apns?limit=2000" >"$ROOT/slow.apns" || die "countyd apns"
+lat_round() {	# J PARCELS FIRST
+	q "$LAT" -c "DELETE FROM jobs" >/dev/null
+	sed -n "$3,$(($3 + $2 - 1))p" "$ROOT/slow.apns" | PDC_CONFIG="$ROOT/slow.json" pdc-enqueue >/dev/null 2>&1
+	local r0
+	r0=$(served "$SLOW")
+	collect "$LAT" "$ROOT/slow.json" "$1"
+	LAT_RPP=$(calc "($(served "$SLOW") - $r0) / $(completed "$LAT")")
+	LAT_RATE=$(rate_db "$LAT")
+	LAT_RSS=$(runstat_field maxrss "$ROOT/worker.err")
+}
+lat_round 3 30 1
+ideal=$(calc "3 / ($LAT_RPP * 0.1)")
+figure latency_j3 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 3 / ($LAT_RPP requests x 0.1 s) = $ideal parcels/s" ">= 0.9"
+lat_round 64 640 31
+ideal=$(calc "64 / ($LAT_RPP * 0.1)")
+figure latency_j64 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 64 / ($LAT_RPP requests x 0.1 s) = $ideal parcels/s" ">= 0.9"
+rss=$(calc "$LAT_RSS / 1024" 1)
+figure memory_j64 "$rss" MB "$(calc "$rss / 64")" "the 64 MB target, peak RSS of pdc-worker -j 64" "< 1"
 
 if [ -n "${BENCH_OUT:-}" ]; then
 	printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
