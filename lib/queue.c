@@ -78,7 +78,8 @@ pdc_queue_array(const char *const *v, size_t n)
 /*
  * Enqueue in one statement: open jobs are locked and maybe raised, fresh APNs
  * counted as cache hits, the rest inserted (a concurrent insert of the same
- * APN makes ours a no-op, reported as open).
+ * APN makes ours a no-op, reported as open).  Outcomes are joined, not looked
+ * up per APN, so a batch costs in proportion to its size.
  */
 static struct pdc_stmt st_enqueue = { "pdc_enqueue",
 	"WITH input AS ("
@@ -109,14 +110,49 @@ static struct pdc_stmt st_enqueue = { "pdc_enqueue",
 	"  INSERT INTO counters (name, value) VALUES"
 	"  ('cache_hits', (SELECT count(*) FROM fresh)), ('queued', (SELECT count(*) FROM ins))"
 	"  ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value)"
-	" SELECT t.apn, CASE"
-	"  WHEN EXISTS (SELECT 1 FROM ins WHERE ins.apn = t.apn) THEN 0"
-	"  WHEN EXISTS (SELECT 1 FROM fresh f WHERE f.apn = t.apn) THEN 1"
-	"  WHEN EXISTS (SELECT 1 FROM raised r WHERE r.apn = t.apn) THEN 3"
-	"  ELSE 2 END"
-	" FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord) ORDER BY t.ord", 5, 0 };
+	" SELECT t.apn, CASE WHEN ins.apn IS NOT NULL THEN 0 WHEN f.apn IS NOT NULL THEN 1"
+	"  WHEN r.apn IS NOT NULL THEN 3 ELSE 2 END"
+	" FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)"
+	" LEFT JOIN ins ON ins.apn = t.apn LEFT JOIN fresh f ON f.apn = t.apn"
+	" LEFT JOIN raised r ON r.apn = t.apn"
+	" ORDER BY t.ord", 5, 0 };
 
 static struct pdc_stmt st_notify_jobs = { "pdc_notify_jobs", "SELECT pg_notify('pdc_jobs', '')", 0, 0 };
+
+struct slot {
+	const char *apn;
+	size_t i;
+};
+
+static int
+slot_cmp(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	int c = strcmp(x->apn, y->apn);
+
+	return c != 0 ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The first of two equal APNs got the real outcome; later ones are open.
+ * Sorted, so a large batch costs n log n.  0, or -1 when out of memory. */
+static int
+later_duplicates_open(const char *const *apns, size_t n, enum pdc_enqueued *out)
+{
+	struct slot *v = calloc(n, sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		v[i].apn = apns[i];
+		v[i].i = i;
+	}
+	qsort(v, n, sizeof(*v), slot_cmp);
+	for (size_t k = 1; k < n; k++)
+		if (strcmp(v[k].apn, v[k - 1].apn) == 0)
+			out[v[k].i] = PDC_ENQ_OPEN;
+	free(v);
+	return 0;
+}
 
 int
 pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int priority,
@@ -148,18 +184,14 @@ pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int pri
 		PQclear(res);
 		return pdc_err_set(err, PDC_E_SYSTEM, "enqueue: %d rows for %zu APNs", PQntuples(res), n);
 	}
-	/* The first of two equal APNs got the real outcome; later ones are open. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		out[i] = (enum pdc_enqueued)strtol(PQgetvalue(res, (int)i, 1), NULL, 10);
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(apns[k], apns[i]) == 0) {
-				out[i] = PDC_ENQ_OPEN;
-				break;
-			}
+	PQclear(res);
+	if (later_duplicates_open(apns, n, out) == -1)
+		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
 		if (out[i] == PDC_ENQ_QUEUED || out[i] == PDC_ENQ_RAISED)
 			any = true;
-	}
-	PQclear(res);
 	if (any && pdc_db_do(c, &st_notify_jobs, NULL, err) == -1)
 		return -1;
 	return 0;
@@ -404,6 +436,16 @@ static struct pdc_stmt st_reap = { "pdc_reap",
 	" n AS (SELECT pg_notify('pdc_jobs', '') FROM (SELECT 1 FROM u LIMIT 1) x)"
 	" SELECT count(*), (SELECT count(*) FROM n) FROM u", 0, 0 };
 
+/*
+ * Fold the job count changes (sql/003_queue.sql) into one row per state and
+ * priority.  One statement, so the totals never change; two workers folding
+ * at once each fold the rows they deleted.
+ */
+static struct pdc_stmt st_fold = { "pdc_fold_counts",
+	"WITH d AS (DELETE FROM job_counts RETURNING state, priority, n)"
+	" INSERT INTO job_counts (state, priority, n)"
+	" SELECT state, priority, sum(n) FROM d GROUP BY state, priority HAVING sum(n) <> 0", 0, 0 };
+
 long
 pdc_queue_reap(struct pdc_conn *c, struct pdc_err *err)
 {
@@ -414,6 +456,8 @@ pdc_queue_reap(struct pdc_conn *c, struct pdc_err *err)
 		return -1;
 	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
+	if (pdc_db_do(c, &st_fold, NULL, err) == -1)
+		return -1;
 	return n;
 }
 

@@ -98,7 +98,8 @@ int pdc_queue_release(struct pdc_conn *c, const struct pdc_job *job, struct pdc_
 
 /*
  * Jobs whose lease ran out go back to pending (or fail when their attempts
- * are used up).  Returns how many, or -1.
+ * are used up).  Also folds the job count changes the triggers appended.
+ * Returns how many jobs were reaped, or -1.
  */
 long pdc_queue_reap(struct pdc_conn *c, struct pdc_err *err);
 

@@ -238,7 +238,7 @@ cpu=$(calc "($(runstat_field user "$ROOT/worker.err") + $(runstat_field sys "$RO
 info "collect, parcels per second at -j 4 (no latency)" "$(rate_db "$COL")" parcels/s
 info "collect, requests per full parcel" "$rpp" requests
 figure collect_cpu "$cpu" ms/parcel "$(calc "$cpu / 1" 3)" "the 1 ms target, pdc-worker user+sys over $n full records" "<= 1"
-figure memory_growth "$(calc "$rss_hi / 1024" 1)" MB "$(calc "$rss_hi / ${rss_lo:-0}")" \
+figure memory_growth "$(calc "$rss_hi / 1024" 1)" MB "$(calc "$rss_hi / ${rss_lo:-1}")" \
     "resident after $((COLLECT / 10)) jobs ($(calc "${rss_lo:-0} / 1024" 1) MB), here after $n" "<= 1.1"
 
 log "fetch floor: worker against xargs -P 8 curl"
