@@ -32,7 +32,8 @@ for f in "$QBENCH" "$RUNSTAT" "$BUILD/bin/pdc-worker" "$BUILD/bin/countyd"; do
 done
 [ -n "$PGBENCH" ] || { echo "bench: pgbench not found (Debian: postgresql)" >&2; exit 1; }
 
-ROOT="$(mktemp -d /tmp/pdcb.XXXXXX)"
+# A prefix of its own: other tools sweep /tmp/pdc*.
+ROOT="$(mktemp -d "${TMPDIR:-/tmp}/qzb.XXXXXX")"
 chmod 755 "$ROOT"
 export XDG_DATA_HOME="$ROOT/data" XDG_CONFIG_HOME="$ROOT/config" XDG_STATE_HOME="$ROOT/state"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
