@@ -63,6 +63,12 @@ $(COUNTYD): $(COUNTYD_SRC) $(wildcard tests/countyd/*.h)
 
 units: $(UNIT_BIN)
 
+BENCH_BIN = $(BUILD)/bench/qbench $(BUILD)/bench/runstat
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libpdc.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/libpdc.a $(LDLIBS_ALL)
+
 deps:
 	@sh tests/deps.sh
 
@@ -75,6 +81,12 @@ demo:
 	@sh tests/deps.sh --if-missing
 	$(MAKE) all
 	@sh tests/demo.sh
+
+# Figures against references measured in the same run (tests/bench/README.md).
+bench:
+	@sh tests/deps.sh --if-missing
+	$(MAKE) all $(BENCH_BIN)
+	@BUILD=$(BUILD) bash tests/bench/run.sh
 
 # The migrations are compiled into the programs; the man pages go beside them.
 # The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -96,4 +108,4 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all units deps check demo sanitize install uninstall clean
+.PHONY: all units deps check demo bench sanitize install uninstall clean

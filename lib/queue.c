@@ -78,7 +78,8 @@ pdc_queue_array(const char *const *v, size_t n)
 /*
  * Enqueue in one statement: open jobs are locked and maybe raised, fresh APNs
  * counted as cache hits, the rest inserted (a concurrent insert of the same
- * APN makes ours a no-op, reported as open).
+ * APN makes ours a no-op, reported as open).  Outcomes are joined, not looked
+ * up per APN, so a batch costs in proportion to its size.
  */
 static struct pdc_stmt st_enqueue = { "pdc_enqueue",
 	"WITH input AS ("
@@ -109,14 +110,49 @@ static struct pdc_stmt st_enqueue = { "pdc_enqueue",
 	"  INSERT INTO counters (name, value) VALUES"
 	"  ('cache_hits', (SELECT count(*) FROM fresh)), ('queued', (SELECT count(*) FROM ins))"
 	"  ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value)"
-	" SELECT t.apn, CASE"
-	"  WHEN EXISTS (SELECT 1 FROM ins WHERE ins.apn = t.apn) THEN 0"
-	"  WHEN EXISTS (SELECT 1 FROM fresh f WHERE f.apn = t.apn) THEN 1"
-	"  WHEN EXISTS (SELECT 1 FROM raised r WHERE r.apn = t.apn) THEN 3"
-	"  ELSE 2 END"
-	" FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord) ORDER BY t.ord", 5, 0 };
+	" SELECT t.apn, CASE WHEN ins.apn IS NOT NULL THEN 0 WHEN f.apn IS NOT NULL THEN 1"
+	"  WHEN r.apn IS NOT NULL THEN 3 ELSE 2 END"
+	" FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)"
+	" LEFT JOIN ins ON ins.apn = t.apn LEFT JOIN fresh f ON f.apn = t.apn"
+	" LEFT JOIN raised r ON r.apn = t.apn"
+	" ORDER BY t.ord", 5, 0 };
 
 static struct pdc_stmt st_notify_jobs = { "pdc_notify_jobs", "SELECT pg_notify('pdc_jobs', '')", 0, 0 };
+
+struct slot {
+	const char *apn;
+	size_t i;
+};
+
+static int
+slot_cmp(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	int c = strcmp(x->apn, y->apn);
+
+	return c != 0 ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The first of two equal APNs got the real outcome; later ones are open.
+ * Sorted, so a large batch costs n log n.  0, or -1 when out of memory. */
+static int
+later_duplicates_open(const char *const *apns, size_t n, enum pdc_enqueued *out)
+{
+	struct slot *v = calloc(n, sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		v[i].apn = apns[i];
+		v[i].i = i;
+	}
+	qsort(v, n, sizeof(*v), slot_cmp);
+	for (size_t k = 1; k < n; k++)
+		if (strcmp(v[k].apn, v[k - 1].apn) == 0)
+			out[v[k].i] = PDC_ENQ_OPEN;
+	free(v);
+	return 0;
+}
 
 int
 pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int priority,
@@ -148,18 +184,14 @@ pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int pri
 		PQclear(res);
 		return pdc_err_set(err, PDC_E_SYSTEM, "enqueue: %d rows for %zu APNs", PQntuples(res), n);
 	}
-	/* The first of two equal APNs got the real outcome; later ones are open. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		out[i] = (enum pdc_enqueued)strtol(PQgetvalue(res, (int)i, 1), NULL, 10);
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(apns[k], apns[i]) == 0) {
-				out[i] = PDC_ENQ_OPEN;
-				break;
-			}
+	PQclear(res);
+	if (later_duplicates_open(apns, n, out) == -1)
+		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
 		if (out[i] == PDC_ENQ_QUEUED || out[i] == PDC_ENQ_RAISED)
 			any = true;
-	}
-	PQclear(res);
 	if (any && pdc_db_do(c, &st_notify_jobs, NULL, err) == -1)
 		return -1;
 	return 0;
@@ -221,6 +253,22 @@ static struct pdc_stmt st_complete = { "pdc_complete",
 	"  error_message = NULL),"
 	" n AS (SELECT pg_notify('pdc_done', apn) FROM u)"
 	" SELECT apn, (SELECT count(*) FROM n) FROM u", 4, 0 };
+
+static struct pdc_stmt st_complete_n = { "pdc_complete_n",
+	"WITH i AS ("
+	"  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[]) AS t(id, tok, ms, parts)),"
+	" u AS ("
+	"  UPDATE jobs j SET state = 'completed', finished_at = now(), lease_until = NULL,"
+	"  duration_ms = i.ms, parts = i.parts, last_error = NULL"
+	"  FROM i WHERE j.id = i.id AND j.lease_token = i.tok AND j.state = 'active'"
+	"  RETURNING j.id, j.apn),"
+	" s AS ("
+	"  INSERT INTO data_collection_status (apn, status, completed_at, error_message)"
+	"  SELECT apn, 'completed', localtimestamp, NULL FROM u ORDER BY apn"
+	"  ON CONFLICT (apn) DO UPDATE SET status = 'completed', completed_at = EXCLUDED.completed_at,"
+	"  error_message = NULL),"
+	" n AS (SELECT pg_notify('pdc_done', apn) FROM u)"
+	" SELECT id, (SELECT count(*) FROM n) FROM u", 4, 0 };
 
 static struct pdc_stmt st_fail = { "pdc_fail",
 	"WITH u AS ("
@@ -286,6 +334,64 @@ pdc_queue_complete(struct pdc_conn *c, const struct pdc_job *job, long duration_
 	return fenced(c, &st_complete, job, ms, pt, err);
 }
 
+/* "{a,b,...}" of the N numbers GET(i, ARG) as a new string; NULL when out of memory. */
+static char *
+int_array(size_t n, long long (*get)(size_t, const void *), const void *arg)
+{
+	size_t cap = 2 + n * 21 + 1, len = 0;
+	char *s = malloc(cap);
+
+	if (s == NULL)
+		return NULL;
+	s[len++] = '{';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "", get(i, arg));
+	s[len++] = '}';
+	s[len] = '\0';
+	return s;
+}
+
+static long long get_id(size_t i, const void *a) { return ((const struct pdc_job *)a)[i].id; }
+static long long get_tok(size_t i, const void *a) { return ((const struct pdc_job *)a)[i].token; }
+static long long get_long(size_t i, const void *a) { return ((const long *)a)[i]; }
+static long long get_uns(size_t i, const void *a) { return ((const unsigned *)a)[i]; }
+
+int
+pdc_queue_complete_n(struct pdc_conn *c, const struct pdc_job *jobs, size_t n,
+    const long *duration_ms, const unsigned *parts, bool *done, struct pdc_err *err)
+{
+	char *arr[4];
+	PGresult *res = NULL;
+	int got = -1;
+
+	if (n == 0)
+		return 0;
+	arr[0] = int_array(n, get_id, jobs);
+	arr[1] = int_array(n, get_tok, jobs);
+	arr[2] = int_array(n, get_long, duration_ms);
+	arr[3] = int_array(n, get_uns, parts);
+	if (arr[0] == NULL || arr[1] == NULL || arr[2] == NULL || arr[3] == NULL)
+		pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	else
+		res = pdc_db_run(c, &st_complete_n, (const char *const *)arr, err);
+	for (int k = 0; k < 4; k++)
+		free(arr[k]);
+	if (res == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		done[i] = false;
+	got = PQntuples(res);
+	for (int r = 0; r < got; r++) {
+		int64_t id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].id == id)
+				done[i] = true;
+	}
+	PQclear(res);
+	return got;
+}
+
 int
 pdc_queue_fail(struct pdc_conn *c, const struct pdc_job *job, long duration_ms,
     const char *reason, struct pdc_err *err)
@@ -330,6 +436,16 @@ static struct pdc_stmt st_reap = { "pdc_reap",
 	" n AS (SELECT pg_notify('pdc_jobs', '') FROM (SELECT 1 FROM u LIMIT 1) x)"
 	" SELECT count(*), (SELECT count(*) FROM n) FROM u", 0, 0 };
 
+/*
+ * Fold the job count changes (sql/003_queue.sql) into one row per state and
+ * priority.  One statement, so the totals never change; two workers folding
+ * at once each fold the rows they deleted.
+ */
+static struct pdc_stmt st_fold = { "pdc_fold_counts",
+	"WITH d AS (DELETE FROM job_counts RETURNING state, priority, n)"
+	" INSERT INTO job_counts (state, priority, n)"
+	" SELECT state, priority, sum(n) FROM d GROUP BY state, priority HAVING sum(n) <> 0", 0, 0 };
+
 long
 pdc_queue_reap(struct pdc_conn *c, struct pdc_err *err)
 {
@@ -340,6 +456,8 @@ pdc_queue_reap(struct pdc_conn *c, struct pdc_err *err)
 		return -1;
 	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
+	if (pdc_db_do(c, &st_fold, NULL, err) == -1)
+		return -1;
 	return n;
 }
 

@@ -73,6 +73,18 @@ int pdc_queue_claim(struct pdc_conn *c, const char *worker, int lease_seconds,
 int pdc_queue_complete(struct pdc_conn *c, const struct pdc_job *job, long duration_ms,
     unsigned parts, struct pdc_err *err);
 
+/*
+ * Mark the N JOBS completed in one statement, inside the caller's
+ * transaction: a group commit.  DURATION_MS[i] and PARTS[i] go with JOBS[i];
+ * DONE[i] says whether JOBS[i] was still held.  A job whose lease was lost is
+ * left alone, so a caller finishing several jobs together finishes first,
+ * then stores the records of the jobs still held, then commits: each job's
+ * records and finish stay in one transaction.  Returns how many were
+ * completed, or -1 with ERR.
+ */
+int pdc_queue_complete_n(struct pdc_conn *c, const struct pdc_job *jobs, size_t n,
+    const long *duration_ms, const unsigned *parts, bool *done, struct pdc_err *err);
+
 /* Put JOB back to pending, due in DELAY seconds, remembering REASON. */
 int pdc_queue_retry(struct pdc_conn *c, const struct pdc_job *job, double delay,
     const char *reason, struct pdc_err *err);
@@ -86,7 +98,8 @@ int pdc_queue_release(struct pdc_conn *c, const struct pdc_job *job, struct pdc_
 
 /*
  * Jobs whose lease ran out go back to pending (or fail when their attempts
- * are used up).  Returns how many, or -1.
+ * are used up).  Also folds the job count changes the triggers appended.
+ * Returns how many jobs were reaped, or -1.
  */
 long pdc_queue_reap(struct pdc_conn *c, struct pdc_err *err);
 

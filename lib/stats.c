@@ -12,13 +12,15 @@ pdc_stats_state_name(int i)
 }
 
 static struct pdc_stmt st_summary = { "pdc_summary",
-	"SELECT state, priority, count(*) FROM jobs GROUP BY state, priority", 0, 0 };
+	"SELECT state, priority, sum(n) FROM job_counts GROUP BY state, priority HAVING sum(n) <> 0", 0, 0 };
 
 static struct pdc_stmt st_summary2 = { "pdc_summary2",
 	"SELECT (SELECT count(*) FROM workers WHERE stopped_at IS NULL"
 	"   AND heartbeat_at > now() - interval '30 seconds'),"
 	" coalesce((SELECT value = 'true' FROM control WHERE key = 'paused'), false),"
-	" (SELECT greatest(0, extract(epoch FROM min(run_after) - now())) FROM jobs WHERE state = 'pending')",
+	" (SELECT greatest(0, extract(epoch FROM min(d) - now())) FROM generate_series(0, 3) p,"
+	"   LATERAL (SELECT run_after FROM jobs WHERE state = 'pending' AND priority = p"
+	"   ORDER BY run_after LIMIT 1) AS due(d))",
 	0, 0 };
 
 static struct pdc_stmt st_hosts = { "pdc_hosts",

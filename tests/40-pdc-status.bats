@@ -72,3 +72,29 @@ setup() {
 	run_pdc 0 pdc-status --help
 	assert_output --partial "usage: pdc-status"
 }
+
+@test "summary counts follow every change to the job table, as counting the rows does" {
+	# pdc-status reads counts kept beside the table; they must say what a count says.
+	counted() {
+		sql "SELECT s, count(*) FILTER (WHERE priority = 0), count(*) FILTER (WHERE priority = 1),
+		     count(*) FILTER (WHERE priority = 2), count(*) FILTER (WHERE priority = 3)
+		     FROM unnest(ARRAY['pending', 'active', 'completed', 'failed', 'cancelled']) s
+		     LEFT JOIN jobs ON jobs.state = s GROUP BY s ORDER BY array_position(ARRAY['pending', 'active',
+		     'completed', 'failed', 'cancelled'], s)" | tr '|' '\t'
+	}
+	shown() {
+		pdc-status | awk -F '\t' 'NR <= 5 { print $1 "\t" $3 "\t" $4 "\t" $5 "\t" $6 }'
+	}
+	run_pdc 0 pdc-enqueue -p high 165-28-054 112-19-038A 304-78-386
+	sql "INSERT INTO jobs (apn, priority) SELECT lpad(g::text, 3, '0') || '-00-001', g % 4 FROM generate_series(1, 40) g"
+	[ "$(shown)" = "$(counted)" ]
+	sql "UPDATE jobs SET state = 'active', lease_until = now() + interval '1 hour' WHERE priority = 1"
+	sql "UPDATE jobs SET lease_until = lease_until + interval '1 minute' WHERE state = 'active'"
+	sql "UPDATE jobs SET state = 'completed', finished_at = now() WHERE apn LIKE '00%'"
+	sql "UPDATE jobs SET state = 'failed', finished_at = now(), priority = 0 WHERE apn LIKE '01%'"
+	sql "DELETE FROM jobs WHERE apn LIKE '02%'"
+	[ "$(shown)" = "$(counted)" ]
+	sql "TRUNCATE jobs"
+	run_pdc 0 pdc-status
+	[ "$(shown)" = "$(counted)" ]
+}
