@@ -400,8 +400,11 @@ pdc_robots_parse(const char *body, size_t len, const char *agent)
 	ps.agent = agent != NULL ? agent : "";
 	while (istoken(ps.agent[ps.agentlen]))
 		ps.agentlen++;
-	if (body == NULL)
+	if (body == NULL) {
+		/* NULL + 0 is undefined behaviour too: point at an empty file */
+		body = "";
 		len = 0;
+	}
 
 	end = body + len;
 	if (len > PDC_ROBOTS_MAX_BYTES) {
