@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh - seed and run the fuzz harnesses that `make fuzz` built.
 #   FUZZ_SECONDS=600 FUZZ_JOBS=2 sh tests/fuzz/run.sh [NAME...]
+#   sh tests/fuzz/run.sh --report [NAME...]   the figures of the last runs again
 # Each harness build-fuzz/fuzz/fuzz_NAME runs for FUZZ_SECONDS (under nice
 # FUZZ_NICE, 10 by default), FUZZ_JOBS at a time, on its corpus
 # build-fuzz/corpus/NAME (kept from run to run) and the seeds seed.sh writes
@@ -9,12 +10,59 @@
 # when any harness found a crash, a leak or a timeout.
 set -eu
 
+report_only=false
+if [ "${1:-}" = --report ]; then
+	report_only=true
+	shift
+fi
 dir=${FUZZ_DIR:-build-fuzz}
 secs=${FUZZ_SECONDS:-600}
 jobs=${FUZZ_JOBS:-2}
 nicety=${FUZZ_NICE:-10}
 names=${*:-assessor treasurer recorder robots config apn input}
 here=$(dirname "$0")
+
+# stat VAR LOG: a -print_final_stats figure.
+stat() {
+	sed -n "s/^stat::$1: *//p" "$2" | tail -n 1
+}
+
+report() {
+	failed=0
+	summary="$dir/summary.txt"
+	printf '%-10s %6s %10s %8s %6s %7s %7s %8s  %s\n' harness secs runs exec/s cov ft corpus \
+	    crashes status >"$summary"
+	for name in $names; do
+		log="$dir/logs/$name.log"
+		rc=$(cat "$dir/logs/$name.rc" 2>/dev/null || echo 1)
+		last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -n 1)
+		cov=$(printf '%s' "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+		ft=$(printf '%s' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+		crashes=$(find "$dir/artifacts" -name "$name-*" -type f | wc -l)
+		corpus=$(find "$dir/corpus/$name" -type f | wc -l)
+		status=ok
+		if [ "$rc" -ne 0 ] || [ "$crashes" -gt 0 ]; then
+			status="FAILED (exit $rc; see $log)"
+			failed=1
+		fi
+		secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
+		printf '%-10s %6s %10s %8s %6s %7s %7s %8s  %s\n' "$name" "${secs:-?}" \
+		    "$(stat number_of_executed_units "$log")" \
+		    "$(stat average_exec_per_sec "$log")" "${cov:-?}" "${ft:-?}" "$corpus" "$crashes" \
+		    "$status" >>"$summary"
+	done
+	echo "fuzz: figures of $(date -u '+%Y-%m-%d %H:%M UTC')" >>"$summary"
+	cat "$summary"
+	for f in "$dir"/artifacts/*; do
+		[ -f "$f" ] && echo "fuzz: found $f"
+	done
+	return "$failed"
+}
+
+if $report_only; then
+	report
+	exit
+fi
 
 mkdir -p "$dir/logs" "$dir/artifacts"
 sh "$here/seed.sh" "$dir/seeds"
@@ -49,35 +97,4 @@ while [ $# -gt 0 ]; do
 	wait
 done
 
-# stat VAR LOG: a -print_final_stats figure.
-stat() {
-	sed -n "s/^stat::$1: *//p" "$2" | tail -n 1
-}
-
-failed=0
-summary="$dir/summary.txt"
-printf '%-10s %10s %8s %6s %7s %7s %8s  %s\n' harness runs exec/s cov ft corpus crashes status \
-    >"$summary"
-for name in $names; do
-	log="$dir/logs/$name.log"
-	rc=$(cat "$dir/logs/$name.rc" 2>/dev/null || echo 1)
-	last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -n 1)
-	cov=$(printf '%s' "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-	ft=$(printf '%s' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
-	crashes=$(find "$dir/artifacts" -name "$name-*" -type f | wc -l)
-	corpus=$(find "$dir/corpus/$name" -type f | wc -l)
-	status=ok
-	if [ "$rc" -ne 0 ] || [ "$crashes" -gt 0 ]; then
-		status="FAILED (exit $rc; see $log)"
-		failed=1
-	fi
-	printf '%-10s %10s %8s %6s %7s %7s %8s  %s\n' "$name" "$(stat number_of_executed_units "$log")" \
-	    "$(stat average_exec_per_sec "$log")" "${cov:-?}" "${ft:-?}" "$corpus" "$crashes" \
-	    "$status" >>"$summary"
-done
-echo "fuzz: $(date -u '+%Y-%m-%d %H:%M UTC'), $secs s each" >>"$summary"
-cat "$summary"
-for f in "$dir"/artifacts/*; do
-	[ -f "$f" ] && echo "fuzz: found $f"
-done
-exit "$failed"
+report
