@@ -86,6 +86,7 @@ one() {
 }
 
 echo "fuzz: $secs s each, $jobs at a time: $names"
+# shellcheck disable=SC2086 # a list of words
 set -- $names
 while [ $# -gt 0 ]; do
 	n=0

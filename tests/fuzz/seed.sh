@@ -151,5 +151,5 @@ for f in "$root"/tests/fixtures/*.json; do
 done
 
 for h in assessor treasurer recorder robots config apn input; do
-	printf 'seed: %-9s %4d inputs\n' "$h" "$(ls "$out/$h" | wc -l)"
+	printf 'seed: %-9s %4d inputs\n' "$h" "$(find "$out/$h" -type f | wc -l)"
 done
