@@ -106,6 +106,27 @@ uninstall:
 	for s in 1 5 7; do for m in man/*.$$s; do [ -f "$$m" ] || continue; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done; done
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 .PHONY: all units deps check demo bench sanitize install uninstall clean
+
+# libFuzzer harnesses for every parser (clang; not part of check).  Seeds
+# come from countyd at build time; see tests/fuzz/README.md.
+FUZZ_SECONDS = 600
+FUZZ_JOBS    = 2
+FUZZERS      = assessor treasurer recorder robots config apn input
+FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_BIN     = $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
+fuzz:
+	@sh tests/deps.sh --if-missing --fuzz
+	$(MAKE) all
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-std=c17 -O1 -g $(WARN) -Werror $(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzzers
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZERS)
+
+fuzzers: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libpdc.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(BUILD)/libpdc.a $(LDLIBS_ALL)
+
+.PHONY: fuzz fuzzers

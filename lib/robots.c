@@ -224,10 +224,12 @@ ruleset_add(struct ruleset *set, const char *v, size_t n, int allow)
 		anchored = 1;
 		n--;
 	}
-	if (n > (SIZE_MAX - set->patlen) / 3)
+	/* one octet more than needed, so that an empty first pattern ("$")
+	 * has a buffer too: pointer arithmetic on NULL is undefined */
+	if (n >= (SIZE_MAX - set->patlen) / 3)
 		return -1;
 	p = set->pat;
-	if (grow(&p, &set->patcap, set->patlen + 3 * n, 1) == -1)
+	if (grow(&p, &set->patcap, set->patlen + 3 * n + 1, 1) == -1)
 		return -1;
 	set->pat = p;
 	p = set->rule;
@@ -400,8 +402,11 @@ pdc_robots_parse(const char *body, size_t len, const char *agent)
 	ps.agent = agent != NULL ? agent : "";
 	while (istoken(ps.agent[ps.agentlen]))
 		ps.agentlen++;
-	if (body == NULL)
+	if (body == NULL) {
+		/* NULL + 0 is undefined behaviour too: point at an empty file */
+		body = "";
 		len = 0;
+	}
 
 	end = body + len;
 	if (len > PDC_ROBOTS_MAX_BYTES) {

@@ -2,14 +2,29 @@
 # deps.sh - install what pdc needs to build, test and run, from Debian's packages.
 #   sh tests/deps.sh              install (or upgrade to) everything listed
 #   sh tests/deps.sh --if-missing install only what is not installed yet
+#   sh tests/deps.sh --fuzz       also clang and its libFuzzer runtime (make fuzz)
 set -eu
+
+if_missing=false
+fuzz=false
+for arg; do
+	case $arg in
+	--if-missing) if_missing=true ;;
+	--fuzz) fuzz=true ;;
+	*) echo "deps: unknown option $arg" >&2; exit 64 ;;
+	esac
+done
 
 PKGS="gcc make pkg-config libc6-dev libpq-dev libcurl4-openssl-dev libxml2-dev libcjson-dev libbsd-dev
 libmicrohttpd-dev postgresql postgresql-client bats bats-support bats-assert jq curl procps mandoc openssl"
+FUZZ_PKGS="clang libclang-rt-dev"
+if $fuzz; then
+	PKGS="$PKGS $FUZZ_PKGS"
+fi
 
 missing=""
 for p in $PKGS; do
-	if [ "${1:-}" != "--if-missing" ] ||
+	if ! $if_missing ||
 	    ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing $p"
 	fi

@@ -155,6 +155,14 @@ static const struct {
 	  "/robots.txt allowed even when named" },
 	{ "User-agent: *\nDisallow: /\n", "pdc", "/robots.txt.bak", 0, "only /robots.txt itself" },
 	{ "User-agent: *\nDisallow: /\n", "pdc", "", 0, "an empty path is /" },
+
+	/* Found by tests/fuzz/fuzz_robots (UBSan: arithmetic on a NULL pattern buffer). */
+	{ "User-agent: *\nDisallow: $\n", "pdc", "/x", 1, "an empty anchored first rule matches no path" },
+	{ "User-agent: *\nDisallow: $\n", "pdc", "", 1, "an empty anchored first rule matches not even /" },
+	{ "User-agent: *\nAllow: $\nDisallow: /x\n", "pdc", "/x", 0,
+	  "an empty anchored rule before another one" },
+	{ "User-agent: *\nDi\x8d\x9e\x93\x93\x90\x88\xc5\xda/caf\xc3\xa9\nDisallow: $\n"
+	  "Crawl-dellay:3\n", "pdc", "/caf%C3%A9", 1, "the fuzzer's input, reduced" },
 };
 
 static struct pdc_robots *
@@ -229,7 +237,7 @@ main(void)
 	ok(pdc_robots_allowed(NULL, "/") == 0, "a NULL object refuses");
 	ok(pdc_robots_crawl_delay(NULL) == 0, "a NULL object has no crawl-delay");
 
-	/* NULL body, agent, path. */
+	/* NULL body, agent, path (with clang's UBSan, fuzz_robots found NULL + 0 here). */
 	r = pdc_robots_parse(NULL, 0, "pdc");
 	ok(r != NULL && pdc_robots_allowed(r, "/x"), "NULL body allows everything");
 	ok(r != NULL && pdc_robots_allowed(r, NULL) == 0, "a NULL path is refused");
