@@ -20,7 +20,6 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xpath.h>
 
 #include "../apn.h"
 #include "../fetch.h"
@@ -92,7 +91,6 @@ enum { C_OK, C_BAD, C_NOMEM };
 /* A parsed page and what finds elements in it. */
 struct page {
 	htmlDocPtr doc;
-	xmlXPathContextPtr xp;
 	const char *path;	/* for messages: "/Parcel/Summary.aspx" */
 };
 
@@ -289,40 +287,35 @@ page_open(struct page *pg, const char *body, size_t len, const char *path, struc
 	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
 	if (pg->doc == NULL)
 		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response is not HTML", path);
-	if ((pg->xp = xmlXPathNewContext(pg->doc)) == NULL) {
-		xmlFreeDoc(pg->doc);
-		pg->doc = NULL;
-		return nomem(err);
-	}
 	return 0;
 }
 
 static void
 page_close(struct page *pg)
 {
-	if (pg->xp != NULL)
-		xmlXPathFreeContext(pg->xp);
 	if (pg->doc != NULL)
 		xmlFreeDoc(pg->doc);
-	pg->xp = NULL;
 	pg->doc = NULL;
 }
 
-/* The element with id ID_PREFIX ID into *NODE (NULL when there is none); -1 when out of memory. */
+/*
+ * The element with id ID_PREFIX ID into *NODE (NULL when there is none); -1
+ * when out of memory.  The HTML parser indexes every id attribute as it
+ * reads: a lookup is one hash probe, where a search of the tree would walk
+ * every node (the first element with the id wins either way).
+ */
 static int
 by_id(const struct page *pg, const char *id, xmlNodePtr *node)
 {
-	char expr[160];
-	xmlXPathObjectPtr o;
+	char name[160];
+	xmlAttrPtr a;
 
 	*node = NULL;
-	snprintf(expr, sizeof(expr), "//*[@id='%s%s']", ID_PREFIX, id);
-	/* the expression is ours and valid: NULL can only mean no memory */
-	if ((o = xmlXPathEvalExpression((const xmlChar *)expr, pg->xp)) == NULL)
-		return -1;
-	if (o->nodesetval != NULL && o->nodesetval->nodeNr > 0)
-		*node = o->nodesetval->nodeTab[0];
-	xmlXPathFreeObject(o);
+	if ((size_t)snprintf(name, sizeof(name), "%s%s", ID_PREFIX, id) >= sizeof(name))
+		return 0;
+	if ((a = xmlGetID(pg->doc, (const xmlChar *)name)) != NULL && a->parent != NULL &&
+	    a->parent->type == XML_ELEMENT_NODE)
+		*node = a->parent;
 	return 0;
 }
 
