@@ -88,14 +88,23 @@ pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct p
 	const char *params[1] = { rec->apn };
 	int rc;
 
-	if (pdc_db_begin(c, err) == -1)
+	/*
+	 * Two round trips whatever the record holds: BEGIN and the fence, whose
+	 * answer decides; then every row, the parts, the raw responses and the
+	 * COMMIT, read back together.
+	 */
+	if (pdc_db_pipe_begin(c, err) == -1)
 		return -1;
+	if (pdc_db_begin(c, err) == -1) {
+		pdc_db_rollback(c);
+		return -1;
+	}
 	/* The fence first: it locks the job row, and a lost lease writes nothing. */
 	if (job != NULL)
 		rc = retry_delay < 0 ? pdc_queue_complete(c, job, duration_ms, rec->parts, err) :
 		    pdc_queue_retry(c, job, retry_delay, reason, err);
 	else if (ctx == NULL || !ctx->replay)
-		rc = pdc_db_do(c, &st_manual, params, err) == -1 ? -1 : 0;
+		rc = pdc_db_send(c, &st_manual, params, NULL, NULL, err);
 	else
 		rc = 0;	/* a re-parse fetched nothing: the status row stays as it was */
 	if (rc == -1 ||
@@ -103,7 +112,8 @@ pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct p
 	    (out != NULL && pdc_store_parts(c, rec->apn, out, rec->parts, err) == -1) ||
 	    (ctx != NULL && ctx->keep && !ctx->replay &&
 	     pdc_store_responses(c, rec->apn, ctx->kept, ctx->nkept, err) == -1) ||
-	    pdc_db_commit(c, err) == -1) {
+	    pdc_db_commit(c, err) == -1 ||
+	    pdc_db_pipe_end(c, err) == -1) {
 		pdc_db_rollback(c);
 		return -1;
 	}
