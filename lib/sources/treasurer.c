@@ -1005,5 +1005,6 @@ treasurer_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record
 const struct pdc_source pdc_source_treasurer = {
 	"treasurer",
 	PDC_PART_TAX,
+	true,
 	treasurer_collect
 };

@@ -41,7 +41,7 @@ mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
 chmod 755 "$XDG_DATA_HOME"
 unset PDC_DATABASE_URL PDC_ASSESSOR_TOKEN PGHOST PGDATABASE PGUSER
 export PDC_PG_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-export PDC_LOG_LEVEL=warning
+export PDC_LOG_LEVEL=${PDC_LOG_LEVEL:-warning}
 token=bench-token-$$
 cpid=
 cleanup() {
