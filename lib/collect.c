@@ -1,8 +1,11 @@
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collect.h"
 #include "fetch.h"
+#include "http.h"
 #include "schema.h"
 #include "store.h"
 
@@ -16,13 +19,116 @@ pdc_collect_all_parts(void)
 	return all;
 }
 
+/*
+ * A source that needs nothing from the others (the treasurer) runs in a
+ * thread of its own with the second handle, beside the ones in turn: a job
+ * takes as long as its longest chain of requests rather than all of them.
+ */
+struct apart {
+	pthread_t th;
+	const struct pdc_source *src;
+	int index;
+	struct pdc_source_ctx ctx;
+	struct pdc_record rec;
+	struct pdc_err err;
+	int rc;
+};
+
+static void *
+run_apart(void *arg)
+{
+	struct apart *a = arg;
+
+	a->rc = a->src->collect(&a->ctx, a->ctx.apn, &a->rec, &a->err);
+	return NULL;
+}
+
+static bool
+start_apart(struct pdc_source_ctx *ctx, const char *apn, struct apart *a)
+{
+	a->index = -1;
+	if (ctx->http_apart == NULL || ctx->replay)
+		return false;
+	for (int i = 0; pdc_sources[i] != NULL && i < PDC_MAXSOURCES; i++)
+		if (pdc_sources[i]->apart) {
+			a->index = i;
+			a->src = pdc_sources[i];
+			break;
+		}
+	if (a->index < 0)
+		return false;
+	a->ctx = *ctx;
+	a->ctx.http = ctx->http_apart;
+	a->ctx.http_apart = NULL;
+	a->ctx.kept = NULL;
+	a->ctx.nkept = a->ctx.capkept = 0;
+	a->ctx.requests = 0;
+	a->ctx.not_modified = 0;
+	pdc_http_reset_cookies(a->ctx.http);
+	pdc_record_init(&a->rec, apn);
+	pdc_err_clear(&a->err);
+	if (pthread_create(&a->th, NULL, run_apart, a) != 0) {
+		pdc_record_release(&a->rec);
+		a->index = -1;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Wait for the source apart and take what it got into CTX and REC (its
+ * responses always, its rows when it delivered).  Returns its rc, with ERR.
+ */
+static int
+join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct apart *a,
+    struct pdc_err *err)
+{
+	int rc;
+
+	pthread_join(a->th, NULL);
+	ctx->requests += a->ctx.requests;
+	ctx->not_modified += a->ctx.not_modified;
+	rc = a->rc;
+	*err = a->err;
+	if (pdc_fetch_adopt(ctx, &a->ctx) == -1)
+		rc = pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	if (rc == 0 && a->rec.nrows > 0) {
+		if (rec->cap - rec->nrows < a->rec.nrows) {
+			size_t n = rec->nrows + a->rec.nrows;
+			struct pdc_row *nr = reallocarray(rec->rows, n, sizeof(*nr));
+
+			if (nr == NULL) {
+				rc = pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+				goto out;
+			}
+			rec->rows = nr;
+			rec->cap = n;
+		}
+		memcpy(rec->rows + rec->nrows, a->rec.rows, a->rec.nrows * sizeof(*a->rec.rows));
+		rec->nrows += a->rec.nrows;
+		a->rec.nrows = 0;	/* the rows are REC's now */
+	}
+	if (rc == 0) {
+		rec->parts |= a->rec.parts;
+		rec->sets |= a->rec.sets;
+	}
+out:
+	a->ctx.validators = NULL;	/* CTX's, not its own */
+	a->ctx.nvalidators = 0;
+	pdc_fetch_release(&a->ctx);
+	pdc_record_release(&a->rec);
+	return rc;
+}
+
 int
 pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
     struct pdc_outcome *out, struct pdc_err *err)
 {
 	struct pdc_outcome local;
-	struct pdc_err serr, permanent = { 0 }, transient = { 0 };
-	int ok = 0;
+	struct pdc_err serr[PDC_MAXSOURCES], permanent = { 0 }, transient = { 0 };
+	struct apart apart;
+	bool beside, stop = false;
+	int ok = 0, n = 0;
 
 	if (out == NULL)
 		out = &local;
@@ -30,35 +136,50 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 	pdc_record_init(rec, apn);
 	if (ctx->http != NULL)
 		pdc_http_reset_cookies(ctx->http);
-	for (int i = 0; pdc_sources[i] != NULL && i < PDC_MAXSOURCES; i++) {
+	beside = start_apart(ctx, apn, &apart);
+	for (int i = 0; pdc_sources[i] != NULL && i < PDC_MAXSOURCES; i++, n++) {
 		const struct pdc_source *src = pdc_sources[i];
 		size_t nrows = rec->nrows;
 		unsigned parts = rec->parts, sets = rec->sets;
 
-		pdc_err_clear(&serr);
-		out->per[out->n].src = src;
-		if (src->collect(ctx, apn, rec, &serr) == 0) {
-			out->per[out->n].kind = PDC_OK;
-			out->per[out->n++].error[0] = '\0';
-			ok++;
+		pdc_err_clear(&serr[i]);
+		if ((beside && i == apart.index) || stop)
 			continue;
-		}
+		if (src->collect(ctx, apn, rec, &serr[i]) == 0)
+			continue;
 		/* What a failing source half-wrote is not part of the record. */
 		pdc_record_truncate(rec, nrows);
 		rec->parts = parts;
 		rec->sets = sets;
-		out->per[out->n].kind = serr.kind;
-		strlcpy(out->per[out->n++].error, serr.msg, sizeof(out->per[0].error));
-		if (serr.kind == PDC_E_AUTH || serr.kind == PDC_E_SYSTEM) {
-			*err = serr;
+		if (serr[i].kind == PDC_OK)
+			pdc_err_set(&serr[i], PDC_E_SYSTEM, "%s: failed without a reason", src->name);
+		if (serr[i].kind == PDC_E_AUTH || serr[i].kind == PDC_E_SYSTEM)
+			stop = true;
+	}
+	if (beside)
+		join_apart(ctx, rec, &apart, &serr[apart.index]);
+	/* The outcome in the sources' order, as if they had run in turn. */
+	for (int i = 0; i < n; i++) {
+		const struct pdc_source *src = pdc_sources[i];
+
+		out->per[out->n].src = src;
+		out->per[out->n].kind = serr[i].kind;
+		if (serr[i].kind == PDC_OK) {
+			out->per[out->n++].error[0] = '\0';
+			ok++;
+			continue;
+		}
+		strlcpy(out->per[out->n++].error, serr[i].msg, sizeof(out->per[0].error));
+		if (serr[i].kind == PDC_E_AUTH || serr[i].kind == PDC_E_SYSTEM) {
+			*err = serr[i];
 			return -1;
 		}
 		/* The other hosts' parts still come: a transient failure retries the job for the rest. */
-		if (serr.kind == PDC_E_TRANSIENT) {
-			if (transient.kind == PDC_OK || serr.retry_after > transient.retry_after)
-				transient = serr;
+		if (serr[i].kind == PDC_E_TRANSIENT) {
+			if (transient.kind == PDC_OK || serr[i].retry_after > transient.retry_after)
+				transient = serr[i];
 		} else if (permanent.kind == PDC_OK) {
-			permanent = serr;
+			permanent = serr[i];
 		}
 	}
 	if (transient.kind != PDC_OK) {
@@ -88,14 +209,23 @@ pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct p
 	const char *params[1] = { rec->apn };
 	int rc;
 
-	if (pdc_db_begin(c, err) == -1)
+	/*
+	 * Two round trips whatever the record holds: BEGIN and the fence, whose
+	 * answer decides; then every row, the parts, the raw responses and the
+	 * COMMIT, read back together.
+	 */
+	if (pdc_db_pipe_begin(c, err) == -1)
 		return -1;
+	if (pdc_db_begin(c, err) == -1) {
+		pdc_db_rollback(c);
+		return -1;
+	}
 	/* The fence first: it locks the job row, and a lost lease writes nothing. */
 	if (job != NULL)
 		rc = retry_delay < 0 ? pdc_queue_complete(c, job, duration_ms, rec->parts, err) :
 		    pdc_queue_retry(c, job, retry_delay, reason, err);
 	else if (ctx == NULL || !ctx->replay)
-		rc = pdc_db_do(c, &st_manual, params, err) == -1 ? -1 : 0;
+		rc = pdc_db_send(c, &st_manual, params, NULL, NULL, err);
 	else
 		rc = 0;	/* a re-parse fetched nothing: the status row stays as it was */
 	if (rc == -1 ||
@@ -103,7 +233,8 @@ pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct p
 	    (out != NULL && pdc_store_parts(c, rec->apn, out, rec->parts, err) == -1) ||
 	    (ctx != NULL && ctx->keep && !ctx->replay &&
 	     pdc_store_responses(c, rec->apn, ctx->kept, ctx->nkept, err) == -1) ||
-	    pdc_db_commit(c, err) == -1) {
+	    pdc_db_commit(c, err) == -1 ||
+	    pdc_db_pipe_end(c, err) == -1) {
 		pdc_db_rollback(c);
 		return -1;
 	}

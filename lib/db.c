@@ -101,6 +101,7 @@ pdc_db_close(struct pdc_conn *c)
 		return;
 	if (c->pg != NULL)
 		PQfinish(c->pg);
+	free(c->pend);
 	free(c);
 }
 
@@ -129,11 +130,11 @@ pdc_db_error(struct pdc_conn *c, const PGresult *res, const char *what, struct p
 	return pdc_err_set(err, kind, "%s: %s", what, line);
 }
 
+/* ST's number, given on first use; bit (id - 1) of pdc_conn.prepared. */
 static int
-prepare(struct pdc_conn *c, struct pdc_stmt *st, struct pdc_err *err)
+stmt_id(struct pdc_stmt *st)
 {
 	int id = __atomic_load_n(&st->id, __ATOMIC_ACQUIRE);
-	PGresult *res;
 
 	if (id == 0) {
 		int fresh = atomic_fetch_add(&next_stmt_id, 1) + 1;
@@ -144,6 +145,15 @@ prepare(struct pdc_conn *c, struct pdc_stmt *st, struct pdc_err *err)
 			fresh = expected;
 		id = fresh;
 	}
+	return id;
+}
+
+static int
+prepare(struct pdc_conn *c, struct pdc_stmt *st, struct pdc_err *err)
+{
+	int id = stmt_id(st);
+	PGresult *res;
+
 	if (id > PDC_DB_MAXSTMT)
 		return pdc_err_set(err, PDC_E_SYSTEM, "too many prepared statements");
 	if (c->prepared & (UINT64_C(1) << (id - 1)))
@@ -177,6 +187,9 @@ pdc_db_run(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
 	return pdc_db_runv(c, st, params, NULL, NULL, err);
 }
 
+static PGresult *pipe_run(struct pdc_conn *, struct pdc_stmt *, const char *const *,
+    const int *, const int *, struct pdc_err *);
+
 PGresult *
 pdc_db_runv(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
     const int *lengths, const int *formats, struct pdc_err *err)
@@ -189,6 +202,8 @@ pdc_db_runv(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
 		pdc_err_set(err, PDC_E_UNAVAILABLE, "%s: database connection lost", st->name);
 		return NULL;
 	}
+	if (c->piped)
+		return pipe_run(c, st, params, lengths, formats, err);
 	if (prepare(c, st, err) == -1)
 		return NULL;
 	res = PQexecPrepared(c->pg, st->name, st->nparams, params, lengths, formats, 0);
@@ -216,6 +231,8 @@ pdc_db_do(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
 	return n;
 }
 
+static int pipe_exec(struct pdc_conn *, const char *, struct pdc_err *);
+
 int
 pdc_db_exec(struct pdc_conn *c, const char *sql, struct pdc_err *err)
 {
@@ -225,6 +242,8 @@ pdc_db_exec(struct pdc_conn *c, const char *sql, struct pdc_err *err)
 
 	if (pdc_db_broken(c))
 		return pdc_err_set(err, PDC_E_UNAVAILABLE, "database connection lost");
+	if (c->piped)
+		return pipe_exec(c, sql, err);
 	res = PQexec(c->pg, sql);
 	account(sql, t0);
 	s = PQresultStatus(res);
@@ -257,8 +276,198 @@ void
 pdc_db_rollback(struct pdc_conn *c)
 {
 	c->in_txn = false;
-	if (!pdc_db_broken(c))
+	if (c->piped)
+		pdc_db_pipe_end(c, NULL);
+	/* A failed COMMIT has ended the transaction already. */
+	if (!pdc_db_broken(c) && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		pdc_db_exec(c, "ROLLBACK", NULL);
+}
+
+/*
+ * Pipelines.  Each statement sent is remembered (c->pend) until its results
+ * are read, with the id of the statement it prepares when it is a Parse of
+ * its own: the bit in c->prepared is set when it is sent, so that a second
+ * use in the same pipeline does not prepare again, and cleared if it fails.
+ */
+static int
+pend_reserve(struct pdc_conn *c, size_t more, struct pdc_err *err)
+{
+	if (c->npend + more > c->cappend) {
+		size_t n = c->cappend ? c->cappend * 2 : 64;
+		struct pdc_pending *p;
+
+		while (n < c->npend + more)
+			n *= 2;
+		if ((p = reallocarray(c->pend, n, sizeof(*p))) == NULL)
+			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		c->pend = p;
+		c->cappend = n;
+	}
+	return 0;
+}
+
+static void
+pend_push(struct pdc_conn *c, const char *name, int prep)
+{
+	if (c->npend == 0)
+		c->pipe_t0 = now_seconds();
+	c->pend[c->npend].name = name;
+	c->pend[c->npend++].prep = prep;
+}
+
+int
+pdc_db_pipe_begin(struct pdc_conn *c, struct pdc_err *err)
+{
+	if (pdc_db_broken(c))
+		return pdc_err_set(err, PDC_E_UNAVAILABLE, "database connection lost");
+	if (c->piped)
+		return 0;
+	if (PQenterPipelineMode(c->pg) != 1)
+		return pdc_db_error(c, NULL, "pipeline", err);
+	c->piped = true;
+	c->npend = 0;
+	return 0;
+}
+
+/* Send ST (prepared first when C has not yet) in the pipeline. */
+static int
+pipe_send(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    const int *lengths, const int *formats, struct pdc_err *err)
+{
+	int id = stmt_id(st);
+	uint64_t bit;
+
+	if (id > PDC_DB_MAXSTMT)
+		return pdc_err_set(err, PDC_E_SYSTEM, "too many prepared statements");
+	bit = UINT64_C(1) << (id - 1);
+	if (pend_reserve(c, 2, err) == -1)
+		return -1;
+	if (!(c->prepared & bit)) {
+		if (PQsendPrepare(c->pg, st->name, st->sql, st->nparams, NULL) != 1)
+			return pdc_db_error(c, NULL, st->name, err);
+		c->prepared |= bit;
+		pend_push(c, st->name, id);
+	}
+	if (PQsendQueryPrepared(c->pg, st->name, st->nparams, params, lengths, formats, 0) != 1)
+		return pdc_db_error(c, NULL, st->name, err);
+	pend_push(c, st->name, 0);
+	return 0;
+}
+
+static int
+pipe_exec(struct pdc_conn *c, const char *sql, struct pdc_err *err)
+{
+	if (pend_reserve(c, 1, err) == -1)
+		return -1;
+	if (PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+		return pdc_db_error(c, NULL, sql, err);
+	pend_push(c, sql, 0);
+	return 0;
+}
+
+/*
+ * Sync and read the results of everything sent.  LAST, when not NULL, gets
+ * the last statement's result when everything succeeded.  Returns 0, or -1
+ * with ERR from the first statement that failed.
+ */
+static int
+pipe_sync(struct pdc_conn *c, PGresult **last, struct pdc_err *err)
+{
+	int rc = 0;
+
+	if (last != NULL)
+		*last = NULL;
+	if (PQpipelineSync(c->pg) != 1)
+		rc = pdc_db_error(c, NULL, "pipeline", err);
+	/* Every result is read, failed or not: the next round must start clean. */
+	for (size_t i = 0; i < c->npend; i++) {
+		PGresult *res;
+
+		while ((res = PQgetResult(c->pg)) != NULL) {
+			ExecStatusType s = PQresultStatus(res);
+			bool good = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+
+			if (!good && c->pend[i].prep > 0)
+				c->prepared &= ~(UINT64_C(1) << (c->pend[i].prep - 1));
+			/* After a failure the server skips the rest (PGRES_PIPELINE_ABORTED). */
+			if (!good && rc == 0)
+				rc = pdc_db_error(c, res, c->pend[i].name, err);
+			if (good && last != NULL && i + 1 == c->npend) {
+				PQclear(*last);
+				*last = res;
+			} else {
+				PQclear(res);
+			}
+		}
+	}
+	/* The sync's own result closes the round; a lost connection sends none. */
+	for (int tries = 0; tries < 4 && !pdc_db_broken(c); tries++) {
+		PGresult *res = PQgetResult(c->pg);
+		ExecStatusType s = PQresultStatus(res);
+
+		PQclear(res);
+		if (s == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (c->npend > 0) {
+		account(c->npend == 1 ? c->pend[0].name : "pipeline", c->pipe_t0);
+		atomic_fetch_add(&total_queries, c->npend - 1);
+	}
+	c->npend = 0;
+	if (rc == -1 && last != NULL) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	return rc;
+}
+
+static PGresult *
+pipe_run(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    const int *lengths, const int *formats, struct pdc_err *err)
+{
+	PGresult *res;
+
+	if (pipe_send(c, st, params, lengths, formats, err) == -1 || pipe_sync(c, &res, err) == -1)
+		return NULL;
+	return res;
+}
+
+int
+pdc_db_send(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    const int *lengths, const int *formats, struct pdc_err *err)
+{
+	PGresult *res;
+
+	if (pdc_db_broken(c))
+		return pdc_err_set(err, PDC_E_UNAVAILABLE, "%s: database connection lost", st->name);
+	if (c->piped)
+		return pipe_send(c, st, params, lengths, formats, err);
+	if ((res = pdc_db_runv(c, st, params, lengths, formats, err)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+pdc_db_pipe_end(struct pdc_conn *c, struct pdc_err *err)
+{
+	int rc = 0;
+
+	if (!c->piped)
+		return 0;
+	if (!pdc_db_broken(c) && c->npend > 0)
+		rc = pipe_sync(c, NULL, err);
+	c->npend = 0;
+	c->piped = false;
+	if (pdc_db_broken(c))
+		return rc == 0 ? pdc_err_set(err, PDC_E_UNAVAILABLE, "database connection lost") : -1;
+	if (PQexitPipelineMode(c->pg) != 1) {
+		/* Results we cannot account for: the connection is not to be used again. */
+		PQfinish(c->pg);
+		c->pg = NULL;
+		return rc == 0 ? pdc_err_set(err, PDC_E_UNAVAILABLE, "database connection lost") : -1;
+	}
+	return rc;
 }
 
 struct pdc_conn *

@@ -28,10 +28,20 @@ struct pdc_stmt {
 	int id;			/* assigned on first use; leave 0 */
 };
 
+/* A statement sent in a pipeline whose results are not read yet. */
+struct pdc_pending {
+	const char *name;	/* for messages */
+	int prep;		/* the id of the statement this prepares, or 0 */
+};
+
 struct pdc_conn {
 	PGconn *pg;
 	uint64_t prepared;	/* bit per pdc_stmt id prepared on this connection */
 	bool in_txn;
+	bool piped;		/* in pipeline mode (pdc_db_pipe_begin) */
+	struct pdc_pending *pend;
+	size_t npend, cappend;
+	double pipe_t0;		/* when the first of them was sent */
 };
 
 /*
@@ -74,10 +84,28 @@ long pdc_db_do(struct pdc_conn *c, struct pdc_stmt *st, const char *const *param
 /* Run SQL text without parameters (BEGIN, COMMIT, LISTEN ...).  0 or -1. */
 int pdc_db_exec(struct pdc_conn *c, const char *sql, struct pdc_err *err);
 
-/* BEGIN, COMMIT, ROLLBACK (rollback never fails the caller). */
+/* BEGIN, COMMIT, ROLLBACK (rollback never fails the caller, and ends a pipeline). */
 int pdc_db_begin(struct pdc_conn *c, struct pdc_err *err);
 int pdc_db_commit(struct pdc_conn *c, struct pdc_err *err);
 void pdc_db_rollback(struct pdc_conn *c);
+
+/*
+ * Pipelines: many statements in one round trip.  Between pdc_db_pipe_begin
+ * and pdc_db_pipe_end, pdc_db_send and pdc_db_exec (BEGIN, COMMIT) only send;
+ * pdc_db_run and pdc_db_do send, then wait for everything sent so far and
+ * return their own result, staying in the pipeline.  The first statement
+ * that fails fails the wait that reads it (the server skips the rest up to
+ * there), with ERR as pdc_db_run would set it.  Without a pipeline,
+ * pdc_db_send runs the statement and discards its result.
+ */
+int pdc_db_pipe_begin(struct pdc_conn *c, struct pdc_err *err);
+
+/* Send ST with PARAMS (LENGTHS and FORMATS as pdc_db_runv; may be NULL).  0 or -1 with ERR. */
+int pdc_db_send(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    const int *lengths, const int *formats, struct pdc_err *err);
+
+/* Wait for everything sent and leave the pipeline.  0, or -1 with ERR (the pipeline is left either way). */
+int pdc_db_pipe_end(struct pdc_conn *c, struct pdc_err *err);
 
 /*
  * Fill ERR from a failed result (or the connection when RES is NULL),

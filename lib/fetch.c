@@ -35,6 +35,28 @@ pdc_fetch_release(struct pdc_source_ctx *ctx)
 }
 
 int
+pdc_fetch_adopt(struct pdc_source_ctx *into, struct pdc_source_ctx *from)
+{
+	if (from->nkept == 0)
+		return 0;
+	if (into->capkept - into->nkept < from->nkept) {
+		size_t n = into->nkept + from->nkept;
+		struct pdc_kept *nk = reallocarray(into->kept, n, sizeof(*nk));
+
+		if (nk == NULL)
+			return -1;
+		into->kept = nk;
+		into->capkept = n;
+	}
+	memcpy(into->kept + into->nkept, from->kept, from->nkept * sizeof(*from->kept));
+	into->nkept += from->nkept;
+	free(from->kept);
+	from->kept = NULL;
+	from->nkept = from->capkept = 0;
+	return 0;
+}
+
+int
 pdc_fetch_keep(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
     long status, const char *content_type, const char *etag, const char *last_modified,
     const char *body, size_t len)

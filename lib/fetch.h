@@ -42,4 +42,10 @@ int pdc_fetch_keep(struct pdc_source_ctx *ctx, const char *source, const char *k
 /* Free the responses CTX kept. */
 void pdc_fetch_release(struct pdc_source_ctx *ctx);
 
+/*
+ * Move the responses FROM kept to the end of INTO's (FROM keeps none).
+ * 0, or -1 when out of memory (FROM keeps them then).
+ */
+int pdc_fetch_adopt(struct pdc_source_ctx *into, struct pdc_source_ctx *from);
+
 #endif

@@ -30,6 +30,7 @@ struct pdc_kept {
 
 struct pdc_source_ctx {
 	struct pdc_http *http;		/* this thread's handle */
+	struct pdc_http *http_apart;	/* a second one, for the source that runs apart; NULL: all in turn */
 	const struct pdc_config *cfg;
 	int requests;			/* requests made (pdc_fetch counts them) */
 	struct pdc_polite *polite;	/* politeness; NULL: none (tests, replay) */
@@ -47,6 +48,7 @@ struct pdc_source_ctx {
 struct pdc_source {
 	const char *name;		/* "assessor", as in config sources.<name> */
 	unsigned parts;			/* enum pdc_part bits it provides */
+	bool apart;			/* needs nothing of the others' rows: may run beside them */
 	/*
 	 * Collect canonical APN into REC.  Returns 0, or -1 with ERR: the kind
 	 * says whether to retry (PDC_E_TRANSIENT), fail (PDC_E_PERMANENT), or

@@ -159,7 +159,8 @@ pdc_store_record(struct pdc_conn *c, const struct pdc_record *rec, struct pdc_er
 			if (row->table != t)
 				continue;
 			rows++;
-			if (pdc_db_do(c, &ts->upsert, (const char *const *)row->vals, err) == -1) {
+			if (pdc_db_send(c, &ts->upsert, (const char *const *)row->vals, NULL, NULL,
+			    err) == -1) {
 				free(keys);
 				return -1;
 			}
@@ -169,12 +170,12 @@ pdc_store_record(struct pdc_conn *c, const struct pdc_record *rec, struct pdc_er
 		if (keys != NULL) {
 			char *arr = pdc_queue_array(keys, nkeys);
 			const char *params[2] = { rec->apn, arr };
-			long n;
+			int n;
 
 			free(keys);
 			if (arr == NULL)
 				return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-			n = pdc_db_do(c, &ts->prune, params, err);
+			n = pdc_db_send(c, &ts->prune, params, NULL, NULL, err);
 			free(arr);
 			if (n == -1)
 				return -1;
@@ -182,7 +183,7 @@ pdc_store_record(struct pdc_conn *c, const struct pdc_record *rec, struct pdc_er
 			const char *params[1] = { rec->apn };
 
 			/* The source says the part is gone (no residential data any more). */
-			if (pdc_db_do(c, &ts->clear, params, err) == -1)
+			if (pdc_db_send(c, &ts->clear, params, NULL, NULL, err) == -1)
 				return -1;
 		}
 	}
@@ -278,12 +279,10 @@ pdc_store_responses(struct pdc_conn *c, const char *apn, const struct pdc_kept *
 		    k->etag, k->last_modified };
 		int lengths[9] = { 0, 0, 0, 0, 0, 0, (int)k->len, 0, 0 };
 		int formats[9] = { 0, 0, 0, 0, 0, 0, 1, 0, 0 };
-		PGresult *res;
 
 		snprintf(st, sizeof(st), "%ld", k->status);
-		if ((res = pdc_db_runv(c, &st_keep, params, lengths, formats, err)) == NULL)
+		if (pdc_db_send(c, &st_keep, params, lengths, formats, err) == -1)
 			return -1;
-		PQclear(res);
 	}
 	return 0;
 }
@@ -450,7 +449,7 @@ pdc_store_parts(struct pdc_conn *c, const char *apn, const struct pdc_outcome *o
 				state = (parts & bit) ? "complete" : "missing";
 			}
 			const char *params[5] = { apn, pdc_store_part_name(bit), src->name, state, error };
-			if (pdc_db_do(c, &st_part, params, err) == -1)
+			if (pdc_db_send(c, &st_part, params, NULL, NULL, err) == -1)
 				return -1;
 		}
 	}

@@ -16,7 +16,9 @@
  * Write REC's rows on C, inside the caller's transaction: one-per-APN tables
  * are upserted; for each set the record carries, rows are upserted and stored
  * rows the record no longer has are deleted.  A row equal to the stored one
- * is not rewritten.  Returns 0 or -1 with ERR.
+ * is not rewritten.  Returns 0 or -1 with ERR.  In a pipeline
+ * (pdc_db_pipe_begin) the statements are only sent: their failure shows
+ * when the pipeline is read.  So for pdc_store_responses and pdc_store_parts.
  */
 int pdc_store_record(struct pdc_conn *c, const struct pdc_record *rec, struct pdc_err *err);
 

@@ -877,5 +877,6 @@ pdc_assessor_search(struct pdc_source_ctx *ctx, const char *query, int page,
 const struct pdc_source pdc_source_assessor = {
 	"assessor",
 	PDC_PART_BASIC | PDC_PART_VALUATIONS | PDC_PART_RESIDENTIAL,
+	false,
 	assessor_collect
 };

@@ -999,5 +999,6 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 const struct pdc_source pdc_source_recorder = {
 	"recorder",
 	PDC_PART_SALES,
+	false,
 	recorder_collect
 };

@@ -1,6 +1,7 @@
 /*
  * The Maricopa County Treasurer: three server-rendered ASP.NET pages per
- * parcel, read with libxml2's HTML parser and found by element id.
+ * parcel, read with pdc's forgiving HTML reader (html.h) and found by
+ * element id.
  *
  * The markup is loose (whitespace and &nbsp; inside cells, two ids for the
  * activity grid, two shapes of the tax-due box), so grids are read by their
@@ -8,8 +9,6 @@
  * collapsed to single spaces, and each value goes through one converter
  * chosen by what the column holds.
  */
-#include <limits.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -17,14 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xpath.h>
-
 #include "../apn.h"
 #include "../fetch.h"
 #include "../schema.h"
+#include "html.h"
 #include "treasurer.h"
 #include "util.h"
 
@@ -91,25 +86,15 @@ enum { C_OK, C_BAD, C_NOMEM };
 
 /* A parsed page and what finds elements in it. */
 struct page {
-	htmlDocPtr doc;
-	xmlXPathContextPtr xp;
+	struct pdc_html *doc;
 	const char *path;	/* for messages: "/Parcel/Summary.aspx" */
 };
 
 /* A growing list of nodes. */
 struct nodes {
-	xmlNodePtr *v;
+	const struct pdc_html_node **v;
 	size_t n, cap;
 };
-
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-/* libxml2 sets up its globals on first use; two threads must not race to it. */
-static void
-xml_init(void)
-{
-	xmlInitParser();
-}
 
 static int
 nomem(struct pdc_err *err)
@@ -118,11 +103,11 @@ nomem(struct pdc_err *err)
 }
 
 static int
-push(struct nodes *ns, xmlNodePtr n)
+push(struct nodes *ns, const struct pdc_html_node *n)
 {
 	if (ns->n == ns->cap) {
 		size_t ncap = ns->cap ? ns->cap * 2 : 16;
-		xmlNodePtr *p = reallocarray(ns->v, ncap, sizeof(*p));
+		const struct pdc_html_node **p = reallocarray(ns->v, ncap, sizeof(*p));
 
 		if (p == NULL)
 			return -1;
@@ -134,22 +119,21 @@ push(struct nodes *ns, xmlNodePtr n)
 }
 
 static bool
-is_el(const xmlNode *n, const char *name)
+is_el(const struct pdc_html_node *n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && n->name != NULL &&
-	    strcasecmp((const char *)n->name, name) == 0;
+	return pdc_html_is(n, name);
 }
 
 /* TABLE's own rows: its <tr> children and those of its thead, tbody, tfoot. */
 static int
-rows_of(xmlNodePtr table, struct nodes *rows)
+rows_of(const struct pdc_html_node *table, struct nodes *rows)
 {
-	for (xmlNodePtr c = table->children; c != NULL; c = c->next) {
+	for (const struct pdc_html_node *c = table->children; c != NULL; c = c->next) {
 		if (is_el(c, "tr")) {
 			if (push(rows, c) == -1)
 				return -1;
 		} else if (is_el(c, "thead") || is_el(c, "tbody") || is_el(c, "tfoot")) {
-			for (xmlNodePtr r = c->children; r != NULL; r = r->next)
+			for (const struct pdc_html_node *r = c->children; r != NULL; r = r->next)
 				if (is_el(r, "tr") && push(rows, r) == -1)
 					return -1;
 		}
@@ -159,10 +143,10 @@ rows_of(xmlNodePtr table, struct nodes *rows)
 
 /* The child elements of NODE named A or B, in order. */
 static int
-children_of(xmlNodePtr node, const char *a, const char *b, struct nodes *out)
+children_of(const struct pdc_html_node *node, const char *a, const char *b, struct nodes *out)
 {
 	out->n = 0;
-	for (xmlNodePtr c = node->children; c != NULL; c = c->next)
+	for (const struct pdc_html_node *c = node->children; c != NULL; c = c->next)
 		if ((is_el(c, a) || (b != NULL && is_el(c, b))) && push(out, c) == -1)
 			return -1;
 	return 0;
@@ -170,10 +154,10 @@ children_of(xmlNodePtr node, const char *a, const char *b, struct nodes *out)
 
 /* Every <tr> under NODE, at any depth, in document order. */
 static int
-all_rows(xmlNodePtr node, struct nodes *out)
+all_rows(const struct pdc_html_node *node, struct nodes *out)
 {
-	for (xmlNodePtr c = node->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
+	for (const struct pdc_html_node *c = node->children; c != NULL; c = c->next) {
+		if (c->name == NULL)
 			continue;
 		if (is_el(c, "tr") && push(out, c) == -1)
 			return -1;
@@ -188,10 +172,10 @@ all_rows(xmlNodePtr node, struct nodes *out)
  * (&nbsp;) as one space and none at either end; NULL when out of memory.
  */
 static char *
-text_of(xmlNodePtr node)
+text_of(const struct pdc_html_node *node)
 {
-	xmlChar *raw = xmlNodeGetContent(node);
-	const unsigned char *s = raw;
+	char *raw = pdc_html_text(node);
+	const unsigned char *s = (const unsigned char *)raw;
 	size_t n, o = 0;
 	bool space = false;
 	char *out;
@@ -200,7 +184,7 @@ text_of(xmlNodePtr node)
 		return NULL;
 	n = strlen((const char *)s);
 	if ((out = malloc(n + 1)) == NULL) {
-		xmlFree(raw);
+		free(raw);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -221,7 +205,7 @@ text_of(xmlNodePtr node)
 		out[o++] = (char)s[i];
 	}
 	out[o] = '\0';
-	xmlFree(raw);
+	free(raw);
 	return out;
 }
 
@@ -280,55 +264,36 @@ page_open(struct page *pg, const char *body, size_t len, const char *path, struc
 {
 	memset(pg, 0, sizeof(*pg));
 	pg->path = path;
-	pthread_once(&xml_once, xml_init);
 	if (body == NULL || len == 0)
 		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: empty response", path);
-	if (len > INT_MAX)
-		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response too large", path);
-	pg->doc = htmlReadMemory(body, (int)len, NULL, NULL, HTML_PARSE_RECOVER |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	if (pg->doc == NULL)
-		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response is not HTML", path);
-	if ((pg->xp = xmlXPathNewContext(pg->doc)) == NULL) {
-		xmlFreeDoc(pg->doc);
-		pg->doc = NULL;
+	if ((pg->doc = pdc_html_parse(body, len)) == NULL)
 		return nomem(err);
-	}
 	return 0;
 }
 
 static void
 page_close(struct page *pg)
 {
-	if (pg->xp != NULL)
-		xmlXPathFreeContext(pg->xp);
 	if (pg->doc != NULL)
-		xmlFreeDoc(pg->doc);
-	pg->xp = NULL;
+		pdc_html_free(pg->doc);
 	pg->doc = NULL;
 }
 
 /* The element with id ID_PREFIX ID into *NODE (NULL when there is none); -1 when out of memory. */
 static int
-by_id(const struct page *pg, const char *id, xmlNodePtr *node)
+by_id(const struct page *pg, const char *id, const struct pdc_html_node **node)
 {
-	char expr[160];
-	xmlXPathObjectPtr o;
+	char name[160];
 
 	*node = NULL;
-	snprintf(expr, sizeof(expr), "//*[@id='%s%s']", ID_PREFIX, id);
-	/* the expression is ours and valid: NULL can only mean no memory */
-	if ((o = xmlXPathEvalExpression((const xmlChar *)expr, pg->xp)) == NULL)
-		return -1;
-	if (o->nodesetval != NULL && o->nodesetval->nodeNr > 0)
-		*node = o->nodesetval->nodeTab[0];
-	xmlXPathFreeObject(o);
+	if ((size_t)snprintf(name, sizeof(name), "%s%s", ID_PREFIX, id) < sizeof(name))
+		*node = pdc_html_by_id(pg->doc, name);
 	return 0;
 }
 
 /* The element with ID, or -1 with ERR naming it when the page has none. */
 static int
-need(const struct page *pg, const char *id, xmlNodePtr *node, struct pdc_err *err)
+need(const struct page *pg, const char *id, const struct pdc_html_node **node, struct pdc_err *err)
 {
 	if (by_id(pg, id, node) == -1)
 		return nomem(err);
@@ -345,7 +310,7 @@ need(const struct page *pg, const char *id, xmlNodePtr *node, struct pdc_err *er
 static int
 check_error(const struct page *pg, struct pdc_err *err)
 {
-	xmlNodePtr node;
+	const struct pdc_html_node *node;
 	char *msg, shown[96];
 	int rc = 0;
 
@@ -393,7 +358,7 @@ page_start(struct page *pg, const char *body, size_t len, const char *path, stru
 static int
 check_header(const struct page *pg, const char *apn, char out[PDC_APN_MAX], struct pdc_err *err)
 {
-	xmlNodePtr node;
+	const struct pdc_html_node *node;
 	char *text, shown[96], want[PDC_APN_MAX];
 	const char *last;
 	int rc = 0;
@@ -477,13 +442,11 @@ convert(const char *text, enum kind kind, char **out, const char **why)
 
 /* Whether CELL spans columns: a grid's empty-state text or its pager. */
 static bool
-spans(xmlNodePtr cell)
+spans(const struct pdc_html_node *cell)
 {
-	xmlChar *v = xmlGetProp(cell, (const xmlChar *)"colspan");
-	bool r = v != NULL && strcmp((const char *)v, "1") != 0;
+	const char *v = pdc_html_attr(cell, "colspan");
 
-	xmlFree(v);
-	return r;
+	return v != NULL && strcmp(v, "1") != 0;
 }
 
 /*
@@ -494,7 +457,7 @@ spans(xmlNodePtr cell)
  * records").  A key column of T left empty is an error.
  */
 static int
-grid(const struct page *pg, xmlNodePtr table, const char *name, const struct gridcol *cols,
+grid(const struct page *pg, const struct pdc_html_node *table, const char *name, const struct gridcol *cols,
     size_t ncols, const struct pdc_table *t, struct pdc_record *rec, struct pdc_err *err)
 {
 	struct nodes rows = { 0 }, cells = { 0 };
@@ -623,7 +586,7 @@ unique(const struct page *pg, const struct pdc_record *rec, size_t first, const 
 
 /* Money from the text of NODE into BUF ("" when empty); WHAT names it in ERR. */
 static int
-money_of(const struct page *pg, xmlNodePtr node, const char *what, char *buf, size_t size,
+money_of(const struct page *pg, const struct pdc_html_node *node, const char *what, char *buf, size_t size,
     struct pdc_err *err)
 {
 	char *text, shown[96];
@@ -648,7 +611,7 @@ tax_due(const struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err
 	static const char *const names[] = { "Assessed Tax", "Paid", "Total Due" };
 	char *const dest[] = { sum->assessed_tax, sum->paid, sum->total_due };
 	struct nodes rows = { 0 }, cells = { 0 };
-	xmlNodePtr node;
+	const struct pdc_html_node *node;
 	const char *id = "taxDue1";
 	int rc = -1;
 
@@ -698,7 +661,7 @@ static int
 open_panel(const struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *err)
 {
 	struct nodes rows = { 0 }, cells = { 0 };
-	xmlNodePtr node;
+	const struct pdc_html_node *node;
 	int rc = -1;
 
 	for (size_t i = 0; i < NELEM(open_rows); i++)
@@ -750,7 +713,7 @@ static int
 summary(const struct page *pg, struct pdc_record *rec, struct pdc_treasurer_summary *sum,
     struct pdc_err *err)
 {
-	xmlNodePtr node;
+	const struct pdc_html_node *node;
 	char *text, shown[96];
 
 	if (check_header(pg, rec->apn, sum->apn, err) == -1)
@@ -822,7 +785,7 @@ static int
 years(const struct page *pg, struct pdc_record *rec, int *current, struct pdc_err *err)
 {
 	char apn[PDC_APN_MAX];
-	xmlNodePtr node;
+	const struct pdc_html_node *node;
 	size_t first = rec->nrows;
 
 	if (check_header(pg, rec->apn, apn, err) == -1 ||
@@ -875,7 +838,7 @@ static int
 activities(const struct page *pg, struct pdc_record *rec, struct pdc_err *err)
 {
 	const char *name = "activityList_gvActs";
-	xmlNodePtr node;
+	const struct pdc_html_node *node;
 	size_t first = rec->nrows;
 	int seq = 0;
 
@@ -1042,5 +1005,6 @@ treasurer_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record
 const struct pdc_source pdc_source_treasurer = {
 	"treasurer",
 	PDC_PART_TAX,
+	true,
 	treasurer_collect
 };
