@@ -1,7 +1,6 @@
 /*
  * The Maricopa County Treasurer: three server-rendered ASP.NET pages per
- * parcel, read with pdc's forgiving HTML reader (html.h) and found by
- * element id.
+ * parcel, read with libxml2's HTML parser and found by element id.
  *
  * The markup is loose (whitespace and &nbsp; inside cells, two ids for the
  * activity grid, two shapes of the tax-due box), so grids are read by their
@@ -9,6 +8,8 @@
  * collapsed to single spaces, and each value goes through one converter
  * chosen by what the column holds.
  */
+#include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -16,10 +17,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
 #include "../apn.h"
 #include "../fetch.h"
 #include "../schema.h"
-#include "html.h"
 #include "treasurer.h"
 #include "util.h"
 
@@ -86,15 +90,24 @@ enum { C_OK, C_BAD, C_NOMEM };
 
 /* A parsed page and what finds elements in it. */
 struct page {
-	struct pdc_html *doc;
+	htmlDocPtr doc;
 	const char *path;	/* for messages: "/Parcel/Summary.aspx" */
 };
 
 /* A growing list of nodes. */
 struct nodes {
-	const struct pdc_html_node **v;
+	xmlNodePtr *v;
 	size_t n, cap;
 };
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+/* libxml2 sets up its globals on first use; two threads must not race to it. */
+static void
+xml_init(void)
+{
+	xmlInitParser();
+}
 
 static int
 nomem(struct pdc_err *err)
@@ -103,11 +116,11 @@ nomem(struct pdc_err *err)
 }
 
 static int
-push(struct nodes *ns, const struct pdc_html_node *n)
+push(struct nodes *ns, xmlNodePtr n)
 {
 	if (ns->n == ns->cap) {
 		size_t ncap = ns->cap ? ns->cap * 2 : 16;
-		const struct pdc_html_node **p = reallocarray(ns->v, ncap, sizeof(*p));
+		xmlNodePtr *p = reallocarray(ns->v, ncap, sizeof(*p));
 
 		if (p == NULL)
 			return -1;
@@ -119,21 +132,22 @@ push(struct nodes *ns, const struct pdc_html_node *n)
 }
 
 static bool
-is_el(const struct pdc_html_node *n, const char *name)
+is_el(const xmlNode *n, const char *name)
 {
-	return pdc_html_is(n, name);
+	return n->type == XML_ELEMENT_NODE && n->name != NULL &&
+	    strcasecmp((const char *)n->name, name) == 0;
 }
 
 /* TABLE's own rows: its <tr> children and those of its thead, tbody, tfoot. */
 static int
-rows_of(const struct pdc_html_node *table, struct nodes *rows)
+rows_of(xmlNodePtr table, struct nodes *rows)
 {
-	for (const struct pdc_html_node *c = table->children; c != NULL; c = c->next) {
+	for (xmlNodePtr c = table->children; c != NULL; c = c->next) {
 		if (is_el(c, "tr")) {
 			if (push(rows, c) == -1)
 				return -1;
 		} else if (is_el(c, "thead") || is_el(c, "tbody") || is_el(c, "tfoot")) {
-			for (const struct pdc_html_node *r = c->children; r != NULL; r = r->next)
+			for (xmlNodePtr r = c->children; r != NULL; r = r->next)
 				if (is_el(r, "tr") && push(rows, r) == -1)
 					return -1;
 		}
@@ -143,10 +157,10 @@ rows_of(const struct pdc_html_node *table, struct nodes *rows)
 
 /* The child elements of NODE named A or B, in order. */
 static int
-children_of(const struct pdc_html_node *node, const char *a, const char *b, struct nodes *out)
+children_of(xmlNodePtr node, const char *a, const char *b, struct nodes *out)
 {
 	out->n = 0;
-	for (const struct pdc_html_node *c = node->children; c != NULL; c = c->next)
+	for (xmlNodePtr c = node->children; c != NULL; c = c->next)
 		if ((is_el(c, a) || (b != NULL && is_el(c, b))) && push(out, c) == -1)
 			return -1;
 	return 0;
@@ -154,10 +168,10 @@ children_of(const struct pdc_html_node *node, const char *a, const char *b, stru
 
 /* Every <tr> under NODE, at any depth, in document order. */
 static int
-all_rows(const struct pdc_html_node *node, struct nodes *out)
+all_rows(xmlNodePtr node, struct nodes *out)
 {
-	for (const struct pdc_html_node *c = node->children; c != NULL; c = c->next) {
-		if (c->name == NULL)
+	for (xmlNodePtr c = node->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		if (is_el(c, "tr") && push(out, c) == -1)
 			return -1;
@@ -172,10 +186,10 @@ all_rows(const struct pdc_html_node *node, struct nodes *out)
  * (&nbsp;) as one space and none at either end; NULL when out of memory.
  */
 static char *
-text_of(const struct pdc_html_node *node)
+text_of(xmlNodePtr node)
 {
-	char *raw = pdc_html_text(node);
-	const unsigned char *s = (const unsigned char *)raw;
+	xmlChar *raw = xmlNodeGetContent(node);
+	const unsigned char *s = raw;
 	size_t n, o = 0;
 	bool space = false;
 	char *out;
@@ -184,7 +198,7 @@ text_of(const struct pdc_html_node *node)
 		return NULL;
 	n = strlen((const char *)s);
 	if ((out = malloc(n + 1)) == NULL) {
-		free(raw);
+		xmlFree(raw);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -205,7 +219,7 @@ text_of(const struct pdc_html_node *node)
 		out[o++] = (char)s[i];
 	}
 	out[o] = '\0';
-	free(raw);
+	xmlFree(raw);
 	return out;
 }
 
@@ -264,10 +278,15 @@ page_open(struct page *pg, const char *body, size_t len, const char *path, struc
 {
 	memset(pg, 0, sizeof(*pg));
 	pg->path = path;
+	pthread_once(&xml_once, xml_init);
 	if (body == NULL || len == 0)
 		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: empty response", path);
-	if ((pg->doc = pdc_html_parse(body, len)) == NULL)
-		return nomem(err);
+	if (len > INT_MAX)
+		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response too large", path);
+	pg->doc = htmlReadMemory(body, (int)len, NULL, NULL, HTML_PARSE_RECOVER |
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (pg->doc == NULL)
+		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response is not HTML", path);
 	return 0;
 }
 
@@ -275,25 +294,34 @@ static void
 page_close(struct page *pg)
 {
 	if (pg->doc != NULL)
-		pdc_html_free(pg->doc);
+		xmlFreeDoc(pg->doc);
 	pg->doc = NULL;
 }
 
-/* The element with id ID_PREFIX ID into *NODE (NULL when there is none); -1 when out of memory. */
+/*
+ * The element with id ID_PREFIX ID into *NODE (NULL when there is none); -1
+ * when out of memory.  The HTML parser indexes every id attribute as it
+ * reads: a lookup is one hash probe, where a search of the tree would walk
+ * every node (the first element with the id wins either way).
+ */
 static int
-by_id(const struct page *pg, const char *id, const struct pdc_html_node **node)
+by_id(const struct page *pg, const char *id, xmlNodePtr *node)
 {
 	char name[160];
+	xmlAttrPtr a;
 
 	*node = NULL;
-	if ((size_t)snprintf(name, sizeof(name), "%s%s", ID_PREFIX, id) < sizeof(name))
-		*node = pdc_html_by_id(pg->doc, name);
+	if ((size_t)snprintf(name, sizeof(name), "%s%s", ID_PREFIX, id) >= sizeof(name))
+		return 0;
+	if ((a = xmlGetID(pg->doc, (const xmlChar *)name)) != NULL && a->parent != NULL &&
+	    a->parent->type == XML_ELEMENT_NODE)
+		*node = a->parent;
 	return 0;
 }
 
 /* The element with ID, or -1 with ERR naming it when the page has none. */
 static int
-need(const struct page *pg, const char *id, const struct pdc_html_node **node, struct pdc_err *err)
+need(const struct page *pg, const char *id, xmlNodePtr *node, struct pdc_err *err)
 {
 	if (by_id(pg, id, node) == -1)
 		return nomem(err);
@@ -310,7 +338,7 @@ need(const struct page *pg, const char *id, const struct pdc_html_node **node, s
 static int
 check_error(const struct page *pg, struct pdc_err *err)
 {
-	const struct pdc_html_node *node;
+	xmlNodePtr node;
 	char *msg, shown[96];
 	int rc = 0;
 
@@ -358,7 +386,7 @@ page_start(struct page *pg, const char *body, size_t len, const char *path, stru
 static int
 check_header(const struct page *pg, const char *apn, char out[PDC_APN_MAX], struct pdc_err *err)
 {
-	const struct pdc_html_node *node;
+	xmlNodePtr node;
 	char *text, shown[96], want[PDC_APN_MAX];
 	const char *last;
 	int rc = 0;
@@ -442,11 +470,13 @@ convert(const char *text, enum kind kind, char **out, const char **why)
 
 /* Whether CELL spans columns: a grid's empty-state text or its pager. */
 static bool
-spans(const struct pdc_html_node *cell)
+spans(xmlNodePtr cell)
 {
-	const char *v = pdc_html_attr(cell, "colspan");
+	xmlChar *v = xmlGetProp(cell, (const xmlChar *)"colspan");
+	bool r = v != NULL && strcmp((const char *)v, "1") != 0;
 
-	return v != NULL && strcmp(v, "1") != 0;
+	xmlFree(v);
+	return r;
 }
 
 /*
@@ -457,7 +487,7 @@ spans(const struct pdc_html_node *cell)
  * records").  A key column of T left empty is an error.
  */
 static int
-grid(const struct page *pg, const struct pdc_html_node *table, const char *name, const struct gridcol *cols,
+grid(const struct page *pg, xmlNodePtr table, const char *name, const struct gridcol *cols,
     size_t ncols, const struct pdc_table *t, struct pdc_record *rec, struct pdc_err *err)
 {
 	struct nodes rows = { 0 }, cells = { 0 };
@@ -586,7 +616,7 @@ unique(const struct page *pg, const struct pdc_record *rec, size_t first, const 
 
 /* Money from the text of NODE into BUF ("" when empty); WHAT names it in ERR. */
 static int
-money_of(const struct page *pg, const struct pdc_html_node *node, const char *what, char *buf, size_t size,
+money_of(const struct page *pg, xmlNodePtr node, const char *what, char *buf, size_t size,
     struct pdc_err *err)
 {
 	char *text, shown[96];
@@ -611,7 +641,7 @@ tax_due(const struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err
 	static const char *const names[] = { "Assessed Tax", "Paid", "Total Due" };
 	char *const dest[] = { sum->assessed_tax, sum->paid, sum->total_due };
 	struct nodes rows = { 0 }, cells = { 0 };
-	const struct pdc_html_node *node;
+	xmlNodePtr node;
 	const char *id = "taxDue1";
 	int rc = -1;
 
@@ -661,7 +691,7 @@ static int
 open_panel(const struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *err)
 {
 	struct nodes rows = { 0 }, cells = { 0 };
-	const struct pdc_html_node *node;
+	xmlNodePtr node;
 	int rc = -1;
 
 	for (size_t i = 0; i < NELEM(open_rows); i++)
@@ -713,7 +743,7 @@ static int
 summary(const struct page *pg, struct pdc_record *rec, struct pdc_treasurer_summary *sum,
     struct pdc_err *err)
 {
-	const struct pdc_html_node *node;
+	xmlNodePtr node;
 	char *text, shown[96];
 
 	if (check_header(pg, rec->apn, sum->apn, err) == -1)
@@ -785,7 +815,7 @@ static int
 years(const struct page *pg, struct pdc_record *rec, int *current, struct pdc_err *err)
 {
 	char apn[PDC_APN_MAX];
-	const struct pdc_html_node *node;
+	xmlNodePtr node;
 	size_t first = rec->nrows;
 
 	if (check_header(pg, rec->apn, apn, err) == -1 ||
@@ -838,7 +868,7 @@ static int
 activities(const struct page *pg, struct pdc_record *rec, struct pdc_err *err)
 {
 	const char *name = "activityList_gvActs";
-	const struct pdc_html_node *node;
+	xmlNodePtr node;
 	size_t first = rec->nrows;
 	int seq = 0;
 
