@@ -9,7 +9,7 @@
 struct pdc_out {
 	FILE *fp;
 	enum pdc_outfmt fmt;
-	bool header;		/* still to print: TSV --header, or the table's */
+	bool header;		/* the table's, still to print */
 	bool paint;
 	const struct pdc_out_col *cols;
 	size_t ncols;
@@ -58,10 +58,14 @@ pdc_out_new(FILE *fp, enum pdc_outfmt fmt, bool header, const struct pdc_out_col
 	o->fmt = fmt;
 	o->cols = cols;
 	o->ncols = ncols;
-	o->header = fmt == PDC_OUT_TABLE || (fmt == PDC_OUT_TSV && header);
+	o->header = fmt == PDC_OUT_TABLE;
 	o->paint = fmt == PDC_OUT_TABLE && pdc_cli_color(fp);
 	for (size_t i = 0; i < ncols; i++)
 		o->width[i] = display_width(cols[i].name);
+	/* Even with no rows to follow, a script reading the header gets it. */
+	if (fmt == PDC_OUT_TSV && header)
+		for (size_t i = 0; i < ncols; i++)
+			fprintf(fp, "%s%s", cols[i].name, i + 1 < ncols ? "\t" : "\n");
 	return o;
 }
 
@@ -128,12 +132,6 @@ pdc_out_row(struct pdc_out *o, const char *const *cells)
 	if (o->fmt == PDC_OUT_JSON)
 		return json_row(o, cells);
 	if (o->fmt == PDC_OUT_TSV) {
-		if (o->header) {
-			for (size_t i = 0; i < o->ncols; i++)
-				fprintf(o->fp, "%s%s", i ? "\t" : "", o->cols[i].name);
-			putc('\n', o->fp);
-			o->header = false;
-		}
 		for (size_t i = 0; i < o->ncols; i++) {
 			if (i)
 				putc('\t', o->fp);
@@ -188,7 +186,7 @@ table_line(struct pdc_out *o, const char *const *cells, bool is_header)
 
 		if (i)
 			fputs("  ", o->fp);
-		if (o->cols[i].kind == PDC_OUT_NUM && !is_header && !last) {
+		if (o->cols[i].kind == PDC_OUT_NUM && !last) {
 			fprintf(o->fp, "%*s", pad, "");
 			pad = 0;
 		}

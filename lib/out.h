@@ -34,8 +34,8 @@ struct pdc_out;
 
 /*
  * A writer of rows with NCOLS columns COLS (kept by pointer: static data) to
- * FP in FMT.  HEADER asks for a header line in TSV (the table always has one,
- * JSON never).  Colour is decided here: a table, FP a terminal, NO_COLOR unset
+ * FP in FMT.  HEADER asks for a header line in TSV, printed at once (the
+ * table has one before its first row, JSON never).  Colour is decided here: a table, FP a terminal, NO_COLOR unset
  * or empty.  Returns NULL when out of memory.
  */
 struct pdc_out *pdc_out_new(FILE *fp, enum pdc_outfmt fmt, bool header,
