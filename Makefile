@@ -100,10 +100,19 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR)
 	for p in $(PROGS); do cp -f $(BUILD)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; chmod 755 $(DESTDIR)$(BINDIR)/$$p; done
 	for s in 1 5 7; do mkdir -p $(DESTDIR)$(MANPREFIX)/man$$s; for m in man/*.$$s; do [ -f "$$m" ] || continue; cp -f $$m $(DESTDIR)$(MANPREFIX)/man$$s/; chmod 644 $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done; done
+	# bash-completion and fish load a completion by the command's name: one copy per program.
+	mkdir -p $(DESTDIR)$(COMPDIR_BASH) $(DESTDIR)$(COMPDIR_ZSH) $(DESTDIR)$(COMPDIR_FISH)
+	for p in $(PROGS); do \
+		cp -f completions/pdc.bash $(DESTDIR)$(COMPDIR_BASH)/$$p; chmod 644 $(DESTDIR)$(COMPDIR_BASH)/$$p; \
+		cp -f completions/pdc.fish $(DESTDIR)$(COMPDIR_FISH)/$$p.fish; chmod 644 $(DESTDIR)$(COMPDIR_FISH)/$$p.fish; \
+	done
+	cp -f completions/_pdc $(DESTDIR)$(COMPDIR_ZSH)/_pdc; chmod 644 $(DESTDIR)$(COMPDIR_ZSH)/_pdc
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
 	for s in 1 5 7; do for m in man/*.$$s; do [ -f "$$m" ] || continue; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done; done
+	for p in $(PROGS); do rm -f $(DESTDIR)$(COMPDIR_BASH)/$$p $(DESTDIR)$(COMPDIR_FISH)/$$p.fish; done
+	rm -f $(DESTDIR)$(COMPDIR_ZSH)/_pdc
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "input.h"
 #include "log.h"
+#include "out.h"
 #include "queue.h"
 #include "worker.h"
 
@@ -34,7 +35,7 @@ struct state {
 	struct pdc_conn *conn;
 	int priority;
 	bool force, wait;
-	enum pdc_outfmt fmt;
+	struct pdc_out *out;
 	struct item items[BATCH];
 	size_t nitems;
 	long counts[5];		/* queued, fresh, open, raised, bad */
@@ -45,22 +46,20 @@ struct state {
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: pdc-enqueue [-p PRIORITY] [--top N] [--force] [--wait [--timeout S]] [--json]\n"
-	    "                   [--profile NAME] [APN ...]\n");
+	fprintf(fp, "usage: pdc-enqueue [-p PRIORITY] [--top N] [--force] [--wait [--timeout S]]\n"
+	    "                   [--json | --header] [--profile NAME] [APN ...]\n");
 }
 
-static void
-print_outcome(struct state *st, const char *apn, const char *what)
+static const struct pdc_out_col cols[] = { { "apn", PDC_OUT_STR, 0 }, { "result", PDC_OUT_STATE, 0 } };
+
+static int
+print_outcome(struct state *st, const char *apn, const char *what, struct pdc_err *err)
 {
-	if (st->fmt == PDC_OUT_JSON) {
-		fputs("{\"apn\":", stdout);
-		pdc_cli_json_str(stdout, apn);
-		printf(",\"result\":\"%s\"}\n", what);
-	} else if (st->fmt == PDC_OUT_TABLE) {
-		printf("%-14s %s\n", apn, what);
-	} else {
-		printf("%s\t%s\n", apn, what);
-	}
+	const char *cells[2] = { apn, what };
+
+	if (pdc_out_row(st->out, cells) == -1)
+		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	return 0;
 }
 
 static int
@@ -80,14 +79,16 @@ flush_batch(struct state *st, struct pdc_err *err)
 		struct item *it = &st->items[i];
 
 		if (it->apn[0] == '\0') {
-			print_outcome(st, it->raw, "bad");
+			if (print_outcome(st, it->raw, "bad", err) == -1)
+				return -1;
 			st->counts[4]++;
 			free(it->raw);
 			it->raw = NULL;
 			continue;
 		}
 		enum pdc_enqueued e = out[k++];
-		print_outcome(st, it->apn, pdc_enqueued_name(e));
+		if (print_outcome(st, it->apn, pdc_enqueued_name(e), err) == -1)
+			return -1;
 		st->counts[e]++;
 		if (st->wait) {
 			if (st->nwait == st->capwait) {
@@ -104,6 +105,7 @@ flush_batch(struct state *st, struct pdc_err *err)
 		}
 	}
 	st->nitems = 0;
+	pdc_out_flush(st->out);
 	return 0;
 }
 
@@ -260,6 +262,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "header", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "priority", required_argument, NULL, 'p' },
@@ -275,7 +278,7 @@ main(int argc, char *argv[])
 	struct pdc_err err;
 	const char *profile = NULL;
 	long top = -1, timeout = 0, taken = 0;
-	bool as_json = false, timeout_set = false;
+	bool as_json = false, header = false, timeout_set = false;
 	int ch, rc;
 
 	pdc_cli_init("pdc-enqueue");
@@ -283,6 +286,7 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "fhp:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': st.force = true; break;
+		case 'H': header = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'J': as_json = true; break;
 		case 'p':
@@ -319,9 +323,13 @@ main(int argc, char *argv[])
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;
 	st.cfg = &cfg;
-	st.fmt = pdc_cli_outfmt(as_json);
+	if ((st.out = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, cols, 2)) == NULL) {
+		pdc_config_release(&cfg);
+		return PDC_EXIT_FAILED;
+	}
 	if ((st.conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL) {
 		rc = pdc_cli_fail(&err);
+		pdc_out_free(st.out);
 		pdc_config_release(&cfg);
 		return rc;
 	}
@@ -379,6 +387,8 @@ main(int argc, char *argv[])
 		if (st.counts[4] > 0)
 			fprintf(stderr, ", %ld bad", st.counts[4]);
 		fputc('\n', stderr);
+		pdc_out_free(st.out);
+		st.out = NULL;
 		if (pdc_cli_fshut(stdout, "stdout"))
 			rc = PDC_EXIT_FAILED;
 		if (total > 0 && cfg.auto_start_collection)
@@ -391,6 +401,7 @@ main(int argc, char *argv[])
 	for (size_t i = 0; i < st.nwait; i++)
 		free(st.waitfor[i]);
 	free(st.waitfor);
+	pdc_out_free(st.out);
 	pdc_db_close(st.conn);
 	pdc_config_release(&cfg);
 	return rc;

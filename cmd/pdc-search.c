@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "input.h"
 #include "log.h"
+#include "out.h"
 #include "polite.h"
 #include "pool.h"
 #include "queue.h"
@@ -31,43 +32,11 @@ nz(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* Text for a TSV field: tabs and newlines would break the columns. */
-static void
-tsv_field(const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
-}
-
-static void
-print_row(enum pdc_outfmt fmt, const struct pdc_search_row *r, const char *status)
-{
-	const char *f[7] = { r->apn, nz(r->owner), nz(r->address), nz(r->city), nz(r->zip), nz(r->type), status };
-	static const char *const names[7] = { "apn", "owner", "address", "city", "zip", "type", "status" };
-
-	switch (fmt) {
-	case PDC_OUT_JSON:
-		putchar('{');
-		for (int i = 0; i < 7; i++) {
-			printf("%s\"%s\":", i ? "," : "", names[i]);
-			pdc_cli_json_str(stdout, f[i]);
-		}
-		puts("}");
-		break;
-	case PDC_OUT_TABLE:
-		printf("%-12.12s  %-32.32s  %-28.28s  %-12.12s  %-5.5s  %-12.12s  %s\n",
-		    f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
-		break;
-	case PDC_OUT_TSV:
-		for (int i = 0; i < 7; i++) {
-			if (i)
-				putchar('\t');
-			tsv_field(f[i]);
-		}
-		putchar('\n');
-		break;
-	}
-}
+static const struct pdc_out_col cols[] = {
+	{ "apn", PDC_OUT_STR, 0 }, { "owner", PDC_OUT_STR, 32 }, { "address", PDC_OUT_STR, 28 },
+	{ "city", PDC_OUT_STR, 16 }, { "zip", PDC_OUT_STR, 0 }, { "type", PDC_OUT_STR, 16 },
+	{ "status", PDC_OUT_STATE, 0 }
+};
 
 int
 main(int argc, char *argv[])
@@ -95,7 +64,7 @@ main(int argc, char *argv[])
 	long limit = 50, enqueue = 0, printed = 0;
 	bool as_json = false, header = false, by_apn;
 	char **found = NULL;
-	enum pdc_outfmt fmt;
+	struct pdc_out *ow = NULL;
 	int ch, rc;
 
 	pdc_cli_init("pdc-search");
@@ -138,7 +107,6 @@ main(int argc, char *argv[])
 	by_apn = pdc_apn_parse(query, strlen(query), apn) == 0;
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;
-	fmt = pdc_cli_outfmt(as_json);
 	pdc_http_global_init();
 	ho.user_agent = cfg.user_agent;
 	ho.timeout_seconds = 60;
@@ -159,11 +127,10 @@ main(int argc, char *argv[])
 	}
 	/* Searching is a request like any other: polite, and shared with the workers' limits. */
 	ctx = (struct pdc_source_ctx){ .http = http, .cfg = &cfg, .polite = polite };
-	if (header && fmt == PDC_OUT_TSV)
-		puts("apn\towner\taddress\tcity\tzip\ttype\tstatus");
-	if (fmt == PDC_OUT_TABLE)
-		printf("%-12s  %-32s  %-28s  %-12s  %-5s  %-12s  %s\n", "APN", "OWNER", "ADDRESS", "CITY",
-		    "ZIP", "TYPE", "STATUS");
+	if ((ow = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, cols, 7)) == NULL) {
+		rc = PDC_EXIT_FAILED;
+		goto out;
+	}
 	for (int page = 1; printed < limit; page++) {
 		struct pdc_search_row *rows = NULL;
 		size_t nrows = 0, keep = 0;
@@ -203,12 +170,22 @@ main(int argc, char *argv[])
 				goto out;
 			}
 			for (size_t i = 0; i < keep; i++) {
-				print_row(fmt, &rows[i], pdc_apnstate_name(st[i].state));
+				const struct pdc_search_row *r = &rows[i];
+				const char *cells[7] = { r->apn, nz(r->owner), nz(r->address), nz(r->city),
+				    nz(r->zip), nz(r->type), pdc_apnstate_name(st[i].state) };
+
+				if (pdc_out_row(ow, cells) == -1) {
+					free(apns);
+					free(st);
+					pdc_assessor_search_free(rows, keep);
+					rc = PDC_EXIT_FAILED;
+					goto out;
+				}
 				if (printed < enqueue)
 					found[printed] = strdup(rows[i].apn);
 				printed++;
 			}
-			fflush(stdout);
+			pdc_out_flush(ow);
 			free(apns);
 			free(st);
 		}
@@ -224,6 +201,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "pdc-search: no parcels match %s\n",
 		    pdc_input_quote(q, sizeof(q), query, strlen(query)));
 	}
+	pdc_out_free(ow);
+	ow = NULL;
 	rc = pdc_cli_fshut(stdout, "stdout") ? PDC_EXIT_FAILED : 0;
 	if (rc == 0 && enqueue > 0 && printed > 0) {
 		long n = printed < enqueue ? printed : enqueue;
@@ -242,6 +221,7 @@ main(int argc, char *argv[])
 		free(out);
 	}
 out:
+	pdc_out_free(ow);
 	if (found != NULL)
 		for (long i = 0; i < enqueue; i++)
 			free(found[i]);

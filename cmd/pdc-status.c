@@ -12,6 +12,7 @@
 
 #include "apn.h"
 #include "cli.h"
+#include "out.h"
 #include "queue.h"
 #include "stats.h"
 
@@ -27,7 +28,7 @@ on_signal(int sig)
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: pdc-status [--watch] [--wait [--timeout S]] [--json] [--profile NAME] [APN ...]\n");
+	fprintf(fp, "usage: pdc-status [--watch] [--wait [--timeout S]] [--json | --header] [--profile NAME] [APN ...]\n");
 }
 
 static double
@@ -54,8 +55,34 @@ summary_exit(const struct pdc_summary *s)
 	return failed ? PDC_EXIT_FAILED : PDC_EXIT_OK;
 }
 
+/* The counts by state and priority, a row per state (table or TSV). */
+static int
+state_rows(const struct pdc_summary *s, const long *tot, enum pdc_outfmt fmt, bool header)
+{
+	static const struct pdc_out_col cols[] = {
+		{ "state", PDC_OUT_STATE, 0 }, { "total", PDC_OUT_NUM, 0 }, { "critical", PDC_OUT_NUM, 0 },
+		{ "high", PDC_OUT_NUM, 0 }, { "normal", PDC_OUT_NUM, 0 }, { "low", PDC_OUT_NUM, 0 }
+	};
+	struct pdc_out *o = pdc_out_new(stdout, fmt, header, cols, 6);
+	char num[5][24];
+	int rc = 0;
+
+	if (o == NULL)
+		return -1;
+	for (int i = 0; i < 5 && rc == 0; i++) {
+		const char *cells[6] = { pdc_stats_state_name(i), num[0], num[1], num[2], num[3], num[4] };
+
+		snprintf(num[0], sizeof(num[0]), "%ld", tot[i]);
+		for (int p = 0; p < 4; p++)
+			snprintf(num[p + 1], sizeof(num[p + 1]), "%ld", s->count[i][p]);
+		rc = pdc_out_row(o, cells);
+	}
+	pdc_out_free(o);
+	return rc;
+}
+
 static void
-print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool bar)
+print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool header, bool bar)
 {
 	long tot[5] = { 0 };
 
@@ -85,13 +112,9 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool bar)
 		puts("]}");
 		return;
 	}
+	if (state_rows(s, tot, fmt, header) == -1)
+		return;
 	if (fmt == PDC_OUT_TSV) {
-		for (int i = 0; i < 5; i++) {
-			printf("%s\t%ld", pdc_stats_state_name(i), tot[i]);
-			for (int p = 0; p < 4; p++)
-				printf("\t%ld", s->count[i][p]);
-			putchar('\n');
-		}
 		printf("workers\t%ld\npaused\t%s\n", s->workers_alive, s->paused ? "yes" : "no");
 		for (int i = 0; i < s->nhosts; i++) {
 			const struct pdc_hoststate *h = &s->hosts[i];
@@ -104,10 +127,6 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool bar)
 		}
 		return;
 	}
-	printf("%-10s %9s %9s %9s %9s %9s\n", "STATE", "TOTAL", "CRITICAL", "HIGH", "NORMAL", "LOW");
-	for (int i = 0; i < 5; i++)
-		printf("%-10s %9ld %9ld %9ld %9ld %9ld\n", pdc_stats_state_name(i), tot[i],
-		    s->count[i][0], s->count[i][1], s->count[i][2], s->count[i][3]);
 	printf("workers alive: %ld%s\n", s->workers_alive,
 	    s->paused ? "   collection PAUSED (pdc-worker --resume)" : "");
 	for (int i = 0; i < s->nhosts; i++) {
@@ -153,35 +172,37 @@ any_open(const struct pdc_apnstatus *st, size_t n)
 	return false;
 }
 
-static void
-print_apns(const char *const *apns, const struct pdc_apnstatus *st, size_t n, enum pdc_outfmt fmt)
+static int
+print_apns(const char *const *apns, const struct pdc_apnstatus *st, size_t n, enum pdc_outfmt fmt,
+    bool header)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *word = pdc_apnstate_name(st[i].state);
+	static const struct pdc_out_col cols[] = {
+		{ "apn", PDC_OUT_STR, 0 }, { "status", PDC_OUT_STATE, 0 }, { "priority", PDC_OUT_STR, 0 },
+		{ "attempts", PDC_OUT_NUM, 0 }, { "time", PDC_OUT_STR, 0 }, { "error", PDC_OUT_STR, 0 }
+	};
+	struct pdc_out *o = pdc_out_new(stdout, fmt, header, cols, 6);
+	int rc = 0;
 
-		if (fmt == PDC_OUT_JSON) {
-			printf("{\"apn\":\"%s\",\"status\":\"%s\",\"priority\":", apns[i], word);
-			if (st[i].priority >= 0)
-				printf("\"%s\"", pdc_priority_name(st[i].priority));
-			else
-				fputs("null", stdout);
-			printf(",\"attempts\":%d,\"time\":", st[i].attempts);
-			pdc_cli_json_str(stdout, st[i].when[0] ? st[i].when : NULL);
-			fputs(",\"error\":", stdout);
-			pdc_cli_json_str(stdout, st[i].error[0] ? st[i].error : NULL);
-			puts("}");
-		} else if (fmt == PDC_OUT_TABLE) {
-			printf("%-12s  %-8s  %-20s  %s\n", apns[i], word, st[i].when, st[i].error);
-		} else {
-			printf("%s\t%s\t%s\t%s\n", apns[i], word, st[i].when, st[i].error);
-		}
+	if (o == NULL)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char attempts[16];
+		const char *cells[6] = { apns[i], pdc_apnstate_name(st[i].state),
+		    st[i].priority >= 0 ? pdc_priority_name(st[i].priority) : NULL, attempts,
+		    st[i].when[0] ? st[i].when : NULL, st[i].error[0] ? st[i].error : NULL };
+
+		snprintf(attempts, sizeof(attempts), "%d", st[i].attempts);
+		rc = pdc_out_row(o, cells);
 	}
+	pdc_out_free(o);
+	return rc;
 }
 
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "header", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "profile", required_argument, NULL, 'P' },
@@ -198,7 +219,7 @@ main(int argc, char *argv[])
 	char (*apns)[PDC_APN_MAX] = NULL;
 	const char **ptrs = NULL;
 	const char *profile = NULL;
-	bool as_json = false, wait = false, watch = false, timeout_set = false;
+	bool as_json = false, header = false, wait = false, watch = false, timeout_set = false;
 	long timeout = 0;
 	size_t n = 0;
 	int ch, rc;
@@ -206,6 +227,7 @@ main(int argc, char *argv[])
 	pdc_cli_init("pdc-status");
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'H': header = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'J': as_json = true; break;
 		case 'P': profile = optarg; break;
@@ -281,9 +303,9 @@ main(int argc, char *argv[])
 			if (isatty(STDOUT_FILENO))
 				fputs("\033[H\033[2J", stdout);
 			if (n > 0)
-				print_apns(ptrs, st, n, PDC_OUT_TABLE);
+				print_apns(ptrs, st, n, PDC_OUT_TABLE, false);
 			else
-				print_summary(&sum, PDC_OUT_TABLE, true);
+				print_summary(&sum, PDC_OUT_TABLE, false, true);
 			fflush(stdout);
 			if (interrupted)
 				break;
@@ -294,9 +316,9 @@ main(int argc, char *argv[])
 		}
 		if (!wait || final || interrupted || (timeout > 0 && mono() - t0 >= timeout)) {
 			if (n > 0)
-				print_apns(ptrs, st, n, fmt);
+				print_apns(ptrs, st, n, fmt, header);
 			else
-				print_summary(&sum, fmt, false);
+				print_summary(&sum, fmt, header, false);
 			if (wait && !final)
 				fprintf(stderr, "pdc-status: %s waiting\n", interrupted ? "interrupted while" : "timed out");
 			break;

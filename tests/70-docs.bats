@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The manual: every page mandoc-clean, every program's options the same in its
-# man page, its usage text, its getopt_long table and what it accepts, and
-# `make install` putting the pages where man(1) finds them.
+# man page, its usage text, its getopt_long table, what it accepts and what
+# the bash, zsh and fish completions offer, and `make install` putting the
+# pages where man(1) finds them.
 
 load test_helper
 
@@ -135,6 +136,45 @@ check_options() {
 	done
 }
 
+# What each shell's completion offers for PROG and a word: the candidates,
+# one per line, sorted.  bash: the function with COMP_WORDS set; zsh: TAB in
+# an interactive zsh on a pseudo-terminal (tests/zcomplete.zsh); fish:
+# complete -C.  LINE is the command line up to the cursor.
+complete_bash() {
+	local line=$1
+	bash --norc --noprofile -c '
+		source "$1/completions/pdc.bash" || exit 1
+		read -ra COMP_WORDS <<<"$2"
+		[[ $2 == *" " ]] && COMP_WORDS+=("")
+		COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+		_pdc "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}"
+		printf "%s\n" "${COMPREPLY[@]}"' bash "$TOP" "$line" | sed '/^$/d' | LC_ALL=C sort -u
+}
+
+complete_zsh() {
+	zsh -f "$TOP/tests/zcomplete.zsh" "$TOP/completions" "$1" | LC_ALL=C sort -u
+}
+
+complete_fish() {
+	HOME="$BATS_TEST_TMPDIR" fish --no-config -c 'source $argv[1]/completions/pdc.fish; complete -C$argv[2]' \
+	    "$TOP" "$1" | cut -f1 | LC_ALL=C sort -u
+}
+
+# src_flags PROG: every option PROG accepts as it is typed, "--long" and "-s".
+src_flags() {
+	src_options "$1" | awk '$1 != "-" { print "--" $1 } $2 != "-" { print "-" $2 }' | LC_ALL=C sort -u
+}
+
+# check_completions PROG: each shell offers PROG's options, all and only those.
+check_completions() {
+	local p=$1 want sh
+	want=$(src_flags "$p")
+	for sh in bash zsh fish; do
+		echo "# $sh completion of \"$p -\" against the options of cmd/$p.c:"
+		assert_equal "$(complete_$sh "$p -")" "$want"
+	done
+}
+
 @test "every man page is mandoc -Tlint clean" {
 	local f
 	for f in $PAGES; do
@@ -164,24 +204,48 @@ check_options() {
 	check_options pdc-search
 }
 
+@test "pdc-search: bash, zsh and fish complete exactly the options it accepts" {
+	check_completions pdc-search
+}
+
 @test "pdc-enqueue: man page, usage text and program agree on the options" {
 	check_options pdc-enqueue
+}
+
+@test "pdc-enqueue: bash, zsh and fish complete exactly the options it accepts" {
+	check_completions pdc-enqueue
 }
 
 @test "pdc-worker: man page, usage text and program agree on the options" {
 	check_options pdc-worker
 }
 
+@test "pdc-worker: bash, zsh and fish complete exactly the options it accepts" {
+	check_completions pdc-worker
+}
+
 @test "pdc-status: man page, usage text and program agree on the options" {
 	check_options pdc-status
+}
+
+@test "pdc-status: bash, zsh and fish complete exactly the options it accepts" {
+	check_completions pdc-status
 }
 
 @test "pdc-stats: man page, usage text and program agree on the options" {
 	check_options pdc-stats
 }
 
+@test "pdc-stats: bash, zsh and fish complete exactly the options it accepts" {
+	check_completions pdc-stats
+}
+
 @test "pdc-db: man page, usage text and program agree on the options" {
 	check_options pdc-db
+}
+
+@test "pdc-db: bash, zsh and fish complete exactly the options it accepts" {
+	check_completions pdc-db
 }
 
 @test "make install puts the man pages where man finds them, and uninstall removes them" {
@@ -213,4 +277,8 @@ check_options() {
 
 @test "pdc-show: man page, usage text and program agree on the options" {
 	check_options pdc-show
+}
+
+@test "pdc-show: bash, zsh and fish complete exactly the options it accepts" {
+	check_completions pdc-show
 }

@@ -16,7 +16,8 @@ for arg; do
 done
 
 PKGS="gcc make pkg-config libc6-dev libpq-dev libcurl4-openssl-dev libxml2-dev libcjson-dev libbsd-dev
-libmicrohttpd-dev postgresql postgresql-client bats bats-support bats-assert jq curl procps mandoc openssl"
+libmicrohttpd-dev postgresql postgresql-client bats bats-support bats-assert jq curl procps mandoc openssl
+bsdutils bash-completion zsh fish"
 FUZZ_PKGS="clang libclang-rt-dev"
 if $fuzz; then
 	PKGS="$PKGS $FUZZ_PKGS"
