@@ -43,6 +43,13 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 			ok++;
 			continue;
 		}
+		/*
+		 * The database going away mid-collection (politeness and stored
+		 * bodies live there) says nothing about the county: the part is
+		 * not lost for good, the job comes back for it.
+		 */
+		if (serr.kind == PDC_E_UNAVAILABLE)
+			serr.kind = PDC_E_TRANSIENT;
 		/* What a failing source half-wrote is not part of the record. */
 		pdc_record_truncate(rec, nrows);
 		rec->parts = parts;

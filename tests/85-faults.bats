@@ -139,3 +139,107 @@ assert_all_collected() {
 	assert_output ""
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/done")" -le "$n" ]
 }
+
+# Stop the embedded cluster with pg_ctl's shutdown MODE (fast: clients are
+# disconnected cleanly; immediate: the server quits at once, as after a
+# crash, and recovers at the next start).
+pg_stop() {
+	local bindir=${PDC_PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)}
+	local cmd=("$bindir/pg_ctl" -D "$XDG_DATA_HOME/pdc/pg" -m "$1" -w -t 60 stop)
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u "${PDC_PG_USER:-postgres}" -- "${cmd[@]}" >/dev/null
+	else
+		"${cmd[@]}" >/dev/null
+	fi
+}
+
+# Programs started while the database is down: exit 69 with one line naming
+# the database, at once (timeout catches a hang).  A server URL is configured
+# so that nothing starts the embedded cluster again.
+check_down() {
+	local apn=$1 cmd
+	local -a cmds=("pdc-enqueue $apn" "pdc-status" "pdc-status $apn" "pdc-stats" "pdc-show $apn"
+		"pdc-search SMITH" "pdc-worker --drain" "pdc-worker --apn $apn" "pdc-db check")
+	for cmd in "${cmds[@]}"; do
+		# shellcheck disable=SC2086
+		PDC_DATABASE_URL="$DBURL" run timeout 60 $cmd
+		if [ "$status" -ne 69 ] || [ "${#lines[@]}" -ne 1 ] ||
+			! [[ "$output" == *"database unavailable"* ]]; then
+			echo "$cmd with the database down: status $status, output: $output" >&2
+			return 1
+		fi
+	done
+}
+
+@test "workers ride out fast and immediate database shutdowns; programs started meanwhile exit 69" {
+	local n=300 restarts=4
+	if sanitized; then n=120 restarts=2; fi
+	start_countyd restarts -n "$n" -s 13 --latency 30
+	local url=$COUNTYD_URL
+	curl -sf "$url/_countyd/apns" >"$BATS_TEST_TMPDIR/apns"
+	export PDC_CONFIG=$(config_for "$url" '{"job_timeout_seconds": 10}')
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w1.log" 2>&1 &
+	local w1=$!
+	pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w2.log" 2>&1 &
+	local w2=$!
+	local r done=0 mode
+	for r in $(seq "$restarts"); do
+		# progress since the last restart: the workers reconnected and went on
+		wait_long 120 sql_true "SELECT count(*) >= $done + 10 FROM jobs WHERE state = 'completed'"
+		[ "$(sql "SELECT count(*) FROM jobs WHERE state = 'completed'")" -lt "$n" ]
+		if [ $((r % 2)) -eq 1 ]; then mode=fast; else mode=immediate; fi
+		pg_stop "$mode"
+		check_down "$(head -n 1 "$BATS_TEST_TMPDIR/apns")"
+		sleep 1
+		run_pdc 0 pdc-db start
+		done=$(sql "SELECT count(*) FROM jobs WHERE state = 'completed'")
+	done
+	wait_long 240 sql_true "SELECT count(*) = $n FROM jobs WHERE state = 'completed'"
+	# the same two processes did it all, and stop cleanly
+	local rc
+	for w in "$w1" "$w2"; do
+		kill -TERM "$w"
+		rc=0
+		wait "$w" || rc=$?
+		[ "$rc" -eq 0 ]
+	done
+	echo "# database restarts: $r (fast and immediate), parcels: $n" >&3
+	cat "$BATS_TEST_TMPDIR"/w?.log | grep -q "database"
+	assert_all_collected "$BATS_TEST_TMPDIR/apns" "$url"
+}
+
+@test "a full disk on stdout is an error for every program; a closed pipe stops it quietly" {
+	county_apns 30 >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 4 --drain
+	local a cmd
+	a=$(head -n 1 "$BATS_TEST_TMPDIR/apns")
+	local -a cmds=("pdc-search SMITH" "pdc-status" "pdc-status $a" "pdc-stats" "pdc-stats --json"
+		"pdc-show $a" "pdc-show --json $a" "pdc-db url" "pdc-db status" "pdc-db config"
+		"pdc-enqueue --force $a" "pdc-worker --help" "pdc-search --version" "pdc-status --help")
+	for cmd in "${cmds[@]}"; do
+		# shellcheck disable=SC2086
+		run timeout 60 $cmd
+		[ "$status" -eq 0 ] && [ -n "$output" ] || { echo "$cmd: $status $output" >&2; return 1; }
+		# shellcheck disable=SC2086
+		timeout 60 $cmd >/dev/full 2>"$BATS_TEST_TMPDIR/err" && { echo "$cmd: success on a full disk" >&2; return 1; }
+		# one line that says what went wrong where (after what stderr says anyway)
+		run grep -Ec "^${cmd%% *}: stdout: (No space left on device|write error)\$" "$BATS_TEST_TMPDIR/err"
+		[ "$output" = "1" ] || { echo "$cmd: $(cat "$BATS_TEST_TMPDIR/err")" >&2; return 1; }
+		run grep -c "stdout" "$BATS_TEST_TMPDIR/err"
+		[ "$output" = "1" ]
+	done
+	# | head -1: the reader has had enough; no message, no hang
+	local -a piped=("pdc-search A" "pdc-show $(tr '\n' ' ' <"$BATS_TEST_TMPDIR/apns")"
+		"pdc-show --json $(tr '\n' ' ' <"$BATS_TEST_TMPDIR/apns")"
+		"pdc-status $(tr '\n' ' ' <"$BATS_TEST_TMPDIR/apns")" "pdc-status --watch")
+	for cmd in "${piped[@]}"; do
+		# shellcheck disable=SC2086
+		run bash -c "timeout 60 $cmd 2>'$BATS_TEST_TMPDIR/err' | head -n 1; echo \"\${PIPESTATUS[0]}\" >'$BATS_TEST_TMPDIR/rc'"
+		[ "${#lines[@]}" -eq 1 ] || { echo "$cmd | head -1: $output" >&2; return 1; }
+		[ ! -s "$BATS_TEST_TMPDIR/err" ] || { echo "$cmd | head -1: $(cat "$BATS_TEST_TMPDIR/err")" >&2; return 1; }
+		# not killed by timeout (124) nor by a signal
+		[ "$(cat "$BATS_TEST_TMPDIR/rc")" -lt 124 ]
+	done
+}
