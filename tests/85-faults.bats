@@ -243,3 +243,22 @@ check_down() {
 		[ "$(cat "$BATS_TEST_TMPDIR/rc")" -lt 124 ]
 	done
 }
+
+@test "valgrind: a worker run over a few hundred parcels has no leaks and no memory errors" {
+	if sanitized; then
+		skip "the sanitizer build checks memory itself (valgrind does not run under ASan)"
+	fi
+	command -v valgrind >/dev/null || { echo "valgrind is missing (tests/deps.sh installs it)" >&2; return 1; }
+	county_apns 200 >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--error-exitcode=99 --log-file="$BATS_TEST_TMPDIR/vg.log" pdc-worker -j 4 --drain
+	run cat "$BATS_TEST_TMPDIR/vg.log"
+	assert_output ""
+	run_pdc 0 sql "SELECT state, count(*) FROM jobs GROUP BY state"
+	assert_output "completed|200"
+	stored_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/stored"
+	truth_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
+	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/stored"
+	assert_success
+}

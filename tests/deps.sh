@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="gcc make pkg-config libc6-dev libpq-dev libcurl4-openssl-dev libxml2-dev libcjson-dev libbsd-dev
-libmicrohttpd-dev postgresql postgresql-client bats bats-support bats-assert jq curl procps mandoc"
+libmicrohttpd-dev postgresql postgresql-client bats bats-support bats-assert jq curl procps mandoc
+valgrind"
 
 missing=""
 for p in $PKGS; do
