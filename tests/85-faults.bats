@@ -9,6 +9,19 @@ setup() {
 	db_reset
 }
 
+# A test that fails midway leaves no worker behind.
+teardown() {
+	local p
+	for p in $(cat "$BATS_TEST_TMPDIR/bg" 2>/dev/null); do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+}
+
+# bg PID: kill PID at teardown if it is still there.
+bg() {
+	echo "$1" >>"$BATS_TEST_TMPDIR/bg"
+}
+
 # The sanitizer build is several times slower: the big runs shrink there.
 sanitized() {
 	case "$BUILD" in *-san) return 0 ;; esac
@@ -92,6 +105,7 @@ assert_all_collected() {
 	for i in $(seq 0 $((nworkers - 1))); do
 		pdc-worker -j 6 >"$BATS_TEST_TMPDIR/w$i.$gen.log" 2>&1 &
 		pids[i]=$!
+		bg $!
 	done
 	local k=0 victim
 	: >"$BATS_TEST_TMPDIR/inflight"
@@ -111,6 +125,7 @@ assert_all_collected() {
 		gen=$((gen + 1))
 		pdc-worker -j 6 >"$BATS_TEST_TMPDIR/w$i.$gen.log" 2>&1 &
 		pids[i]=$!
+		bg $!
 	done
 	# the kills hit work in flight, not idle workers
 	local cut
@@ -183,6 +198,8 @@ check_down() {
 	local w1=$!
 	pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w2.log" 2>&1 &
 	local w2=$!
+	bg "$w1"
+	bg "$w2"
 	local r done=0 mode
 	for r in $(seq "$restarts"); do
 		# progress since the last restart: the workers reconnected and went on
@@ -261,4 +278,146 @@ check_down() {
 	truth_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
 	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/stored"
 	assert_success
+}
+
+# One county fault at rate 1 on one host, two parcels: how each job ends, and
+# the reason it gives.  Columns: host, kind, the job's end (completed: the
+# other hosts' parts came; failed: after every attempt), the part that fails,
+# and what its reason must say.
+FAULT_TABLE="assessor   error          failed     basic  HTTP 50[03]
+assessor   throttle       failed     basic  HTTP 429
+assessor   throttle-bare  failed     basic  HTTP 429
+assessor   truncate       failed     basic  (body cut short|connection lost)
+assessor   malformed      completed  basic  response is not (JSON|a JSON object)
+assessor   wrongtype      completed  basic  assessor: [A-Za-z.]+: .* is not (a |an )?[a-z ]+
+assessor   oversize       completed  basic  body larger than [0-9]+ bytes
+treasurer  error          failed     tax    HTTP 50[03]
+treasurer  hang           failed     tax    timed out
+treasurer  malformed      completed  tax    treasurer: .*(not found|cut|missing|no )
+treasurer  wrongtype      completed  tax    is not money
+treasurer  oversize       completed  tax    body larger than [0-9]+ bytes
+recorder   throttle-bare  failed     sales  HTTP 429
+recorder   truncate       failed     sales  (body cut short|connection lost)
+recorder   malformed      completed  sales  recorder: .*(not JSON|is not|no searchResults|no recordingNumber)
+recorder   wrongtype      completed  sales  recorder: .*is not
+recorder   oversize       completed  sales  body larger than [0-9]+ bytes"
+
+# Where countyd's stats count an answer of fault KIND.
+fault_slot() {
+	case $1 in
+	error) echo '^50[03]$' ;;
+	throttle | throttle-bare) echo '^429$' ;;
+	truncate) echo '^truncated$' ;;
+	*) echo "^$1\$" ;;
+	esac
+}
+
+@test "the county misbehaving: each fault ends the job with a reason that names it; retries stop at the limit" {
+	local host kind end part reason rows=0 cfg apns why
+	while read -r host kind end part reason; do
+		# FAULT_ONLY="HOST KIND" tries one row (when working on it)
+		[ -z "${FAULT_ONLY:-}" ] || [ "$FAULT_ONLY" = "$host $kind" ] || continue
+		db_reset
+		start_countyd "f-$host-$kind" -n 20 -s 17 --hang-seconds 8 --fault "$host:$kind=1"
+		cfg=$(config_for "$COUNTYD_URL" '{"job_timeout_seconds": 4, "retry_attempts": 1}')
+		curl -sf "$COUNTYD_URL/_countyd/apns?limit=2" >"$BATS_TEST_TMPDIR/apns"
+		PDC_CONFIG=$cfg run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+		PDC_CONFIG=$cfg run timeout 120 pdc-worker -j 2 --drain
+		[ "$status" -eq 0 ] || { echo "$host $kind: worker exited $status: $output" >&2; return 1; }
+		# the fault really was served
+		curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
+		kill "$COUNTYD_PID"
+		jq -e --arg h "$host" --arg s "$(fault_slot "$kind")" '.hosts[$h].status | keys | any(test($s))' \
+			"$BATS_TEST_TMPDIR/stats" >/dev/null
+		# every job ended as the table says, and never past its attempts
+		if [ "$end" = failed ]; then
+			why=$(sql "SELECT state || ' ' || attempts || '/' || max_attempts || ' ' || last_error FROM jobs")
+		else
+			why=$(sql "SELECT j.state || ' ' || j.attempts || '/' || j.max_attempts || ' ' || p.state || ' ' || p.error
+			  FROM jobs j LEFT JOIN record_parts p ON p.apn = j.apn AND p.part = '$part'")
+		fi
+		while read -r line; do
+			if [ "$end" = failed ]; then
+				[[ "$line" =~ ^failed\ 2/2\ .*($reason) ]]
+			else
+				[[ "$line" =~ ^completed\ 1/2\ failed\ .*($reason) ]]
+			fi || { echo "$host $kind: expected $end with \"$reason\", got: $why" >&2; return 1; }
+		done <<<"$why"
+		[ "$(wc -l <<<"$why")" -eq 2 ] || { echo "$host $kind: two jobs expected: $why $(sql "SELECT apn, state, attempts, last_error FROM jobs") $(cat $BATS_TEST_TMPDIR/apns)" >&2; return 1; }
+		echo "#   $host $kind: $(head -n 1 <<<"$why" | cut -c1-150)" >&3
+		rows=$((rows + 1))
+	done <<<"$FAULT_TABLE"
+	echo "# county fault kinds x hosts tried: $rows" >&3
+}
+
+# Every reason a fault may give, whichever host and kind.
+FAULT_REASONS='HTTP (429|50[03])|timed out|body cut short|connection lost|body larger than [0-9]+ bytes|response is not|is not|not found|neither .* found|no searchResults|no recordingNumber|no owner or deed|host .* paused|robots.txt unavailable|session expired|the page is for parcel|empty response'
+
+@test "the county misbehaving at random: every job ends with its reason, stored parts are true or absent, no worker thread is lost" {
+	local n=120 more=30 j=6
+	if sanitized; then n=60 more=20; fi
+	start_countyd mixed -n $((n + more)) -s 19 --latency 30 --hang-seconds 8 \
+		--fault assessor:error=0.03 --fault assessor:throttle=0.03 --fault assessor:throttle-bare=0.03 \
+		--fault assessor:hang=0.01 --fault assessor:truncate=0.03 --fault assessor:malformed=0.02 \
+		--fault assessor:wrongtype=0.02 --fault assessor:oversize=0.01 \
+		--fault treasurer:error=0.02 --fault treasurer:throttle-bare=0.02 --fault treasurer:hang=0.01 \
+		--fault treasurer:truncate=0.02 --fault treasurer:malformed=0.02 --fault treasurer:wrongtype=0.01 \
+		--fault treasurer:oversize=0.01 \
+		--fault recorder:error=0.02 --fault recorder:throttle=0.02 --fault recorder:hang=0.01 \
+		--fault recorder:truncate=0.02 --fault recorder:malformed=0.02 --fault recorder:wrongtype=0.01 \
+		--fault recorder:oversize=0.01
+	local url=$COUNTYD_URL
+	curl -sf "$url/_countyd/apns" >"$BATS_TEST_TMPDIR/all"
+	head -n "$n" "$BATS_TEST_TMPDIR/all" >"$BATS_TEST_TMPDIR/apns"
+	export PDC_CONFIG=$(config_for "$url" '{"job_timeout_seconds": 4, "retry_attempts": 2}')
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	pdc-worker -j "$j" >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$!
+	bg "$w"
+	wait_long 300 sql_true "SELECT count(*) = $n FROM jobs WHERE state IN ('completed', 'failed')"
+	# retries stopped at the limit
+	run_pdc 0 sql "SELECT count(*) FROM jobs WHERE attempts > max_attempts OR attempts < 1"
+	assert_output "0"
+	# every failure names its cause: the job's, and each failed part's
+	sql "SELECT last_error FROM jobs WHERE state = 'failed'
+	     UNION ALL SELECT error FROM record_parts WHERE state = 'failed'" >"$BATS_TEST_TMPDIR/reasons"
+	run grep -Ev "$FAULT_REASONS" "$BATS_TEST_TMPDIR/reasons"
+	assert_output ""
+	run_pdc 0 sql "SELECT count(*) FROM jobs WHERE state = 'failed' AND coalesce(last_error, '') = ''"
+	assert_output "0"
+	# the faults happened, and some jobs still completed whole
+	curl -sf "$url/_countyd/stats" | jq -e '[.hosts[].status | keys[]] | unique |
+		contains(["429", "hang", "truncated", "malformed", "wrongtype", "oversize"])' >/dev/null
+	[ "$(grep -c . "$BATS_TEST_TMPDIR/reasons")" -gt 0 ]
+	[ "$(sql "SELECT count(*) FROM jobs j WHERE state = 'completed' AND NOT EXISTS
+	      (SELECT 1 FROM record_parts p WHERE p.apn = j.apn AND p.state = 'failed')")" -gt 0 ]
+	# each part of each record: what countyd says, or nothing at all
+	# (pdc-show exits 2 for a partial record: xargs then says 123)
+	xargs pdc-show --json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/shown" || [ $? -eq 123 ]
+	truth_of "$url" <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
+	jq -n -r --slurpfile s "$BATS_TEST_TMPDIR/shown" --slurpfile t "$BATS_TEST_TMPDIR/truth" '
+		def cols: {basic: ["properties"], valuations: ["valuations"],
+		  residential: ["residential_details"], tax: ["tax_bills", "tax_districts", "tax_payments"],
+		  sales: ["sales"]};
+		($t | map({key: .apn, value: .}) | from_entries) as $truth
+		| $s[] | (.tax_districts |= sort_by(.district)) as $r | $truth[$r.apn] as $tr
+		| cols | to_entries[] | .key as $part | .value[] as $k
+		| select($r[$k] != $tr[$k])
+		| select(($r[$k] == null or $r[$k] == []) and $r.parts[$part].state != "complete"
+		         and $r.parts[$part].state != "missing" | not)
+		| "\($r.apn) \($part) \($k): stored differs from the truth (part \($r.parts[$part].state))"
+	' >"$BATS_TEST_TMPDIR/wrong"
+	run cat "$BATS_TEST_TMPDIR/wrong"
+	assert_output ""
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/shown")" -eq "$n" ]
+	# No thread was lost to a hang, a cut or a huge body: the same worker
+	# takes on the next batch at full concurrency, and stops cleanly.
+	tail -n "$more" "$BATS_TEST_TMPDIR/all" | pdc-enqueue >/dev/null 2>&1
+	wait_long 120 sql_true "SELECT count(*) = $j FROM jobs WHERE state = 'active'"
+	wait_long 300 sql_true "SELECT count(*) = $((n + more)) FROM jobs WHERE state IN ('completed', 'failed')"
+	kill -TERM "$w"
+	local rc=0
+	wait "$w" || rc=$?
+	[ "$rc" -eq 0 ]
+	echo "# jobs: $(sql "SELECT string_agg(state || ' ' || c, ', ') FROM (SELECT state, count(*) c FROM jobs GROUP BY 1 ORDER BY 1) x"); failed parts: $(sql "SELECT count(*) FROM record_parts WHERE state = 'failed'")" >&3
 }
