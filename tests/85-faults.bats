@@ -354,7 +354,7 @@ fault_slot() {
 FAULT_REASONS='HTTP (429|50[03])|timed out|body cut short|connection lost|body larger than [0-9]+ bytes|response is not|is not|not found|neither .* found|no searchResults|no recordingNumber|no owner or deed|host .* paused|robots.txt unavailable|session expired|the page is for parcel|empty response'
 
 @test "the county misbehaving at random: every job ends with its reason, stored parts are true or absent, no worker thread is lost" {
-	local n=120 more=30 j=6
+	local n=90 more=24 j=6
 	if sanitized; then n=60 more=20; fi
 	start_countyd mixed -n $((n + more)) -s 19 --latency 30 --hang-seconds 8 \
 		--fault assessor:error=0.03 --fault assessor:throttle=0.03 --fault assessor:throttle-bare=0.03 \
@@ -420,4 +420,34 @@ FAULT_REASONS='HTTP (429|50[03])|timed out|body cut short|connection lost|body l
 	wait "$w" || rc=$?
 	[ "$rc" -eq 0 ]
 	echo "# jobs: $(sql "SELECT string_agg(state || ' ' || c, ', ') FROM (SELECT state, count(*) c FROM jobs GROUP BY 1 ORDER BY 1) x"); failed parts: $(sql "SELECT count(*) FROM record_parts WHERE state = 'failed'")" >&3
+}
+
+@test "a worker paused past its lease writes nothing over the attempt that replaced it" {
+	# 30-pdc-worker.bats checks the job row; this checks the record itself
+	start_countyd lease -n 50 -s 7 --latency 300
+	local url=$COUNTYD_URL apn
+	apn=$(curl -sf "$url/_countyd/apns?limit=1")
+	export PDC_CONFIG=$(config_for "$url" '{"job_timeout_seconds": 3}')
+	run_pdc 0 pdc-enqueue "$apn"
+	pdc-worker -j 1 >"$BATS_TEST_TMPDIR/w1.log" 2>&1 &
+	local w1=$!
+	bg "$w1"
+	wait_for sql_true "SELECT state = 'active' FROM jobs"
+	kill -STOP "$w1"
+	sleep 4
+	run_pdc 0 pdc-worker --drain
+	local snap="SELECT (SELECT fetched_at FROM properties WHERE apn = '$apn'),
+	  (SELECT string_agg(part || fetched_at, ',' ORDER BY part) FROM record_parts WHERE apn = '$apn'),
+	  (SELECT string_agg(key || fetched_at, ',' ORDER BY source, key) FROM responses WHERE apn = '$apn'),
+	  (SELECT state || attempts || lease_token || worker FROM jobs)"
+	local before
+	before=$(sql "$snap")
+	kill -CONT "$w1"
+	wait_for grep -q "lease lost" "$BATS_TEST_TMPDIR/w1.log"
+	kill -TERM "$w1"
+	wait "$w1" || true
+	run_pdc 0 sql "$snap"
+	assert_output "$before"
+	echo "$apn" >"$BATS_TEST_TMPDIR/apns"
+	assert_all_collected "$BATS_TEST_TMPDIR/apns" "$url"
 }
