@@ -302,6 +302,12 @@ recorder   malformed      completed  sales  recorder: .*(not JSON|is not|no sear
 recorder   wrongtype      completed  sales  recorder: .*is not
 recorder   oversize       completed  sales  body larger than [0-9]+ bytes"
 
+# served URL HOST SLOT: has countyd at URL counted an answer of HOST in SLOT?
+served() {
+	curl -sf "$1/_countyd/stats" |
+		jq -e --arg h "$2" --arg s "$3" '.hosts[$h].status | keys | any(test($s))' >/dev/null
+}
+
 # Where countyd's stats count an answer of fault KIND.
 fault_slot() {
 	case $1 in
@@ -324,11 +330,9 @@ fault_slot() {
 		PDC_CONFIG=$cfg run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
 		PDC_CONFIG=$cfg run timeout 120 pdc-worker -j 2 --drain
 		[ "$status" -eq 0 ] || { echo "$host $kind: worker exited $status: $output" >&2; return 1; }
-		# the fault really was served
-		curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
+		# the fault really was served (a hang counts when it ends)
+		wait_for served "$COUNTYD_URL" "$host" "$(fault_slot "$kind")"
 		kill "$COUNTYD_PID"
-		jq -e --arg h "$host" --arg s "$(fault_slot "$kind")" '.hosts[$h].status | keys | any(test($s))' \
-			"$BATS_TEST_TMPDIR/stats" >/dev/null
 		# every job ended as the table says, and never past its attempts
 		if [ "$end" = failed ]; then
 			why=$(sql "SELECT state || ' ' || attempts || '/' || max_attempts || ' ' || last_error FROM jobs")
