@@ -308,6 +308,11 @@ served() {
 		jq -e --arg h "$2" --arg s "$3" '.hosts[$h].status | keys | any(test($s))' >/dev/null
 }
 
+# served_any URL SLOT: has any host of countyd at URL answered in SLOT?
+served_any() {
+	curl -sf "$1/_countyd/stats" | jq -e --arg s "$2" '[.hosts[].status | keys[]] | index($s)' >/dev/null
+}
+
 # Where countyd's stats count an answer of fault KIND.
 fault_slot() {
 	case $1 in
@@ -390,8 +395,10 @@ FAULT_REASONS='HTTP (429|50[03])|timed out|body cut short|connection lost|body l
 	run_pdc 0 sql "SELECT count(*) FROM jobs WHERE state = 'failed' AND coalesce(last_error, '') = ''"
 	assert_output "0"
 	# the faults happened, and some jobs still completed whole
-	curl -sf "$url/_countyd/stats" | jq -e '[.hosts[].status | keys[]] | unique |
-		contains(["429", "hang", "truncated", "malformed", "wrongtype", "oversize"])' >/dev/null
+	local kind
+	for kind in 429 hang truncated malformed wrongtype oversize; do
+		wait_for served_any "$url" "$kind"
+	done
 	[ "$(grep -c . "$BATS_TEST_TMPDIR/reasons")" -gt 0 ]
 	[ "$(sql "SELECT count(*) FROM jobs j WHERE state = 'completed' AND NOT EXISTS
 	      (SELECT 1 FROM record_parts p WHERE p.apn = j.apn AND p.state = 'failed')")" -gt 0 ]
