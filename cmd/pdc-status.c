@@ -306,8 +306,8 @@ main(int argc, char *argv[])
 				print_apns(ptrs, st, n, PDC_OUT_TABLE, false);
 			else
 				print_summary(&sum, PDC_OUT_TABLE, false, true);
-			fflush(stdout);
-			if (interrupted)
+			/* the reader went away (| head): stop watching */
+			if (fflush(stdout) != 0 || ferror(stdout) || interrupted)
 				break;
 			sleep(1);
 			if (interrupted)

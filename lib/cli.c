@@ -1,5 +1,7 @@
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +12,18 @@
 #include "log.h"
 
 static const char *progname = "pdc";
+static bool stdout_reported;	/* pdc_cli_fshut already said what went wrong */
+
+/*
+ * Whatever path main leaves by (--help, --version, an early return), output
+ * that never reached stdout must not end in exit status 0.
+ */
+static void
+check_stdout(void)
+{
+	if (!stdout_reported && pdc_cli_fshut(stdout, "stdout"))
+		_exit(PDC_EXIT_FAILED);
+}
 
 void
 pdc_cli_init(const char *prog)
@@ -18,6 +32,7 @@ pdc_cli_init(const char *prog)
 	pdc_log_init(prog, PDC_LOG_INFO);
 	/* A closed pipe is an error we see from write(2), not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	atexit(check_stdout);
 }
 
 int
@@ -72,15 +87,34 @@ pdc_cli_outfmt(bool as_json)
 	return isatty(STDOUT_FILENO) ? PDC_OUT_TABLE : PDC_OUT_TSV;
 }
 
+/*
+ * Has the reader of FD gone away?  errno may no longer say EPIPE when the
+ * failed write was an earlier one, but the pipe (or socket) still does.
+ */
+static bool
+reader_gone(int fd)
+{
+	struct pollfd pfd = { fd, POLLOUT, 0 };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 int
 pdc_cli_fshut(FILE *fp, const char *name)
 {
-	int bad = fflush(fp) != 0 || ferror(fp);
+	int bad, saved;
 
+	errno = 0;
+	bad = fflush(fp) != 0 || ferror(fp);
+	saved = errno;
 	if (!bad)
 		return 0;
-	if (errno != EPIPE)
-		fprintf(stderr, "%s: %s: %s\n", progname, name, strerror(errno ? errno : EIO));
+	/* Like any Unix filter, stop quietly when the reader has had enough (| head). */
+	if (saved != EPIPE && !reader_gone(fileno(fp)))
+		fprintf(stderr, "%s: %s: %s\n", progname, name,
+		    saved != 0 ? strerror(saved) : "write error");
+	if (fp == stdout)
+		stdout_reported = true;
 	return 1;
 }
 

@@ -29,7 +29,12 @@ enum pdc_outfmt {
 	PDC_OUT_JSON		/* JSON Lines */
 };
 
-/* Name the program for messages and logs. */
+/*
+ * Name the program for messages and logs.  Also arranges that, at exit,
+ * output that could not be written to stdout (a full disk) prints
+ * "prog: stdout: error" and turns the exit status into PDC_EXIT_FAILED,
+ * unless pdc_cli_fshut already reported it.
+ */
 void pdc_cli_init(const char *prog);
 
 /*
@@ -50,8 +55,8 @@ enum pdc_outfmt pdc_cli_outfmt(bool as_json);
 
 /*
  * Flush FP and check it was written whole (sbase's fshut): on a write error
- * prints "prog: NAME: error" and returns 1, else 0.  A closed pipe (EPIPE)
- * returns 1 quietly.
+ * prints "prog: NAME: error" and returns 1, else 0.  A closed pipe (EPIPE,
+ * or a reader that went away) returns 1 quietly.
  */
 int pdc_cli_fshut(FILE *fp, const char *name);
 

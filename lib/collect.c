@@ -162,6 +162,13 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 	for (int i = 0; i < n; i++) {
 		const struct pdc_source *src = pdc_sources[i];
 
+		/*
+		 * The database going away mid-collection (politeness and stored
+		 * bodies live there) says nothing about the county: the part is
+		 * not lost for good, the job comes back for it.
+		 */
+		if (serr[i].kind == PDC_E_UNAVAILABLE)
+			serr[i].kind = PDC_E_TRANSIENT;
 		out->per[out->n].src = src;
 		out->per[out->n].kind = serr[i].kind;
 		if (serr[i].kind == PDC_OK) {

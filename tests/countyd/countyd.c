@@ -30,7 +30,7 @@
 #define EX_USAGE	64
 
 static const char *const fault_names[CD_NFAULTS] = {
-	"error", "throttle", "hang", "truncate", "malformed",
+	"error", "throttle", "hang", "truncate", "malformed", "throttle-bare", "oversize", "wrongtype",
 };
 
 static void
@@ -40,6 +40,7 @@ usage(FILE *fp)
 	    "               [--treasurer-bind addr] [--recorder-bind addr]\n"
 	    "               [--latency ms] [--error-rate p] [--throttle-rate p]\n"
 	    "               [--hang-rate p] [--truncate-rate p] [--hang-seconds s]\n"
+	    "               [--oversize-bytes n]\n"
 	    "               [--fault host:kind=p] [--fail-host host] [--rate-limit host=n]\n"
 	    "               [--robots host=file] [--today yyyy-mm-dd] [--session-seconds s]\n"
 	    "               [--dir dir] [--sketch-bytes n] [--pidfile file]\n"
@@ -271,7 +272,7 @@ main(int argc, char *argv[])
 	enum {
 		O_BIND = 256, O_DIR, O_ERROR, O_FAILHOST, O_FAULT, O_HANG, O_HANGSECS,
 		O_LATENCY, O_PIDFILE, O_RATELIMIT, O_RECBIND, O_ROBOTS, O_SESSION, O_SKETCH,
-		O_THROTTLE, O_TODAY, O_TREASBIND, O_TRUNCATE, O_TLSCERT, O_TLSKEY, O_HOSTILE
+		O_THROTTLE, O_TODAY, O_TREASBIND, O_TRUNCATE, O_TLSCERT, O_TLSKEY, O_HOSTILE, O_OVERSIZE
 	};
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, O_BIND },
@@ -284,6 +285,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "hostile-names", no_argument, NULL, O_HOSTILE },
 		{ "latency", required_argument, NULL, O_LATENCY },
+		{ "oversize-bytes", required_argument, NULL, O_OVERSIZE },
 		{ "parcels", required_argument, NULL, 'n' },
 		{ "pidfile", required_argument, NULL, O_PIDFILE },
 		{ "port", required_argument, NULL, 'p' },
@@ -320,6 +322,7 @@ main(int argc, char *argv[])
 	cd_cfg.county.sketch_bytes = 4096;
 	cd_cfg.token = "test-token";
 	cd_cfg.hang_seconds = 30;
+	cd_cfg.oversize_bytes = 48LL * 1024 * 1024;
 	cd_cfg.today = cd_days(2026, 11, 28);
 	while ((ch = getopt_long(argc, argv, "hn:p:s:t:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -365,7 +368,8 @@ main(int argc, char *argv[])
 					break;
 			if (k == CD_NFAULTS)
 				errx(EX_USAGE, "--fault: bad kind \"%.*s\" (expected error, throttle, "
-				    "hang, truncate or malformed)", (int)(eq - colon - 1), colon + 1);
+				    "throttle-bare, hang, truncate, malformed, oversize or wrongtype)",
+				    (int)(eq - colon - 1), colon + 1);
 			cd_cfg.rate[h][k] = rate_arg("--fault", eq + 1);
 			per_host[h][k] = 1;
 			break;
@@ -375,6 +379,9 @@ main(int argc, char *argv[])
 			break;
 		case O_HANGSECS:
 			cd_cfg.hang_seconds = long_arg("--hang-seconds", optarg, 0, 86400);
+			break;
+		case O_OVERSIZE:
+			cd_cfg.oversize_bytes = long_arg("--oversize-bytes", optarg, 1, 4L << 30);
 			break;
 		case O_LATENCY:
 			cd_cfg.latency_ms = long_arg("--latency", optarg, 0, 3600000);

@@ -586,7 +586,11 @@ enum cd_host { CD_ASSESSOR, CD_TREASURER, CD_RECORDER, CD_NHOSTS };
 
 /* Injected faults, in the order one draw picks them. */
 enum cd_fault {
-	CD_F_ERROR, CD_F_THROTTLE, CD_F_HANG, CD_F_TRUNCATE, CD_F_MALFORMED, CD_NFAULTS,
+	CD_F_ERROR, CD_F_THROTTLE, CD_F_HANG, CD_F_TRUNCATE, CD_F_MALFORMED,
+	CD_F_THROTTLE_BARE,	/* 429 without Retry-After */
+	CD_F_OVERSIZE,		/* a 200 whose body is far larger than any page */
+	CD_F_WRONGTYPE,		/* a 200 of well-formed JSON (HTML) with values of the wrong type */
+	CD_NFAULTS,
 	CD_F_NONE = CD_NFAULTS
 };
 
@@ -595,6 +599,7 @@ struct cd_config {
 	const char *token;
 	long latency_ms;
 	long hang_seconds;
+	long long oversize_bytes;	/* body size of an oversize answer */
 	long session_seconds;	/* 0: sessions never expire */
 	long today;		/* days since 1970 */
 	double rate[CD_NHOSTS][CD_NFAULTS];	/* per host, after --fault */

@@ -8,6 +8,7 @@
  */
 #include <sys/socket.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -51,12 +52,12 @@ static const char *const route_parts[CD_R_OWNER + 1] = {
 
 enum slot {
 	ST_200, ST_302, ST_304, ST_400, ST_404, ST_429, ST_500, ST_503, ST_HANG, ST_TRUNCATED,
-	ST_MALFORMED, ST_OTHER, NSLOTS
+	ST_MALFORMED, ST_OVERSIZE, ST_WRONGTYPE, ST_OTHER, NSLOTS
 };
 
 static const char *const slot_names[NSLOTS] = {
 	"200", "302", "304", "400", "404", "429", "500", "503", "hang", "truncated", "malformed",
-	"other",
+	"oversize", "wrongtype", "other",
 };
 
 static atomic_ulong counts[CD_NROUTES][NSLOTS];
@@ -208,6 +209,44 @@ cut_free(void *cls)
 
 	free(c->body);
 	free(c);
+}
+
+/* An oversize body: one JSON (or HTML) text that goes on and on. */
+static ssize_t
+huge_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	uint64_t size = (uint64_t)cd_cfg.oversize_bytes;
+	const char *head = cls;
+	size_t n, hl = strlen(head);
+
+	if (pos >= size)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	n = size - pos < max ? (size_t)(size - pos) : max;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = pos + i < hl ? head[pos + i] : 'x';
+	return (ssize_t)n;
+}
+
+/*
+ * Answer 200 with an oversize body of CTYPE; with CHUNKED no Content-Length
+ * says how much is coming, so only counting the bytes can stop a client.
+ */
+static enum MHD_Result
+send_huge(struct MHD_Connection *conn, const char *ctype, int chunked)
+{
+	static const char json[] = "{\"pad\":\"", html[] = "<html><body><p>";
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_callback(chunked ? MHD_SIZE_UNKNOWN :
+	    (uint64_t)cd_cfg.oversize_bytes, 65536, huge_read,
+	    (void *)(ctype == cd_ctype_html ? html : json), NULL);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	ret = MHD_queue_response(conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
 }
 
 static enum MHD_Result
@@ -459,6 +498,73 @@ assessor_malformed(struct cd_reply *r, unsigned variant)
 	}
 	free(r->body);
 	cd_reply_text(r, 200, cd_ctype_json, page);
+}
+
+/*
+ * Well-formed JSON whose values have the wrong types: a number for the
+ * valuations' list, a string for the owner's object, an object for the lot
+ * size, a list for the MCR (VARIANT picks which).
+ * A body that is not a JSON object stays as it is.
+ */
+static void
+assessor_wrongtype(struct cd_reply *r, unsigned variant)
+{
+	static const char *const keys[] = { "Valuations", "Owner", "LotSize", "MCR" };
+	const char *key = keys[variant % 4];
+	cJSON *root = cJSON_ParseWithLength(r->body, r->len), *bad;
+	char *out;
+
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return;
+	}
+	switch (variant % 4) {
+	case 0:  bad = cJSON_CreateNumber(6); break;
+	case 1:  bad = cJSON_CreateString("SMITH JOHN"); break;
+	case 2:  bad = cJSON_CreateObject(); break;
+	default: bad = cJSON_CreateStringArray((const char *const[]){ "1001" }, 1); break;
+	}
+	if (bad == NULL || (cJSON_HasObjectItem(root, key) ?
+	    !cJSON_ReplaceItemInObjectCaseSensitive(root, key, bad) :
+	    !cJSON_AddItemToObject(root, key, bad))) {
+		cJSON_Delete(bad);
+		cJSON_Delete(root);
+		return;
+	}
+	if ((out = cJSON_PrintUnformatted(root)) != NULL) {
+		free(r->body);
+		r->body = out;
+		r->len = strlen(out);
+	}
+	cJSON_Delete(root);
+}
+
+/*
+ * The treasurer's HTML with a word where money belongs: the first amount on
+ * the page ("$1,234.56") reads "$N/A".  A page without money stays as it is.
+ */
+static void
+treasurer_wrongtype(struct cd_reply *r)
+{
+	char *p = memchr(r->body, '$', r->len), *end, *nb;
+	size_t head, tail;
+
+	if (p == NULL)
+		return;
+	for (end = p + 1; end < r->body + r->len && (isdigit((unsigned char)*end) ||
+	    *end == ',' || *end == '.'); end++)
+		;
+	head = (size_t)(p + 1 - r->body);
+	tail = r->len - (size_t)(end - r->body);
+	if ((nb = malloc(head + 3 + tail + 1)) == NULL)
+		return;
+	memcpy(nb, r->body, head);
+	memcpy(nb + head, "N/A", 3);
+	memcpy(nb + head + 3, end, tail);
+	nb[head + 3 + tail] = '\0';
+	free(r->body);
+	r->body = nb;
+	r->len = head + 3 + tail;
 }
 
 /* Which assessor route URL is, with its argument (APN, MCR or STR) in ARG. */
@@ -833,15 +939,24 @@ serve(enum cd_host h, struct MHD_Connection *conn, const char *url, int get)
 		cd_reply_text(&r, 429, cd_ctype_text, "Too Many Requests\n");
 		r.retry_after = "1";
 		break;
+	case CD_F_THROTTLE_BARE:
+		cd_reply_text(&r, 429, cd_ctype_text, "Too Many Requests\n");
+		break;
 	case CD_F_HANG:
 		nap(cd_cfg.hang_seconds * 1000);
 		slot = ST_HANG;
 		ret = MHD_NO;	/* close without an answer */
 		goto out;
+	case CD_F_OVERSIZE:
+		slot = ST_OVERSIZE;
+		ret = send_huge(conn, h == CD_TREASURER ? cd_ctype_html : cd_ctype_json, alt);
+		goto out;
 	default:
 		if (h == CD_TREASURER) {
 			cd_treasurer_answer(rt, arg_of(conn, "Parcel"), session, f == CD_F_MALFORMED,
 			    variant, &r);
+			if (f == CD_F_WRONGTYPE && r.status == 200 && r.body != NULL)
+				treasurer_wrongtype(&r);
 		} else if (h == CD_RECORDER) {
 			struct cd_rquery q = {
 				arg_of(conn, "lastNames"), arg_of(conn, "firstNames"),
@@ -851,7 +966,9 @@ serve(enum cd_host h, struct MHD_Connection *conn, const char *url, int get)
 				arg_of(conn, "pageNumber"),
 			};
 
-			cd_recorder_answer(rt, arg, &q, f == CD_F_MALFORMED, variant, &r);
+			/* the odd variants of a malformed answer are the wrong-typed JSON */
+			cd_recorder_answer(rt, arg, &q, f == CD_F_MALFORMED || f == CD_F_WRONGTYPE,
+			    f == CD_F_WRONGTYPE ? variant | 1 : variant, &r);
 		} else {
 			if (rt == CD_R_SEARCH)
 				search(arg_of(conn, "q"), arg_of(conn, "page"), &r);
@@ -863,6 +980,8 @@ serve(enum cd_host h, struct MHD_Connection *conn, const char *url, int get)
 				parcel(rt, arg, &r);
 			if (f == CD_F_MALFORMED && r.status == 200 && r.body != NULL)
 				assessor_malformed(&r, variant);
+			if (f == CD_F_WRONGTYPE && r.status == 200 && r.body != NULL)
+				assessor_wrongtype(&r, variant);
 		}
 		break;
 	}
@@ -870,7 +989,8 @@ serve(enum cd_host h, struct MHD_Connection *conn, const char *url, int get)
 	 * A recorded document never changes: the recorder's detail answers carry
 	 * an ETag, and a request that already has it gets 304 and no body.
 	 */
-	if (rt == CD_R_DOCUMENT && r.status == 200 && r.body != NULL && f != CD_F_MALFORMED) {
+	if (rt == CD_R_DOCUMENT && r.status == 200 && r.body != NULL && f != CD_F_MALFORMED &&
+	    f != CD_F_WRONGTYPE) {
 		uint64_t x = 1469598103934665603ULL;
 		const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_IF_NONE_MATCH);
@@ -888,6 +1008,8 @@ send:
 		slot = ST_TRUNCATED;
 	else if (f == CD_F_MALFORMED && r.status == 200)
 		slot = ST_MALFORMED;
+	else if (f == CD_F_WRONGTYPE && r.status == 200)
+		slot = ST_WRONGTYPE;
 	else
 		slot = slot_of(r.status);
 	ret = send_reply(conn, &r, f == CD_F_TRUNCATE);
