@@ -446,7 +446,7 @@ main(int argc, char *argv[])
 	}
 	struct pdc_summary prev;
 	double prev_t = 0;
-	bool tty = isatty(STDOUT_FILENO);
+	bool tty = isatty(STDOUT_FILENO), drawn = false;
 	if (wait && pdc_db_exec(conn, "LISTEN pdc_done", &err) == -1) {
 		rc = pdc_cli_fail(&err);
 		goto out;
@@ -472,7 +472,8 @@ main(int argc, char *argv[])
 		if (watch) {
 			/* Home, then each line over the last frame's: no flicker. */
 			if (tty)
-				fputs(prev_t == 0 ? "\033[H\033[2J" : "\033[H", stdout);
+				fputs(drawn ? "\033[H" : "\033[H\033[2J", stdout);
+			drawn = true;
 			if (n > 0) {
 				print_apns(ptrs, st, n, PDC_OUT_TABLE);
 				if (tty)
@@ -487,7 +488,6 @@ main(int argc, char *argv[])
 			}
 			if (fflush(stdout) != 0 || ferror(stdout) || interrupted)
 				break;
-			prev_t = prev_t == 0 ? mono() : prev_t;
 			sleep((unsigned)interval);
 			if (interrupted)
 				break;
