@@ -41,7 +41,7 @@ setup() {
 # A run pdc-stats can be checked against: 20 parcels collected, one not found,
 # on a countyd of the test's own (its counts start at zero).
 known_run() {
-	start_countyd statsrun -n 100 -s 7
+	start_countyd "statsrun$BATS_TEST_NUMBER" -n 100 -s 7
 	write_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"
 	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
 	curl -sf "$COUNTYD_URL/_countyd/apns?limit=20" >"$BATS_TEST_TMPDIR/apns"
