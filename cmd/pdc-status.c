@@ -1,6 +1,7 @@
 /*
  * pdc-status - where collection stands: for shell scripts (exit codes) and people (--watch).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -28,7 +29,8 @@ on_signal(int sig)
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: pdc-status [--watch] [--wait [--timeout S]] [--json | --header] [--profile NAME] [APN ...]\n");
+	fprintf(fp, "usage: pdc-status [--watch [--interval S]] [--wait [--timeout S]] [--json | --header] [--profile NAME] [APN ...]\n"
+	    "       pdc-status --follow [--json] [--profile NAME] [APN ...]\n");
 }
 
 static double
@@ -149,6 +151,171 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool header, boo
 	}
 }
 
+/* Escape sequences for a terminal; nothing elsewhere, or when NO_COLOR is set. */
+static const char *
+sgr(bool on, const char *seq)
+{
+	return on ? seq : "";
+}
+
+/*
+ * One frame of --watch: counts, the progress bar, workers and the pause
+ * flag, and each host's request rate since the last frame (RATES[i] < 0:
+ * not known yet).  On a terminal every line erases what the last frame left.
+ */
+static void
+draw_watch(const struct pdc_summary *s, const double *rates, double interval, bool tty)
+{
+	const char *eol = tty ? "\033[K\n" : "\n";
+	bool color = tty && pdc_cli_color(stdout);
+	long tot[5] = { 0 }, done, all;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int width = 40, fill;
+
+	for (int i = 0; i < 5; i++)
+		for (int p = 0; p < 4; p++)
+			tot[i] += s->count[i][p];
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("pdc-status: every %gs, %s%s", interval, stamp, eol);
+	fputs(eol, stdout);
+	printf("%-10s %9s %9s %9s %9s %9s%s", "STATE", "TOTAL", "CRITICAL", "HIGH", "NORMAL", "LOW", eol);
+	for (int i = 0; i < 5; i++)
+		printf("%-10s %9ld %9ld %9ld %9ld %9ld%s", pdc_stats_state_name(i), tot[i],
+		    s->count[i][0], s->count[i][1], s->count[i][2], s->count[i][3], eol);
+	done = tot[2] + tot[3] + tot[4];
+	all = done + tot[0] + tot[1];
+	fill = all > 0 ? (int)(width * done / all) : width;
+	printf("%s[%s", eol, sgr(color && fill > 0, "\033[32m"));
+	for (int i = 0; i < width; i++) {
+		if (i == fill && fill > 0)
+			fputs(sgr(color, "\033[0m"), stdout);
+		putchar(i < fill ? '#' : '.');
+	}
+	printf("%s] %ld/%ld finished (%.0f%%)%s", sgr(color && fill == width, "\033[0m"), done, all,
+	    all > 0 ? 100.0 * done / all : 100.0, eol);
+	printf("workers alive: %ld, collection %s%s%s%s", s->workers_alive,
+	    sgr(color && s->paused, "\033[1;31m"), s->paused ? "PAUSED (pdc-worker --resume)" : "running",
+	    sgr(color && s->paused, "\033[0m"), eol);
+	if (s->nhosts > 0)
+		printf("%s%-28s %10s  %s%s", eol, "HOST", "REQUESTS/S", "STATE", eol);
+	for (int i = 0; i < s->nhosts; i++) {
+		const struct pdc_hoststate *h = &s->hosts[i];
+		char rate[24] = "-";
+
+		if (rates[i] >= 0)
+			snprintf(rate, sizeof(rate), "%.1f", rates[i]);
+		printf("%-28s %10s  ", h->host, rate);
+		if (h->paused)
+			printf("%sPAUSED%s for %.0fs: %s%s", sgr(color, "\033[1;31m"), sgr(color, "\033[0m"),
+			    h->paused_for, h->reason, eol);
+		else if (h->slowdown < 1)
+			printf("slowed down to %.0f%% of its rate%s", h->slowdown * 100, eol);
+		else
+			printf("ok%s", eol);
+	}
+	if (tty)
+		fputs("\033[J", stdout);	/* whatever a longer last frame left below */
+	else
+		putchar('\n');
+}
+
+/* Per host, requests per second between two summaries; -1 where unknown. */
+static void
+host_rates(const struct pdc_summary *prev, const struct pdc_summary *cur, double dt, double *rates)
+{
+	for (int i = 0; i < cur->nhosts; i++) {
+		rates[i] = -1;
+		for (int k = 0; prev != NULL && dt > 0 && k < prev->nhosts; k++)
+			if (strcmp(prev->hosts[k].host, cur->hosts[i].host) == 0 &&
+			    cur->hosts[i].requests >= prev->hosts[k].requests)
+				rates[i] = (double)(cur->hosts[i].requests - prev->hosts[k].requests) / dt;
+	}
+}
+
+/* Is APN among the N given (all are, when none is given)? */
+static bool
+wanted(const char *apn, const char *const *apns, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(apns[i], apn) == 0)
+			return true;
+	return n == 0;
+}
+
+static void
+print_event(const struct pdc_event *ev, enum pdc_outfmt fmt)
+{
+	char stamp[40];
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(stamp + strlen(stamp), sizeof(stamp) - strlen(stamp), ".%03ldZ", ts.tv_nsec / 1000000);
+	if (fmt == PDC_OUT_JSON) {
+		printf("{\"time\":\"%s\",\"id\":%lld,\"apn\":", stamp, ev->id);
+		pdc_cli_json_str(stdout, ev->apn);
+		fputs(",\"event\":", stdout);
+		pdc_cli_json_str(stdout, ev->event);
+		printf(",\"attempt\":%d,\"error\":", ev->attempt);
+		pdc_cli_json_str(stdout, ev->error[0] ? ev->error : NULL);
+		puts("}");
+	} else if (fmt == PDC_OUT_TABLE) {
+		printf("%s  %-12s  %-9s  attempt %d%s%s\n", stamp, ev->apn, ev->event, ev->attempt,
+		    ev->error[0] ? "  " : "", ev->error);
+	} else {
+		printf("%s\t%s\t%s\t%d\t%s\n", stamp, ev->apn, ev->event, ev->attempt, ev->error);
+	}
+}
+
+/*
+ * --follow: one line per job event as the database announces it, until a
+ * signal, or until nobody reads standard output any more (both exit 0).
+ */
+static int
+follow(struct pdc_conn *conn, const char *const *apns, size_t n, enum pdc_outfmt fmt)
+{
+	struct pdc_err err;
+
+	if (pdc_db_exec(conn, "LISTEN pdc_events", &err) == -1)
+		return pdc_cli_fail(&err);
+	while (!interrupted) {
+		/* A pipe whose reader left shows POLLERR on our end: no need to wait for an event. */
+		struct pollfd pfd[2] = { { PQsocket(conn->pg), POLLIN, 0 }, { STDOUT_FILENO, 0, 0 } };
+		PGnotify *nf;
+
+		if (poll(pfd, 2, 1000) == -1 && errno != EINTR) {
+			fprintf(stderr, "pdc-status: poll: %s\n", strerror(errno));
+			return PDC_EXIT_FAILED;
+		}
+		if (pfd[1].revents & (POLLERR | POLLHUP))
+			return PDC_EXIT_OK;
+		if (PQconsumeInput(conn->pg) == 0) {
+			fprintf(stderr, "pdc-status: lost the database connection: %s", PQerrorMessage(conn->pg));
+			return PDC_EXIT_UNAVAILABLE;
+		}
+		while ((nf = PQnotifies(conn->pg)) != NULL) {
+			struct pdc_event ev;
+
+			if (pdc_event_parse(nf->extra, &ev) == 0 && wanted(ev.apn, apns, n))
+				print_event(&ev, fmt);
+			PQfreemem(nf);
+		}
+		/* Each line goes out as it happens; a reader that left ends the stream. */
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			if (errno == EPIPE)
+				return PDC_EXIT_OK;
+			pdc_cli_fshut(stdout, "stdout");
+			return PDC_EXIT_FAILED;
+		}
+	}
+	return PDC_EXIT_OK;
+}
+
 static int
 apn_exit(const struct pdc_apnstatus *st, size_t n)
 {
@@ -202,8 +369,10 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "follow", no_argument, NULL, 'F' },
 		{ "header", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "profile", required_argument, NULL, 'P' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -219,16 +388,23 @@ main(int argc, char *argv[])
 	char (*apns)[PDC_APN_MAX] = NULL;
 	const char **ptrs = NULL;
 	const char *profile = NULL;
-	bool as_json = false, header = false, wait = false, watch = false, timeout_set = false;
-	long timeout = 0;
+	bool as_json = false, header = false, wait = false, watch = false, timeout_set = false, follow_events = false;
+	long timeout = 0, interval = 1;
+	bool interval_set = false;
 	size_t n = 0;
 	int ch, rc;
 
 	pdc_cli_init("pdc-status");
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'F': follow_events = true; break;
 		case 'H': header = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'i':
+			if ((interval = pdc_cli_number("--interval", optarg, 1, 3600)) < 0)
+				return PDC_EXIT_USAGE;
+			interval_set = true;
+			break;
 		case 'J': as_json = true; break;
 		case 'P': profile = optarg; break;
 		case 'T':
@@ -248,6 +424,14 @@ main(int argc, char *argv[])
 	}
 	if (watch && (wait || as_json)) {
 		fprintf(stderr, "pdc-status: --watch does not mix with --wait or --json\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (interval_set && !watch) {
+		fprintf(stderr, "pdc-status: --interval needs --watch\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (follow_events && (wait || watch)) {
+		fprintf(stderr, "pdc-status: --follow does not mix with --wait or --watch\n");
 		return PDC_EXIT_USAGE;
 	}
 	n = (size_t)(argc - optind);
@@ -277,6 +461,13 @@ main(int argc, char *argv[])
 	signal(SIGTERM, on_signal);
 	enum pdc_outfmt fmt = pdc_cli_outfmt(as_json);
 	double t0 = mono();
+	if (follow_events) {
+		rc = follow(conn, ptrs, n, fmt);
+		goto out;
+	}
+	struct pdc_summary prev;
+	double prev_t = 0;
+	bool tty = isatty(STDOUT_FILENO), drawn = false;
 	if (wait && pdc_db_exec(conn, "LISTEN pdc_done", &err) == -1) {
 		rc = pdc_cli_fail(&err);
 		goto out;
@@ -300,16 +491,25 @@ main(int argc, char *argv[])
 		/* Nothing on its way: complete, failed, stale and none are all final. */
 		bool final = n > 0 ? !any_open(st, n) : rc != PDC_EXIT_NOTYET;
 		if (watch) {
-			if (isatty(STDOUT_FILENO))
-				fputs("\033[H\033[2J", stdout);
-			if (n > 0)
+			/* Home, then each line over the last frame's: no flicker. */
+			if (tty)
+				fputs(drawn ? "\033[H" : "\033[H\033[2J", stdout);
+			drawn = true;
+			if (n > 0) {
 				print_apns(ptrs, st, n, PDC_OUT_TABLE, false);
-			else
-				print_summary(&sum, PDC_OUT_TABLE, false, true);
-			/* the reader went away (| head): stop watching */
+				if (tty)
+					fputs("\033[J", stdout);
+			} else {
+				double rates[PDC_MAXHOSTS], now = mono();
+
+				host_rates(prev_t > 0 ? &prev : NULL, &sum, now - prev_t, rates);
+				draw_watch(&sum, rates, (double)interval, tty);
+				prev = sum;
+				prev_t = now;
+			}
 			if (fflush(stdout) != 0 || ferror(stdout) || interrupted)
 				break;
-			sleep(1);
+			sleep((unsigned)interval);
 			if (interrupted)
 				break;
 			continue;

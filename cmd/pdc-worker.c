@@ -1,18 +1,30 @@
 /*
  * pdc-worker - claim collection jobs and collect them, until told to stop.
  */
+#include <sys/ioctl.h>
+
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "apn.h"
 #include "cli.h"
+#include "fetch.h"
 #include "http.h"
 #include "log.h"
+#include "stats.h"
 #include "worker.h"
+
+#define PROGRESS_TICK 0.25	/* redraw at most four times a second */
+#define DUE_EVERY 2.0		/* ask the database what is due */
+#define TALLY_EVERY 5.0		/* hand the request counts to the database */
+#define RATE_SAMPLES 40		/* the rate is taken over the last ten seconds */
 
 static void
 usage(FILE *fp)
@@ -29,6 +41,159 @@ on_signal(int sig)
 {
 	(void)sig;
 	pdc_worker_stop();
+}
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The watcher thread beside pdc_worker_run: it keeps the process title
+ * saying what the worker does, hands the per-source request counts to the
+ * database, and on a terminal draws the live progress line.
+ */
+struct watcher {
+	const struct pdc_config *cfg;
+	bool tty;			/* stderr is a terminal: draw the progress line */
+	atomic_bool quit;
+	struct pdc_conn *conn;		/* opened when first needed */
+	long due;			/* due or active anywhere, -1 unknown */
+	double t[RATE_SAMPLES];		/* a ring of (time, jobs finished) samples */
+	long done[RATE_SAMPLES];
+	int nsamples, next;
+	char title[128];
+};
+
+static struct pdc_conn *
+watcher_conn(struct watcher *w)
+{
+	struct pdc_err err;
+
+	if (w->conn != NULL && pdc_db_broken(w->conn)) {
+		pdc_db_close(w->conn);
+		w->conn = NULL;
+	}
+	if (w->conn == NULL)
+		w->conn = pdc_db_open(w->cfg, "pdc-worker", &err);
+	return w->conn;
+}
+
+/* Counts that cannot be saved now wait for the next time. */
+static void
+save_tally(struct watcher *w)
+{
+	struct pdc_fetch_tally t[8];
+	struct pdc_err err;
+	int n = pdc_fetch_tally_take(t, 8), i = 0;
+
+	if (n > 0 && watcher_conn(w) != NULL)
+		for (; i < n; i++)
+			if (pdc_stats_count_requests(w->conn, t[i].source, t[i].requests,
+			    t[i].not_modified, &err) == -1)
+				break;
+	for (; i < n; i++)
+		pdc_fetch_tally_add(t[i].source, t[i].requests, t[i].not_modified);
+}
+
+static void
+set_title(struct watcher *w, const struct pdc_worker_progress *p)
+{
+	char title[sizeof(w->title)];
+
+	if (p->paused)
+		snprintf(title, sizeof(title), "paused, %d active, %ld done, %ld failed", p->active,
+		    p->completed, p->failed);
+	else if (p->active == 0)
+		snprintf(title, sizeof(title), "idle, %ld done, %ld failed", p->completed, p->failed);
+	else
+		snprintf(title, sizeof(title), "%d active, %ld done, %ld failed", p->active, p->completed,
+		    p->failed);
+	if (strcmp(title, w->title) != 0) {
+		strlcpy(w->title, title, sizeof(w->title));
+		setproctitle("%s", title);
+	}
+}
+
+static void
+draw(struct watcher *w, const struct pdc_worker_progress *p, double now)
+{
+	char line[512], eta[32] = "-", due[24] = "?";
+	struct winsize ws;
+	long fin = p->completed + p->failed;
+	double rate = 0;
+	int o, cols = 80;
+
+	w->t[w->next] = now;
+	w->done[w->next] = fin;
+	w->next = (w->next + 1) % RATE_SAMPLES;
+	if (w->nsamples < RATE_SAMPLES)
+		w->nsamples++;
+	/* the oldest sample is where the next one goes, once the ring is full */
+	o = w->nsamples < RATE_SAMPLES ? 0 : w->next;
+	if (now - w->t[o] > 0.5)
+		rate = (double)(fin - w->done[o]) / (now - w->t[o]);
+	if (w->due == 0)
+		strlcpy(eta, "0s", sizeof(eta));
+	else if (w->due > 0 && rate > 0) {
+		long s = (long)(w->due / rate + 0.5);
+
+		if (s >= 3600)
+			snprintf(eta, sizeof(eta), "%ldh%02ldm", s / 3600, s / 60 % 60);
+		else if (s >= 60)
+			snprintf(eta, sizeof(eta), "%ldm%02lds", s / 60, s % 60);
+		else
+			snprintf(eta, sizeof(eta), "%lds", s);
+	}
+	if (w->due >= 0)
+		snprintf(due, sizeof(due), "%ld", w->due);
+	snprintf(line, sizeof(line), "%ld done, %ld failed, %ld retried, %d/%d active, %.1f/s, "
+	    "%s due, ETA %s%s", p->completed, p->failed, p->retried, p->active, p->jobs, rate,
+	    due, eta, p->paused ? ", PAUSED" : "");
+	/* A line that wraps cannot be redrawn in place. */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		cols = ws.ws_col;
+	if ((size_t)cols - 1 < sizeof(line))
+		line[cols - 1] = '\0';
+	pdc_log_status(line);
+}
+
+static void *
+watch(void *arg)
+{
+	struct watcher *w = arg;
+	struct pdc_worker_progress p;
+	struct pdc_err err;
+	double last_due = 0, last_tally = mono();
+
+	while (!atomic_load(&w->quit)) {
+		double now = mono();
+
+		pdc_worker_progress(&p);
+		if (p.running) {
+			set_title(w, &p);
+			if (w->tty && now - last_due >= DUE_EVERY) {
+				w->due = watcher_conn(w) != NULL ? pdc_stats_due(w->conn, &err) : -1;
+				last_due = now;
+			}
+			if (w->tty)
+				draw(w, &p, now);
+		}
+		if (now - last_tally >= TALLY_EVERY) {
+			save_tally(w);
+			last_tally = now;
+		}
+		usleep((useconds_t)(PROGRESS_TICK * 1e6));
+	}
+	if (w->tty)
+		pdc_log_status(NULL);
+	save_tally(w);
+	pdc_db_close(w->conn);
+	return NULL;
 }
 
 static int
@@ -49,7 +214,7 @@ set_paused(const struct pdc_config *cfg, bool paused)
 }
 
 int
-main(int argc, char *argv[])
+main(int argc, char *argv[], char *envp[])
 {
 	static const struct option longopts[] = {
 		{ "apn", required_argument, NULL, 'a' },
@@ -75,6 +240,8 @@ main(int argc, char *argv[])
 	int ch, rc, pause = -1;
 	bool reparse = false;
 
+	/* Before anything keeps a pointer into argv: the title takes its place. */
+	setproctitle_init(argc, argv, envp);
 	pdc_cli_init("pdc-worker");
 	while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -176,6 +343,10 @@ main(int argc, char *argv[])
 				    ts.tv_sec + ts.tv_nsec / 1e9 - t0);
 				rc = 0;
 			}
+			/* what the county was asked counts in pdc-stats too */
+			struct watcher w = { .cfg = &cfg };
+			save_tally(&w);
+			pdc_db_close(w.conn);
 		}
 	} else {
 		memset(&sa, 0, sizeof(sa));
@@ -183,10 +354,18 @@ main(int argc, char *argv[])
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
+		struct watcher w = { .cfg = &cfg, .tty = isatty(STDERR_FILENO), .due = -1 };
+		pthread_t wt;
+		bool watching = pthread_create(&wt, NULL, watch, &w) == 0;
+
 		if (pdc_worker_run(&cfg, &opts, &result, &err) == -1)
 			rc = err.kind == PDC_E_AUTH ? PDC_EXIT_CONFIG : pdc_cli_fail(&err);
 		else
 			rc = 0;
+		if (watching) {
+			atomic_store(&w.quit, true);
+			pthread_join(wt, NULL);
+		}
 	}
 	pdc_http_global_cleanup();
 	pdc_config_release(&cfg);

@@ -11,8 +11,8 @@ _pdc_options() {
 	pdc-search)  echo "-h --help --version -l= --limit= --enqueue= --header --json --profile=" ;;
 	pdc-enqueue) echo "-h --help --version -f --force --header --json -p= --priority= --profile= --timeout= --top= --wait" ;;
 	pdc-worker)  echo "-h --help --version --apn= --ca-file= --drain -j= --jobs= --keep-days= --pause --profile= --reparse --resume" ;;
-	pdc-status)  echo "-h --help --version --header --json --profile= --timeout= --wait --watch" ;;
-	pdc-stats)   echo "-h --help --version --header --json --profile=" ;;
+	pdc-status)  echo "-h --help --version --follow --header --interval= --json --profile= --timeout= --wait --watch" ;;
+	pdc-stats)   echo "-h --help --version --header --json --profile= --prometheus" ;;
 	pdc-show)    echo "-h --help --version --json --profile=" ;;
 	pdc-db)      echo "-h --help --version --json --profile=" ;;
 	esac

@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -5,6 +6,46 @@
 #include "log.h"
 #include "polite.h"
 #include "store.h"
+
+#define TALLY_MAX 8
+
+static pthread_mutex_t tally_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct pdc_fetch_tally tally[TALLY_MAX];
+static int ntally;
+
+void
+pdc_fetch_tally_add(const char *source, long requests, long not_modified)
+{
+	int i;
+
+	pthread_mutex_lock(&tally_mu);
+	for (i = 0; i < ntally; i++)
+		if (strcmp(tally[i].source, source) == 0)
+			break;
+	if (i == ntally && ntally < TALLY_MAX)
+		strlcpy(tally[ntally++].source, source, sizeof(tally[0].source));
+	if (i < ntally) {
+		tally[i].requests += requests;
+		tally[i].not_modified += not_modified;
+	}
+	pthread_mutex_unlock(&tally_mu);
+}
+
+int
+pdc_fetch_tally_take(struct pdc_fetch_tally *out, int max)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&tally_mu);
+	for (int i = 0; i < ntally && n < max; i++) {
+		if (tally[i].requests == 0 && tally[i].not_modified == 0)
+			continue;
+		out[n++] = tally[i];
+		tally[i].requests = tally[i].not_modified = 0;
+	}
+	pthread_mutex_unlock(&tally_mu);
+	return n;
+}
 
 static void
 kept_release(struct pdc_kept *k)
@@ -167,6 +208,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, err) == -1)
 			return -1;
 		ctx->requests++;
+		pdc_fetch_tally_add(source, 1, 0);
 		rc = pdc_http_get(ctx->http, url, hdrs, res, err);
 		/* The headers' values stay out: one of them is the assessor token. */
 		if (rc == -1)
@@ -188,6 +230,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 			if (res->last_modified[0] == '\0' && v->last_modified != NULL)
 				strlcpy(res->last_modified, v->last_modified, sizeof(res->last_modified));
 			ctx->not_modified++;
+			pdc_fetch_tally_add(source, 0, 1);
 			break;
 		}
 		/* Each hop of a redirect is a request of its own, with its own slot. */

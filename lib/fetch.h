@@ -48,4 +48,18 @@ void pdc_fetch_release(struct pdc_source_ctx *ctx);
  */
 int pdc_fetch_adopt(struct pdc_source_ctx *into, struct pdc_source_ctx *from);
 
+/*
+ * Requests made and 304 answers served from the stored body, per source,
+ * counted by every pdc_fetch in this process (replays excepted) for
+ * pdc-stats.  pdc_fetch_tally_take moves up to MAX sources' counts since the
+ * last take into OUT and returns how many; pdc_fetch_tally_add puts counts
+ * back (a take that could not be saved).  Thread-safe.
+ */
+struct pdc_fetch_tally {
+	char source[32];
+	long requests, not_modified;
+};
+int pdc_fetch_tally_take(struct pdc_fetch_tally *out, int max);
+void pdc_fetch_tally_add(const char *source, long requests, long not_modified);
+
 #endif

@@ -18,6 +18,7 @@
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char log_prog[64] = "pdc";
 static enum pdc_loglevel log_min = PDC_LOG_INFO;
+static char log_status[512];	/* the live line beneath the log, "" if none */
 
 static const char *const level_names[] = {
 	[PDC_LOG_DEBUG] = "DEBUG",
@@ -61,6 +62,45 @@ pdc_log_init(const char *prog, enum pdc_loglevel min)
 	pthread_mutex_unlock(&log_lock);
 }
 
+/* Write N bytes of BUF to stderr whole, or give up on an error. */
+static void
+write_all(const char *buf, size_t n)
+{
+	ssize_t w;
+
+	for (size_t i = 0; i < n; i += (size_t)w) {
+		w = write(STDERR_FILENO, buf + i, n - i);
+		if (w == -1 && errno == EINTR) {
+			w = 0;
+			continue;
+		}
+		if (w <= 0)
+			break;
+	}
+}
+
+void
+pdc_log_status(const char *line)
+{
+	char buf[sizeof(log_status) + 16];
+	int saved_errno = errno, n;
+
+	pthread_mutex_lock(&log_lock);
+	if (line == NULL || line[0] == '\0') {
+		/* \r, then erase the line */
+		n = log_status[0] != '\0' ? snprintf(buf, sizeof(buf), "\r\033[K") : 0;
+		log_status[0] = '\0';
+	} else {
+		strlcpy(log_status, line, sizeof(log_status));
+		/* Drawn over the old line, then the old line's tail erased: no flicker. */
+		n = snprintf(buf, sizeof(buf), "\r%s\033[K", log_status);
+	}
+	if (n > 0)
+		write_all(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	pthread_mutex_unlock(&log_lock);
+	errno = saved_errno;
+}
+
 int
 pdc_log_enabled(enum pdc_loglevel level)
 {
@@ -75,12 +115,11 @@ pdc_log_enabled(enum pdc_loglevel level)
 void
 pdc_log(enum pdc_loglevel level, const char *fmt, ...)
 {
-	char line[LOG_LINEMAX], stamp[32];
+	char line[LOG_LINEMAX + sizeof(log_status) + 16], stamp[32];
 	struct tm tm;
 	time_t now;
 	va_list ap;
-	size_t n, head, i;
-	ssize_t w;
+	size_t n, head, i, max = LOG_LINEMAX;
 	int saved_errno = errno, r;
 
 	if (!level_valid(level))
@@ -97,18 +136,25 @@ pdc_log(enum pdc_loglevel level, const char *fmt, ...)
 		errno = saved_errno;
 		return;
 	}
-	r = snprintf(line, sizeof(line), "%s %s[%ld] %s - ", stamp, log_prog,
+	/* Over a live line: go back to its start and erase it first. */
+	head = 0;
+	if (log_status[0] != '\0') {
+		memcpy(line, "\r\033[K", 4);
+		head = 4;
+		max += head;
+	}
+	r = snprintf(line + head, max - head, "%s %s[%ld] %s - ", stamp, log_prog,
 	    (long)getpid(), level_names[level]);
-	head = r < 0 ? 0 : ((size_t)r < sizeof(line) ? (size_t)r : sizeof(line) - 1);
+	head += r < 0 ? 0 : ((size_t)r < max - head ? (size_t)r : max - head - 1);
 
 	va_start(ap, fmt);
 	errno = saved_errno;
-	r = vsnprintf(line + head, sizeof(line) - head, fmt, ap);
+	r = vsnprintf(line + head, max - head, fmt, ap);
 	va_end(ap);
 	n = head + (r < 0 ? 0 : (size_t)r);
-	if (n > sizeof(line) - 2) {
+	if (n > max - 2) {
 		/* Cut long messages visibly rather than silently. */
-		n = sizeof(line) - 2;
+		n = max - 2;
 		memcpy(line + n - 3, "...", 3);
 	}
 	/* One entry is one line, whatever the message held. */
@@ -116,19 +162,13 @@ pdc_log(enum pdc_loglevel level, const char *fmt, ...)
 		if ((unsigned char)line[i] < 0x20 && line[i] != '\t')
 			line[i] = ' ';
 	line[n++] = '\n';
+	/* ... and draw the live line again beneath it. */
+	n += strlcpy(line + n, log_status, sizeof(line) - n);
 
 	/* The lock keeps this process's threads whole even on a short write;
 	 * a single write keeps other processes' lines apart on pipes and on
 	 * O_APPEND files. */
-	for (i = 0; i < n; i += (size_t)w) {
-		w = write(STDERR_FILENO, line + i, n - i);
-		if (w == -1 && errno == EINTR) {
-			w = 0;
-			continue;
-		}
-		if (w <= 0)
-			break;
-	}
+	write_all(line, n);
 	pthread_mutex_unlock(&log_lock);
 	errno = saved_errno;
 }

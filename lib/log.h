@@ -25,6 +25,15 @@ void pdc_log_init(const char *prog, enum pdc_loglevel min);
 void pdc_log(enum pdc_loglevel level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Keep LINE drawn on the terminal's last line, beneath the log lines (a
+ * live progress line); NULL or "" takes it away.  While it is there, each
+ * log line clears it, is written, and draws it again, in the same write.
+ * Only for a stderr that is a terminal; the caller keeps LINE within the
+ * terminal's width and free of control characters.
+ */
+void pdc_log_status(const char *line);
+
 /* Nonzero when LEVEL would be written. */
 int pdc_log_enabled(enum pdc_loglevel level);
 

@@ -1,5 +1,9 @@
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "stats.h"
 
@@ -120,4 +124,183 @@ pdc_stats_collect(struct pdc_conn *c, struct pdc_stats *s, struct pdc_err *err)
 	    (double)s->cache_hits / (double)(s->cache_hits + s->queued) : -1;
 	s->db_mean_ms = s->db_queries > 0 ? qms / (double)s->db_queries : -1;
 	return 0;
+}
+
+static struct pdc_stmt st_minutes = { "pdc_stats_minutes",
+	"SELECT 59 - (extract(epoch FROM date_trunc('minute', now()) - date_trunc('minute', finished_at))"
+	"  / 60)::int, count(*)"
+	" FROM jobs WHERE state = 'completed'"
+	" AND finished_at >= date_trunc('minute', now()) - interval '59 minutes'"
+	" GROUP BY 1", 0, 0 };
+
+int
+pdc_stats_minutes(struct pdc_conn *c, long per[60], struct pdc_err *err)
+{
+	PGresult *res;
+
+	memset(per, 0, 60 * sizeof(per[0]));
+	if ((res = pdc_db_run(c, &st_minutes, NULL, err)) == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++) {
+		long m = strtol(PQgetvalue(res, r, 0), NULL, 10);
+
+		/* a clock step back could put a job in the future */
+		if (m >= 0 && m < 60)
+			per[m] = strtol(PQgetvalue(res, r, 1), NULL, 10);
+	}
+	PQclear(res);
+	return 0;
+}
+
+const double pdc_duration_bounds[PDC_DURATION_BUCKETS] = {
+	0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, HUGE_VAL
+};
+
+/* The bounds again, in milliseconds, as the SQL has them. */
+static struct pdc_stmt st_durations = { "pdc_stats_durations",
+	"SELECT count(*) FILTER (WHERE duration_ms <= 100), count(*) FILTER (WHERE duration_ms <= 250),"
+	" count(*) FILTER (WHERE duration_ms <= 500), count(*) FILTER (WHERE duration_ms <= 1000),"
+	" count(*) FILTER (WHERE duration_ms <= 2500), count(*) FILTER (WHERE duration_ms <= 5000),"
+	" count(*) FILTER (WHERE duration_ms <= 10000), count(*) FILTER (WHERE duration_ms <= 30000),"
+	" count(*) FILTER (WHERE duration_ms <= 60000), count(*),"
+	" coalesce(sum(duration_ms), 0) / 1000.0"
+	" FROM jobs WHERE state = 'completed' AND duration_ms IS NOT NULL", 0, 0 };
+
+int
+pdc_stats_durations(struct pdc_conn *c, struct pdc_durations *d, struct pdc_err *err)
+{
+	PGresult *res;
+
+	memset(d, 0, sizeof(*d));
+	if ((res = pdc_db_run(c, &st_durations, NULL, err)) == NULL)
+		return -1;
+	for (int i = 0; i < PDC_DURATION_BUCKETS; i++)
+		d->le[i] = strtol(PQgetvalue(res, 0, i), NULL, 10);
+	d->sum = strtod(PQgetvalue(res, 0, PDC_DURATION_BUCKETS), NULL);
+	PQclear(res);
+	return 0;
+}
+
+static struct pdc_stmt st_parts = { "pdc_stats_parts",
+	"SELECT source, count(*) FILTER (WHERE state = 'complete'),"
+	" count(*) FILTER (WHERE state = 'missing'), count(*) FILTER (WHERE state = 'failed')"
+	" FROM record_parts GROUP BY source ORDER BY source", 0, 0 };
+
+static struct pdc_stmt st_requests = { "pdc_stats_requests",
+	"SELECT split_part(name, ':', 1), split_part(name, ':', 2), value FROM counters"
+	" WHERE name LIKE 'requests:%' OR name LIKE 'not_modified:%' ORDER BY 2", 0, 0 };
+
+static struct pdc_sourcestats *
+source_slot(struct pdc_sourcestats *out, int *n, int max, const char *name)
+{
+	for (int i = 0; i < *n; i++)
+		if (strcmp(out[i].source, name) == 0)
+			return &out[i];
+	if (*n == max)
+		return NULL;
+	memset(&out[*n], 0, sizeof(out[0]));
+	strlcpy(out[*n].source, name, sizeof(out[0].source));
+	return &out[(*n)++];
+}
+
+int
+pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, struct pdc_err *err)
+{
+	struct pdc_sourcestats *s;
+	PGresult *res;
+	int n = 0;
+
+	if ((res = pdc_db_run(c, &st_parts, NULL, err)) == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++) {
+		if ((s = source_slot(out, &n, max, PQgetvalue(res, r, 0))) == NULL)
+			break;
+		s->complete = strtol(PQgetvalue(res, r, 1), NULL, 10);
+		s->missing = strtol(PQgetvalue(res, r, 2), NULL, 10);
+		s->failed = strtol(PQgetvalue(res, r, 3), NULL, 10);
+	}
+	PQclear(res);
+	if ((res = pdc_db_run(c, &st_requests, NULL, err)) == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++) {
+		long v = strtol(PQgetvalue(res, r, 2), NULL, 10);
+
+		if ((s = source_slot(out, &n, max, PQgetvalue(res, r, 1))) == NULL)
+			break;
+		if (strcmp(PQgetvalue(res, r, 0), "requests") == 0)
+			s->requests = v;
+		else
+			s->not_modified = v;
+	}
+	PQclear(res);
+	for (int i = 0; i < n; i++) {
+		long all = out[i].complete + out[i].missing + out[i].failed;
+
+		out[i].success_rate = all > 0 ? (double)(out[i].complete + out[i].missing) / (double)all : -1;
+		out[i].hit_rate = out[i].requests > 0 ?
+		    (double)out[i].not_modified / (double)out[i].requests : -1;
+	}
+	return n;
+}
+
+static struct pdc_stmt st_count_requests = { "pdc_stats_count_requests",
+	"INSERT INTO counters (name, value) VALUES ('requests:' || $1, $2::bigint),"
+	" ('not_modified:' || $1, $3::bigint)"
+	" ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value", 3, 0 };
+
+int
+pdc_stats_count_requests(struct pdc_conn *c, const char *source, long requests,
+    long not_modified, struct pdc_err *err)
+{
+	char rq[24], nm[24];
+	const char *params[3] = { source, rq, nm };
+
+	snprintf(rq, sizeof(rq), "%ld", requests);
+	snprintf(nm, sizeof(nm), "%ld", not_modified);
+	return pdc_db_do(c, &st_count_requests, params, err) == -1 ? -1 : 0;
+}
+
+static struct pdc_stmt st_due = { "pdc_stats_due",
+	"SELECT (SELECT count(*) FROM jobs WHERE state = 'pending' AND run_after <= now())"
+	" + (SELECT count(*) FROM jobs WHERE state = 'active')", 0, 0 };
+
+long
+pdc_stats_due(struct pdc_conn *c, struct pdc_err *err)
+{
+	PGresult *res = pdc_db_run(c, &st_due, NULL, err);
+	long n;
+
+	if (res == NULL)
+		return -1;
+	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return n;
+}
+
+int
+pdc_event_parse(const char *payload, struct pdc_event *ev)
+{
+	cJSON *j = cJSON_Parse(payload);
+	const cJSON *id, *apn, *event, *attempt, *error;
+	int rc = -1;
+
+	memset(ev, 0, sizeof(*ev));
+	if (j == NULL)
+		return -1;
+	id = cJSON_GetObjectItemCaseSensitive(j, "id");
+	apn = cJSON_GetObjectItemCaseSensitive(j, "apn");
+	event = cJSON_GetObjectItemCaseSensitive(j, "event");
+	attempt = cJSON_GetObjectItemCaseSensitive(j, "attempt");
+	error = cJSON_GetObjectItemCaseSensitive(j, "error");
+	if (cJSON_IsNumber(id) && cJSON_IsString(apn) && cJSON_IsString(event) && cJSON_IsNumber(attempt)) {
+		ev->id = (long long)id->valuedouble;
+		strlcpy(ev->apn, apn->valuestring, sizeof(ev->apn));
+		strlcpy(ev->event, event->valuestring, sizeof(ev->event));
+		ev->attempt = attempt->valueint;
+		if (cJSON_IsString(error))
+			strlcpy(ev->error, error->valuestring, sizeof(ev->error));
+		rc = 0;
+	}
+	cJSON_Delete(j);
+	return rc;
 }

@@ -53,4 +53,52 @@ struct pdc_stats {
 /* Gather the figures.  0 or -1. */
 int pdc_stats_collect(struct pdc_conn *c, struct pdc_stats *s, struct pdc_err *err);
 
+/* Jobs completed in each of the last 60 minutes; PER[59] is the current minute.  0 or -1. */
+int pdc_stats_minutes(struct pdc_conn *c, long per[60], struct pdc_err *err);
+
+/* The job-duration histogram's upper bounds in seconds; the last is +Inf. */
+#define PDC_DURATION_BUCKETS 10
+extern const double pdc_duration_bounds[PDC_DURATION_BUCKETS];
+
+struct pdc_durations {
+	long le[PDC_DURATION_BUCKETS];	/* completed jobs that took at most bound i (cumulative) */
+	double sum;			/* their seconds, summed */
+};
+
+/* The durations of the completed jobs kept in the table.  0 or -1. */
+int pdc_stats_durations(struct pdc_conn *c, struct pdc_durations *d, struct pdc_err *err);
+
+#define PDC_MAXSOURCESTATS 8
+
+/* How one county source is doing. */
+struct pdc_sourcestats {
+	char source[32];
+	long complete, missing, failed;	/* record parts, as last collected */
+	double success_rate;		/* (complete + missing) / all parts, -1 if none */
+	long requests, not_modified;	/* since the database was created */
+	double hit_rate;		/* not_modified / requests: downloads saved, -1 if none */
+};
+
+/* Up to MAX sources, by name, into OUT.  Returns how many, or -1. */
+int pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, struct pdc_err *err);
+
+/* Add a worker's REQUESTS and NOT_MODIFIED answers for SOURCE to the totals.  0 or -1. */
+int pdc_stats_count_requests(struct pdc_conn *c, const char *source, long requests,
+    long not_modified, struct pdc_err *err);
+
+/* Jobs due now or active anywhere: what a worker's ETA is about.  The count, or -1. */
+long pdc_stats_due(struct pdc_conn *c, struct pdc_err *err);
+
+/* One job event, as 004_events.sql announces it on the channel pdc_events. */
+struct pdc_event {
+	long long id;
+	char apn[32];
+	char event[16];		/* queued, started, completed, retrying, failed, released, cancelled */
+	int attempt;
+	char error[512];	/* "" if none */
+};
+
+/* Read a pdc_events PAYLOAD into EV.  0, or -1 when it is not one. */
+int pdc_event_parse(const char *payload, struct pdc_event *ev);
+
 #endif

@@ -57,6 +57,35 @@ struct shared {
 	atomic_long requests;
 };
 
+/* The running worker, for pdc_worker_progress; its struct lives on pdc_worker_run's stack. */
+static pthread_mutex_t current_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct shared *current;
+
+static void
+set_current(struct shared *sh)
+{
+	pthread_mutex_lock(&current_mu);
+	current = sh;
+	pthread_mutex_unlock(&current_mu);
+}
+
+void
+pdc_worker_progress(struct pdc_worker_progress *p)
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_lock(&current_mu);
+	if (current != NULL) {
+		p->running = true;
+		p->paused = atomic_load(&current->paused);
+		p->jobs = current->opts->jobs;
+		p->active = atomic_load(&current->busy);
+		p->completed = atomic_load(&current->completed);
+		p->failed = atomic_load(&current->failed);
+		p->retried = atomic_load(&current->retried);
+	}
+	pthread_mutex_unlock(&current_mu);
+}
+
 static double
 mono(void)
 {
@@ -577,6 +606,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	    opts->jobs, sh.id);
 	if (paused == 1)
 		pdc_log(PDC_LOG_INFO, "Background collection is paused; waiting for pdc-worker --resume");
+	set_current(&sh);
 	for (; started < opts->jobs; started++) {
 		atomic_fetch_add(&sh.live, 1);
 		if (pthread_create(&threads[started], NULL, collector, &sh) != 0) {
@@ -648,6 +678,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	pdc_log(PDC_LOG_INFO, "Background data worker stopped (%ld completed, %ld failed)",
 	    atomic_load(&sh.completed), atomic_load(&sh.failed));
 done:
+	set_current(NULL);
 	if (result != NULL) {
 		result->completed = atomic_load(&sh.completed);
 		result->failed = atomic_load(&sh.failed);

@@ -37,6 +37,18 @@ struct pdc_worker_result {
 int pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
     struct pdc_worker_result *result, struct pdc_err *err);
 
+/* What a running pdc_worker_run is doing: for a progress line, a process title. */
+struct pdc_worker_progress {
+	bool running;		/* false before pdc_worker_run started and after it returned */
+	bool paused;
+	int jobs;		/* collector threads */
+	int active;		/* jobs in hand */
+	long completed, failed, retried;
+};
+
+/* Read the running worker's figures into P.  Thread-safe. */
+void pdc_worker_progress(struct pdc_worker_progress *p);
+
 /* Ask a running pdc_worker_run to stop claiming and return.  Async-signal-safe. */
 void pdc_worker_stop(void);
 

@@ -4,7 +4,8 @@
 #
 # The convention, in the EXAMPLES section of a man page (each .Bd -literal
 # block) and in the README's tour (its ``` block): a line "$ command" is run;
-# it must exit 0, or N when the line ends in a comment "# exit N".  The lines
+# it must exit 0, or N when the line ends in a comment "# exit N", or, when
+# it ends in "# until interrupted", run three seconds and stop on SIGINT.  The lines
 # after it, up to the next "$", are what it prints (standard output and error,
 # as on a terminal): each must be among the lines it printed, but a line
 # holding "..." stands for what was left out and is not checked, and any
@@ -27,6 +28,8 @@ examples() {
 			want = 0
 			if (match(cmd, /# exit [0-9]+/))
 				want = substr(cmd, RSTART + 7, RLENGTH - 7) + 0
+			if (cmd ~ /# until interrupted/)
+				want = 124
 			printf "C\t%d\t%s\n", want, cmd
 		} else if (line != "") {
 			printf "O\t%s\n", line
@@ -55,7 +58,7 @@ examples() {
 # Timestamps and process ids vary from run to run; jq colours a terminal
 # whatever NO_COLOR says.
 normalize() {
-	sed -E 's/\x1b\[[0-9;]*m//g; s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/<time>/g; s/^(<time> pdc-[a-z]+)\[[0-9]+\]/\1[<pid>]/'
+	sed -E 's/\r$//; s/.*\r//; s/\x1b\[K//g; s/\x1b\[[0-9;]*m//g; s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/<time>/g; s/^(<time> pdc-[a-z]+)\[[0-9]+\]/\1[<pid>]/'
 }
 
 # run_examples FILE: run FILE's examples as the convention says.
@@ -84,6 +87,10 @@ run_examples() {
 			printf '{ %s\n} >"$EXDIR/out.%d" 2>&1\n' "$cmd" "$n" >>"$script"
 			continue
 		fi
+		# Until interrupted: three seconds of it, then SIGINT (timeout says 124).
+		if [[ "$cmd" == *'# until interrupted'* ]]; then
+			cmd="timeout -s INT 3 bash -c $(printf '%q' "$cmd")"
+		fi
 		printf 'script -qec %q "$EXDIR/out.%d" >/dev/null </dev/null\n' "$cmd" "$n" >>"$script"
 		printf 'st=$?; [ "$st" = %d ] || { echo "example %q exited $st, expected %d:"; cat "$EXDIR/out.%d"; exit 1; } >&2\n' \
 		    "$want" "$cmd" "$want" "$n" >>"$script"
@@ -100,7 +107,7 @@ run_examples() {
 		while IFS= read -r line; do
 			[[ "$line" == *...* ]] && continue
 			line=$(printf '%s\n' "$line" | normalize)
-			tr -d '\r' <"$dir/out.$i" | normalize | grep -Fxq -- "$line" || {
+			normalize <"$dir/out.$i" | grep -Fxq -- "$line" || {
 				echo "example $i of ${file#$TOP/} did not print: $line" >&2
 				echo "it printed:" >&2
 				tr -d '\r' <"$dir/out.$i" >&2
