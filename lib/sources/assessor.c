@@ -752,20 +752,6 @@ contains(const char *hay, size_t len, const char *needle, size_t nlen)
 	return false;
 }
 
-/* Put PREFIX before ERR's message. */
-static void
-prefix_err(struct pdc_err *err, const char *prefix)
-{
-	char tmp[sizeof(err->msg)];
-
-	if (err == NULL)
-		return;
-	memcpy(tmp, err->msg, sizeof(tmp));
-	tmp[sizeof(tmp) - 1] = '\0';
-	if (snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, tmp) >= (int)sizeof(err->msg))
-		err->msg[sizeof(err->msg) - 1] = '\0';	/* a long URL: the start says enough */
-}
-
 /*
  * GET PATH (already URL-encoded) from the assessor with the two headers the
  * API wants, and turn the status into an error unless it is 2xx.  KEY names
@@ -779,39 +765,30 @@ assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
 	const char *base = ctx->cfg != NULL ? ctx->cfg->assessor.base_url : NULL;
 	const char *token = ctx->cfg != NULL ? ctx->cfg->assessor.token : NULL;
 	const char *hdrs[3];
-	char *url = NULL, *auth = NULL, what[160];
+	char *auth = NULL, what[160];
 	size_t n;
 	int nh = 0, rc;
 
 	memset(res, 0, sizeof(*res));
-	if (base == NULL || *base == '\0')
-		return pdc_err_set(err, PDC_E_CONFIG, "assessor: sources.assessor.base_url is not set");
 	/* a line break would smuggle a header of its own into the request */
 	if (token != NULL && strpbrk(token, "\r\n") != NULL)
 		return pdc_err_set(err, PDC_E_CONFIG,
 		    "assessor: sources.assessor.token contains a line break");
-	if ((url = pdc_util_url(base, path)) == NULL)
-		return nomem(err);
 	/* no token at all: send none, and let the county say it is unauthorized */
 	if (token != NULL && *token != '\0') {
 		n = strlen("AUTHORIZATION: ") + strlen(token) + 1;
-		if ((auth = malloc(n)) == NULL) {
-			free(url);
+		if ((auth = malloc(n)) == NULL)
 			return nomem(err);
-		}
 		snprintf(auth, n, "AUTHORIZATION: %s", token);
 		hdrs[nh++] = auth;
 	}
 	hdrs[nh++] = "user-agent: null";	/* the API reference asks for this literal */
 	hdrs[nh] = NULL;
 
-	rc = pdc_fetch(ctx, "assessor", key, url, hdrs, res, err);
+	rc = pdc_util_get(ctx, "assessor", base, path, key, hdrs, res, err);
 	free(auth);
-	free(url);
-	if (rc == -1) {
-		prefix_err(err, "assessor: ");
+	if (rc == -1)
 		return -1;
-	}
 	snprintf(what, sizeof(what), "assessor: %s", path);
 	/* the county answers a bad token with a 500, which must not be retried */
 	if (res->status == 500 && contains(res->body, res->len, "Unauthorized access!", 20))

@@ -647,21 +647,11 @@ static int
 recorder_get(struct pdc_source_ctx *ctx, const char *path, const char *key, bool notfound_ok,
     struct pdc_response *res, struct pdc_err *err)
 {
-	const char *base = ctx->cfg != NULL ? ctx->cfg->recorder.base_url : NULL;
-	char *url, what[128];
-	int rc;
+	char what[128];
 
-	memset(res, 0, sizeof(*res));
-	if (base == NULL || *base == '\0')
-		return pdc_err_set(err, PDC_E_CONFIG, "recorder: sources.recorder.base_url is not set");
-	if ((url = pdc_util_url(base, path)) == NULL)
-		return nomem(err);
-	rc = pdc_fetch(ctx, "recorder", key, url, NULL, res, err);
-	free(url);
-	if (rc == -1) {
-		pdc_util_err_prefix(err, "recorder: ");
+	if (pdc_util_get(ctx, "recorder", ctx->cfg != NULL ? ctx->cfg->recorder.base_url : NULL,
+	    path, key, NULL, res, err) == -1)
 		return -1;
-	}
 	if (res->status == 404 && notfound_ok)
 		return 1;
 	/* the search path is long and says little: its page is enough */

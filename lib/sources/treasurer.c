@@ -964,21 +964,11 @@ static int
 treasurer_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
     struct pdc_response *res, struct pdc_err *err)
 {
-	const char *base = ctx->cfg != NULL ? ctx->cfg->treasurer.base_url : NULL;
-	char *url, what[160];
-	int rc;
+	char what[160];
 
-	memset(res, 0, sizeof(*res));
-	if (base == NULL || *base == '\0')
-		return pdc_err_set(err, PDC_E_CONFIG, "treasurer: sources.treasurer.base_url is not set");
-	if ((url = pdc_util_url(base, path)) == NULL)
-		return nomem(err);
-	rc = pdc_fetch(ctx, "treasurer", key, url, NULL, res, err);
-	free(url);
-	if (rc == -1) {
-		pdc_util_err_prefix(err, "treasurer: ");
+	if (pdc_util_get(ctx, "treasurer", ctx->cfg != NULL ? ctx->cfg->treasurer.base_url : NULL,
+	    path, key, NULL, res, err) == -1)
 		return -1;
-	}
 	snprintf(what, sizeof(what), "treasurer: %s", path);
 	return pdc_http_classify(res->status, res->retry_after, what, err);
 }

@@ -11,6 +11,7 @@
 
 #include <cJSON.h>
 
+#include "../fetch.h"
 #include "util.h"
 
 bool
@@ -319,6 +320,28 @@ pdc_util_err_prefix(struct pdc_err *err, const char *prefix)
 	tmp[sizeof(tmp) - 1] = '\0';
 	if (snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, tmp) >= (int)sizeof(err->msg))
 		err->msg[sizeof(err->msg) - 1] = '\0';	/* a long URL: the start says enough */
+}
+
+int
+pdc_util_get(struct pdc_source_ctx *ctx, const char *source, const char *base,
+    const char *path, const char *key, const char *const *hdrs, struct pdc_response *res,
+    struct pdc_err *err)
+{
+	char *url, prefix[32];
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (base == NULL || *base == '\0')
+		return pdc_err_set(err, PDC_E_CONFIG, "%s: sources.%s.base_url is not set", source, source);
+	if ((url = pdc_util_url(base, path)) == NULL)
+		return pdc_err_set(err, PDC_E_SYSTEM, "%s: out of memory", source);
+	rc = pdc_fetch(ctx, source, key, url, hdrs, res, err);
+	free(url);
+	if (rc == -1) {
+		snprintf(prefix, sizeof(prefix), "%s: ", source);
+		pdc_util_err_prefix(err, prefix);
+	}
+	return rc;
 }
 
 void

@@ -95,6 +95,18 @@ struct cJSON *pdc_util_parse_json(const char *body, size_t len);
 /* Put PREFIX before ERR's message (cut at the end when it no longer fits). */
 void pdc_util_err_prefix(struct pdc_err *err, const char *prefix);
 
+/*
+ * GET PATH (already URL-encoded) from SOURCE at BASE, through pdc_fetch with
+ * KEY and the NULL-terminated HDRS (or NULL): 0 with RES whatever its status,
+ * or -1 with ERR ("SOURCE: ..."), a missing BASE a configuration error.  RES
+ * is the caller's to release either way.
+ */
+struct pdc_source_ctx;
+struct pdc_response;
+int pdc_util_get(struct pdc_source_ctx *ctx, const char *source, const char *base,
+    const char *path, const char *key, const char *const *hdrs, struct pdc_response *res,
+    struct pdc_err *err);
+
 /* Where a record stood, so that a parse failing halfway can put it back. */
 struct pdc_util_mark {
 	size_t nrows;
