@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -546,6 +547,16 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	double last_beat = 0, last_reap = 0, last_prune = 0, last_listen_try = 0;
 	int started = 0;
 
+	/*
+	 * A parsed page frees thousands of small chunks; glibc parks them in
+	 * fastbins and sweeps them all (malloc_consolidate) before the next
+	 * allocation of a kilobyte or more, which every request makes (libcurl's
+	 * receive buffer, libpq's result blocks, the body).  Without fastbins
+	 * they are merged as they are freed, while still in cache.
+	 */
+#ifdef M_MXFAST
+	mallopt(M_MXFAST, 0);
+#endif
 	memset(&sh, 0, sizeof(sh));
 	sh.cfg = cfg;
 	sh.opts = opts;
