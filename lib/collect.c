@@ -21,13 +21,21 @@ pdc_collect_all_parts(void)
 
 /*
  * A source that needs nothing from the others (the treasurer) runs in a
- * thread of its own with the second handle, beside the ones in turn: a job
+ * companion thread with a handle of its own, beside the ones in turn: a job
  * takes as long as its longest chain of requests rather than all of them.
+ * The companion lives as long as its collector and is handed one job at a
+ * time: a thread per job cost a clone and a cold malloc cache every record.
  */
-struct apart {
+enum apart_state { APART_IDLE, APART_RUN, APART_DONE, APART_QUIT };
+
+struct pdc_apart {
 	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	enum apart_state state;
+	struct pdc_http *http;
 	const struct pdc_source *src;
-	int index;
+	int index;		/* the source's place in pdc_sources */
 	struct pdc_source_ctx ctx;
 	struct pdc_record rec;
 	struct pdc_err err;
@@ -37,41 +45,95 @@ struct apart {
 static void *
 run_apart(void *arg)
 {
-	struct apart *a = arg;
+	struct pdc_apart *a = arg;
 
-	a->rc = a->src->collect(&a->ctx, a->ctx.apn, &a->rec, &a->err);
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (a->state != APART_RUN && a->state != APART_QUIT)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->state == APART_QUIT)
+			break;
+		pthread_mutex_unlock(&a->mu);
+		a->rc = a->src->collect(&a->ctx, a->ctx.apn, &a->rec, &a->err);
+		pthread_mutex_lock(&a->mu);
+		a->state = APART_DONE;
+		pthread_cond_broadcast(&a->cv);
+	}
+	pthread_mutex_unlock(&a->mu);
 	return NULL;
 }
 
-static bool
-start_apart(struct pdc_source_ctx *ctx, const char *apn, struct apart *a)
+struct pdc_apart *
+pdc_apart_new(const struct pdc_http_opts *opts)
 {
+	struct pdc_apart *a;
+	struct pdc_err err;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
 	a->index = -1;
-	if (ctx->http_apart == NULL || ctx->replay)
-		return false;
 	for (int i = 0; pdc_sources[i] != NULL && i < PDC_MAXSOURCES; i++)
 		if (pdc_sources[i]->apart) {
 			a->index = i;
 			a->src = pdc_sources[i];
 			break;
 		}
-	if (a->index < 0)
+	if (a->index < 0 || (a->http = pdc_http_new(opts, &err)) == NULL) {
+		free(a);
+		return NULL;
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	a->state = APART_IDLE;
+	if (pthread_create(&a->th, NULL, run_apart, a) != 0) {
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+		pdc_http_free(a->http);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+pdc_apart_free(struct pdc_apart *a)
+{
+	if (a == NULL)
+		return;
+	/* Only ever idle here: pdc_collect waits for the job it handed over. */
+	pthread_mutex_lock(&a->mu);
+	a->state = APART_QUIT;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	pdc_http_free(a->http);
+	free(a);
+}
+
+/* Hand the source apart its part of CTX's job for APN; false: run it in turn. */
+static bool
+start_apart(struct pdc_source_ctx *ctx, const char *apn)
+{
+	struct pdc_apart *a = ctx->apart;
+
+	if (a == NULL || ctx->replay)
 		return false;
 	a->ctx = *ctx;
-	a->ctx.http = ctx->http_apart;
-	a->ctx.http_apart = NULL;
+	a->ctx.http = a->http;
+	a->ctx.apart = NULL;
 	a->ctx.kept = NULL;
 	a->ctx.nkept = a->ctx.capkept = 0;
 	a->ctx.requests = 0;
 	a->ctx.not_modified = 0;
-	pdc_http_reset_cookies(a->ctx.http);
+	pdc_http_reset_cookies(a->http);
 	pdc_record_init(&a->rec, apn);
 	pdc_err_clear(&a->err);
-	if (pthread_create(&a->th, NULL, run_apart, a) != 0) {
-		pdc_record_release(&a->rec);
-		a->index = -1;
-		return false;
-	}
+	pthread_mutex_lock(&a->mu);
+	a->state = APART_RUN;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
 	return true;
 }
 
@@ -80,12 +142,16 @@ start_apart(struct pdc_source_ctx *ctx, const char *apn, struct apart *a)
  * responses always, its rows when it delivered).  Returns its rc, with ERR.
  */
 static int
-join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct apart *a,
-    struct pdc_err *err)
+join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct pdc_err *err)
 {
+	struct pdc_apart *a = ctx->apart;
 	int rc;
 
-	pthread_join(a->th, NULL);
+	pthread_mutex_lock(&a->mu);
+	while (a->state != APART_DONE)
+		pthread_cond_wait(&a->cv, &a->mu);
+	a->state = APART_IDLE;
+	pthread_mutex_unlock(&a->mu);
 	ctx->requests += a->ctx.requests;
 	ctx->not_modified += a->ctx.not_modified;
 	rc = a->rc;
@@ -126,7 +192,6 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 {
 	struct pdc_outcome local;
 	struct pdc_err serr[PDC_MAXSOURCES], permanent = { 0 }, transient = { 0 };
-	struct apart apart;
 	bool beside, stop = false;
 	int ok = 0, n = 0;
 
@@ -136,14 +201,14 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 	pdc_record_init(rec, apn);
 	if (ctx->http != NULL)
 		pdc_http_reset_cookies(ctx->http);
-	beside = start_apart(ctx, apn, &apart);
+	beside = start_apart(ctx, apn);
 	for (int i = 0; pdc_sources[i] != NULL && i < PDC_MAXSOURCES; i++, n++) {
 		const struct pdc_source *src = pdc_sources[i];
 		size_t nrows = rec->nrows;
 		unsigned parts = rec->parts, sets = rec->sets;
 
 		pdc_err_clear(&serr[i]);
-		if ((beside && i == apart.index) || stop)
+		if ((beside && i == ctx->apart->index) || stop)
 			continue;
 		if (src->collect(ctx, apn, rec, &serr[i]) == 0)
 			continue;
@@ -157,7 +222,7 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 			stop = true;
 	}
 	if (beside)
-		join_apart(ctx, rec, &apart, &serr[apart.index]);
+		join_apart(ctx, rec, &serr[ctx->apart->index]);
 	/* The outcome in the sources' order, as if they had run in turn. */
 	for (int i = 0; i < n; i++) {
 		const struct pdc_source *src = pdc_sources[i];

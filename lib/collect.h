@@ -46,6 +46,16 @@ int pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const stru
     const struct pdc_outcome *out, const struct pdc_source_ctx *ctx, long duration_ms,
     double retry_delay, const char *reason, struct pdc_err *err);
 
+/*
+ * A companion thread, with a handle of its own made from OPTS, for the
+ * source that needs nothing of the others' rows: set it as ctx->apart and
+ * pdc_collect runs that source there, beside the others, job after job.
+ * NULL when it cannot be had (the sources then run in turn).  Free it, with
+ * no pdc_collect running on it, with pdc_apart_free (NULL is fine).
+ */
+struct pdc_apart *pdc_apart_new(const struct pdc_http_opts *opts);
+void pdc_apart_free(struct pdc_apart *a);
+
 /* Every part a full record has. */
 unsigned pdc_collect_all_parts(void);
 

@@ -25,12 +25,28 @@ struct pdc_http {
 
 /* One transfer's state, shared by the write and header callbacks. */
 struct xfer {
+	CURL *curl;
 	struct pdc_response *res;
 	char *buf;
 	size_t len, cap, max;
 	int too_big;
 	int nomem;
 };
+
+/*
+ * Room for the whole body at once when the answer says how long it is (a
+ * body read in doubling chunks costs a copy and a large allocation each).
+ */
+static size_t
+first_chunk(struct xfer *x)
+{
+	curl_off_t cl = -1;
+
+	if (curl_easy_getinfo(x->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+	    cl > 0 && (uintmax_t)cl < (uintmax_t)x->max)
+		return (size_t)cl + 1;
+	return FIRST_BODY_CHUNK;
+}
 
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *arg)
@@ -44,7 +60,7 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		return 0;
 	}
 	if (x->len + n + 1 > x->cap) {
-		size_t need = x->len + n + 1, ncap = x->cap ? x->cap : FIRST_BODY_CHUNK;
+		size_t need = x->len + n + 1, ncap = x->cap ? x->cap : first_chunk(x);
 		char *nbuf;
 
 		while (ncap < need)
@@ -319,6 +335,7 @@ pdc_http_get(struct pdc_http *h, const char *url, const char *const *headers,
 
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
+	x.curl = h->curl;
 	x.res = res;
 	x.max = h->max_body;
 	for (; headers != NULL && *headers != NULL; headers++) {

@@ -16,6 +16,7 @@
 #include "http.h"
 #include "record.h"
 
+struct pdc_apart;
 struct pdc_pool;
 struct pdc_polite;
 
@@ -30,7 +31,7 @@ struct pdc_kept {
 
 struct pdc_source_ctx {
 	struct pdc_http *http;		/* this thread's handle */
-	struct pdc_http *http_apart;	/* a second one, for the source that runs apart; NULL: all in turn */
+	struct pdc_apart *apart;	/* runs the source apart beside the others (collect.h); NULL: all in turn */
 	const struct pdc_config *cfg;
 	int requests;			/* requests made (pdc_fetch counts them) */
 	struct pdc_polite *polite;	/* politeness; NULL: none (tests, replay) */

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -224,10 +225,10 @@ refused(struct shared *sh, const struct pdc_err *cerr)
 }
 
 static void
-run_job(struct shared *sh, struct pdc_http *http, struct pdc_http *http2, uint64_t *rng,
+run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint64_t *rng,
     const struct pdc_job *job)
 {
-	struct pdc_source_ctx ctx = { .http = http, .http_apart = http2, .cfg = sh->cfg,
+	struct pdc_source_ctx ctx = { .http = http, .apart = apart, .cfg = sh->cfg,
 	    .polite = sh->polite, .apn = job->apn, .keep = true };
 	struct pdc_record rec;
 	struct pdc_outcome out;
@@ -293,7 +294,8 @@ static void *
 collector(void *arg)
 {
 	struct shared *sh = arg;
-	struct pdc_http *http, *http2;
+	struct pdc_http *http;
+	struct pdc_apart *apart;
 	struct pdc_err err;
 	uint64_t rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)&err;
 	double backoff = 0.5, last_db_log = 0;
@@ -302,8 +304,8 @@ collector(void *arg)
 		pdc_log(PDC_LOG_ERROR, "%s", err.msg);
 		goto out;
 	}
-	/* Without a second handle the sources just run in turn. */
-	http2 = pdc_http_new(&sh->http_opts, &err);
+	/* Without a companion the sources just run in turn. */
+	apart = pdc_apart_new(&sh->http_opts);
 	while (!stop_flag && !atomic_load(&sh->drained) && !atomic_load(&sh->refused)) {
 		struct pdc_job job;
 		int n;
@@ -338,10 +340,10 @@ collector(void *arg)
 			continue;
 		}
 		atomic_fetch_add(&sh->busy, 1);
-		run_job(sh, http, http2, &rng, &job);
+		run_job(sh, http, apart, &rng, &job);
 		atomic_fetch_sub(&sh->busy, 1);
 	}
-	pdc_http_free(http2);
+	pdc_apart_free(apart);
 out:
 	pdc_http_free(http);
 	atomic_fetch_sub(&sh->live, 1);
@@ -545,6 +547,16 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	double last_beat = 0, last_reap = 0, last_prune = 0, last_listen_try = 0;
 	int started = 0;
 
+	/*
+	 * A parsed page frees thousands of small chunks; glibc parks them in
+	 * fastbins and sweeps them all (malloc_consolidate) before the next
+	 * allocation of a kilobyte or more, which every request makes (libcurl's
+	 * receive buffer, libpq's result blocks, the body).  Without fastbins
+	 * they are merged as they are freed, while still in cache.
+	 */
+#ifdef M_MXFAST
+	mallopt(M_MXFAST, 0);
+#endif
 	memset(&sh, 0, sizeof(sh));
 	sh.cfg = cfg;
 	sh.opts = opts;
@@ -791,7 +803,7 @@ pdc_worker_collect_one(const struct pdc_config *cfg, const char *apn, const char
 	    (ctx.polite = pdc_polite_new(cfg, pool, err)) == NULL ||
 	    (ctx.http = pdc_http_new(&ho, err)) == NULL)
 		goto out;
-	ctx.http_apart = pdc_http_new(&ho, err);	/* NULL: the sources in turn */
+	ctx.apart = pdc_apart_new(&ho);	/* NULL: the sources in turn */
 	rc = pdc_collect(&ctx, apn, &rec, &out, &cerr);
 	if (rc == 0 || (cerr.kind == PDC_E_TRANSIENT && rec.parts != 0)) {
 		if (cerr.kind != PDC_OK)
@@ -813,7 +825,7 @@ pdc_worker_collect_one(const struct pdc_config *cfg, const char *apn, const char
 	pdc_record_release(&rec);
 out:
 	pdc_fetch_release(&ctx);
-	pdc_http_free(ctx.http_apart);
+	pdc_apart_free(ctx.apart);
 	pdc_http_free(ctx.http);
 	pdc_polite_free(ctx.polite);
 	pdc_pool_free(pool);

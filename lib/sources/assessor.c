@@ -7,6 +7,7 @@
  * converter driven by the column type of the table it lands in, and the
  * JSON-key-to-column mapping lives in the tables below rather than in code.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -115,6 +116,34 @@ static const struct field residential_fields[] = {
 	{ "LocationalCharacteristics", "locational_characteristics" },
 	{ "PhysicalCondition", "physical_condition" },
 };
+
+/*
+ * The fields of one JSON object and the columns of the table they land in,
+ * looked up once rather than by name for every field of every record.
+ */
+struct fieldset {
+	const struct field *f;
+	size_t n;
+	const struct pdc_table *t;
+	int col[NELEM(residential_fields)];	/* the longest list */
+};
+
+#define FIELDSET(fields, table) { fields, NELEM(fields), &table, { 0 } }
+static struct fieldset property_set = FIELDSET(property_fields, pdc_tbl_properties);
+static struct fieldset owner_set = FIELDSET(owner_fields, pdc_tbl_properties);
+static struct fieldset valuation_set = FIELDSET(valuation_fields, pdc_tbl_valuations);
+static struct fieldset residential_set = FIELDSET(residential_fields, pdc_tbl_residential);
+static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
+
+static void
+find_cols(void)
+{
+	struct fieldset *sets[] = { &property_set, &owner_set, &valuation_set, &residential_set };
+
+	for (size_t s = 0; s < NELEM(sets); s++)
+		for (size_t i = 0; i < sets[s]->n; i++)
+			sets[s]->col[i] = pdc_table_col(sets[s]->t, sets[s]->f[i].col);
+}
 
 /* Search rows: first key present wins, so the misspelling comes first. */
 static const struct {
@@ -390,20 +419,23 @@ lookup(const cJSON *obj, const char *key, const cJSON **it, size_t *steplen)
 	}
 }
 
-/* Set ROW's columns from OBJ (found at path WHERE) as FIELDS map them. */
+/* Set ROW's columns (of SET's table) from OBJ (found at path WHERE) as SET maps them. */
 static int
-fill(struct pdc_row *row, const cJSON *obj, const char *where, const struct field *fields,
-    size_t nfields, struct pdc_err *err)
+fill(struct pdc_row *row, const cJSON *obj, const char *where, const struct fieldset *set,
+    struct pdc_err *err)
 {
 	const struct pdc_table *t = row->table;
+	const struct field *fields = set->f;
+	size_t nfields = set->n;
 
+	pthread_once(&sets_once, find_cols);
 	for (size_t i = 0; i < nfields; i++) {
 		const struct field *f = &fields[i];
 		const cJSON *it;
 		const char *why = NULL;
 		char *v;
 		size_t steplen;
-		int col = pdc_table_col(t, f->col);
+		int col = set->col[i];
 
 		if (col < 0)
 			return pdc_err_set(err, PDC_E_SYSTEM, "assessor: table %s has no column %s",
@@ -493,7 +525,7 @@ valuations(const cJSON *list, struct pdc_record *rec, struct pdc_err *err)
 			return bad_value(err, where, "", 0, v, "is not an object");
 		if ((row = pdc_record_add(rec, &pdc_tbl_valuations)) == NULL)
 			return nomem(err);
-		if (fill(row, v, where, valuation_fields, NELEM(valuation_fields), err) == -1)
+		if (fill(row, v, where, &valuation_set, err) == -1)
 			return -1;
 	}
 
@@ -517,13 +549,13 @@ parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
 	/* the rows below are filled before the next pdc_record_add moves them */
 	if ((row = pdc_record_add(rec, &pdc_tbl_properties)) == NULL)
 		return nomem(err);
-	if (fill(row, root, "", property_fields, NELEM(property_fields), err) == -1)
+	if (fill(row, root, "", &property_set, err) == -1)
 		return -1;
 	owner = get(root, "Owner");
 	if (!absent(owner)) {
 		if (!cJSON_IsObject(owner))
 			return bad_value(err, "", "Owner", 5, owner, "is not an object");
-		if (fill(row, owner, "Owner", owner_fields, NELEM(owner_fields), err) == -1)
+		if (fill(row, owner, "Owner", &owner_set, err) == -1)
 			return -1;
 	}
 	rec->parts |= PDC_PART_BASIC;
@@ -546,8 +578,7 @@ parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
 			    "is not an object");
 		if ((row = pdc_record_add(rec, &pdc_tbl_residential)) == NULL)
 			return nomem(err);
-		if (fill(row, res, "ResidentialPropertyData", residential_fields,
-		    NELEM(residential_fields), err) == -1)
+		if (fill(row, res, "ResidentialPropertyData", &residential_set, err) == -1)
 			return -1;
 		rec->parts |= PDC_PART_RESIDENTIAL;
 	}

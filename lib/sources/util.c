@@ -98,6 +98,22 @@ pdc_util_printable(const char *s, size_t n, char *buf, size_t size)
 }
 
 /*
+ * Append the N bytes at S to BUF (SIZE bytes) at *O as snprintf would: cut
+ * to fit, NUL-terminated, *O counting what the whole would take.  The
+ * number writers below run for every value of every record; snprintf's
+ * format parsing cost more than all the rest of their work.
+ */
+static void
+put(char *buf, size_t size, size_t *o, const char *s, size_t n)
+{
+	if (*o + 1 < size)
+		memcpy(buf + *o, s, n < size - 1 - *o ? n : size - 1 - *o);
+	*o += n;
+	if (size > 0)
+		buf[*o < size ? *o : size - 1] = '\0';
+}
+
+/*
  * Digits with optional 1,234 grouping at S[*I] into IP (at most IPMAX - 1 of
  * them, NUL-free, *IL counted).  Returns -1 on bad grouping or too many.
  */
@@ -128,7 +144,7 @@ int
 pdc_util_decimal(const char *s, size_t n, bool whole, char *buf, size_t size, const char **why)
 {
 	char ip[40], fp[24];
-	size_t i = 0, il = 0, fl = 0, lead = 0;
+	size_t i = 0, il = 0, fl = 0, lead = 0, o = 0;
 	bool neg = false, zero = true;
 
 	*why = "is not a number";
@@ -167,17 +183,21 @@ pdc_util_decimal(const char *s, size_t n, bool whole, char *buf, size_t size, co
 		*why = "is out of range";
 		return -1;
 	}
-	snprintf(buf, size, "%s%.*s%s%.*s", neg && !zero ? "-" : "",
-	    il > 0 ? (int)(il - lead) : 1, il > 0 ? ip + lead : "0",
-	    fl > 0 ? "." : "", (int)fl, fp);
+	if (neg && !zero)
+		put(buf, size, &o, "-", 1);
+	put(buf, size, &o, il > 0 ? ip + lead : "0", il > 0 ? il - lead : 1);
+	if (fl > 0) {
+		put(buf, size, &o, ".", 1);
+		put(buf, size, &o, fp, fl);
+	}
 	return 0;
 }
 
 int
 pdc_util_money(const char *s, size_t n, char *buf, size_t size)
 {
-	char ip[16], fp[3] = "00";
-	size_t i = 0, il = 0, fl = 0, lead = 0;
+	char ip[16], fp[3] = "00", cents[3] = ".";
+	size_t i = 0, il = 0, fl = 0, lead = 0, o = 0;
 	bool neg = false, zero = true;
 	char sign = 0;
 
@@ -223,8 +243,13 @@ pdc_util_money(const char *s, size_t n, char *buf, size_t size)
 			zero = false;
 	if (fp[0] != '0' || fp[1] != '0')
 		zero = false;
-	if (snprintf(buf, size, "%s%.*s.%c%c", neg && !zero ? "-" : "",
-	    il > 0 ? (int)(il - lead) : 1, il > 0 ? ip + lead : "0", fp[0], fp[1]) >= (int)size) {
+	if (neg && !zero)
+		put(buf, size, &o, "-", 1);
+	put(buf, size, &o, il > 0 ? ip + lead : "0", il > 0 ? il - lead : 1);
+	cents[1] = fp[0];
+	cents[2] = fp[1];
+	put(buf, size, &o, cents, 3);
+	if (o >= size) {
 		if (size > 0)
 			buf[0] = '\0';
 		return -1;
@@ -250,9 +275,9 @@ int
 pdc_util_date(const char *s, size_t n, char *buf, size_t size)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	size_t i = 0;
+	size_t i = 0, o = 0;
 	int y, m, d, dim;
-	char sep;
+	char sep, day[10] = "0000-00-00";
 
 	if (n >= 10 && pdc_util_is_digit(s[0]) && pdc_util_is_digit(s[1]) &&
 	    pdc_util_is_digit(s[2]) && pdc_util_is_digit(s[3]) && s[4] == '-') {
@@ -279,9 +304,16 @@ pdc_util_date(const char *s, size_t n, char *buf, size_t size)
 		dim = 29;
 	if (d < 1 || d > dim)
 		return -1;
-	if (snprintf(buf, size, "%04d-%02d-%02d", y, m, d) >= (int)size)
-		return -1;
-	return 0;
+	day[0] = (char)('0' + y / 1000);
+	day[1] = (char)('0' + y / 100 % 10);
+	day[2] = (char)('0' + y / 10 % 10);
+	day[3] = (char)('0' + y % 10);
+	day[5] = (char)('0' + m / 10);
+	day[6] = (char)('0' + m % 10);
+	day[8] = (char)('0' + d / 10);
+	day[9] = (char)('0' + d % 10);
+	put(buf, size, &o, day, 10);
+	return o >= size ? -1 : 0;
 }
 
 char *

@@ -215,12 +215,35 @@ test_err_and_rollback(void)
 	pdc_record_release(&rec);
 }
 
+/* Buffers too small: cut and NUL-terminated as snprintf would, money and dates refused. */
+static void
+test_short_buffers(void)
+{
+	char buf[8], day[11];
+	const char *why;
+
+	memset(buf, 'x', sizeof(buf));
+	is_int(pdc_util_decimal("-1234567890.5", 13, false, buf, 6, &why), 0, "decimal cut: 0");
+	is_str(buf, "-1234", "decimal cut to the buffer");
+	memset(buf, 'x', sizeof(buf));
+	is_int(pdc_util_decimal("12", 2, true, buf, 3, &why), 0, "decimal that just fits");
+	is_str(buf, "12", "decimal that just fits: whole");
+	is_int(pdc_util_money("$1,234.56", 9, buf, 7), -1, "money one byte short refused");
+	is_str(buf, "", "money refused: empty");
+	is_int(pdc_util_money("$1,234.56", 9, buf, 8), 0, "money that just fits");
+	is_str(buf, "1234.56", "money that just fits: whole");
+	is_int(pdc_util_date("02/26/2018", 10, buf, 8), -1, "date in 8 bytes refused");
+	is_int(pdc_util_date("7/4/0076", 8, day, sizeof(day)), 0, "date of a small year");
+	is_str(day, "0076-07-04", "date of a small year: zero-padded");
+}
+
 int
 main(void)
 {
 	test_money();
 	test_decimal();
 	test_date();
+	test_short_buffers();
 	test_text();
 	test_err_and_rollback();
 	return unit_done();
