@@ -20,7 +20,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 #include "../apn.h"
 #include "../fetch.h"
@@ -111,6 +111,7 @@ enum tag { T_OTHER, T_TR, T_TD, T_TH, T_THEAD, T_TBODY, T_TFOOT, T_LI };
 struct el {
 	enum tag tag;
 	bool spans;		/* has a colspan other than "1" */
+	bool top;		/* opened outside every element, so under the first one */
 	int parent, first, last, next;
 	size_t t0, t1;
 };
@@ -135,6 +136,9 @@ struct page {
 	char *scratch;			/* text_of's answer */
 	size_t scap;
 	int cur;			/* the open kept element, -1 when none */
+	int depth;			/* elements open, kept or not */
+	int first;			/* the page's first node, when a kept element; see sax_start */
+	bool dtd;			/* a DOCTYPE was read */
 	bool started;			/* the parser began a document */
 	bool oom;
 };
@@ -257,6 +261,7 @@ el_open(struct page *pg, const char *name, const xmlChar **atts)
 	e = &pg->el[i];
 	e->tag = tag_of(name);
 	e->spans = spans_of(atts);
+	e->top = false;
 	e->parent = pg->cur;
 	e->first = e->last = e->next = -1;
 	e->t0 = e->t1 = pg->tlen;
@@ -273,10 +278,15 @@ el_open(struct page *pg, const char *name, const xmlChar **atts)
 	return i;
 }
 
+/* What the page's first node is, for PG->first. */
+enum { FIRST_NONE = -3, FIRST_OTHER = -1 };
+
 /*
  * SAX: an element starts.  The parser pairs every start with an end (it
  * closes what the markup leaves open), so the kept elements nest as the
- * tree builder would nest them.  The first element with an id wins.
+ * tree builder would nest them, with one quirk kept: an element that starts
+ * when none is open (after </html>) goes under the page's first node when
+ * that is an element.  The first element with an id wins.
  */
 static void
 sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
@@ -284,6 +294,7 @@ sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
 	const char *name = (const char *)xname;
 	int hit[NWANT], nhit = 0, i;
+	bool outside = pg->depth++ == 0, top = outside && pg->first >= 0;
 
 	if (pg->oom)
 		return;
@@ -293,12 +304,20 @@ sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 			pg->found[i] = -2;	/* taken, should the element repeat the id */
 			hit[nhit++] = i;
 		}
-	if (pg->cur < 0 && nhit == 0)
+	if (pg->cur < 0 && nhit == 0 && !top) {
+		if (outside && pg->first == FIRST_NONE)
+			pg->first = FIRST_OTHER;
 		return;
+	}
+	if (top)
+		pg->cur = pg->first;
 	if ((i = el_open(pg, name, atts)) == -1) {
 		pg->oom = true;
 		return;
 	}
+	pg->el[i].top = top;
+	if (outside && pg->first == FIRST_NONE)
+		pg->first = i;
 	while (nhit > 0)
 		pg->found[hit[--nhit]] = i;
 }
@@ -307,11 +326,46 @@ static void
 sax_end(void *ctx, const xmlChar *name)
 {
 	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+	struct el *e;
 
+	if (pg->depth > 0)
+		pg->depth--;
 	if (pg->oom || pg->cur < 0)
 		return;
-	pg->el[pg->cur].t1 = pg->tlen;
-	pg->cur = pg->el[pg->cur].parent;
+	e = &pg->el[pg->cur];
+	e->t1 = pg->tlen;
+	pg->cur = e->parent;
+	if (e->top) {
+		pg->el[e->parent].t1 = pg->tlen;
+		pg->cur = -1;
+	}
+}
+
+/* SAX: a comment or processing instruction, which may be the page's first node. */
+static void
+sax_other(void *ctx, const xmlChar *a, const xmlChar *b)
+{
+	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (pg->depth == 0 && pg->first == FIRST_NONE)
+		pg->first = FIRST_OTHER;
+}
+
+static void
+sax_comment(void *ctx, const xmlChar *s)
+{
+	sax_other(ctx, s, NULL);
+}
+
+/* SAX: a DOCTYPE; the first, wherever it is, becomes the page's first node. */
+static void
+sax_doctype(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
+{
+	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (!pg->dtd)
+		pg->first = FIRST_OTHER;
+	pg->dtd = true;
 }
 
 /* SAX: text, or the content of a script or style element; kept under kept elements. */
@@ -352,6 +406,7 @@ page_open(struct page *pg, const char *body, size_t len, const char *path,
 	pg->path = path;
 	pg->want = want;
 	pg->cur = -1;
+	pg->first = FIRST_NONE;
 	for (size_t i = 0; i < NWANT; i++)
 		pg->found[i] = -1;
 	pthread_once(&xml_once, xml_init);
@@ -366,15 +421,22 @@ page_open(struct page *pg, const char *body, size_t len, const char *path,
 	sax.endElement = sax_end;
 	sax.characters = sax_text;
 	sax.cdataBlock = sax_text;
-	if ((ctxt = htmlNewParserCtxt()) == NULL)
+	sax.comment = sax_comment;
+	sax.processingInstruction = sax_other;
+	sax.internalSubset = sax_doctype;
+	/*
+	 * The steps of htmlReadMemory, which starts from an XML parser context:
+	 * an HTML one guesses another encoding for bytes above 127 when the
+	 * page names none.
+	 */
+	if ((ctxt = xmlCreateMemoryParserCtxt(body, (int)len)) == NULL)
 		return nomem(err);
 	memcpy(ctxt->sax, &sax, sizeof(sax));
 	ctxt->_private = pg;
-	htmlCtxtReadMemory(ctxt, body, (int)len, NULL, NULL, opts);
-	htmlFreeParserCtxt(ctxt);
-	for (size_t i = 0; i < NWANT; i++)
-		if (pg->found[i] == -2)
-			pg->found[i] = -1;	/* an element the parser left unopened */
+	htmlCtxtUseOptions(ctxt, opts);
+	ctxt->html = 1;
+	htmlParseDocument(ctxt);
+	xmlFreeParserCtxt(ctxt);
 	if (pg->oom)
 		return nomem(err);
 	if (!pg->started)
