@@ -535,13 +535,14 @@ all_rows(const struct page *pg, int node, struct nodes *out)
 /*
  * The text of NODE, with runs of blanks and no-break spaces (&nbsp;) as one
  * space and none at either end, in PG's scratch buffer: good until the next
- * call.  A NUL ends it, as it ended the tree's text.  NULL when out of memory.
+ * call.  NULL when out of memory.  (The parser hands on no NUL; should one
+ * come, it ends the text.)
  */
 static const char *
 text_of(struct page *pg, int node)
 {
-	const unsigned char *s = (const unsigned char *)pg->text + pg->el[node].t0;
 	size_t n = pg->el[node].t1 - pg->el[node].t0, o = 0;
+	const unsigned char *s = n > 0 ? (const unsigned char *)pg->text + pg->el[node].t0 : NULL;
 	bool space = false;
 	char *out;
 
