@@ -210,8 +210,16 @@ tag_of(const char *name)
 static bool
 is_id_att(const char *name, const char *att)
 {
-	return strcmp(att, "id") == 0 || strcmp(att, "xml:id") == 0 ||
-	    (strcmp(att, "name") == 0 && strcmp(name, "a") == 0);
+	switch (att[0]) {
+	case 'i':
+		return att[1] == 'd' && att[2] == '\0';
+	case 'x':
+		return strcmp(att, "xml:id") == 0;
+	case 'n':
+		return name[0] == 'a' && name[1] == '\0' && strcmp(att, "name") == 0;
+	default:
+		return false;
+	}
 }
 
 /* Which of PG's wanted ids VALUE is, not found before; -1 when none. */
@@ -278,6 +286,41 @@ el_open(struct page *pg, const char *name, const xmlChar **atts)
 	return i;
 }
 
+/* The innermost open element ends: the tree builder would pop its node. */
+static void
+el_close(struct page *pg)
+{
+	struct el *e;
+
+	if (pg->depth > 0)
+		pg->depth--;
+	if (pg->cur < 0)
+		return;
+	e = &pg->el[pg->cur];
+	e->t1 = pg->tlen;
+	pg->cur = e->parent;
+	if (e->top) {
+		pg->el[e->parent].t1 = pg->tlen;
+		pg->cur = -1;
+	}
+}
+
+/*
+ * The page of parser context CTX, with its open elements brought down to
+ * the parser's count OPEN: a start tag that does not end ("<td id=x" and
+ * then the end of the page) drops its element without telling the
+ * handlers, and the tree builder's node goes with it.
+ */
+static struct page *
+synced(void *ctx, int open)
+{
+	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+
+	while (pg->depth > open)
+		el_close(pg);
+	return pg;
+}
+
 /* What the page's first node is, for PG->first. */
 enum { FIRST_NONE = -3, FIRST_OTHER = -1 };
 
@@ -291,7 +334,7 @@ enum { FIRST_NONE = -3, FIRST_OTHER = -1 };
 static void
 sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 {
-	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+	struct page *pg = synced(ctx, ((htmlParserCtxtPtr)ctx)->nameNr - 1);
 	const char *name = (const char *)xname;
 	int hit[NWANT], nhit = 0, i;
 	bool outside = pg->depth++ == 0, top = outside && pg->first >= 0;
@@ -325,27 +368,17 @@ sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 static void
 sax_end(void *ctx, const xmlChar *name)
 {
-	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
-	struct el *e;
+	struct page *pg = synced(ctx, ((htmlParserCtxtPtr)ctx)->nameNr);
 
-	if (pg->depth > 0)
-		pg->depth--;
-	if (pg->oom || pg->cur < 0)
-		return;
-	e = &pg->el[pg->cur];
-	e->t1 = pg->tlen;
-	pg->cur = e->parent;
-	if (e->top) {
-		pg->el[e->parent].t1 = pg->tlen;
-		pg->cur = -1;
-	}
+	if (!pg->oom)
+		el_close(pg);
 }
 
 /* SAX: a comment or processing instruction, which may be the page's first node. */
 static void
 sax_other(void *ctx, const xmlChar *a, const xmlChar *b)
 {
-	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+	struct page *pg = synced(ctx, ((htmlParserCtxtPtr)ctx)->nameNr);
 
 	if (pg->depth == 0 && pg->first == FIRST_NONE)
 		pg->first = FIRST_OTHER;
@@ -372,7 +405,7 @@ sax_doctype(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *s
 static void
 sax_text(void *ctx, const xmlChar *s, int len)
 {
-	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+	struct page *pg = synced(ctx, ((htmlParserCtxtPtr)ctx)->nameNr);
 
 	if (pg->oom || pg->cur < 0 || len <= 0)
 		return;
@@ -437,6 +470,8 @@ page_open(struct page *pg, const char *body, size_t len, const char *path,
 	ctxt->html = 1;
 	htmlParseDocument(ctxt);
 	xmlFreeParserCtxt(ctxt);
+	while (pg->cur >= 0)
+		el_close(pg);	/* what a page cut short leaves open */
 	if (pg->oom)
 		return nomem(err);
 	if (!pg->started)
@@ -757,6 +792,43 @@ convert(const char *text, enum kind kind, char **out, const char **why)
 }
 
 /*
+ * The header row CELLS of grid NAME: the index of each of COLS among them
+ * into IDX (the first cell with its label), and how many cells a row needs
+ * into *NEED.  Each cell's label is read once.
+ */
+static int
+header_cols(struct page *pg, const struct nodes *cells, const char *name,
+    const struct gridcol *cols, size_t ncols, size_t idx[], size_t *need, struct pdc_err *err)
+{
+	char want[8][64], key[64];
+	bool seen[8] = { false };
+
+	for (size_t i = 0; i < ncols; i++)
+		label_key(cols[i].header, want[i], sizeof(want[i]));
+	for (size_t c = 0; c < cells->n; c++) {
+		const char *label = text_of(pg, cells->v[c]);
+
+		if (label == NULL)
+			return nomem(err);
+		label_key(label, key, sizeof(key));
+		for (size_t i = 0; i < ncols; i++)
+			if (!seen[i] && strcmp(key, want[i]) == 0) {
+				seen[i] = true;
+				idx[i] = c;
+			}
+	}
+	*need = 0;
+	for (size_t i = 0; i < ncols; i++) {
+		if (!seen[i])
+			return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: %s has no \"%s\" column",
+			    pg->path, name, cols[i].header);
+		if (idx[i] + 1 > *need)
+			*need = idx[i] + 1;
+	}
+	return 0;
+}
+
+/*
  * Read grid NAME (element TABLE of page PG) into rows of T appended to REC:
  * the header row (all <th>) finds each of COLS by its label; without a
  * header the columns are taken in COLS's order.  Each other row gives one
@@ -797,28 +869,8 @@ grid(struct page *pg, int table, const char *name, const struct gridcol *cols,
 			if (header)
 				continue;	/* a header repeated further down */
 			header = true;
-			need_cells = 0;
-			for (size_t i = 0; i < ncols; i++) {
-				size_t c;
-
-				for (c = 0; c < cells.n; c++) {
-					const char *label = text_of(pg, cells.v[c]);
-
-					if (label == NULL)
-						goto oom;
-					if (same_label(label, cols[i].header))
-						break;
-				}
-				if (c == cells.n) {
-					pdc_err_set(err, PDC_E_PERMANENT,
-					    "treasurer: %s: %s has no \"%s\" column", pg->path, name,
-					    cols[i].header);
-					goto out;
-				}
-				idx[i] = c;
-				if (c + 1 > need_cells)
-					need_cells = c + 1;
-			}
+			if (header_cols(pg, &cells, name, cols, ncols, idx, &need_cells, err) == -1)
+				goto out;
 			continue;
 		}
 		if (cells.n == 1 && pg->el[cells.v[0]].spans)
@@ -1126,12 +1178,26 @@ pdc_treasurer_parse_years(const char *body, size_t len, struct pdc_record *rec, 
 	return rc;
 }
 
+/* N (not negative) in decimal, in BUF; what snprintf would write, for less. */
+static const char *
+decimal(int n, char buf[16])
+{
+	char *p = buf + 15;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	return p;
+}
+
 static int
 activities(struct page *pg, struct pdc_record *rec, struct pdc_err *err)
 {
 	const char *name = "activityList_gvActs";
 	size_t first = rec->nrows;
 	int node, seq = 0;
+	char buf[16];
 
 	if ((node = by_id(pg, name)) == -1) {
 		name = "Activities1_gvActs";	/* the older markup */
@@ -1145,13 +1211,9 @@ activities(struct page *pg, struct pdc_record *rec, struct pdc_err *err)
 	if (grid(pg, node, name, activity_cols, NELEM(activity_cols), &pdc_tbl_tax_payments, rec,
 	    err) == -1)
 		return -1;
-	for (size_t r = first; r < rec->nrows; r++) {
-		char buf[16];
-
-		snprintf(buf, sizeof(buf), "%d", ++seq);
-		if (pdc_row_set(&rec->rows[r], "seq", buf) == -1)
+	for (size_t r = first; r < rec->nrows; r++)
+		if (pdc_row_set(&rec->rows[r], "seq", decimal(++seq, buf)) == -1)
 			return nomem(err);
-	}
 	return 0;
 }
 
