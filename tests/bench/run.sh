@@ -258,7 +258,7 @@ HTMLFLOOR="$BUILD/bench/htmlfloor"
 [ -x "$HTMLFLOOR" ] || die "$HTMLFLOOR is missing: run make bench"
 q "$COL" -F "$(printf '\t')" -c "SELECT apn, key, encode(body, 'hex') FROM responses
 	WHERE source = 'treasurer' ORDER BY apn, key" >"$ROOT/treasurer.pages"
-hf=$("$HTMLFLOOR" -r 3 <"$ROOT/treasurer.pages") || die "htmlfloor failed"
+hf=$("$HTMLFLOOR" <"$ROOT/treasurer.pages") || die "htmlfloor failed"
 hf_field() { echo "$hf" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 info "treasurer pages per record: libxml2 tree (htmlReadMemory + xmlFreeDoc)" "$(hf_field tree_us)" us
 info "treasurer pages per record: libxml2 SAX, empty handlers" "$(hf_field sax_us)" us
