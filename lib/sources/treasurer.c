@@ -432,7 +432,17 @@ page_open(struct page *pg, const char *body, size_t len, const char *path,
 {
 	static const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
-	htmlSAXHandler sax;
+	static const htmlSAXHandler sax = {
+		.initialized = 1,
+		.startDocument = sax_document,
+		.startElement = sax_start,
+		.endElement = sax_end,
+		.characters = sax_text,
+		.cdataBlock = sax_text,
+		.comment = sax_comment,
+		.processingInstruction = sax_other,
+		.internalSubset = sax_doctype,
+	};
 	htmlParserCtxtPtr ctxt;
 
 	memset(pg, 0, sizeof(*pg));
@@ -447,16 +457,6 @@ page_open(struct page *pg, const char *body, size_t len, const char *path,
 		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: empty response", path);
 	if (len > INT_MAX)
 		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response too large", path);
-	memset(&sax, 0, sizeof(sax));
-	sax.initialized = 1;
-	sax.startDocument = sax_document;
-	sax.startElement = sax_start;
-	sax.endElement = sax_end;
-	sax.characters = sax_text;
-	sax.cdataBlock = sax_text;
-	sax.comment = sax_comment;
-	sax.processingInstruction = sax_other;
-	sax.internalSubset = sax_doctype;
 	/*
 	 * The steps of htmlReadMemory, which starts from an XML parser context:
 	 * an HTML one guesses another encoding for bytes above 127 when the

@@ -128,14 +128,13 @@ sax_text(void *ctx, const xmlChar *s, int len)
 static void
 sax(void)
 {
-	htmlSAXHandler h;
-
-	memset(&h, 0, sizeof(h));
-	h.initialized = 1;
-	h.startElement = sax_element;
-	h.endElement = sax_end;
-	h.characters = sax_text;
-	h.cdataBlock = sax_text;
+	static const htmlSAXHandler h = {
+		.initialized = 1,
+		.startElement = sax_element,
+		.endElement = sax_end,
+		.characters = sax_text,
+		.cdataBlock = sax_text,
+	};
 	for (size_t i = 0; i < npages; i++) {
 		/* htmlReadMemory's steps, as lib/sources/treasurer.c takes them */
 		htmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(pages[i].body, (int)pages[i].len);
