@@ -1,6 +1,9 @@
 /*
  * The Maricopa County Treasurer: three server-rendered ASP.NET pages per
- * parcel, read with libxml2's HTML parser and found by element id.
+ * parcel, read with libxml2's HTML parser and found by element id.  The
+ * parser feeds SAX handlers that keep only the elements with the ids a page
+ * is read for, and what is under them, as libxml2's tree builder would
+ * have built them: the whole tree cost more than the parse.
  *
  * The markup is loose (whitespace and &nbsp; inside cells, two ids for the
  * activity grid, two shapes of the tax-due box), so grids are read by their
@@ -9,6 +12,7 @@
  * chosen by what the column holds.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,7 +23,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 #include "../apn.h"
 #include "../fetch.h"
@@ -86,17 +90,65 @@ static const struct {
 	{ "Total Due:", offsetof(struct pdc_treasurer_summary, total_open) },
 };
 
-enum { C_OK, C_BAD, C_NOMEM };
-
-/* A parsed page and what finds elements in it. */
-struct page {
-	htmlDocPtr doc;
-	const char *path;	/* for messages: "/Parcel/Summary.aspx" */
+/* The ids each page's parser looks up (after ID_PREFIX): all a parse keeps of a page. */
+static const char *const summary_ids[] = {
+	"lblError", "headerSummary", "lblAreaCode", "taxDue1", "taxDue2", "pnlOpen",
+	"gvSpecialDistricts", NULL
+};
+static const char *const years_ids[] = { "lblError", "headerSummary", "gvTaxYears", NULL };
+static const char *const acts_ids[] = {
+	"lblError", "activityList_gvActs", "Activities1_gvActs", NULL
 };
 
-/* A growing list of nodes. */
+enum { C_OK, C_BAD, C_NOMEM };
+
+/* The elements the parsers look at by name. */
+enum tag { T_OTHER, T_TR, T_TD, T_TH, T_THEAD, T_TBODY, T_TFOOT, T_LI };
+
+/*
+ * An element kept from a page.  Elements are linked by their index in the
+ * page's array (-1 for none), which may move as it grows.  All the text
+ * kept goes into one buffer in document order, so the text of an element
+ * and everything under it is the range T0..T1 of that buffer.
+ */
+struct el {
+	enum tag tag;
+	bool spans;		/* has a colspan other than "1" */
+	bool top;		/* opened outside every element, so under the first one */
+	int parent, first, last, next;
+	size_t t0, t1;
+};
+
+/* Room for the ids one page looks up. */
+#define NWANT	8
+
+/*
+ * A page as the parsers see it: libxml2's HTML parser reads it all, but the
+ * handlers below keep only the elements with the ids the page's parser looks
+ * up (WANT, without ID_PREFIX) and what is under them; building and freeing
+ * the whole tree cost more than the parse itself.
+ */
+struct page {
+	const char *path;		/* for messages: "/Parcel/Summary.aspx" */
+	const char *const *want;	/* NULL-terminated, at most NWANT */
+	int found[NWANT];		/* WANT[i]'s element, -1 when not seen */
+	struct el *el;
+	size_t nel, elcap;
+	char *text;			/* the text under kept elements */
+	size_t tlen, tcap;
+	char *scratch;			/* text_of's answer */
+	size_t scap;
+	int cur;			/* the open kept element, -1 when none */
+	int depth;			/* elements open, kept or not */
+	int first;			/* the page's first node, when a kept element; see sax_start */
+	bool dtd;			/* a DOCTYPE was read */
+	bool started;			/* the parser began a document */
+	bool oom;
+};
+
+/* A growing list of elements (indices). */
 struct nodes {
-	xmlNodePtr *v;
+	int *v;
 	size_t n, cap;
 };
 
@@ -115,12 +167,356 @@ nomem(struct pdc_err *err)
 	return pdc_err_set(err, PDC_E_SYSTEM, "treasurer: out of memory");
 }
 
+/* Make room for N more bytes at *BUF (LEN used of *CAP). */
 static int
-push(struct nodes *ns, xmlNodePtr n)
+reserve(char **buf, size_t *cap, size_t len, size_t n)
+{
+	size_t ncap = *cap ? *cap : 1024;
+	char *p;
+
+	if (n <= *cap - len)
+		return 0;
+	while (ncap - len < n) {
+		if (ncap > SIZE_MAX / 2)
+			return -1;
+		ncap *= 2;
+	}
+	if ((p = realloc(*buf, ncap)) == NULL)
+		return -1;
+	*buf = p;
+	*cap = ncap;
+	return 0;
+}
+
+static enum tag
+tag_of(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum tag tag;
+	} tags[] = {
+		{ "tr", T_TR }, { "td", T_TD }, { "th", T_TH }, { "li", T_LI },
+		{ "thead", T_THEAD }, { "tbody", T_TBODY }, { "tfoot", T_TFOOT },
+	};
+
+	/* the parser gives names in lower case */
+	for (size_t i = 0; i < NELEM(tags); i++)
+		if (strcmp(name, tags[i].name) == 0)
+			return tags[i].tag;
+	return T_OTHER;
+}
+
+/*
+ * Whether attribute ATT of element NAME makes an id, as libxml2's tree
+ * builder has it for HTML: "id", "xml:id", and "name" on <a>.
+ */
+static bool
+is_id_att(const char *name, const char *att)
+{
+	switch (att[0]) {
+	case 'i':
+		return att[1] == 'd' && att[2] == '\0';
+	case 'x':
+		return strcmp(att, "xml:id") == 0;
+	case 'n':
+		return name[0] == 'a' && name[1] == '\0' && strcmp(att, "name") == 0;
+	default:
+		return false;
+	}
+}
+
+/* Which of PG's wanted ids VALUE is, not found before; -1 when none. */
+static int
+wanted(const struct page *pg, const char *value)
+{
+	size_t plen = sizeof(ID_PREFIX) - 1;
+
+	if (value == NULL || strncmp(value, ID_PREFIX, plen) != 0)
+		return -1;
+	for (int i = 0; pg->want[i] != NULL; i++)
+		if (pg->found[i] == -1 && strcmp(value + plen, pg->want[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * A colspan other than "1": a grid's empty-state text or its pager.  One
+ * without a value reads as "", as the tree builder has it.
+ */
+static bool
+spans_of(const xmlChar **atts)
+{
+	for (; atts != NULL && atts[0] != NULL; atts += 2)
+		if (strcmp((const char *)atts[0], "colspan") == 0)
+			return atts[1] == NULL || strcmp((const char *)atts[1], "1") != 0;
+	return false;
+}
+
+/* A new element under PG->cur, which it becomes; -1 when out of memory. */
+static int
+el_open(struct page *pg, const char *name, const xmlChar **atts)
+{
+	struct el *e;
+	int i;
+
+	if (pg->nel == pg->elcap) {
+		size_t ncap = pg->elcap ? pg->elcap * 2 : 64;
+		struct el *p;
+
+		if (ncap > INT_MAX || (p = reallocarray(pg->el, ncap, sizeof(*p))) == NULL)
+			return -1;
+		pg->el = p;
+		pg->elcap = ncap;
+	}
+	i = (int)pg->nel++;
+	e = &pg->el[i];
+	e->tag = tag_of(name);
+	e->spans = spans_of(atts);
+	e->top = false;
+	e->parent = pg->cur;
+	e->first = e->last = e->next = -1;
+	e->t0 = e->t1 = pg->tlen;
+	if (pg->cur >= 0) {
+		struct el *p = &pg->el[pg->cur];
+
+		if (p->last >= 0)
+			pg->el[p->last].next = i;
+		else
+			p->first = i;
+		p->last = i;
+	}
+	pg->cur = i;
+	return i;
+}
+
+/* The innermost open element ends: the tree builder would pop its node. */
+static void
+el_close(struct page *pg)
+{
+	struct el *e;
+
+	if (pg->depth > 0)
+		pg->depth--;
+	if (pg->cur < 0)
+		return;
+	e = &pg->el[pg->cur];
+	e->t1 = pg->tlen;
+	pg->cur = e->parent;
+	if (e->top) {
+		pg->el[e->parent].t1 = pg->tlen;
+		pg->cur = -1;
+	}
+}
+
+/*
+ * The page of parser context CTX, with its open elements brought down to
+ * the parser's count OPEN: a start tag that does not end ("<td id=x" and
+ * then the end of the page) drops its element without telling the
+ * handlers, and the tree builder's node goes with it.
+ */
+static struct page *
+synced(void *ctx, int open)
+{
+	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+
+	while (pg->depth > open)
+		el_close(pg);
+	return pg;
+}
+
+/* What the page's first node is, for PG->first. */
+enum { FIRST_NONE = -3, FIRST_OTHER = -1 };
+
+/*
+ * SAX: an element starts.  The parser pairs every start with an end (it
+ * closes what the markup leaves open), so the kept elements nest as the
+ * tree builder would nest them, with one quirk kept: an element that starts
+ * when none is open (after </html>) goes under the page's first node when
+ * that is an element.  The first element with an id wins.
+ */
+static void
+sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+{
+	struct page *pg = synced(ctx, ((htmlParserCtxtPtr)ctx)->nameNr - 1);
+	const char *name = (const char *)xname;
+	int hit[NWANT], nhit = 0, i;
+	bool outside = pg->depth++ == 0, top = outside && pg->first >= 0;
+
+	if (pg->oom)
+		return;
+	for (const xmlChar **a = atts; a != NULL && a[0] != NULL; a += 2)
+		if (is_id_att(name, (const char *)a[0]) && nhit < NWANT &&
+		    (i = wanted(pg, (const char *)a[1])) >= 0) {
+			pg->found[i] = -2;	/* taken, should the element repeat the id */
+			hit[nhit++] = i;
+		}
+	if (pg->cur < 0 && nhit == 0 && !top) {
+		if (outside && pg->first == FIRST_NONE)
+			pg->first = FIRST_OTHER;
+		return;
+	}
+	if (top)
+		pg->cur = pg->first;
+	if ((i = el_open(pg, name, atts)) == -1) {
+		pg->oom = true;
+		return;
+	}
+	pg->el[i].top = top;
+	if (outside && pg->first == FIRST_NONE)
+		pg->first = i;
+	while (nhit > 0)
+		pg->found[hit[--nhit]] = i;
+}
+
+static void
+sax_end(void *ctx, const xmlChar *name)
+{
+	struct page *pg = synced(ctx, ((htmlParserCtxtPtr)ctx)->nameNr);
+
+	if (!pg->oom)
+		el_close(pg);
+}
+
+/* SAX: a comment or processing instruction, which may be the page's first node. */
+static void
+sax_other(void *ctx, const xmlChar *a, const xmlChar *b)
+{
+	struct page *pg = synced(ctx, ((htmlParserCtxtPtr)ctx)->nameNr);
+
+	if (pg->depth == 0 && pg->first == FIRST_NONE)
+		pg->first = FIRST_OTHER;
+}
+
+static void
+sax_comment(void *ctx, const xmlChar *s)
+{
+	sax_other(ctx, s, NULL);
+}
+
+/* SAX: a DOCTYPE; the first, wherever it is, becomes the page's first node. */
+static void
+sax_doctype(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
+{
+	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (!pg->dtd)
+		pg->first = FIRST_OTHER;
+	pg->dtd = true;
+}
+
+/* SAX: text, or the content of a script or style element; kept under kept elements. */
+static void
+sax_text(void *ctx, const xmlChar *s, int len)
+{
+	struct page *pg = synced(ctx, ((htmlParserCtxtPtr)ctx)->nameNr);
+
+	if (pg->oom || pg->cur < 0 || len <= 0)
+		return;
+	if (reserve(&pg->text, &pg->tcap, pg->tlen, (size_t)len) == -1) {
+		pg->oom = true;
+		return;
+	}
+	memcpy(pg->text + pg->tlen, s, (size_t)len);
+	pg->tlen += (size_t)len;
+}
+
+static void
+sax_document(void *ctx)
+{
+	struct page *pg = ((htmlParserCtxtPtr)ctx)->_private;
+
+	pg->started = true;
+}
+
+/* Parse LEN bytes at BODY into PG, keeping the elements with the ids WANT. */
+static int
+page_open(struct page *pg, const char *body, size_t len, const char *path,
+    const char *const *want, struct pdc_err *err)
+{
+	static const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+	static const htmlSAXHandler sax = {
+		.initialized = 1,
+		.startDocument = sax_document,
+		.startElement = sax_start,
+		.endElement = sax_end,
+		.characters = sax_text,
+		.cdataBlock = sax_text,
+		.comment = sax_comment,
+		.processingInstruction = sax_other,
+		.internalSubset = sax_doctype,
+	};
+	htmlParserCtxtPtr ctxt;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->path = path;
+	pg->want = want;
+	pg->cur = -1;
+	pg->first = FIRST_NONE;
+	for (size_t i = 0; i < NWANT; i++)
+		pg->found[i] = -1;
+	pthread_once(&xml_once, xml_init);
+	if (body == NULL || len == 0)
+		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: empty response", path);
+	if (len > INT_MAX)
+		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response too large", path);
+	/*
+	 * The steps of htmlReadMemory, which starts from an XML parser context:
+	 * an HTML one guesses another encoding for bytes above 127 when the
+	 * page names none.
+	 */
+	if ((ctxt = xmlCreateMemoryParserCtxt(body, (int)len)) == NULL)
+		return nomem(err);
+	memcpy(ctxt->sax, &sax, sizeof(sax));
+	ctxt->_private = pg;
+	htmlCtxtUseOptions(ctxt, opts);
+	ctxt->html = 1;
+	htmlParseDocument(ctxt);
+	xmlFreeParserCtxt(ctxt);
+	while (pg->cur >= 0)
+		el_close(pg);	/* what a page cut short leaves open */
+	if (pg->oom)
+		return nomem(err);
+	if (!pg->started)
+		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response is not HTML", path);
+	return 0;
+}
+
+static void
+page_close(struct page *pg)
+{
+	free(pg->el);
+	free(pg->text);
+	free(pg->scratch);
+	pg->el = NULL;
+	pg->text = pg->scratch = NULL;
+}
+
+/* The element with id ID_PREFIX ID (one of the page's WANT), or -1. */
+static int
+by_id(const struct page *pg, const char *id)
+{
+	for (int i = 0; pg->want[i] != NULL; i++)
+		if (strcmp(pg->want[i], id) == 0)
+			return pg->found[i];
+	return -1;
+}
+
+/* The element with ID, or -1 with ERR naming it when the page has none. */
+static int
+need(const struct page *pg, const char *id, int *node, struct pdc_err *err)
+{
+	if ((*node = by_id(pg, id)) == -1)
+		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: %s not found", pg->path, id);
+	return 0;
+}
+
+static int
+push(struct nodes *ns, int n)
 {
 	if (ns->n == ns->cap) {
 		size_t ncap = ns->cap ? ns->cap * 2 : 16;
-		xmlNodePtr *p = reallocarray(ns->v, ncap, sizeof(*p));
+		int *p = reallocarray(ns->v, ncap, sizeof(*p));
 
 		if (p == NULL)
 			return -1;
@@ -131,77 +527,67 @@ push(struct nodes *ns, xmlNodePtr n)
 	return 0;
 }
 
-static bool
-is_el(const xmlNode *n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE && n->name != NULL &&
-	    strcasecmp((const char *)n->name, name) == 0;
-}
-
 /* TABLE's own rows: its <tr> children and those of its thead, tbody, tfoot. */
 static int
-rows_of(xmlNodePtr table, struct nodes *rows)
+rows_of(const struct page *pg, int table, struct nodes *rows)
 {
-	for (xmlNodePtr c = table->children; c != NULL; c = c->next) {
-		if (is_el(c, "tr")) {
+	for (int c = pg->el[table].first; c != -1; c = pg->el[c].next) {
+		enum tag t = pg->el[c].tag;
+
+		if (t == T_TR) {
 			if (push(rows, c) == -1)
 				return -1;
-		} else if (is_el(c, "thead") || is_el(c, "tbody") || is_el(c, "tfoot")) {
-			for (xmlNodePtr r = c->children; r != NULL; r = r->next)
-				if (is_el(r, "tr") && push(rows, r) == -1)
+		} else if (t == T_THEAD || t == T_TBODY || t == T_TFOOT) {
+			for (int r = pg->el[c].first; r != -1; r = pg->el[r].next)
+				if (pg->el[r].tag == T_TR && push(rows, r) == -1)
 					return -1;
 		}
 	}
 	return 0;
 }
 
-/* The child elements of NODE named A or B, in order. */
+/* The child elements of NODE that are A or B, in order. */
 static int
-children_of(xmlNodePtr node, const char *a, const char *b, struct nodes *out)
+children_of(const struct page *pg, int node, enum tag a, enum tag b, struct nodes *out)
 {
 	out->n = 0;
-	for (xmlNodePtr c = node->children; c != NULL; c = c->next)
-		if ((is_el(c, a) || (b != NULL && is_el(c, b))) && push(out, c) == -1)
+	for (int c = pg->el[node].first; c != -1; c = pg->el[c].next)
+		if ((pg->el[c].tag == a || pg->el[c].tag == b) && push(out, c) == -1)
 			return -1;
 	return 0;
 }
 
 /* Every <tr> under NODE, at any depth, in document order. */
 static int
-all_rows(xmlNodePtr node, struct nodes *out)
+all_rows(const struct page *pg, int node, struct nodes *out)
 {
-	for (xmlNodePtr c = node->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (is_el(c, "tr") && push(out, c) == -1)
+	for (int c = pg->el[node].first; c != -1; c = pg->el[c].next) {
+		if (pg->el[c].tag == T_TR && push(out, c) == -1)
 			return -1;
-		if (all_rows(c, out) == -1)
+		if (all_rows(pg, c, out) == -1)
 			return -1;
 	}
 	return 0;
 }
 
 /*
- * The text of NODE, malloc'd, with runs of blanks and no-break spaces
- * (&nbsp;) as one space and none at either end; NULL when out of memory.
+ * The text of NODE, with runs of blanks and no-break spaces (&nbsp;) as one
+ * space and none at either end, in PG's scratch buffer: good until the next
+ * call.  NULL when out of memory.  (The parser hands on no NUL; should one
+ * come, it ends the text.)
  */
-static char *
-text_of(xmlNodePtr node)
+static const char *
+text_of(struct page *pg, int node)
 {
-	xmlChar *raw = xmlNodeGetContent(node);
-	const unsigned char *s = raw;
-	size_t n, o = 0;
+	size_t n = pg->el[node].t1 - pg->el[node].t0, o = 0;
+	const unsigned char *s = n > 0 ? (const unsigned char *)pg->text + pg->el[node].t0 : NULL;
 	bool space = false;
 	char *out;
 
-	if (raw == NULL)
+	if (reserve(&pg->scratch, &pg->scap, 0, n + 1) == -1)
 		return NULL;
-	n = strlen((const char *)s);
-	if ((out = malloc(n + 1)) == NULL) {
-		xmlFree(raw);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
+	out = pg->scratch;
+	for (size_t i = 0; i < n && s[i] != '\0'; i++) {
 		bool blank = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
 		    s[i] == '\f' || s[i] == '\v';
 
@@ -219,7 +605,6 @@ text_of(xmlNodePtr node)
 		out[o++] = (char)s[i];
 	}
 	out[o] = '\0';
-	xmlFree(raw);
 	return out;
 }
 
@@ -272,81 +657,22 @@ show(const char *s, char *buf, size_t size)
 	snprintf(buf, size, "\"%s%s\"", part, all ? "" : "...");
 }
 
-/* Parse LEN bytes at BODY into PG. */
-static int
-page_open(struct page *pg, const char *body, size_t len, const char *path, struct pdc_err *err)
-{
-	memset(pg, 0, sizeof(*pg));
-	pg->path = path;
-	pthread_once(&xml_once, xml_init);
-	if (body == NULL || len == 0)
-		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: empty response", path);
-	if (len > INT_MAX)
-		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response too large", path);
-	pg->doc = htmlReadMemory(body, (int)len, NULL, NULL, HTML_PARSE_RECOVER |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	if (pg->doc == NULL)
-		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: response is not HTML", path);
-	return 0;
-}
-
-static void
-page_close(struct page *pg)
-{
-	if (pg->doc != NULL)
-		xmlFreeDoc(pg->doc);
-	pg->doc = NULL;
-}
-
-/*
- * The element with id ID_PREFIX ID into *NODE (NULL when there is none); -1
- * when out of memory.  The HTML parser indexes every id attribute as it
- * reads: a lookup is one hash probe, where a search of the tree would walk
- * every node (the first element with the id wins either way).
- */
-static int
-by_id(const struct page *pg, const char *id, xmlNodePtr *node)
-{
-	char name[160];
-	xmlAttrPtr a;
-
-	*node = NULL;
-	if ((size_t)snprintf(name, sizeof(name), "%s%s", ID_PREFIX, id) >= sizeof(name))
-		return 0;
-	if ((a = xmlGetID(pg->doc, (const xmlChar *)name)) != NULL && a->parent != NULL &&
-	    a->parent->type == XML_ELEMENT_NODE)
-		*node = a->parent;
-	return 0;
-}
-
-/* The element with ID, or -1 with ERR naming it when the page has none. */
-static int
-need(const struct page *pg, const char *id, xmlNodePtr *node, struct pdc_err *err)
-{
-	if (by_id(pg, id, node) == -1)
-		return nomem(err);
-	if (*node == NULL)
-		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: %s not found", pg->path, id);
-	return 0;
-}
-
 /*
  * lblError's text, when it has some, as the error it means: the treasurer's
  * way of saying the parcel is unknown or the session is gone.  Every page may
  * carry an empty lblError.
  */
 static int
-check_error(const struct page *pg, struct pdc_err *err)
+check_error(struct page *pg, struct pdc_err *err)
 {
-	xmlNodePtr node;
-	char *msg, shown[96];
+	int node = by_id(pg, "lblError");
+	const char *msg;
+	char shown[96];
 	int rc = 0;
 
-	if (by_id(pg, "lblError", &node) == -1)
-		return nomem(err);
-	if (node == NULL)
+	if (node == -1)
 		return 0;
-	if ((msg = text_of(node)) == NULL)
+	if ((msg = text_of(pg, node)) == NULL)
 		return nomem(err);
 	if (*msg == '\0')
 		rc = 0;
@@ -361,16 +687,18 @@ check_error(const struct page *pg, struct pdc_err *err)
 		rc = pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: the treasurer says %s",
 		    pg->path, shown);
 	}
-	free(msg);
 	return rc;
 }
 
 /* Open the page and read its lblError: both every parse starts with. */
 static int
-page_start(struct page *pg, const char *body, size_t len, const char *path, struct pdc_err *err)
+page_start(struct page *pg, const char *body, size_t len, const char *path,
+    const char *const *want, struct pdc_err *err)
 {
-	if (page_open(pg, body, len, path, err) == -1)
+	if (page_open(pg, body, len, path, want, err) == -1) {
+		page_close(pg);
 		return -1;
+	}
 	if (check_error(pg, err) == -1) {
 		page_close(pg);
 		return -1;
@@ -384,17 +712,16 @@ page_start(struct page *pg, const char *body, size_t len, const char *path, stru
  * The parcel it names goes to OUT, canonical.
  */
 static int
-check_header(const struct page *pg, const char *apn, char out[PDC_APN_MAX], struct pdc_err *err)
+check_header(struct page *pg, const char *apn, char out[PDC_APN_MAX], struct pdc_err *err)
 {
-	xmlNodePtr node;
-	char *text, shown[96], want[PDC_APN_MAX];
-	const char *last;
-	int rc = 0;
+	char shown[96], want[PDC_APN_MAX];
+	const char *text, *last;
+	int node, rc = 0;
 
 	out[0] = '\0';
 	if (need(pg, "headerSummary", &node, err) == -1)
 		return -1;
-	if ((text = text_of(node)) == NULL)
+	if ((text = text_of(pg, node)) == NULL)
 		return nomem(err);
 	last = strrchr(text, ' ');
 	last = last != NULL ? last + 1 : text;
@@ -408,7 +735,6 @@ check_header(const struct page *pg, const char *apn, char out[PDC_APN_MAX], stru
 		rc = pdc_err_set(err, PDC_E_TRANSIENT, "treasurer: %s: the page is for parcel %s, not %s",
 		    pg->path, out, want);
 	}
-	free(text);
 	return rc;
 }
 
@@ -468,15 +794,41 @@ convert(const char *text, enum kind kind, char **out, const char **why)
 	return (*out = strdup(s)) == NULL ? C_NOMEM : C_OK;
 }
 
-/* Whether CELL spans columns: a grid's empty-state text or its pager. */
-static bool
-spans(xmlNodePtr cell)
+/*
+ * The header row CELLS of grid NAME: the index of each of COLS among them
+ * into IDX (the first cell with its label), and how many cells a row needs
+ * into *NEED.  Each cell's label is read once.
+ */
+static int
+header_cols(struct page *pg, const struct nodes *cells, const char *name,
+    const struct gridcol *cols, size_t ncols, size_t idx[], size_t *need, struct pdc_err *err)
 {
-	xmlChar *v = xmlGetProp(cell, (const xmlChar *)"colspan");
-	bool r = v != NULL && strcmp((const char *)v, "1") != 0;
+	char want[8][64], key[64];
+	bool seen[8] = { false };
 
-	xmlFree(v);
-	return r;
+	for (size_t i = 0; i < ncols; i++)
+		label_key(cols[i].header, want[i], sizeof(want[i]));
+	for (size_t c = 0; c < cells->n; c++) {
+		const char *label = text_of(pg, cells->v[c]);
+
+		if (label == NULL)
+			return nomem(err);
+		label_key(label, key, sizeof(key));
+		for (size_t i = 0; i < ncols; i++)
+			if (!seen[i] && strcmp(key, want[i]) == 0) {
+				seen[i] = true;
+				idx[i] = c;
+			}
+	}
+	*need = 0;
+	for (size_t i = 0; i < ncols; i++) {
+		if (!seen[i])
+			return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: %s has no \"%s\" column",
+			    pg->path, name, cols[i].header);
+		if (idx[i] + 1 > *need)
+			*need = idx[i] + 1;
+	}
+	return 0;
 }
 
 /*
@@ -487,7 +839,7 @@ spans(xmlNodePtr cell)
  * records").  A key column of T left empty is an error.
  */
 static int
-grid(const struct page *pg, xmlNodePtr table, const char *name, const struct gridcol *cols,
+grid(struct page *pg, int table, const char *name, const struct gridcol *cols,
     size_t ncols, const struct pdc_table *t, struct pdc_record *rec, struct pdc_err *err)
 {
 	struct nodes rows = { 0 }, cells = { 0 };
@@ -503,51 +855,28 @@ grid(const struct page *pg, xmlNodePtr table, const char *name, const struct gri
 			goto out;
 		}
 	}
-	if (rows_of(table, &rows) == -1)
+	if (rows_of(pg, table, &rows) == -1)
 		goto oom;
 	for (size_t r = 0; r < rows.n; r++) {
 		struct pdc_row *row;
 		bool all_th = true;
 
-		if (children_of(rows.v[r], "td", "th", &cells) == -1)
+		if (children_of(pg, rows.v[r], T_TD, T_TH, &cells) == -1)
 			goto oom;
 		if (cells.n == 0)
 			continue;
 		for (size_t c = 0; c < cells.n; c++)
-			if (!is_el(cells.v[c], "th"))
+			if (pg->el[cells.v[c]].tag != T_TH)
 				all_th = false;
 		if (all_th) {
 			if (header)
 				continue;	/* a header repeated further down */
 			header = true;
-			need_cells = 0;
-			for (size_t i = 0; i < ncols; i++) {
-				size_t c;
-
-				for (c = 0; c < cells.n; c++) {
-					char *label = text_of(cells.v[c]);
-					bool same;
-
-					if (label == NULL)
-						goto oom;
-					same = same_label(label, cols[i].header);
-					free(label);
-					if (same)
-						break;
-				}
-				if (c == cells.n) {
-					pdc_err_set(err, PDC_E_PERMANENT,
-					    "treasurer: %s: %s has no \"%s\" column", pg->path, name,
-					    cols[i].header);
-					goto out;
-				}
-				idx[i] = c;
-				if (c + 1 > need_cells)
-					need_cells = c + 1;
-			}
+			if (header_cols(pg, &cells, name, cols, ncols, idx, &need_cells, err) == -1)
+				goto out;
 			continue;
 		}
-		if (cells.n == 1 && spans(cells.v[0]))
+		if (cells.n == 1 && pg->el[cells.v[0]].spans)
 			continue;
 		datarow++;
 		if (cells.n < need_cells) {
@@ -559,16 +888,15 @@ grid(const struct page *pg, xmlNodePtr table, const char *name, const struct gri
 		if ((row = pdc_record_add(rec, t)) == NULL)
 			goto oom;
 		for (size_t i = 0; i < ncols; i++) {
-			const char *why = "is not valid";
-			char *text, *v, shown[96];
+			const char *text, *why = "is not valid";
+			char *v, shown[96];
 			int c;
 
-			if ((text = text_of(cells.v[idx[i]])) == NULL)
+			if ((text = text_of(pg, cells.v[idx[i]])) == NULL)
 				goto oom;
 			c = convert(text, cols[i].kind, &v, &why);
 			if (c == C_BAD)
 				show(text, shown, sizeof(shown));
-			free(text);
 			if (c == C_NOMEM)
 				goto oom;
 			if (c == C_BAD) {
@@ -614,53 +942,50 @@ unique(const struct page *pg, const struct pdc_record *rec, size_t first, const 
 	return 0;
 }
 
-/* Money from the text of NODE into BUF ("" when empty); WHAT names it in ERR. */
+/*
+ * Money from the text of NODE into BUF ("" when empty); WHAT[0..2], put
+ * together only for a message, name it in ERR.
+ */
 static int
-money_of(const struct page *pg, xmlNodePtr node, const char *what, char *buf, size_t size,
+money_of(struct page *pg, int node, const char *const what[3], char *buf, size_t size,
     struct pdc_err *err)
 {
-	char *text, shown[96];
-	int rc = 0;
+	const char *text;
+	char shown[96];
 
-	if ((text = text_of(node)) == NULL)
+	if ((text = text_of(pg, node)) == NULL)
 		return nomem(err);
 	buf[0] = '\0';
 	if (*text != '\0' && pdc_util_money(text, strlen(text), buf, size) == -1) {
 		show(text, shown, sizeof(shown));
-		rc = pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: %s: %s is not money",
-		    pg->path, what, shown);
+		return pdc_err_set(err, PDC_E_PERMANENT, "treasurer: %s: %s%s%s: %s is not money",
+		    pg->path, what[0], what[1], what[2], shown);
 	}
-	free(text);
-	return rc;
+	return 0;
 }
 
 /* taxDue1 (a table of six cells) or taxDue2 (a list of six items): amounts in 2, 4, 6. */
 static int
-tax_due(const struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *err)
+tax_due(struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *err)
 {
 	static const char *const names[] = { "Assessed Tax", "Paid", "Total Due" };
 	char *const dest[] = { sum->assessed_tax, sum->paid, sum->total_due };
 	struct nodes rows = { 0 }, cells = { 0 };
-	xmlNodePtr node;
 	const char *id = "taxDue1";
-	int rc = -1;
+	int node, rc = -1;
 
-	if (by_id(pg, id, &node) == -1)
-		return nomem(err);
-	if (node != NULL) {
-		if (rows_of(node, &rows) == -1)
+	if ((node = by_id(pg, id)) != -1) {
+		if (rows_of(pg, node, &rows) == -1)
 			goto oom;
 		/* the first row with cells: a header row of <th> would not hold amounts */
 		for (size_t r = 0; r < rows.n && cells.n == 0; r++)
-			if (children_of(rows.v[r], "td", NULL, &cells) == -1)
+			if (children_of(pg, rows.v[r], T_TD, T_TD, &cells) == -1)
 				goto oom;
 	} else {
 		id = "taxDue2";
-		if (by_id(pg, id, &node) == -1)
-			return nomem(err);
-		if (node == NULL)
+		if ((node = by_id(pg, id)) == -1)
 			return 0;	/* pdc stores nothing from it: its absence is no matter */
-		if (children_of(node, "li", NULL, &cells) == -1)
+		if (children_of(pg, node, T_LI, T_LI, &cells) == -1)
 			goto oom;
 	}
 	sum->has_due = true;
@@ -670,9 +995,8 @@ tax_due(const struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err
 		goto out;
 	}
 	for (size_t i = 0; i < 3; i++) {
-		char what[48];
+		const char *const what[3] = { id, " ", names[i] };
 
-		snprintf(what, sizeof(what), "%s %s", id, names[i]);
 		if (money_of(pg, cells.v[2 * i + 1], what, dest[i], PDC_MONEY_MAX, err) == -1)
 			goto out;
 	}
@@ -688,41 +1012,37 @@ out:
 
 /* pnlOpen: rows of label and amount; a row (or the panel) not there is 0.00. */
 static int
-open_panel(const struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *err)
+open_panel(struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *err)
 {
 	struct nodes rows = { 0 }, cells = { 0 };
-	xmlNodePtr node;
-	int rc = -1;
+	int node, rc = -1;
 
 	for (size_t i = 0; i < NELEM(open_rows); i++)
 		memcpy((char *)sum + open_rows[i].off, "0.00", 5);
-	if (by_id(pg, "pnlOpen", &node) == -1)
-		return nomem(err);
-	if (node == NULL)
+	if ((node = by_id(pg, "pnlOpen")) == -1)
 		return 0;	/* paid in full */
 	sum->open = true;
-	if (all_rows(node, &rows) == -1)
+	if (all_rows(pg, node, &rows) == -1)
 		goto oom;
 	for (size_t r = 0; r < rows.n; r++) {
-		char *label;
+		const char *label;
 		size_t i;
 
-		if (children_of(rows.v[r], "td", "th", &cells) == -1)
+		if (children_of(pg, rows.v[r], T_TD, T_TH, &cells) == -1)
 			goto oom;
 		if (cells.n < 2)
 			continue;
-		if ((label = text_of(cells.v[0])) == NULL)
+		if ((label = text_of(pg, cells.v[0])) == NULL)
 			goto oom;
 		for (i = 0; i < NELEM(open_rows); i++)
 			if (same_label(label, open_rows[i].label))
 				break;
-		free(label);
 		if (i == NELEM(open_rows))
 			continue;	/* a row pdc does not store */
 		{
-			char what[48], *dest = (char *)sum + open_rows[i].off;
+			const char *const what[3] = { "pnlOpen \"", open_rows[i].label, "\"" };
+			char *dest = (char *)sum + open_rows[i].off;
 
-			snprintf(what, sizeof(what), "pnlOpen \"%s\"", open_rows[i].label);
 			if (money_of(pg, cells.v[1], what, dest, PDC_MONEY_MAX, err) == -1)
 				goto out;
 			if (*dest == '\0')
@@ -740,28 +1060,25 @@ out:
 }
 
 static int
-summary(const struct page *pg, struct pdc_record *rec, struct pdc_treasurer_summary *sum,
+summary(struct page *pg, struct pdc_record *rec, struct pdc_treasurer_summary *sum,
     struct pdc_err *err)
 {
-	xmlNodePtr node;
-	char *text, shown[96];
+	const char *text;
+	char shown[96];
+	int node;
 
 	if (check_header(pg, rec->apn, sum->apn, err) == -1)
 		return -1;
-	if (by_id(pg, "lblAreaCode", &node) == -1)
-		return nomem(err);
-	if (node != NULL) {
-		if ((text = text_of(node)) == NULL)
+	if ((node = by_id(pg, "lblAreaCode")) != -1) {
+		if ((text = text_of(pg, node)) == NULL)
 			return nomem(err);
 		if (strlen(text) >= sizeof(sum->area_code) ||
 		    !pdc_util_utf8_valid(text, strlen(text))) {
 			show(text, shown, sizeof(shown));
-			free(text);
 			return pdc_err_set(err, PDC_E_PERMANENT,
 			    "treasurer: %s: lblAreaCode %s is not a tax area code", pg->path, shown);
 		}
 		memcpy(sum->area_code, text, strlen(text) + 1);
-		free(text);
 	}
 	if (tax_due(pg, sum, err) == -1 || open_panel(pg, sum, err) == -1)
 		return -1;
@@ -791,7 +1108,7 @@ pdc_treasurer_parse_summary(const char *body, size_t len, struct pdc_record *rec
 
 	memset(sum, 0, sizeof(*sum));
 	pdc_util_mark(rec, &mark);
-	if (page_start(&pg, body, len, PAGE_SUMMARY, err) == -1)
+	if (page_start(&pg, body, len, PAGE_SUMMARY, summary_ids, err) == -1)
 		return -1;
 	rc = summary(&pg, rec, sum, err);
 	page_close(&pg);
@@ -812,11 +1129,11 @@ year_value(const char *s)
 }
 
 static int
-years(const struct page *pg, struct pdc_record *rec, int *current, struct pdc_err *err)
+years(struct page *pg, struct pdc_record *rec, int *current, struct pdc_err *err)
 {
 	char apn[PDC_APN_MAX];
-	xmlNodePtr node;
 	size_t first = rec->nrows;
+	int node;
 
 	if (check_header(pg, rec->apn, apn, err) == -1 ||
 	    need(pg, "gvTaxYears", &node, err) == -1)
@@ -853,7 +1170,7 @@ pdc_treasurer_parse_years(const char *body, size_t len, struct pdc_record *rec, 
 
 	*current = 0;
 	pdc_util_mark(rec, &mark);
-	if (page_start(&pg, body, len, PAGE_YEARS, err) == -1)
+	if (page_start(&pg, body, len, PAGE_YEARS, years_ids, err) == -1)
 		return -1;
 	rc = years(&pg, rec, current, err);
 	page_close(&pg);
@@ -864,22 +1181,32 @@ pdc_treasurer_parse_years(const char *body, size_t len, struct pdc_record *rec, 
 	return rc;
 }
 
+/* N (not negative) in decimal, in BUF; what snprintf would write, for less. */
+static const char *
+decimal(int n, char buf[16])
+{
+	char *p = buf + 15;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	return p;
+}
+
 static int
-activities(const struct page *pg, struct pdc_record *rec, struct pdc_err *err)
+activities(struct page *pg, struct pdc_record *rec, struct pdc_err *err)
 {
 	const char *name = "activityList_gvActs";
-	xmlNodePtr node;
 	size_t first = rec->nrows;
-	int seq = 0;
+	int node, seq = 0;
+	char buf[16];
 
-	if (by_id(pg, name, &node) == -1)
-		return nomem(err);
-	if (node == NULL) {
+	if ((node = by_id(pg, name)) == -1) {
 		name = "Activities1_gvActs";	/* the older markup */
-		if (by_id(pg, name, &node) == -1)
-			return nomem(err);
+		node = by_id(pg, name);
 	}
-	if (node == NULL)
+	if (node == -1)
 		return pdc_err_set(err, PDC_E_PERMANENT,
 		    "treasurer: %s: neither activityList_gvActs nor Activities1_gvActs found",
 		    pg->path);
@@ -887,13 +1214,9 @@ activities(const struct page *pg, struct pdc_record *rec, struct pdc_err *err)
 	if (grid(pg, node, name, activity_cols, NELEM(activity_cols), &pdc_tbl_tax_payments, rec,
 	    err) == -1)
 		return -1;
-	for (size_t r = first; r < rec->nrows; r++) {
-		char buf[16];
-
-		snprintf(buf, sizeof(buf), "%d", ++seq);
-		if (pdc_row_set(&rec->rows[r], "seq", buf) == -1)
+	for (size_t r = first; r < rec->nrows; r++)
+		if (pdc_row_set(&rec->rows[r], "seq", decimal(++seq, buf)) == -1)
 			return nomem(err);
-	}
 	return 0;
 }
 
@@ -906,7 +1229,7 @@ pdc_treasurer_parse_activities(const char *body, size_t len, struct pdc_record *
 	int rc;
 
 	pdc_util_mark(rec, &mark);
-	if (page_start(&pg, body, len, PAGE_ACTS, err) == -1)
+	if (page_start(&pg, body, len, PAGE_ACTS, acts_ids, err) == -1)
 		return -1;
 	rc = activities(&pg, rec, err);
 	page_close(&pg);

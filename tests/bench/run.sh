@@ -242,6 +242,17 @@ cpu=$(calc "($(runstat_field user "$ROOT/worker.err") + $(runstat_field sys "$RO
 info "collect, parcels per second at -j 4 (no latency)" "$(rate_db "$COL")" parcels/s
 info "collect, requests per full parcel" "$rpp" requests
 figure collect_cpu "$cpu" ms/parcel "$(calc "$cpu / 1" 3)" "the 1 ms target, pdc-worker user+sys over $n full records" "<= 1"
+# The treasurer's part of that CPU: its pages of those records parsed again by
+# htmlfloor, against libxml2's own floor (README.md).
+HTMLFLOOR="$BUILD/bench/htmlfloor"
+[ -x "$HTMLFLOOR" ] || die "$HTMLFLOOR is missing: run make bench"
+q "$COL" -F "$(printf '\t')" -c "SELECT apn, key, encode(body, 'hex') FROM responses
+	WHERE source = 'treasurer' ORDER BY apn, key" >"$ROOT/treasurer.pages"
+hf=$("$HTMLFLOOR" <"$ROOT/treasurer.pages") || die "htmlfloor failed"
+hf_field() { echo "$hf" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
+info "treasurer pages per record: libxml2 tree (htmlReadMemory + xmlFreeDoc)" "$(hf_field tree_us)" us
+info "treasurer pages per record: libxml2 SAX, empty handlers" "$(hf_field sax_us)" us
+info "treasurer pages per record: pdc's treasurer parse functions" "$(hf_field pdc_us)" us
 
 log "memory: one worker over $MEM_JOBS parcels"
 # A county of its own, so the figures above keep the size of theirs (a larger

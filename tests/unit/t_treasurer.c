@@ -657,6 +657,51 @@ test_quirks(void)
 	pdc_record_release(&rec);
 }
 
+/*
+ * The parse keeps only some elements, but reads them as libxml2's tree
+ * builder had them: ids also from xml:id and <a name>, the first element
+ * with an id winning, a colspan without a value spanning, an element begun
+ * after </html> going under a first element, a start tag never ended.
+ */
+static void
+test_tree(void)
+{
+	struct pdc_record rec;
+	struct pdc_err err;
+	int current;
+	static const char *const notfound[] = {
+		"<a name=\"" P "lblError\">Parcel not found</a>",
+		"<p xml:id=\"" P "lblError\">Parcel <b>not</b> found</p>",
+		"<html id=\"" P "lblError\"><body>x</body></html><p>Parcel not found</p>",
+		"<span id=\"" P "lblError\"></span><span id=\"" P "lblError\">x</span>"
+		    "<div id=\"" P "headerSummary\">Tax Summary 999-99-999</div>",
+	};
+	static const char acts[] = "<table id=\"" P "activityList_gvActs\"><tr><th>Year</th>"
+	    "<th>Activity</th><th>Amount</th><th>ActivityDate</th><th>PaymentDate</th>"
+	    "<th>Transaction</th></tr><tr><td colspan>No activity records</td></tr></table>";
+	static const char cut[] = HEADER "<table id=\"" P "gvTaxYears\"><tr><td>2025</td>"
+	    "<td>$1.00</td><td>$1.00</td><td>$0.00</td><td>Paid</td></tr></table><td id=x";
+
+	for (size_t i = 0; i < sizeof(notfound) / sizeof(notfound[0]); i++) {
+		pdc_record_init(&rec, "165-28-054");
+		pdc_err_clear(&err);
+		is_int(pdc_treasurer_parse_years(notfound[i], strlen(notfound[i]), &rec, &current,
+		    &err), -1, "an id as the tree builder has it");
+		is_str(err.msg, i < 3 ? "treasurer: parcel not found" :
+		    "treasurer: /Parcel/Summary.aspx?List=All: the page is for parcel 999-99-999, "
+		    "not 165-28-054", notfound[i]);
+		pdc_record_release(&rec);
+	}
+	pdc_record_init(&rec, "165-28-054");
+	is_int(pdc_treasurer_parse_activities(acts, strlen(acts), &rec, &err), 0,
+	    "a colspan without a value spans");
+	is_int(count(&rec, &pdc_tbl_tax_payments), 0, "no activity");
+	is_int(pdc_treasurer_parse_years(cut, strlen(cut), &rec, &current, &err), 0,
+	    "a page ending in a start tag");
+	is_int(current, 2025, "its grid read");
+	pdc_record_release(&rec);
+}
+
 /* Every prefix of every page, as every page: no crash, and a failure leaves nothing. */
 static void
 test_cut(void)
@@ -1052,6 +1097,7 @@ main(void)
 	test_activities();
 	test_failures();
 	test_quirks();
+	test_tree();
 	test_cut();
 	test_collect();
 	pdc_http_global_cleanup();
