@@ -47,34 +47,15 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION pdc_job_events_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	IF NOT pdc_events_followed() THEN
-		RETURN NULL;
-	END IF;
-	PERFORM pg_notify('pdc_events', json_build_object('id', n.id, 'apn', n.apn,
-	    'event', CASE n.state WHEN 'pending' THEN 'queued' WHEN 'active' THEN 'started' ELSE n.state END,
-	    'attempt', n.attempts, 'error', NULL)::text)
-	FROM new_rows n ORDER BY n.id;
-	RETURN NULL;
-END
-$$;
+-- The event triggers of 004_events.sql again, firing only while followed.
+-- (A statement trigger's WHEN is evaluated as the statement ends, when the
+-- trigger would fire.)
+DROP TRIGGER IF EXISTS jobs_events_insert ON jobs;
+CREATE TRIGGER jobs_events_insert AFTER INSERT ON jobs
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT WHEN (pdc_events_followed()) EXECUTE FUNCTION pdc_job_events_insert();
 
-CREATE OR REPLACE FUNCTION pdc_job_events_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	IF NOT pdc_events_followed() THEN
-		RETURN NULL;
-	END IF;
-	PERFORM pg_notify('pdc_events', json_build_object('id', n.id, 'apn', n.apn, 'event', e.ev,
-	    'attempt', n.attempts,
-	    'error', CASE WHEN e.ev IN ('retrying', 'failed') THEN left(n.last_error, 300) END)::text)
-	FROM new_rows n JOIN old_rows o ON o.id = n.id
-	-- a release gives the attempt back; a retry (or a lease that ran out) keeps it
-	CROSS JOIN LATERAL (SELECT CASE n.state WHEN 'active' THEN 'started'
-	    WHEN 'pending' THEN CASE WHEN n.attempts < o.attempts THEN 'released' ELSE 'retrying' END
-	    ELSE n.state END AS ev) e
-	WHERE o.state IS DISTINCT FROM n.state
-	ORDER BY n.id;
-	RETURN NULL;
-END
-$$;
+DROP TRIGGER IF EXISTS jobs_events_update ON jobs;
+CREATE TRIGGER jobs_events_update AFTER UPDATE ON jobs
+	REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
+	FOR EACH STATEMENT WHEN (pdc_events_followed()) EXECUTE FUNCTION pdc_job_events_update();
