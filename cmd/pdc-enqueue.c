@@ -23,21 +23,43 @@
 #include "queue.h"
 #include "worker.h"
 
-#define BATCH 2000
+/*
+ * APNs go to the database in batches, each one statement and one
+ * transaction.  Two connections take alternate batches, so that the
+ * server writes one batch while the other commits and this process reads
+ * the next: on a large pipe the work spreads over two cores.  Outcomes are
+ * printed batch by batch in input order.
+ */
+#ifndef BATCH
+#define BATCH 10000
+#endif
+#define NCONN 2
+#define DEADLOCK_TRIES 5
 
 struct item {
 	char apn[PDC_APN_MAX];	/* "" for a bad line */
 	char *raw;		/* what a bad line said, for the output */
 };
 
+struct batch {
+	struct pdc_conn *conn;	/* its own connection; NULL until needed */
+	struct item items[BATCH];
+	size_t nitems;
+	const char *apns[BATCH];	/* the good ones, sent */
+	enum pdc_enqueued out[BATCH];
+	size_t napns;
+	bool sent;		/* in the database's hands, not yet read */
+	bool careful;		/* sent again after a race (pdc_queue_enqueue_send) */
+};
+
 struct state {
 	const struct pdc_config *cfg;
-	struct pdc_conn *conn;
+	struct pdc_conn *conn;	/* the first batch's, for --wait and the worker check */
 	int priority;
 	bool force, wait;
 	struct pdc_out *out;
-	struct item items[BATCH];
-	size_t nitems;
+	struct batch *b[NCONN];
+	int cur;		/* the batch being filled */
 	long counts[5];		/* queued, fresh, open, raised, bad */
 	char **waitfor;		/* APNs to wait for */
 	size_t nwait, capwait;
@@ -62,21 +84,81 @@ print_outcome(struct state *st, const char *apn, const char *what, struct pdc_er
 	return 0;
 }
 
+/* Send B's good APNs on its connection, opened on first use. */
 static int
-flush_batch(struct state *st, struct pdc_err *err)
+send_batch(struct state *st, struct batch *b, struct pdc_err *err)
 {
-	const char *apns[BATCH];
-	enum pdc_enqueued out[BATCH];
-	size_t n = 0, k = 0;
-
-	for (size_t i = 0; i < st->nitems; i++)
-		if (st->items[i].apn[0] != '\0')
-			apns[n++] = st->items[i].apn;
-	if (n > 0 && pdc_queue_enqueue(st->conn, apns, n, st->priority, 1 + st->cfg->retry_attempts,
-	    st->cfg->cache_expiry_hours, st->force, out, err) == -1)
+	b->napns = 0;
+	for (size_t i = 0; i < b->nitems; i++)
+		if (b->items[i].apn[0] != '\0')
+			b->apns[b->napns++] = b->items[i].apn;
+	if (b->napns == 0)
+		return 0;
+	if (b->conn == NULL && (b->conn = pdc_db_open(st->cfg, "pdc-enqueue", err)) == NULL)
 		return -1;
-	for (size_t i = 0; i < st->nitems; i++) {
-		struct item *it = &st->items[i];
+	if (pdc_queue_enqueue_send(b->conn, b->apns, b->napns, st->priority, 1 + st->cfg->retry_attempts,
+	    st->cfg->cache_expiry_hours, st->force, b->careful, err) == -1)
+		return -1;
+	b->sent = true;
+	return 0;
+}
+
+/*
+ * B's outcomes.  Batches in flight at once may hold the same APNs (or
+ * another program enqueues them meanwhile): the quick form then fails and
+ * the batch goes again in the careful one, where the database makes one
+ * wait for the other (the later reports them open); when each holds what
+ * the other wants, it breaks the deadlock by failing one, which goes again.
+ */
+static int
+recv_batch(struct state *st, struct batch *b, struct pdc_err *err)
+{
+	struct batch *other = st->b[0] == b ? st->b[1] : st->b[0];
+
+	for (int tries = 1; b->sent; tries++) {
+		b->sent = false;
+		if (pdc_queue_enqueue_recv(b->conn, other->sent ? other->conn : NULL, b->apns, b->napns,
+		    b->careful, b->out, err) == 0)
+			break;
+		if (err->kind != PDC_E_TRANSIENT || tries == DEADLOCK_TRIES)
+			return -1;
+		pdc_err_clear(err);
+		b->careful = true;
+		if (send_batch(st, b, err) == -1)
+			return -1;
+	}
+	b->careful = false;
+	return 0;
+}
+
+static int
+remember(struct state *st, const char *apn, struct pdc_err *err)
+{
+	if (st->nwait == st->capwait) {
+		size_t nc = st->capwait ? st->capwait * 2 : 64;
+		char **nw = reallocarray(st->waitfor, nc, sizeof(*nw));
+
+		if (nw == NULL)
+			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		st->waitfor = nw;
+		st->capwait = nc;
+	}
+	if ((st->waitfor[st->nwait] = strdup(apn)) == NULL)
+		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	st->nwait++;
+	return 0;
+}
+
+/* Wait for B's outcomes, print them in input order, and empty B. */
+static int
+finish_batch(struct state *st, struct batch *b, struct pdc_err *err)
+{
+	size_t k = 0;
+
+	if (recv_batch(st, b, err) == -1)
+		return -1;
+	for (size_t i = 0; i < b->nitems; i++) {
+		struct item *it = &b->items[i];
 
 		if (it->apn[0] == '\0') {
 			if (print_outcome(st, it->raw, "bad", err) == -1)
@@ -86,27 +168,57 @@ flush_batch(struct state *st, struct pdc_err *err)
 			it->raw = NULL;
 			continue;
 		}
-		enum pdc_enqueued e = out[k++];
+		enum pdc_enqueued e = b->out[k++];
 		if (print_outcome(st, it->apn, pdc_enqueued_name(e), err) == -1)
 			return -1;
 		st->counts[e]++;
-		if (st->wait) {
-			if (st->nwait == st->capwait) {
-				size_t nc = st->capwait ? st->capwait * 2 : 64;
-				char **nw = reallocarray(st->waitfor, nc, sizeof(*nw));
-				if (nw == NULL)
-					return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-				st->waitfor = nw;
-				st->capwait = nc;
-			}
-			if ((st->waitfor[st->nwait] = strdup(it->apn)) == NULL)
-				return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-			st->nwait++;
-		}
+		if (st->wait && remember(st, it->apn, err) == -1)
+			return -1;
 	}
-	st->nitems = 0;
+	b->nitems = 0;
 	pdc_out_flush(st->out);
 	return 0;
+}
+
+/*
+ * The batch being filled is full (or the input ended): send it, then
+ * finish the batch before it, which had the other connection meanwhile.
+ * The other slot is then free to fill.
+ */
+static int
+next_batch(struct state *st, struct pdc_err *err)
+{
+	struct batch *full = st->b[st->cur], *prev = st->b[st->cur ^ 1];
+
+	if (send_batch(st, full, err) == -1 || finish_batch(st, prev, err) == -1)
+		return -1;
+	st->cur ^= 1;
+	return 0;
+}
+
+/* The input ended: the batch being filled goes, and both are finished. */
+static int
+last_batches(struct state *st, struct pdc_err *err)
+{
+	if (next_batch(st, err) == -1)
+		return -1;
+	return finish_batch(st, st->b[st->cur ^ 1], err);
+}
+
+/*
+ * After a failure, a batch still in flight may have been written: its
+ * outcomes are printed all the same (what it did stands, atomically).
+ */
+static void
+drain(struct state *st)
+{
+	for (int i = 0; i < NCONN; i++) {
+		struct batch *b = st->b[(st->cur + 1 + i) % NCONN];
+		struct pdc_err err;
+
+		if (b->sent && finish_batch(st, b, &err) == -1)
+			pdc_cli_fail(&err);
+	}
 }
 
 /*
@@ -118,7 +230,8 @@ static int
 add(struct state *st, const char *s, size_t len, const char *where, bool is_arg,
     struct pdc_err *err)
 {
-	struct item *it = &st->items[st->nitems];
+	struct batch *b = st->b[st->cur];
+	struct item *it = &b->items[b->nitems];
 	struct pdc_err ierr;
 	int r = pdc_input_apn(s, len, it->apn, &ierr);
 
@@ -147,7 +260,7 @@ add(struct state *st, const char *s, size_t len, const char *where, bool is_arg,
 		if ((it->raw = strdup(shown)) == NULL)
 			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	}
-	if (++st->nitems == BATCH && flush_batch(st, err) == -1)
+	if (++b->nitems == BATCH && next_batch(st, err) == -1)
 		return -1;
 	return r < 0 ? 2 : 1;
 }
@@ -327,12 +440,22 @@ main(int argc, char *argv[])
 		pdc_config_release(&cfg);
 		return PDC_EXIT_FAILED;
 	}
-	if ((st.conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL) {
+	st.b[0] = calloc(1, sizeof(*st.b[0]));
+	st.b[1] = calloc(1, sizeof(*st.b[1]));
+	if (st.b[0] == NULL || st.b[1] == NULL) {
+		pdc_err_set(&err, PDC_E_SYSTEM, "out of memory");
 		rc = pdc_cli_fail(&err);
+	} else if ((st.conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL) {
+		rc = pdc_cli_fail(&err);
+	}
+	if (st.conn == NULL) {
+		free(st.b[0]);
+		free(st.b[1]);
 		pdc_out_free(st.out);
 		pdc_config_release(&cfg);
 		return rc;
 	}
+	st.b[0]->conn = st.conn;
 	pdc_err_clear(&err);
 	rc = 0;
 	if (optind < argc) {
@@ -370,9 +493,10 @@ main(int argc, char *argv[])
 		}
 	}
 	if (err.kind == PDC_OK)
-		flush_batch(&st, &err);
+		last_batches(&st, &err);
 	if (err.kind != PDC_OK) {
 		rc = pdc_cli_fail(&err);
+		drain(&st);
 	} else {
 		long total = st.counts[0] + st.counts[3];
 
@@ -402,7 +526,12 @@ main(int argc, char *argv[])
 		free(st.waitfor[i]);
 	free(st.waitfor);
 	pdc_out_free(st.out);
-	pdc_db_close(st.conn);
+	for (int i = 0; i < NCONN; i++) {
+		for (size_t k = 0; k < st.b[i]->nitems; k++)
+			free(st.b[i]->items[k].raw);
+		pdc_db_close(st.b[i]->conn);
+		free(st.b[i]);
+	}
 	pdc_config_release(&cfg);
 	return rc;
 }

@@ -281,7 +281,10 @@ follow(struct pdc_conn *conn, const char *const *apns, size_t n, enum pdc_outfmt
 {
 	struct pdc_err err;
 
-	if (pdc_db_exec(conn, "LISTEN pdc_events", &err) == -1)
+	/* Announce ourselves first: the database only builds events while
+	 * someone follows (sql/005_followed.sql). */
+	if (pdc_db_exec(conn, "SELECT pdc_events_follow()", &err) == -1 ||
+	    pdc_db_exec(conn, "LISTEN pdc_events", &err) == -1)
 		return pdc_cli_fail(&err);
 	while (!interrupted) {
 		/* A pipe whose reader left shows POLLERR on our end: no need to wait for an event. */

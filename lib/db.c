@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -215,6 +217,71 @@ pdc_db_runv(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
 		return NULL;
 	}
 	return res;
+}
+
+int
+pdc_db_start(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    struct pdc_err *err)
+{
+	if (pdc_db_broken(c))
+		return pdc_err_set(err, PDC_E_UNAVAILABLE, "%s: database connection lost", st->name);
+	if (c->piped)
+		return pdc_err_set(err, PDC_E_SYSTEM, "%s: started inside a pipeline", st->name);
+	if (prepare(c, st, err) == -1)
+		return -1;
+	c->start_t0 = now_seconds();
+	if (PQsendQueryPrepared(c->pg, st->name, st->nparams, params, NULL, NULL, 0) != 1)
+		return pdc_db_error(c, NULL, st->name, err);
+	return 0;
+}
+
+/*
+ * Read C's input until its result is whole, reading ALSO's meanwhile.
+ * Statements on two connections may wait on each other's transactions; a
+ * server process whose rows nobody reads cannot finish, and so would never
+ * let the other go.  Failures are left for PQgetResult to report.
+ */
+static void
+await_both(struct pdc_conn *c, struct pdc_conn *also)
+{
+	while (!pdc_db_broken(c) && PQisBusy(c->pg)) {
+		bool two = also != NULL && !pdc_db_broken(also);
+		struct pollfd pfd[2] = { { PQsocket(c->pg), POLLIN, 0 },
+		    { two ? PQsocket(also->pg) : -1, POLLIN, 0 } };
+
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+			return;
+		if (pfd[0].revents != 0 && PQconsumeInput(c->pg) == 0)
+			return;
+		if (two && pfd[1].revents != 0)
+			PQconsumeInput(also->pg);
+	}
+}
+
+PGresult *
+pdc_db_wait(struct pdc_conn *c, struct pdc_stmt *st, struct pdc_conn *also, struct pdc_err *err)
+{
+	PGresult *res, *last = NULL;
+	ExecStatusType s;
+
+	await_both(c, also);
+	/* One result, then NULL; a lost connection gives a failed one. */
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		PQclear(last);
+		last = res;
+	}
+	account(st->name, c->start_t0);
+	s = PQresultStatus(last);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+		const char *state = PQresultErrorField(last, PG_DIAG_SQLSTATE);
+
+		pdc_db_error(c, last, st->name, err);
+		if (state != NULL && strcmp(state, "23505") == 0)
+			err->kind = PDC_E_TRANSIENT;
+		PQclear(last);
+		return NULL;
+	}
+	return last;
 }
 
 long

@@ -42,6 +42,7 @@ struct pdc_conn {
 	struct pdc_pending *pend;
 	size_t npend, cappend;
 	double pipe_t0;		/* when the first of them was sent */
+	double start_t0;	/* when pdc_db_start sent its statement */
 };
 
 /*
@@ -76,6 +77,26 @@ PGresult *pdc_db_run(struct pdc_conn *c, struct pdc_stmt *st, const char *const 
 /* As pdc_db_run, with LENGTHS and FORMATS per parameter (1: binary, for bytea). */
 PGresult *pdc_db_runv(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
     const int *lengths, const int *formats, struct pdc_err *err);
+
+/*
+ * Send ST with PARAMS and return without waiting (outside a pipeline), so
+ * that the caller can work, or keep another connection busy, meanwhile.
+ * pdc_db_wait reads the result, which must come before anything else is
+ * run on C.  0, or -1 with ERR.
+ */
+int pdc_db_start(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
+    struct pdc_err *err);
+
+/*
+ * The result of the statement ST pdc_db_start sent, as pdc_db_run returns
+ * it.  ALSO, when not NULL, is another connection with a statement of its
+ * own in flight: its input is read (and kept) meanwhile, since the two may
+ * wait on each other's transactions.  A unique violation, which a
+ * statement meets when it races a concurrent insert of the same key, is
+ * PDC_E_TRANSIENT here, like a deadlock: the caller may try another way.
+ */
+PGresult *pdc_db_wait(struct pdc_conn *c, struct pdc_stmt *st, struct pdc_conn *also,
+    struct pdc_err *err);
 
 /* Run ST and discard the result.  Returns the number of rows affected, or -1. */
 long pdc_db_do(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,

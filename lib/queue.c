@@ -77,47 +77,75 @@ pdc_queue_array(const char *const *v, size_t n)
 
 /*
  * Enqueue in one statement: open jobs are locked and maybe raised, fresh APNs
- * counted as cache hits, the rest inserted (a concurrent insert of the same
- * APN makes ours a no-op, reported as open).  Outcomes are joined, not looked
- * up per APN, so a batch costs in proportion to its size.
+ * counted as cache hits, the rest inserted.  Outcomes are joined, not looked
+ * up per APN, so a batch costs in proportion to its size.  Idle workers
+ * are woken (pdc_jobs) when something was queued or raised, in the same
+ * statement: one round trip, and the batch stays one transaction.
+ *
+ * Two forms.  The quick one inserts plainly: jobs it found no open job for,
+ * status rows it found none for (the others are updated).  A concurrent
+ * enqueue of the same APN then fails it with a unique violation, and the
+ * batch goes again in the careful form, where ON CONFLICT makes a
+ * concurrent insert's APN a no-op, reported as open.  The quick form spares
+ * the speculative insertion ON CONFLICT costs per row, about a third of
+ * writing a job.
  */
-static struct pdc_stmt st_enqueue = { "pdc_enqueue",
-	"WITH input AS ("
-	"  SELECT DISTINCT ON (apn) apn, ord FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)"
-	"  ORDER BY apn, ord),"
-	" open AS ("
-	"  SELECT j.id, j.apn, j.priority FROM jobs j JOIN input i ON i.apn = j.apn"
-	"  WHERE j.state IN ('pending', 'active') FOR UPDATE OF j),"
-	" fresh AS ("
-	"  SELECT s.apn FROM data_collection_status s JOIN input i ON i.apn = s.apn"
-	"  WHERE NOT $5::boolean AND s.status = 'completed'"
-	"  AND s.completed_at > localtimestamp - make_interval(secs => $3::float8 * 3600)"
-	"  AND NOT EXISTS (SELECT 1 FROM open o WHERE o.apn = s.apn)),"
-	" raised AS ("
-	"  UPDATE jobs j SET priority = $2::smallint FROM open o"
-	"  WHERE j.id = o.id AND o.priority > $2::smallint RETURNING j.apn),"
-	" ins AS ("
-	"  INSERT INTO jobs (apn, priority, max_attempts)"
-	"  SELECT i.apn, $2::smallint, $4::int FROM input i"
-	"  WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.apn = i.apn)"
-	"  AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.apn = i.apn)"
+#define ENQ_HEAD \
+	"WITH input AS (" \
+	"  SELECT DISTINCT ON (apn) apn, ord FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)" \
+	"  ORDER BY apn, ord)," \
+	" open AS (" \
+	"  SELECT j.id, j.apn, j.priority FROM jobs j JOIN input i ON i.apn = j.apn" \
+	"  WHERE j.state IN ('pending', 'active') FOR UPDATE OF j)," \
+	" known AS (" \
+	"  SELECT s.apn, s.status, s.completed_at FROM data_collection_status s JOIN input i ON i.apn = s.apn)," \
+	" fresh AS (" \
+	"  SELECT k.apn FROM known k" \
+	"  WHERE NOT $5::boolean AND k.status = 'completed'" \
+	"  AND k.completed_at > localtimestamp - make_interval(secs => $3::float8 * 3600)" \
+	"  AND NOT EXISTS (SELECT 1 FROM open o WHERE o.apn = k.apn))," \
+	" raised AS (" \
+	"  UPDATE jobs j SET priority = $2::smallint FROM open o" \
+	"  WHERE j.id = o.id AND o.priority > $2::smallint RETURNING j.apn)," \
+	" ins AS (" \
+	"  INSERT INTO jobs (apn, priority, max_attempts)" \
+	"  SELECT i.apn, $2::smallint, $4::int FROM input i" \
+	"  WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.apn = i.apn)" \
+	"  AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.apn = i.apn)" \
 	"  ORDER BY i.ord"
+#define ENQ_TAIL \
+	" cnt AS (" \
+	"  INSERT INTO counters (name, value) VALUES" \
+	"  ('cache_hits', (SELECT count(*) FROM fresh)), ('queued', (SELECT count(*) FROM ins))" \
+	"  ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value)," \
+	" wake AS (" \
+	"  SELECT pg_notify('pdc_jobs', '') FROM" \
+	"  (SELECT 1 FROM ins UNION ALL SELECT 1 FROM raised LIMIT 1) x)" \
+	" SELECT t.apn, CASE WHEN ins.apn IS NOT NULL THEN 0 WHEN f.apn IS NOT NULL THEN 1" \
+	"  WHEN r.apn IS NOT NULL THEN 3 ELSE 2 END, (SELECT count(*) FROM wake)" \
+	" FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)" \
+	" LEFT JOIN ins ON ins.apn = t.apn LEFT JOIN fresh f ON f.apn = t.apn" \
+	" LEFT JOIN raised r ON r.apn = t.apn" \
+	" ORDER BY t.ord"
+
+static struct pdc_stmt st_enqueue_quick = { "pdc_enqueue_quick",
+	ENQ_HEAD
+	"  RETURNING apn),"
+	" stu AS ("
+	"  UPDATE data_collection_status s SET status = 'pending', error_message = NULL"
+	"  FROM known k JOIN ins ON ins.apn = k.apn WHERE s.apn = k.apn),"
+	" sti AS ("
+	"  INSERT INTO data_collection_status (apn, status) SELECT apn, 'pending' FROM ins"
+	"  WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.apn = ins.apn)),"
+	ENQ_TAIL, 5, 0 };
+
+static struct pdc_stmt st_enqueue_careful = { "pdc_enqueue_careful",
+	ENQ_HEAD
 	"  ON CONFLICT (apn) WHERE state IN ('pending', 'active') DO NOTHING RETURNING apn),"
 	" st AS ("
 	"  INSERT INTO data_collection_status (apn, status) SELECT apn, 'pending' FROM ins"
 	"  ON CONFLICT (apn) DO UPDATE SET status = 'pending', error_message = NULL),"
-	" cnt AS ("
-	"  INSERT INTO counters (name, value) VALUES"
-	"  ('cache_hits', (SELECT count(*) FROM fresh)), ('queued', (SELECT count(*) FROM ins))"
-	"  ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value)"
-	" SELECT t.apn, CASE WHEN ins.apn IS NOT NULL THEN 0 WHEN f.apn IS NOT NULL THEN 1"
-	"  WHEN r.apn IS NOT NULL THEN 3 ELSE 2 END"
-	" FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)"
-	" LEFT JOIN ins ON ins.apn = t.apn LEFT JOIN fresh f ON f.apn = t.apn"
-	" LEFT JOIN raised r ON r.apn = t.apn"
-	" ORDER BY t.ord", 5, 0 };
-
-static struct pdc_stmt st_notify_jobs = { "pdc_notify_jobs", "SELECT pg_notify('pdc_jobs', '')", 0, 0 };
+	ENQ_TAIL, 5, 0 };
 
 struct slot {
 	const char *apn;
@@ -155,17 +183,14 @@ later_duplicates_open(const char *const *apns, size_t n, enum pdc_enqueued *out)
 }
 
 int
-pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int priority,
-    int max_attempts, double fresh_hours, bool force, enum pdc_enqueued *out, struct pdc_err *err)
+pdc_queue_enqueue_send(struct pdc_conn *c, const char *const *apns, size_t n, int priority,
+    int max_attempts, double fresh_hours, bool force, bool careful, struct pdc_err *err)
 {
 	char prio[8], maxa[16], hours[32];
 	char *arr;
 	const char *params[5];
-	PGresult *res;
-	bool any = false;
+	int rc;
 
-	if (n == 0)
-		return 0;
 	if ((arr = pdc_queue_array(apns, n)) == NULL)
 		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	snprintf(prio, sizeof(prio), "%d", priority);
@@ -176,25 +201,49 @@ pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int pri
 	params[2] = hours;
 	params[3] = maxa;
 	params[4] = force ? "true" : "false";
-	res = pdc_db_run(c, &st_enqueue, params, err);
+	rc = pdc_db_start(c, careful ? &st_enqueue_careful : &st_enqueue_quick, params, err);
 	free(arr);
+	return rc;
+}
+
+int
+pdc_queue_enqueue_recv(struct pdc_conn *c, struct pdc_conn *also, const char *const *apns, size_t n,
+    bool careful, enum pdc_enqueued *out, struct pdc_err *err)
+{
+	PGresult *res = pdc_db_wait(c, careful ? &st_enqueue_careful : &st_enqueue_quick, also, err);
+
 	if (res == NULL)
 		return -1;
 	if ((size_t)PQntuples(res) != n) {
+		int got = PQntuples(res);
+
 		PQclear(res);
-		return pdc_err_set(err, PDC_E_SYSTEM, "enqueue: %d rows for %zu APNs", PQntuples(res), n);
+		return pdc_err_set(err, PDC_E_SYSTEM, "enqueue: %d rows for %zu APNs", got, n);
 	}
 	for (size_t i = 0; i < n; i++)
 		out[i] = (enum pdc_enqueued)strtol(PQgetvalue(res, (int)i, 1), NULL, 10);
 	PQclear(res);
 	if (later_duplicates_open(apns, n, out) == -1)
 		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-	for (size_t i = 0; i < n; i++)
-		if (out[i] == PDC_ENQ_QUEUED || out[i] == PDC_ENQ_RAISED)
-			any = true;
-	if (any && pdc_db_do(c, &st_notify_jobs, NULL, err) == -1)
-		return -1;
 	return 0;
+}
+
+int
+pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int priority,
+    int max_attempts, double fresh_hours, bool force, enum pdc_enqueued *out, struct pdc_err *err)
+{
+	if (n == 0)
+		return 0;
+	for (int careful = 0; careful < 2; careful++) {
+		if (pdc_queue_enqueue_send(c, apns, n, priority, max_attempts, fresh_hours, force, careful,
+		    err) == -1)
+			return -1;
+		if (pdc_queue_enqueue_recv(c, NULL, apns, n, careful, out, err) == 0)
+			return 0;
+		if (err->kind != PDC_E_TRANSIENT)
+			return -1;
+	}
+	return -1;
 }
 
 static struct pdc_stmt st_claim = { "pdc_claim",

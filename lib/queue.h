@@ -48,6 +48,23 @@ const char *pdc_enqueued_name(enum pdc_enqueued e);
 int pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int priority,
     int max_attempts, double fresh_hours, bool force, enum pdc_enqueued *out, struct pdc_err *err);
 
+/*
+ * pdc_queue_enqueue in two halves, for a caller that keeps several
+ * connections busy: _send sends the statement (N > 0) and returns at once;
+ * _recv waits for it and fills OUT as above, reading ALSO (another
+ * connection with an enqueue in flight, or NULL) meanwhile, since two
+ * enqueues of the same APNs wait on each other.  The batch is one
+ * transaction.  Without CAREFUL, jobs are inserted plainly, and a
+ * concurrent enqueue of the same APNs fails _recv with PDC_E_TRANSIENT
+ * (so does a deadlock with one): nothing of the batch was written then,
+ * and it may be sent again, CAREFUL (ON CONFLICT: the other's APNs are
+ * reported open) with the same CAREFUL given to _recv.  0 or -1 with ERR.
+ */
+int pdc_queue_enqueue_send(struct pdc_conn *c, const char *const *apns, size_t n, int priority,
+    int max_attempts, double fresh_hours, bool force, bool careful, struct pdc_err *err);
+int pdc_queue_enqueue_recv(struct pdc_conn *c, struct pdc_conn *also, const char *const *apns,
+    size_t n, bool careful, enum pdc_enqueued *out, struct pdc_err *err);
+
 struct pdc_job {
 	int64_t id;
 	char apn[PDC_APN_MAX];

@@ -7,7 +7,7 @@
 # Knobs (environment): BENCH_ROUNDS (rounds per alternated ratio, 3),
 # BENCH_PG_OPTIONS (server options; the default keeps fsync and synchronous
 # commit on, so commit rate counts as it does for a user), BENCH_SCALE_JOBS
-# (1700000), BENCH_ENQUEUE_APNS (300000; the issue names 1000000, see README.md), BENCH_COLLECT (2000),
+# (1700000), BENCH_ENQUEUE_APNS (1000000), BENCH_COLLECT (2000),
 # BENCH_MEMORY_JOBS (10000), BENCH_FLOOR (parcels per fetch-floor round, 200),
 # BENCH_LATENCY_J64 (parcels in the -j 64 latency round, 3000).
 set -u
@@ -23,7 +23,7 @@ ROUNDS="${BENCH_ROUNDS:-3}"
 SCALE_JOBS="${BENCH_SCALE_JOBS:-1700000}"
 SMALL_JOBS=10000
 QUEUE_JOBS=2000			# claimed and finished per measurement
-ENQ_APNS="${BENCH_ENQUEUE_APNS:-300000}"
+ENQ_APNS="${BENCH_ENQUEUE_APNS:-1000000}"
 COLLECT="${BENCH_COLLECT:-2000}"
 TOKEN="bench-token-$$"
 PGBENCH="$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -n 1)"
@@ -195,16 +195,39 @@ got="$(q "$ENQ" -c "SELECT count(*) FROM jobs WHERE state = 'pending'")"
 e=$(median <"$ROOT/enq") c=$(median <"$ROOT/copy")
 figure enqueue "$e" APNs/s "$(calc "$e / $c")" "COPY into a plain table ($c APNs/s), $ENQ_APNS APNs" ">= 0.5"
 # What writing the rows pdc-enqueue must write costs at all: COPY straight
-# into the job table and the status table, with their indexes.
+# into the job table and the status table, with their indexes and triggers
+# (nobody follows the job events, so the triggers announce none).
 FLOOR_APNS=$((ENQ_APNS < 200000 ? ENQ_APNS : 200000))
-q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
-t0=$(now)
-head -n "$FLOOR_APNS" "$ROOT/apns" | q "$ENQ" -c "COPY jobs (apn) FROM STDIN" >/dev/null &&
-    head -n "$FLOOR_APNS" "$ROOT/apns" | sed 's/$/\tpending/' |
-    q "$ENQ" -c "COPY data_collection_status (apn, status) FROM STDIN" >/dev/null || die "COPY failed"
-f=$(calc "$FLOOR_APNS / ($(now) - $t0)" 0)
+# copy_floor: APNs per second of that COPY
+copy_floor() {
+	local t0
+	q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
+	t0=$(now)
+	head -n "$FLOOR_APNS" "$ROOT/apns" | q "$ENQ" -c "COPY jobs (apn) FROM STDIN" >/dev/null &&
+	    head -n "$FLOOR_APNS" "$ROOT/apns" | sed 's/$/\tpending/' |
+	    q "$ENQ" -c "COPY data_collection_status (apn, status) FROM STDIN" >/dev/null || die "COPY failed"
+	calc "$FLOOR_APNS / ($(now) - $t0)" 0
+}
+f=$(copy_floor)
 info "floor: COPY of $FLOOR_APNS APNs into jobs and data_collection_status themselves" "$f" APNs/s
 info "enqueue against that floor" "$(calc "$e / $f")" ratio
+# The same while someone follows the job events (pdc-status --follow): the
+# insert trigger then builds one JSON event per job and queues it.
+q "$ENQ" -c "SELECT pdc_events_follow()" -c "SELECT pg_sleep(3600)" >/dev/null 2>&1 &
+follower=$!
+PIDS+=("$follower")
+for _ in $(seq 100); do
+	[ "$(q "$ENQ" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 80590 AND objid = 1")" -ge 1 ] && break
+	sleep 0.1
+done
+ff=$(copy_floor)
+q "$ENQ" -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 80590 AND objid = 1" >/dev/null
+wait "$follower" 2>/dev/null
+info "floor: the same COPY while pdc-status --follow listens (one event per job)" "$ff" APNs/s
+q "$ENQ" -c "ALTER TABLE jobs DISABLE TRIGGER USER" >/dev/null
+fh=$(copy_floor)
+q "$ENQ" -c "ALTER TABLE jobs ENABLE TRIGGER USER" -c "TRUNCATE jobs, data_collection_status, counters" >/dev/null
+info "floor: the same COPY with the job table's triggers off (rows and indexes alone)" "$fh" APNs/s
 
 echo "enqueue: $(($(date +%s) - T_START)) s so far" >&2
 
