@@ -276,6 +276,19 @@ hf_field() { echo "$hf" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 info "treasurer pages per record: libxml2 tree (htmlReadMemory + xmlFreeDoc)" "$(hf_field tree_us)" us
 info "treasurer pages per record: libxml2 SAX, empty handlers" "$(hf_field sax_us)" us
 info "treasurer pages per record: pdc's treasurer parse functions" "$(hf_field pdc_us)" us
+# And what libcurl alone costs for the same requests: every stored URL of those
+# records again (each parcel's treasurer session opened first), through one
+# easy handle, bodies dropped (curlfloor.c).
+q "$COL" -c "SELECT u FROM (SELECT apn, 0 AS o, min(regexp_replace(url, '/Parcel/.*\$',
+	'/parcel/default.aspx?Parcel=' || replace(apn, '-', ''))) AS u FROM responses
+	WHERE source = 'treasurer' GROUP BY apn
+	UNION ALL SELECT apn, CASE source WHEN 'treasurer' THEN 1 ELSE 2 END, url FROM responses) x
+	ORDER BY apn, o, u" >"$ROOT/curlfloor.urls"
+cf=$("$BUILD/bench/curlfloor" "AUTHORIZATION: $TOKEN" <"$ROOT/curlfloor.urls") || die "curlfloor failed: $cf"
+cf_req=$(echo "$cf" | sed -n 's/.* requests \([0-9]*\).*/\1/p')
+cf_us=$(echo "$cf" | sed -n 's/.* cpu_us_per_request \([0-9.]*\).*/\1/p')
+info "libcurl alone, the same $cf_req requests through one handle" "$cf_us" us/request
+info "libcurl alone, per record" "$(calc "$cf_us * $cf_req / $COLLECT" 0)" us
 
 log "memory: one worker over $MEM_JOBS parcels"
 # A county of its own, so the figures above keep the size of theirs (a larger
@@ -307,13 +320,18 @@ figure memory_growth "$(calc "$rss_hi / 1024" 1)" MB "$(calc "$rss_hi / ${rss_lo
     "resident after $lo_at jobs ($(calc "${rss_lo:-0} / 1024" 1) MB), here after $n" "<= 1.1"
 
 log "fetch floor: worker against xargs -P 8 curl"
-: >"$ROOT/wfetch" && : >"$ROOT/cfetch"
+: >"$ROOT/wfetch" && : >"$ROOT/wfetch_wall" && : >"$ROOT/cfetch"
 for r in $(seq "$ROUNDS"); do
 	sed -n "$((COLLECT + (r - 1) * FLOOR_N + 1)),$((COLLECT + r * FLOOR_N))p" "$ROOT/fast.apns" >"$ROOT/floor.apns"
+	q "$COL" -c "DELETE FROM jobs" >/dev/null
 	PDC_CONFIG="$ROOT/fast.json" pdc-enqueue <"$ROOT/floor.apns" >/dev/null 2>&1
 	r0=$(served "$FAST")
 	collect "$COL" "$ROOT/fast.json" 8
-	calc "($(served "$FAST") - $r0) / $(runstat_field wall "$ROOT/worker.err")" 0 >>"$ROOT/wfetch"; echo >>"$ROOT/wfetch"
+	# from its first claim to its last finish, as the latency figures; with
+	# the process's start and its drain check, for information
+	span=$(q "$COL" -c "SELECT extract(epoch FROM max(finished_at) - min(started_at)) FROM jobs")
+	calc "($(served "$FAST") - $r0) / $span" 0 >>"$ROOT/wfetch"; echo >>"$ROOT/wfetch"
+	calc "($(served "$FAST") - $r0) / $(runstat_field wall "$ROOT/worker.err")" 0 >>"$ROOT/wfetch_wall"; echo >>"$ROOT/wfetch_wall"
 	q "$COL" -c "SELECT r.url FROM responses r WHERE r.apn = ANY (string_to_array('$(paste -sd, "$ROOT/floor.apns")', ','))" \
 	    >"$ROOT/floor.urls"
 	t0=$(now)
@@ -322,6 +340,7 @@ for r in $(seq "$ROUNDS"); do
 done
 w=$(median <"$ROOT/wfetch") c=$(median <"$ROOT/cfetch")
 figure fetch_floor "$w" requests/s "$(calc "$w / $c")" "xargs -P 8 curl, one process per request ($c requests/s)" ">= 5"
+info "the worker's rate over its whole run (start and drain check included)" "$(median <"$ROOT/wfetch_wall")" requests/s
 
 log "latency bound: countyd with 100 ms per request"
 LAT="$(db bench_latency)" || die "cannot create bench_latency"
