@@ -63,7 +63,7 @@ $(COUNTYD): $(COUNTYD_SRC) $(wildcard tests/countyd/*.h)
 
 units: $(UNIT_BIN)
 
-BENCH_BIN = $(BUILD)/bench/qbench $(BUILD)/bench/runstat $(BUILD)/bench/htmlfloor $(BUILD)/bench/curlfloor
+BENCH_BIN = $(BUILD)/bench/qbench $(BUILD)/bench/runstat $(BUILD)/bench/htmlfloor $(BUILD)/bench/curlfloor $(BUILD)/bench/jsonfloor
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libpdc.a
 	@mkdir -p $(@D)

@@ -289,6 +289,14 @@ cf_req=$(echo "$cf" | sed -n 's/.* requests \([0-9]*\).*/\1/p')
 cf_us=$(echo "$cf" | sed -n 's/.* cpu_us_per_request \([0-9.]*\).*/\1/p')
 info "libcurl alone, the same $cf_req requests through one handle" "$cf_us" us/request
 info "libcurl alone, per record" "$(calc "$cf_us * $cf_req / $COLLECT" 0)" us
+# And cJSON alone: the assessor's and the recorder's stored answers parsed and
+# freed again (jsonfloor.c).
+jf=$(q "$COL" -0 -F "$(printf '\t')" -c "SELECT apn, convert_from(body, 'UTF8') FROM responses
+	WHERE source <> 'treasurer' ORDER BY apn" | "$BUILD/bench/jsonfloor") || die "jsonfloor failed"
+jf_us=$(echo "$jf" | sed -n 's/.* cjson_us=\([0-9.]*\).*/\1/p')
+info "cJSON alone, the assessor's and recorder's answers per record" "$jf_us" us
+info "the three libraries' floors together (SAX + libcurl + cJSON), per record" \
+    "$(calc "$(hf_field sax_us) + $cf_us * $cf_req / $COLLECT + $jf_us" 0)" us
 
 log "memory: one worker over $MEM_JOBS parcels"
 # A county of its own, so the figures above keep the size of theirs (a larger
