@@ -85,10 +85,11 @@ pdc_queue_array(const char *const *v, size_t n)
  * Two forms.  The quick one inserts plainly: jobs it found no open job for,
  * status rows it found none for (the others are updated).  A concurrent
  * enqueue of the same APN then fails it with a unique violation, and the
- * batch goes again in the careful form, where ON CONFLICT makes a
- * concurrent insert's APN a no-op, reported as open.  The quick form spares
- * the speculative insertion ON CONFLICT costs per row, about a third of
- * writing a job.
+ * batch goes again in the careful form, where ON CONFLICT takes a
+ * concurrent insert's job as open, and raises it when this batch asks for a
+ * higher priority (the open CTE's snapshot cannot see a job committed while
+ * the statement ran).  The quick form spares the speculative insertion ON
+ * CONFLICT costs per row, about a third of writing a job.
  */
 #define ENQ_HEAD \
 	"WITH input AS (" \
@@ -104,10 +105,10 @@ pdc_queue_array(const char *const *v, size_t n)
 	"  WHERE NOT $5::boolean AND k.status = 'completed'" \
 	"  AND k.completed_at > localtimestamp - make_interval(secs => $3::float8 * 3600)" \
 	"  AND NOT EXISTS (SELECT 1 FROM open o WHERE o.apn = k.apn))," \
-	" raised AS (" \
+	" raised_open AS (" \
 	"  UPDATE jobs j SET priority = $2::smallint FROM open o" \
-	"  WHERE j.id = o.id AND o.priority > $2::smallint RETURNING j.apn)," \
-	" ins AS (" \
+	"  WHERE j.id = o.id AND o.priority > $2::smallint RETURNING j.apn),"
+#define ENQ_ROWS \
 	"  INSERT INTO jobs (apn, priority, max_attempts)" \
 	"  SELECT i.apn, $2::smallint, $4::int FROM input i" \
 	"  WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.apn = i.apn)" \
@@ -130,7 +131,8 @@ pdc_queue_array(const char *const *v, size_t n)
 
 static struct pdc_stmt st_enqueue_quick = { "pdc_enqueue_quick",
 	ENQ_HEAD
-	"  RETURNING apn),"
+	" ins AS (" ENQ_ROWS " RETURNING apn),"
+	" raised AS (SELECT apn FROM raised_open),"
 	" stu AS ("
 	"  UPDATE data_collection_status s SET status = 'pending', error_message = NULL"
 	"  FROM known k JOIN ins ON ins.apn = k.apn WHERE s.apn = k.apn),"
@@ -139,9 +141,14 @@ static struct pdc_stmt st_enqueue_quick = { "pdc_enqueue_quick",
 	"  WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.apn = ins.apn)),"
 	ENQ_TAIL, 5, 0 };
 
+/* (xmax is 0 on a row the INSERT made, not on one its ON CONFLICT updated) */
 static struct pdc_stmt st_enqueue_careful = { "pdc_enqueue_careful",
 	ENQ_HEAD
-	"  ON CONFLICT (apn) WHERE state IN ('pending', 'active') DO NOTHING RETURNING apn),"
+	" up AS (" ENQ_ROWS
+	"  ON CONFLICT (apn) WHERE state IN ('pending', 'active') DO UPDATE SET priority = EXCLUDED.priority"
+	"  WHERE jobs.priority > EXCLUDED.priority RETURNING apn, xmax = 0 AS made),"
+	" ins AS (SELECT apn FROM up WHERE made),"
+	" raised AS (SELECT apn FROM raised_open UNION ALL SELECT apn FROM up WHERE NOT made),"
 	" st AS ("
 	"  INSERT INTO data_collection_status (apn, status) SELECT apn, 'pending' FROM ins"
 	"  ON CONFLICT (apn) DO UPDATE SET status = 'pending', error_message = NULL),"

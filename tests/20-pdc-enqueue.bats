@@ -141,3 +141,35 @@ setup() {
 sql_true() {
 	[ "$(sql "$1")" = "t" ]
 }
+
+@test "two pdc-enqueue runs over the same APNs at once: one job each, each APN queued by one run" {
+	# 25,000 APNs: three batches each, met in opposite orders.
+	awk 'BEGIN { for (i = 1; i <= 25000; i++) { s = sprintf("%08d", i * 7919 % 100000000);
+		print substr(s, 1, 3) "-" substr(s, 4, 2) "-" substr(s, 6, 3) } }' >"$BATS_TEST_TMPDIR/apns"
+	tac "$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/snpa"
+	pdc-enqueue <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/a.out" 2>"$BATS_TEST_TMPDIR/a.err" &
+	local a=$!
+	pdc-enqueue -p high <"$BATS_TEST_TMPDIR/snpa" >"$BATS_TEST_TMPDIR/b.out" 2>"$BATS_TEST_TMPDIR/b.err" &
+	local b=$!
+	wait "$a" || { cat "$BATS_TEST_TMPDIR/a.err"; false; }
+	wait "$b" || { cat "$BATS_TEST_TMPDIR/b.err"; false; }
+	# each run answers every APN, in its input order
+	cut -f 1 "$BATS_TEST_TMPDIR/a.out" | cmp - "$BATS_TEST_TMPDIR/apns"
+	cut -f 1 "$BATS_TEST_TMPDIR/b.out" | cmp - "$BATS_TEST_TMPDIR/snpa"
+	# one of the two queued it; the other found it open (or raised it)
+	run sh -c "cat '$BATS_TEST_TMPDIR/a.out' '$BATS_TEST_TMPDIR/b.out' | awk -F '\t' '\$2 == \"queued\"' | cut -f 1 | sort | uniq -c | awk '{ print \$1 }' | sort | uniq -c"
+	assert_output "  25000 1"
+	# the normal run queued or found open; the high one queued or raised
+	run sh -c "cut -f 2 '$BATS_TEST_TMPDIR/a.out' | grep -cv -e '^open\$' -e '^queued\$'"
+	assert_output "0"
+	run sh -c "cut -f 2 '$BATS_TEST_TMPDIR/b.out' | grep -cv -e '^raised\$' -e '^queued\$'"
+	assert_output "0"
+	run_pdc 0 sql "SELECT count(*), count(DISTINCT apn), min(priority), max(priority) FROM jobs WHERE state = 'pending'"
+	assert_output "25000|25000|1|1"
+	run_pdc 0 sql "SELECT count(*) FROM jobs"
+	assert_output "25000"
+	run_pdc 0 sql "SELECT count(*), count(*) FILTER (WHERE status = 'pending') FROM data_collection_status"
+	assert_output "25000|25000"
+	run_pdc 0 sql "SELECT value FROM counters WHERE name = 'queued'"
+	assert_output "25000"
+}
