@@ -54,6 +54,7 @@ void
 pdc_recorder_doc_release(struct pdc_recorder_doc *doc)
 {
 	free(doc->code);
+	free(doc->codes);
 	free(doc->names);
 	memset(doc, 0, sizeof(*doc));
 	doc->restricted = -1;
@@ -209,6 +210,35 @@ date(const cJSON *it, const char *what, const char *field, char out[11], struct 
 	return 0;
 }
 
+/* LIST (deleted here) as JSON text, malloc'd into *OUT. */
+static int
+list_text(cJSON *list, char **out, struct pdc_err *err)
+{
+	char *p = cJSON_PrintUnformatted(list);
+
+	cJSON_Delete(list);
+	*out = NULL;
+	if (p == NULL)
+		return nomem(err);
+	/* rows are freed with free(3); cJSON may have its own allocator */
+	*out = strdup(p);
+	cJSON_free(p);
+	return *out == NULL ? nomem(err) : 0;
+}
+
+/* Append a copy of string S to LIST. */
+static int
+list_add(cJSON *list, const char *s, struct pdc_err *err)
+{
+	cJSON *it = cJSON_CreateString(s);
+
+	if (it == NULL || !cJSON_AddItemToArray(list, it)) {
+		cJSON_Delete(it);
+		return nomem(err);
+	}
+	return 0;
+}
+
 /*
  * names: a list of strings (the detail) or one string (the search), into a
  * JSON list text in *OUT (NULL when absent).  Blanks around each name go.
@@ -218,7 +248,7 @@ names(const cJSON *it, const char *what, const char *prefix, char **out, struct 
 {
 	cJSON *list;
 	const cJSON *one;
-	char field[64], *p;
+	char field[64];
 	int i = 0;
 
 	*out = NULL;
@@ -235,8 +265,8 @@ names(const cJSON *it, const char *what, const char *prefix, char **out, struct 
 	else
 		one = it->child;
 	for (; one != NULL; one = cJSON_IsString(it) ? NULL : one->next, i++) {
-		cJSON *s;
 		char *v;
+		int rc;
 
 		if (cJSON_IsArray(it))
 			snprintf(field, sizeof(field), "%snames[%d]", prefix, i);
@@ -250,22 +280,76 @@ names(const cJSON *it, const char *what, const char *prefix, char **out, struct 
 		}
 		if (v == NULL)
 			continue;	/* an empty name says nothing */
-		s = cJSON_CreateString(v);
+		rc = list_add(list, v, err);
 		free(v);
-		if (s == NULL || !cJSON_AddItemToArray(list, s)) {
-			cJSON_Delete(s);
+		if (rc == -1) {
 			cJSON_Delete(list);
-			return nomem(err);
+			return -1;
 		}
 	}
-	p = cJSON_PrintUnformatted(list);
-	cJSON_Delete(list);
-	if (p == NULL)
+	return list_text(list, out, err);
+}
+
+/*
+ * documentCodes, a list of strings (the detail), into DOC: the first that
+ * says something as CODE, all of them as the JSON list text CODES.
+ */
+static int
+detail_codes(const cJSON *codes, const char *what, struct pdc_recorder_doc *doc,
+    struct pdc_err *err)
+{
+	const cJSON *it;
+	cJSON *list;
+	int i = 0;
+
+	if (absent(codes))
+		return 0;
+	if (!cJSON_IsArray(codes))
+		return bad_value(err, what, "documentCodes", codes, "is not a list");
+	if ((list = cJSON_CreateArray()) == NULL)
 		return nomem(err);
-	/* rows are freed with free(3); cJSON may have its own allocator */
-	*out = strdup(p);
-	cJSON_free(p);
-	return *out == NULL ? nomem(err) : 0;
+	for (it = codes->child; it != NULL; it = it->next, i++) {
+		char field[32], *v;
+		int rc;
+
+		snprintf(field, sizeof(field), "documentCodes[%d]", i);
+		if (text(it, what, field, &v, err) == -1)
+			goto fail;
+		if (v == NULL)
+			continue;	/* an empty code says nothing */
+		rc = list_add(list, v, err);
+		if (rc == 0 && doc->code == NULL)
+			doc->code = v;
+		else
+			free(v);
+		if (rc == -1)
+			goto fail;
+	}
+	if (doc->code == NULL) {
+		cJSON_Delete(list);
+		return 0;
+	}
+	return list_text(list, &doc->codes, err);
+fail:
+	cJSON_Delete(list);
+	return -1;
+}
+
+/* A search row's one code (already in DOC's CODE) as a one-element list in CODES. */
+static int
+row_codes(struct pdc_recorder_doc *doc, struct pdc_err *err)
+{
+	cJSON *list;
+
+	if (doc->code == NULL)
+		return 0;
+	if ((list = cJSON_CreateArray()) == NULL)
+		return nomem(err);
+	if (list_add(list, doc->code, err) == -1) {
+		cJSON_Delete(list);
+		return -1;
+	}
+	return list_text(list, &doc->codes, err);
 }
 
 static int
@@ -299,8 +383,7 @@ static int
 document(const cJSON *root, const char *what, const char *number, struct pdc_recorder_doc *doc,
     struct pdc_err *err)
 {
-	const cJSON *codes, *it;
-	int i = 0;
+	const cJSON *it;
 
 	it = cJSON_GetObjectItemCaseSensitive(root, "recordingNumber");
 	switch (recno(it, doc->number)) {
@@ -323,21 +406,8 @@ document(const cJSON *root, const char *what, const char *number, struct pdc_rec
 	    restricted(cJSON_GetObjectItemCaseSensitive(root, "restricted"), what,
 	    &doc->restricted, err) == -1)
 		return -1;
-
-	codes = cJSON_GetObjectItemCaseSensitive(root, "documentCodes");
-	if (absent(codes))
-		return 0;
-	if (!cJSON_IsArray(codes))
-		return bad_value(err, what, "documentCodes", codes, "is not a list");
-	/* the first code that says something is the document's */
-	for (it = codes->child; it != NULL && doc->code == NULL; it = it->next, i++) {
-		char field[32];
-
-		snprintf(field, sizeof(field), "documentCodes[%d]", i);
-		if (text(it, what, field, &doc->code, err) == -1)
-			return -1;
-	}
-	return 0;
+	return detail_codes(cJSON_GetObjectItemCaseSensitive(root, "documentCodes"), what, doc,
+	    err);
 }
 
 int
@@ -388,7 +458,7 @@ result(const cJSON *o, const char *what, const char *field, struct pdc_recorder_
 		goto fail;
 	snprintf(name, sizeof(name), "%s.documentCode", field);
 	if (text(cJSON_GetObjectItemCaseSensitive(o, "documentCode"), what, name, &doc->code,
-	    err) == -1)
+	    err) == -1 || row_codes(doc, err) == -1)
 		goto fail;
 	snprintf(name, sizeof(name), "%s.", field);
 	if (names(cJSON_GetObjectItemCaseSensitive(o, "names"), what, name, &doc->names, err) == -1)
@@ -744,6 +814,9 @@ merge(struct pdc_recorder_doc *into, struct pdc_recorder_doc *from)
 		free(into->code);
 		into->code = from->code;
 		from->code = NULL;
+		free(into->codes);
+		into->codes = from->codes;
+		from->codes = NULL;
 	}
 	if (from->names != NULL) {
 		free(into->names);

@@ -30,7 +30,12 @@ struct pdc_recorder_doc {
 	char number[PDC_RECNO_MAX];	/* recordingNumber as text */
 	char date[11];			/* recordingDate as YYYY-MM-DD; "" when not given */
 	char *code;			/* the first documentCodes entry (detail) or documentCode
-					 * (search), trimmed; NULL when none */
+					 * (search), trimmed, a trailing '+' kept; NULL when none */
+	char *codes;			/* all the codes as a JSON list text: the detail's
+					 * documentCodes, ["SPEC/W D","AF DISCLS"], or the search
+					 * row's one code as given, ["SPEC/W D+"] (a '+' says the
+					 * detail lists more); each trimmed, empty ones left out;
+					 * NULL exactly when CODE is */
 	char *names;			/* the names as a JSON list text, ["DOE JANE A","ROE RICHARD"];
 					 * NULL when not given */
 	int restricted;			/* 1, 0, or -1 when not given (search results) */
