@@ -141,12 +141,16 @@ recno_text(const char *s, size_t n, char out[PDC_RECNO_MAX])
 
 /*
  * A recording number from a JSON number (the search) or a string (the
- * detail) into OUT.  Returns 1 when IT is absent, null or "", 0 when read,
- * -1 when it is no recording number.
+ * detail) into OUT.  Returns 1 when IT is absent, null, "" or zero, 0 when
+ * read, -1 when it is no recording number.  The real search has answered
+ * a row with recordingNumber 0 and no date: no document can be asked for
+ * by it.
  */
 static int
 recno(const cJSON *it, char out[PDC_RECNO_MAX])
 {
+	int rc;
+
 	out[0] = '\0';
 	if (absent(it))
 		return 1;
@@ -157,11 +161,16 @@ recno(const cJSON *it, char out[PDC_RECNO_MAX])
 		if (!(v >= 0 && v < 1e15) || v != floor(v))
 			return -1;
 		snprintf(out, PDC_RECNO_MAX, "%.0f", v);
-		return 0;
-	}
-	if (!cJSON_IsString(it))
+		rc = 0;
+	} else if (!cJSON_IsString(it))
 		return -1;
-	return recno_text(it->valuestring, strlen(it->valuestring), out);
+	else if ((rc = recno_text(it->valuestring, strlen(it->valuestring), out)) != 0)
+		return rc;
+	if (strspn(out, "0") == strlen(out)) {
+		out[0] = '\0';
+		return 1;
+	}
+	return 0;
 }
 
 /* A string value, trimmed, malloc'd into *OUT (NULL when absent or empty). */
@@ -242,6 +251,8 @@ list_add(cJSON *list, const char *s, struct pdc_err *err)
 /*
  * names: a list of strings (the detail) or one string (the search), into a
  * JSON list text in *OUT (NULL when absent).  Blanks around each name go.
+ * A blank string names no one (the real search sends "" on rows of some
+ * documents): NULL, not an empty list, for it says nothing.
  */
 static int
 names(const cJSON *it, const char *what, const char *prefix, char **out, struct pdc_err *err)
@@ -257,6 +268,14 @@ names(const cJSON *it, const char *what, const char *prefix, char **out, struct 
 	if (!cJSON_IsString(it) && !cJSON_IsArray(it)) {
 		snprintf(field, sizeof(field), "%snames", prefix);
 		return bad_value(err, what, field, it, "is not a list of names");
+	}
+	if (cJSON_IsString(it)) {
+		const char *s = it->valuestring;
+		size_t n = strlen(s);
+
+		pdc_util_trim(&s, &n);
+		if (n == 0)
+			return 0;
 	}
 	if ((list = cJSON_CreateArray()) == NULL)
 		return nomem(err);
@@ -726,6 +745,18 @@ recorder_get(struct pdc_source_ctx *ctx, const char *path, const char *key, bool
 		return 1;
 	/* the search path is long and says little: its page is enough */
 	snprintf(what, sizeof(what), "recorder: %.*s", (int)strcspn(path, "?"), path);
+	/*
+	 * The search answers a query it will not run (seen for a document code
+	 * with a date range) with 400 and a JSON body that says no more; asking
+	 * again gets the same.
+	 */
+	if (res->status == 400 && strcspn(path, "?") == strlen("/documents/search") &&
+	    strncmp(path, "/documents/search", strlen("/documents/search")) == 0) {
+		if (err != NULL)
+			err->retry_after = 0;
+		return pdc_err_set(err, PDC_E_PERMANENT,
+		    "%s: the county refused the query (HTTP 400 Bad Request)", what);
+	}
 	return pdc_http_classify(res->status, res->retry_after, what, err);
 }
 
