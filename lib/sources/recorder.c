@@ -54,6 +54,7 @@ void
 pdc_recorder_doc_release(struct pdc_recorder_doc *doc)
 {
 	free(doc->code);
+	free(doc->codes);
 	free(doc->names);
 	memset(doc, 0, sizeof(*doc));
 	doc->restricted = -1;
@@ -140,12 +141,16 @@ recno_text(const char *s, size_t n, char out[PDC_RECNO_MAX])
 
 /*
  * A recording number from a JSON number (the search) or a string (the
- * detail) into OUT.  Returns 1 when IT is absent, null or "", 0 when read,
- * -1 when it is no recording number.
+ * detail) into OUT.  Returns 1 when IT is absent, null, "" or zero, 0 when
+ * read, -1 when it is no recording number.  The real search has answered
+ * a row with recordingNumber 0 and no date: no document can be asked for
+ * by it.
  */
 static int
 recno(const cJSON *it, char out[PDC_RECNO_MAX])
 {
+	int rc;
+
 	out[0] = '\0';
 	if (absent(it))
 		return 1;
@@ -156,11 +161,16 @@ recno(const cJSON *it, char out[PDC_RECNO_MAX])
 		if (!(v >= 0 && v < 1e15) || v != floor(v))
 			return -1;
 		snprintf(out, PDC_RECNO_MAX, "%.0f", v);
-		return 0;
-	}
-	if (!cJSON_IsString(it))
+		rc = 0;
+	} else if (!cJSON_IsString(it))
 		return -1;
-	return recno_text(it->valuestring, strlen(it->valuestring), out);
+	else if ((rc = recno_text(it->valuestring, strlen(it->valuestring), out)) != 0)
+		return rc;
+	if (strspn(out, "0") == strlen(out)) {
+		out[0] = '\0';
+		return 1;
+	}
+	return 0;
 }
 
 /* A string value, trimmed, malloc'd into *OUT (NULL when absent or empty). */
@@ -209,16 +219,47 @@ date(const cJSON *it, const char *what, const char *field, char out[11], struct 
 	return 0;
 }
 
+/* LIST (deleted here) as JSON text, malloc'd into *OUT. */
+static int
+list_text(cJSON *list, char **out, struct pdc_err *err)
+{
+	char *p = cJSON_PrintUnformatted(list);
+
+	cJSON_Delete(list);
+	*out = NULL;
+	if (p == NULL)
+		return nomem(err);
+	/* rows are freed with free(3); cJSON may have its own allocator */
+	*out = strdup(p);
+	cJSON_free(p);
+	return *out == NULL ? nomem(err) : 0;
+}
+
+/* Append a copy of string S to LIST. */
+static int
+list_add(cJSON *list, const char *s, struct pdc_err *err)
+{
+	cJSON *it = cJSON_CreateString(s);
+
+	if (it == NULL || !cJSON_AddItemToArray(list, it)) {
+		cJSON_Delete(it);
+		return nomem(err);
+	}
+	return 0;
+}
+
 /*
  * names: a list of strings (the detail) or one string (the search), into a
  * JSON list text in *OUT (NULL when absent).  Blanks around each name go.
+ * A blank string names no one (the real search sends "" on rows of some
+ * documents): NULL, not an empty list, for it says nothing.
  */
 static int
 names(const cJSON *it, const char *what, const char *prefix, char **out, struct pdc_err *err)
 {
 	cJSON *list;
 	const cJSON *one;
-	char field[64], *p;
+	char field[64];
 	int i = 0;
 
 	*out = NULL;
@@ -228,6 +269,14 @@ names(const cJSON *it, const char *what, const char *prefix, char **out, struct 
 		snprintf(field, sizeof(field), "%snames", prefix);
 		return bad_value(err, what, field, it, "is not a list of names");
 	}
+	if (cJSON_IsString(it)) {
+		const char *s = it->valuestring;
+		size_t n = strlen(s);
+
+		pdc_util_trim(&s, &n);
+		if (n == 0)
+			return 0;
+	}
 	if ((list = cJSON_CreateArray()) == NULL)
 		return nomem(err);
 	if (cJSON_IsString(it))
@@ -235,8 +284,8 @@ names(const cJSON *it, const char *what, const char *prefix, char **out, struct 
 	else
 		one = it->child;
 	for (; one != NULL; one = cJSON_IsString(it) ? NULL : one->next, i++) {
-		cJSON *s;
 		char *v;
+		int rc;
 
 		if (cJSON_IsArray(it))
 			snprintf(field, sizeof(field), "%snames[%d]", prefix, i);
@@ -250,22 +299,76 @@ names(const cJSON *it, const char *what, const char *prefix, char **out, struct 
 		}
 		if (v == NULL)
 			continue;	/* an empty name says nothing */
-		s = cJSON_CreateString(v);
+		rc = list_add(list, v, err);
 		free(v);
-		if (s == NULL || !cJSON_AddItemToArray(list, s)) {
-			cJSON_Delete(s);
+		if (rc == -1) {
 			cJSON_Delete(list);
-			return nomem(err);
+			return -1;
 		}
 	}
-	p = cJSON_PrintUnformatted(list);
-	cJSON_Delete(list);
-	if (p == NULL)
+	return list_text(list, out, err);
+}
+
+/*
+ * documentCodes, a list of strings (the detail), into DOC: the first that
+ * says something as CODE, all of them as the JSON list text CODES.
+ */
+static int
+detail_codes(const cJSON *codes, const char *what, struct pdc_recorder_doc *doc,
+    struct pdc_err *err)
+{
+	const cJSON *it;
+	cJSON *list;
+	int i = 0;
+
+	if (absent(codes))
+		return 0;
+	if (!cJSON_IsArray(codes))
+		return bad_value(err, what, "documentCodes", codes, "is not a list");
+	if ((list = cJSON_CreateArray()) == NULL)
 		return nomem(err);
-	/* rows are freed with free(3); cJSON may have its own allocator */
-	*out = strdup(p);
-	cJSON_free(p);
-	return *out == NULL ? nomem(err) : 0;
+	for (it = codes->child; it != NULL; it = it->next, i++) {
+		char field[32], *v;
+		int rc;
+
+		snprintf(field, sizeof(field), "documentCodes[%d]", i);
+		if (text(it, what, field, &v, err) == -1)
+			goto fail;
+		if (v == NULL)
+			continue;	/* an empty code says nothing */
+		rc = list_add(list, v, err);
+		if (rc == 0 && doc->code == NULL)
+			doc->code = v;
+		else
+			free(v);
+		if (rc == -1)
+			goto fail;
+	}
+	if (doc->code == NULL) {
+		cJSON_Delete(list);
+		return 0;
+	}
+	return list_text(list, &doc->codes, err);
+fail:
+	cJSON_Delete(list);
+	return -1;
+}
+
+/* A search row's one code (already in DOC's CODE) as a one-element list in CODES. */
+static int
+row_codes(struct pdc_recorder_doc *doc, struct pdc_err *err)
+{
+	cJSON *list;
+
+	if (doc->code == NULL)
+		return 0;
+	if ((list = cJSON_CreateArray()) == NULL)
+		return nomem(err);
+	if (list_add(list, doc->code, err) == -1) {
+		cJSON_Delete(list);
+		return -1;
+	}
+	return list_text(list, &doc->codes, err);
 }
 
 static int
@@ -299,8 +402,7 @@ static int
 document(const cJSON *root, const char *what, const char *number, struct pdc_recorder_doc *doc,
     struct pdc_err *err)
 {
-	const cJSON *codes, *it;
-	int i = 0;
+	const cJSON *it;
 
 	it = cJSON_GetObjectItemCaseSensitive(root, "recordingNumber");
 	switch (recno(it, doc->number)) {
@@ -323,21 +425,8 @@ document(const cJSON *root, const char *what, const char *number, struct pdc_rec
 	    restricted(cJSON_GetObjectItemCaseSensitive(root, "restricted"), what,
 	    &doc->restricted, err) == -1)
 		return -1;
-
-	codes = cJSON_GetObjectItemCaseSensitive(root, "documentCodes");
-	if (absent(codes))
-		return 0;
-	if (!cJSON_IsArray(codes))
-		return bad_value(err, what, "documentCodes", codes, "is not a list");
-	/* the first code that says something is the document's */
-	for (it = codes->child; it != NULL && doc->code == NULL; it = it->next, i++) {
-		char field[32];
-
-		snprintf(field, sizeof(field), "documentCodes[%d]", i);
-		if (text(it, what, field, &doc->code, err) == -1)
-			return -1;
-	}
-	return 0;
+	return detail_codes(cJSON_GetObjectItemCaseSensitive(root, "documentCodes"), what, doc,
+	    err);
 }
 
 int
@@ -388,7 +477,7 @@ result(const cJSON *o, const char *what, const char *field, struct pdc_recorder_
 		goto fail;
 	snprintf(name, sizeof(name), "%s.documentCode", field);
 	if (text(cJSON_GetObjectItemCaseSensitive(o, "documentCode"), what, name, &doc->code,
-	    err) == -1)
+	    err) == -1 || row_codes(doc, err) == -1)
 		goto fail;
 	snprintf(name, sizeof(name), "%s.", field);
 	if (names(cJSON_GetObjectItemCaseSensitive(o, "names"), what, name, &doc->names, err) == -1)
@@ -656,6 +745,18 @@ recorder_get(struct pdc_source_ctx *ctx, const char *path, const char *key, bool
 		return 1;
 	/* the search path is long and says little: its page is enough */
 	snprintf(what, sizeof(what), "recorder: %.*s", (int)strcspn(path, "?"), path);
+	/*
+	 * The search answers a query it will not run (seen for a document code
+	 * with a date range) with 400 and a JSON body that says no more; asking
+	 * again gets the same.
+	 */
+	if (res->status == 400 && strcspn(path, "?") == strlen("/documents/search") &&
+	    strncmp(path, "/documents/search", strlen("/documents/search")) == 0) {
+		if (err != NULL)
+			err->retry_after = 0;
+		return pdc_err_set(err, PDC_E_PERMANENT,
+		    "%s: the county refused the query (HTTP 400 Bad Request)", what);
+	}
 	return pdc_http_classify(res->status, res->retry_after, what, err);
 }
 
@@ -744,6 +845,9 @@ merge(struct pdc_recorder_doc *into, struct pdc_recorder_doc *from)
 		free(into->code);
 		into->code = from->code;
 		from->code = NULL;
+		free(into->codes);
+		into->codes = from->codes;
+		from->codes = NULL;
 	}
 	if (from->names != NULL) {
 		free(into->names);

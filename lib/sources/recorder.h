@@ -11,6 +11,8 @@
  * a string and names as a list, the search a number and one string.  Both
  * are read; any other type is PDC_E_PERMANENT naming the field:
  *   recorder: /documents/20150453721: restricted: "yes" is not true or false
+ * A search the county will not run answers 400, also PDC_E_PERMANENT:
+ *   recorder: /documents/search: the county refused the query (HTTP 400 Bad Request)
  */
 #ifndef PDC_RECORDER_H
 #define PDC_RECORDER_H
@@ -30,7 +32,12 @@ struct pdc_recorder_doc {
 	char number[PDC_RECNO_MAX];	/* recordingNumber as text */
 	char date[11];			/* recordingDate as YYYY-MM-DD; "" when not given */
 	char *code;			/* the first documentCodes entry (detail) or documentCode
-					 * (search), trimmed; NULL when none */
+					 * (search), trimmed, a trailing '+' kept; NULL when none */
+	char *codes;			/* all the codes as a JSON list text: the detail's
+					 * documentCodes, ["SPEC/W D","AF DISCLS"], or the search
+					 * row's one code as given, ["SPEC/W D+"] (a '+' says the
+					 * detail lists more); each trimmed, empty ones left out;
+					 * NULL exactly when CODE is */
 	char *names;			/* the names as a JSON list text, ["DOE JANE A","ROE RICHARD"];
 					 * NULL when not given */
 	int restricted;			/* 1, 0, or -1 when not given (search results) */
@@ -56,8 +63,9 @@ int pdc_recorder_parse_document(const char *body, size_t len, const char *number
  * Parse a /documents/search body (LEN bytes at BODY; PAGE names it in
  * messages) into *DOCS, a malloc'd array of *NDOCS documents in the order
  * given (free with pdc_recorder_docs_free), and totalResults into *TOTAL
- * (-1 when the body does not say).  A result without a recordingNumber is
- * skipped.  Returns 0, or -1 with ERR (*DOCS NULL, *NDOCS 0).
+ * (-1 when the body does not say).  A result without a recordingNumber (or
+ * with 0, as the real search sends for a row without a date) is skipped.
+ * Returns 0, or -1 with ERR (*DOCS NULL, *NDOCS 0).
  */
 int pdc_recorder_parse_search(const char *body, size_t len, int page,
     struct pdc_recorder_doc **docs, size_t *ndocs, long *total, struct pdc_err *err);
