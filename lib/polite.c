@@ -115,16 +115,6 @@ pdc_polite_free(struct pdc_polite *p)
 	free(p);
 }
 
-static double
-source_rate(const struct pdc_config *cfg, const char *source)
-{
-	if (strcmp(source, "treasurer") == 0)
-		return cfg->treasurer.requests_per_second;
-	if (strcmp(source, "recorder") == 0)
-		return cfg->recorder.requests_per_second;
-	return cfg->assessor.requests_per_second;
-}
-
 /* The host entry for URL, made on first sight.  NULL when the URL has no host or the table is full. */
 static struct host *
 host_for(struct pdc_polite *p, const char *source, const char *url)
@@ -148,7 +138,7 @@ host_for(struct pdc_polite *p, const char *source, const char *url)
 		strlcpy(h->key, key, sizeof(h->key));
 		snprintf(h->base, sizeof(h->base), "%.*s://%s", (int)(s - url), url, key);
 		pthread_mutex_init(&h->mu, NULL);
-		h->rate = source_rate(p->cfg, source);
+		h->rate = pdc_config_source(p->cfg, source)->requests_per_second;
 	}
 	pthread_mutex_unlock(&p->mu);
 	return h;
@@ -355,6 +345,10 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 
 	if (p == NULL)
 		return 0;
+	/* Every source has its rate (sources.<name>.requests_per_second); none is borrowed. */
+	if (pdc_config_source(p->cfg, source)->requests_per_second <= 0)
+		return pdc_err_set(err, PDC_E_SYSTEM, "%s: not a source, so no request rate for it",
+		    source);
 	if ((h = host_for(p, source, url)) == NULL)
 		return 0;	/* no host to be polite to (or too many): nothing to coordinate */
 	path = strstr(url, "://");

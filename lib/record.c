@@ -4,6 +4,26 @@
 #include "record.h"
 #include "schema.h"
 
+static const struct {
+	unsigned bit;
+	const char *name;
+} parts[] = {
+	{ PDC_PART_BASIC, "basic" },
+	{ PDC_PART_VALUATIONS, "valuations" },
+	{ PDC_PART_RESIDENTIAL, "residential" },
+	{ PDC_PART_TAX, "tax" },
+	{ PDC_PART_SALES, "sales" },
+};
+
+const char *
+pdc_part_name(unsigned bit)
+{
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (parts[i].bit == bit)
+			return parts[i].name;
+	return "?";
+}
+
 void
 pdc_record_init(struct pdc_record *rec, const char *apn)
 {

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "collect.h"
 #include "fetch.h"
+#include "kept.h"
 #include "polite.h"
 #include "store.h"
 #include "log.h"
@@ -236,7 +237,7 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	/* Validators of what was stored last time make the requests conditional. */
 	struct pdc_conn *vc = pdc_pool_get(sh->pool, &ferr);
 	if (vc != NULL) {
-		if (pdc_store_load_validators(vc, job->apn, &ctx, &ferr) >= 0)
+		if (pdc_kept_load_validators(vc, job->apn, &ctx.validators, &ferr) >= 0)
 			ctx.pool = sh->pool;
 		pdc_pool_put(sh->pool, vc);
 	}
@@ -495,7 +496,7 @@ maintain(struct shared *sh, bool prune)
 	}
 	if (prune && (n = pdc_queue_prune(c, sh->opts->keep_hours, &err)) > 0)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld finished jobs", n);
-	if (prune && (n = pdc_store_prune_responses(c, sh->opts->keep_hours, &err)) > 0)
+	if (prune && (n = pdc_kept_prune(c, sh->opts->keep_hours, &err)) > 0)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld stored responses", n);
 	pdc_pool_put(sh->pool, c);
 }
@@ -704,7 +705,7 @@ reparse_one(const struct pdc_config *cfg, struct pdc_conn *c, const char *apn, s
 	long n;
 	int rc;
 
-	if ((n = pdc_store_load_responses(c, apn, &ctx, err)) <= 0) {
+	if ((n = pdc_kept_load(c, apn, &ctx.kept, err)) <= 0) {
 		if (n == 0)
 			pdc_err_set(err, PDC_E_PERMANENT, "APN %s: no stored responses", apn);
 		pdc_fetch_release(&ctx);
