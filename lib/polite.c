@@ -346,7 +346,7 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 	if (p == NULL)
 		return 0;
 	/* Every source has its rate (sources.<name>.requests_per_second); none is borrowed. */
-	if (pdc_config_source(p->cfg, source)->requests_per_second <= 0)
+	if (pdc_config_source_index(source) < 0)
 		return pdc_err_set(err, PDC_E_SYSTEM, "%s: not a source, so no request rate for it",
 		    source);
 	if ((h = host_for(p, source, url)) == NULL)
