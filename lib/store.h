@@ -34,11 +34,13 @@ int pdc_store_search(struct pdc_conn *c, const struct pdc_search_row *rows, size
 
 /*
  * Record where each part of APN's record came from: for every source in
- * OUT, each part it provides is "complete" (in PARTS), "missing" (the source
- * answered without it) or "failed" (with the source's error; a part stored
- * earlier keeps its data).  0 or -1.
+ * OUT, each part it provides is "complete" (in REC->parts), "partial" (in
+ * REC->parts, marked by pdc_record_partial; the reasons go into
+ * record_parts.reason), "missing" (the source answered without it) or
+ * "failed" (with the source's error; a part stored earlier keeps its
+ * data).  0 or -1.
  */
 int pdc_store_parts(struct pdc_conn *c, const char *apn, const struct pdc_outcome *out,
-    unsigned parts, struct pdc_err *err);
+    const struct pdc_record *rec, struct pdc_err *err);
 
 #endif
