@@ -58,9 +58,9 @@ static int
 replay(struct pdc_source_ctx *ctx, const char *source, const char *key,
     struct pdc_response *res, struct pdc_err *err)
 {
-	memset(res, 0, sizeof(*res));
 	const struct pdc_kept *k;
 
+	memset(res, 0, sizeof(*res));
 	if (key == NULL)
 		return pdc_err_set(err, PDC_E_PERMANENT, "%s: nothing stored to re-parse (a request "
 		    "that is not kept)", source);
