@@ -1,5 +1,10 @@
 # pdc - property data collector for Maricopa County
-.POSIX:
+#
+# GNU make (wildcard, shell, :=, pattern rules).  `make` builds the programs
+# and build/libpdc.a, and needs only their libraries; countyd, the county
+# replica the tests, the demo and the benchmarks run against, is a target of
+# its own (`make countyd`, libmicrohttpd), built by check, demo, bench,
+# sanitize and fuzz.
 .SUFFIXES:
 
 VERSION   = 0.1.0
@@ -31,7 +36,9 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 COUNTYD  = $(BUILD)/bin/countyd
 COUNTYD_SRC = $(wildcard tests/countyd/*.c)
 
-all: $(PROG_BIN) $(COUNTYD)
+all: $(PROG_BIN)
+
+countyd: $(COUNTYD)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h lib/sources/*.h)
 	@mkdir -p $(@D)
@@ -74,18 +81,18 @@ deps:
 
 check: 
 	@sh tests/deps.sh --if-missing
-	$(MAKE) all units
+	$(MAKE) all units countyd
 	@sh tests/run.sh
 
 demo:
 	@sh tests/deps.sh --if-missing
-	$(MAKE) all
+	$(MAKE) all countyd
 	@sh tests/demo.sh
 
 # Figures against references measured in the same run (tests/bench/README.md).
 bench:
 	@sh tests/deps.sh --if-missing
-	$(MAKE) all $(BENCH_BIN)
+	$(MAKE) all countyd $(BENCH_BIN)
 	@BUILD=$(BUILD) bash tests/bench/run.sh
 
 # The migrations are compiled into the programs; the man pages go beside them.
@@ -95,7 +102,7 @@ bench:
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize:
 	@sh tests/deps.sh --if-missing
-	$(MAKE) BUILD=build-san CFLAGS="-std=c17 -O1 -g $(WARN) -Werror $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all units
+	$(MAKE) BUILD=build-san CFLAGS="-std=c17 -O1 -g $(WARN) -Werror $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all units countyd
 	rm -rf build-san/reports && mkdir -p build-san/reports && chmod 1777 build-san/reports
 	BUILD=build-san SANITIZER_REPORTS=$(CURDIR)/build-san/reports \
 	ASAN_OPTIONS=detect_leaks=1:exitcode=86:log_path=$(CURDIR)/build-san/reports/asan \
@@ -123,7 +130,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all units deps check demo bench sanitize install uninstall clean
+.PHONY: all countyd units deps check demo bench sanitize install uninstall clean
 
 # libFuzzer harnesses for every parser (clang; not part of check).  Seeds
 # come from countyd at build time; see tests/fuzz/README.md.
@@ -134,7 +141,7 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitiz
 FUZZ_BIN     = $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
 fuzz:
 	@sh tests/deps.sh --if-missing --fuzz
-	$(MAKE) all
+	$(MAKE) all countyd
 	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-std=c17 -O1 -g $(WARN) -Werror $(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzzers
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZERS)
 

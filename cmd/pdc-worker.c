@@ -15,6 +15,7 @@
 
 #include "apn.h"
 #include "cli.h"
+#include "clock.h"
 #include "fetch.h"
 #include "http.h"
 #include "log.h"
@@ -43,14 +44,6 @@ on_signal(int sig)
 	pdc_worker_stop();
 }
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /*
  * The watcher thread beside pdc_worker_run: it keeps the process title
@@ -168,10 +161,10 @@ watch(void *arg)
 	struct watcher *w = arg;
 	struct pdc_worker_progress p;
 	struct pdc_err err;
-	double last_due = 0, last_tally = mono();
+	double last_due = 0, last_tally = pdc_clock_mono();
 
 	while (!atomic_load(&w->quit)) {
-		double now = mono();
+		double now = pdc_clock_mono();
 
 		pdc_worker_progress(&p);
 		if (p.running) {
@@ -325,22 +318,19 @@ main(int argc, char *argv[], char *envp[])
 		char apn[PDC_APN_MAX], bare[PDC_APN_MAX];
 		unsigned parts = 0;
 		double t0;
-		struct timespec ts;
 
 		if (pdc_cli_apn(apn_arg, apn) == -1) {
 			rc = PDC_EXIT_DATAERR;
 		} else {
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+			t0 = pdc_clock_mono();
 			pdc_apn_bare(apn, bare);
 			if (pdc_worker_collect_one(&cfg, apn, opts.ca_file, &parts, &err) == -1) {
 				pdc_log(PDC_LOG_ERROR, "Data collection failed for APN %s: %s", bare, err.msg);
 				/* The parcel failed (2), or the county or database did (69, 78). */
 				rc = err.kind == PDC_E_PERMANENT ? PDC_EXIT_FAILED : pdc_cli_exit(err.kind);
 			} else {
-				clock_gettime(CLOCK_MONOTONIC, &ts);
 				pdc_log(PDC_LOG_INFO, "Data collection completed for APN %s in %.1fs", bare,
-				    ts.tv_sec + ts.tv_nsec / 1e9 - t0);
+				    pdc_clock_mono() - t0);
 				rc = 0;
 			}
 			/* what the county was asked counts in pdc-stats too */

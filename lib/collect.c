@@ -6,6 +6,7 @@
 #include "collect.h"
 #include "fetch.h"
 #include "http.h"
+#include "kept.h"
 #include "schema.h"
 #include "store.h"
 
@@ -123,8 +124,7 @@ start_apart(struct pdc_source_ctx *ctx, const char *apn)
 	a->ctx = *ctx;
 	a->ctx.http = a->http;
 	a->ctx.apart = NULL;
-	a->ctx.kept = NULL;
-	a->ctx.nkept = a->ctx.capkept = 0;
+	a->ctx.kept = (struct pdc_kept_list){ 0 };
 	a->ctx.requests = 0;
 	a->ctx.not_modified = 0;
 	pdc_http_reset_cookies(a->http);
@@ -156,7 +156,7 @@ join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct pdc_err *e
 	ctx->not_modified += a->ctx.not_modified;
 	rc = a->rc;
 	*err = a->err;
-	if (pdc_fetch_adopt(ctx, &a->ctx) == -1)
+	if (pdc_kept_adopt(&ctx->kept, &a->ctx.kept) == -1)
 		rc = pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	if (rc == 0 && a->rec.nrows > 0) {
 		if (rec->cap - rec->nrows < a->rec.nrows) {
@@ -181,8 +181,7 @@ join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct pdc_err *e
 			rc = pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	}
 out:
-	a->ctx.validators = NULL;	/* CTX's, not its own */
-	a->ctx.nvalidators = 0;
+	a->ctx.validators = (struct pdc_kept_list){ 0 };	/* CTX's, not its own */
 	pdc_fetch_release(&a->ctx);
 	pdc_record_release(&a->rec);
 	return rc;
@@ -307,7 +306,7 @@ pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct p
 	    pdc_store_record(c, rec, err) == -1 ||
 	    (out != NULL && pdc_store_parts(c, rec->apn, out, rec, err) == -1) ||
 	    (ctx != NULL && ctx->keep && !ctx->replay &&
-	     pdc_store_responses(c, rec->apn, ctx->kept, ctx->nkept, err) == -1) ||
+	     pdc_kept_store(c, rec->apn, &ctx->kept, err) == -1) ||
 	    pdc_db_commit(c, err) == -1 ||
 	    pdc_db_pipe_end(c, err) == -1) {
 		pdc_db_rollback(c);

@@ -6,21 +6,10 @@
 
 #include "db.h"
 #include "error.h"
+#include "fetch.h"
 #include "queue.h"
 #include "record.h"
 #include "source.h"
-
-#define PDC_MAXSOURCES 8
-
-/* What each source did in one collection. */
-struct pdc_outcome {
-	int n;
-	struct {
-		const struct pdc_source *src;
-		enum pdc_errkind kind;	/* PDC_OK when it delivered */
-		char error[512];
-	} per[PDC_MAXSOURCES];
-};
 
 /*
  * Collect canonical APN from every source into REC (initialised here; the

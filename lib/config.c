@@ -3,7 +3,9 @@
  *
  * Everything here is driven by one table of keys: defaults, reading the file,
  * pdc_config_set, validation, printing and origins all walk it, so a new key
- * is one line in keys[] and one member in struct pdc_config.
+ * is one line in head[] or tail[] and one member in struct pdc_config.  The
+ * sources.<name>.* keys between them are made from the sources' descriptors
+ * (source.h), once, in the order of pdc_sources[].
  */
 #include <sys/stat.h>
 
@@ -11,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +28,7 @@
 #include "config.h"
 #include "error.h"
 #include "input.h"
+#include "source.h"
 
 #ifndef PDC_VERSION
 #define PDC_VERSION "0.1.0"
@@ -53,7 +57,8 @@ struct key {
 
 #define OFF(m)	offsetof(struct pdc_config, m)
 
-static const struct key keys[] = {
+/* The keys before the sources' own, in file order. */
+static const struct key head[] = {
 	{ "background_collection.max_concurrent_jobs", K_INT,
 	    OFF(max_concurrent_jobs), 0, 1, 256, 3, NULL },
 	{ "background_collection.job_timeout_seconds", K_INT,
@@ -78,20 +83,10 @@ static const struct key keys[] = {
 	    OFF(slow_operation_threshold_seconds), K_MINEXCL, 0, INFINITY, 2.0, NULL },
 	{ "database.url", K_STR,
 	    OFF(database_url), K_PASSWORD, 0, 0, 0, "" },
-	{ "sources.assessor.base_url", K_URL,
-	    OFF(assessor.base_url), 0, 0, 0, 0, "https://mcassessor.maricopa.gov" },
-	{ "sources.assessor.token", K_STR,
-	    OFF(assessor.token), K_SECRET, 0, 0, 0, "" },
-	{ "sources.assessor.requests_per_second", K_NUM,
-	    OFF(assessor.requests_per_second), K_MINEXCL, 0, 1000, 5, NULL },
-	{ "sources.treasurer.base_url", K_URL,
-	    OFF(treasurer.base_url), 0, 0, 0, 0, "https://treasurer.maricopa.gov" },
-	{ "sources.treasurer.requests_per_second", K_NUM,
-	    OFF(treasurer.requests_per_second), K_MINEXCL, 0, 1000, 2, NULL },
-	{ "sources.recorder.base_url", K_URL,
-	    OFF(recorder.base_url), 0, 0, 0, 0, "https://publicapi.recorder.maricopa.gov" },
-	{ "sources.recorder.requests_per_second", K_NUM,
-	    OFF(recorder.requests_per_second), K_MINEXCL, 0, 1000, 2, NULL },
+};
+
+/* The keys after the sources' own. */
+static const struct key tail[] = {
 	{ "sources.ca_file", K_STR,
 	    OFF(ca_file), K_READABLE, 0, 0, 0, "" },
 	{ "sources.user_agent", K_STR,
@@ -100,18 +95,83 @@ static const struct key keys[] = {
 	    OFF(respect_robots_txt), 0, 0, 0, 1, NULL },
 };
 
-#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+#define NHEAD	(sizeof(head) / sizeof(head[0]))
+#define NTAIL	(sizeof(tail) / sizeof(tail[0]))
+#define SRCOFF(i, m) (offsetof(struct pdc_config, source) + \
+	(i) * sizeof(struct pdc_source_config) + offsetof(struct pdc_source_config, m))
 
-_Static_assert(NKEYS <= sizeof(((struct pdc_config *)0)->origin) /
-    sizeof(((struct pdc_config *)0)->origin[0]), "origin[] is too small for keys[]");
+/* Every key: head[], three per source at most, tail[]; made by make_keys. */
+static struct key keys[PDC_CONFIG_MAXKEYS];
+static size_t nkeys;
+static char srcnames[PDC_MAXSOURCES][3][96];
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+#define NKEYS	nkeys
 
 /* The environment variables that override a key, and the key. */
-static const struct {
+static struct {
 	const char *var, *key;
-} env_keys[] = {
-	{ "PDC_DATABASE_URL", "database.url" },
-	{ "PDC_ASSESSOR_TOKEN", "sources.assessor.token" },
-};
+} env_keys[1 + PDC_MAXSOURCES];
+static size_t nenv;
+
+static void
+make_keys(void)
+{
+	size_t i;
+
+	for (i = 0; i < NHEAD; i++)
+		keys[nkeys++] = head[i];
+	env_keys[nenv].var = "PDC_DATABASE_URL";
+	env_keys[nenv++].key = "database.url";
+	for (i = 0; pdc_sources[i] != NULL && i < PDC_MAXSOURCES; i++) {
+		const struct pdc_source *src = pdc_sources[i];
+		char (*nm)[96] = srcnames[i];
+
+		snprintf(nm[0], sizeof(nm[0]), "sources.%s.base_url", src->name);
+		keys[nkeys++] = (struct key){ nm[0], K_URL, SRCOFF(i, base_url), 0, 0, 0, 0,
+		    src->base_url };
+		if (src->token_env != NULL) {
+			snprintf(nm[1], sizeof(nm[1]), "sources.%s.token", src->name);
+			keys[nkeys++] = (struct key){ nm[1], K_STR, SRCOFF(i, token), K_SECRET, 0, 0, 0,
+			    "" };
+			env_keys[nenv].var = src->token_env;
+			env_keys[nenv++].key = nm[1];
+		}
+		snprintf(nm[2], sizeof(nm[2]), "sources.%s.requests_per_second", src->name);
+		keys[nkeys++] = (struct key){ nm[2], K_NUM, SRCOFF(i, requests_per_second),
+		    K_MINEXCL, 0, 1000, src->requests_per_second, NULL };
+	}
+	for (i = 0; i < NTAIL; i++)
+		keys[nkeys++] = tail[i];
+}
+
+_Static_assert(sizeof(head) / sizeof(head[0]) + 3 * PDC_MAXSOURCES +
+    sizeof(tail) / sizeof(tail[0]) <= PDC_CONFIG_MAXKEYS, "PDC_CONFIG_MAXKEYS is too small");
+_Static_assert(PDC_CONFIG_MAXKEYS <= 64, "the keys seen in a file are a 64-bit set");
+
+static void
+init_keys(void)
+{
+	pthread_once(&keys_once, make_keys);
+}
+
+int
+pdc_config_source_index(const char *name)
+{
+	for (int i = 0; pdc_sources[i] != NULL && i < PDC_MAXSOURCES; i++)
+		if (strcmp(pdc_sources[i]->name, name) == 0)
+			return i;
+	return -1;
+}
+
+const struct pdc_source_config *
+pdc_config_source(const struct pdc_config *cfg, const char *name)
+{
+	static const struct pdc_source_config none;
+	int i = pdc_config_source_index(name);
+
+	return cfg != NULL && i >= 0 ? &cfg->source[i] : &none;
+}
 
 /* A value on its way in: numbers as double until range-checked. */
 union val {
@@ -158,6 +218,7 @@ is_section(const char *name)
 const char *
 pdc_config_key(size_t i)
 {
+	init_keys();
 	return i < NKEYS ? keys[i].name : NULL;
 }
 
@@ -438,7 +499,7 @@ assign_json(struct pdc_config *cfg, size_t i, const cJSON *c, const char *path,
 /* Apply the members of object OBJ, whose dotted name is PREFIX ("" at top). */
 static int
 walk(struct pdc_config *cfg, const cJSON *obj, const char *prefix,
-    const char *path, uint32_t *seen, struct pdc_err *err)
+    const char *path, uint64_t *seen, struct pdc_err *err)
 {
 	const cJSON *c;
 	char name[256], q[PDC_INPUT_QUOTEMAX], shown[PDC_INPUT_QUOTEMAX];
@@ -454,10 +515,10 @@ walk(struct pdc_config *cfg, const cJSON *obj, const char *prefix,
 		 * nested key. */
 		named = r >= 0 && (size_t)r < sizeof(name) && strchr(member, '.') == NULL;
 		if (named && (i = key_index(name)) >= 0) {
-			if (*seen & (UINT32_C(1) << i))
+			if (*seen & (UINT64_C(1) << i))
 				return pdc_err_set(err, PDC_E_CONFIG,
 				    "%s: %s: duplicate key", path, name);
-			*seen |= UINT32_C(1) << i;
+			*seen |= UINT64_C(1) << i;
 			if (assign_json(cfg, (size_t)i, c, path, err) == -1)
 				return -1;
 		} else if (named && is_section(name)) {
@@ -493,7 +554,7 @@ read_config(struct pdc_config *cfg, const char *path, bool must,
 	size_t len = 0, cap = 0;
 	ssize_t n;
 	cJSON *root = NULL;
-	uint32_t seen = 0;
+	uint64_t seen = 0;
 	int fd, line, tok, rc = -1;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
@@ -575,10 +636,13 @@ read_config(struct pdc_config *cfg, const char *path, bool must,
 
 	/* Judged now, before the environment may replace the token: the
 	 * file holds it either way. */
-	tok = key_index("sources.assessor.token");
-	if (tok >= 0 && cfg->origin[tok] == PDC_ORIGIN_FILE &&
-	    cfg->assessor.token[0] != '\0' && (st.st_mode & (S_IRGRP | S_IROTH)))
-		cfg->token_exposed = true;
+	for (tok = 0; tok < (int)NKEYS; tok++) {
+		const char *v = keys[tok].type == K_STR ? *(char **)fieldp(cfg, &keys[tok]) : NULL;
+
+		if ((keys[tok].flags & K_SECRET) && cfg->origin[tok] == PDC_ORIGIN_FILE &&
+		    v != NULL && v[0] != '\0' && (st.st_mode & (S_IRGRP | S_IROTH)))
+			cfg->token_exposed = true;
+	}
 	rc = 1;
 out:
 	cJSON_Delete(root);
@@ -654,10 +718,11 @@ pdc_config_load(struct pdc_config *cfg, struct pdc_err *err)
 	size_t i;
 	int k;
 
+	init_keys();
 	memset(cfg, 0, sizeof(*cfg));
 	if (set_defaults(cfg, err) == -1 || load_file(cfg, err) == -1)
 		goto fail;
-	for (i = 0; i < sizeof(env_keys) / sizeof(env_keys[0]); i++) {
+	for (i = 0; i < nenv; i++) {
 		/* Set but empty counts: PDC_DATABASE_URL= picks the embedded
 		 * cluster over a file's server. */
 		if ((val = getenv(env_keys[i].var)) == NULL)
@@ -695,6 +760,7 @@ pdc_config_profile(struct pdc_config *cfg, const char *name, struct pdc_err *err
 	long cores;
 	int jobs, conns;
 
+	init_keys();
 	if (name == NULL)
 		name = "";
 	if (strcmp(name, "conservative") == 0) {
@@ -748,6 +814,7 @@ pdc_config_set(struct pdc_config *cfg, const char *key, const char *value,
 	char q[PDC_INPUT_QUOTEMAX];
 	int i;
 
+	init_keys();
 	if (key == NULL || (i = key_index(key)) == -1)
 		return pdc_err_set(err, PDC_E_CONFIG, "unknown key %s",
 		    key == NULL ? "(null)" : pdc_input_quote(q, sizeof(q), key, strlen(key)));
@@ -798,6 +865,7 @@ pdc_config_validate(const struct pdc_config *cfg, struct pdc_err *err)
 	size_t i;
 	int lo, hi;
 
+	init_keys();
 	/* Members may have been set directly; hold them to the file's rules. */
 	for (i = 0; i < NKEYS; i++) {
 		const struct key *k = &keys[i];
@@ -878,6 +946,7 @@ pdc_config_print(const struct pdc_config *cfg, FILE *fp, bool as_json)
 	char buf[4096];
 	size_t i;
 
+	init_keys();
 	for (i = 0; i < NKEYS; i++) {
 		if (as_json)
 			print_json(cfg, i, fp);
@@ -924,6 +993,7 @@ pdc_config_release(struct pdc_config *cfg)
 {
 	size_t i;
 
+	init_keys();
 	for (i = 0; i < NKEYS; i++)
 		if (keys[i].type == K_STR || keys[i].type == K_URL)
 			free(*(char **)fieldp(cfg, &keys[i]));

@@ -6,6 +6,8 @@
  * The file is found by PDC_CONFIG, then ./config.json, then
  * $XDG_CONFIG_HOME/pdc/config.json (~/.config/...), then /etc/pdc/config.json.
  * Every key remembers where its value came from, for `pdc-db config`.
+ * The sources.<name>.* keys come from the sources' descriptors (source.h):
+ * base_url and requests_per_second for each, token for one that has it.
  */
 #ifndef PDC_CONFIG_H
 #define PDC_CONFIG_H
@@ -15,6 +17,10 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "source.h"
+
+/* The most keys a configuration has (the fixed ones and three per source). */
+#define PDC_CONFIG_MAXKEYS 64
 
 enum pdc_origin {
 	PDC_ORIGIN_DEFAULT,
@@ -24,9 +30,10 @@ enum pdc_origin {
 	PDC_ORIGIN_OPTION
 };
 
+/* A source's keys, sources.<name>.*; the source's descriptor gives the defaults. */
 struct pdc_source_config {
 	char *base_url;
-	char *token;			/* assessor only; never logged or printed */
+	char *token;			/* NULL for a source without one; never logged or printed */
 	double requests_per_second;
 };
 
@@ -47,8 +54,8 @@ struct pdc_config {
 	double slow_operation_threshold_seconds;
 	/* database */
 	char *database_url;		/* "" means the embedded cluster */
-	/* sources */
-	struct pdc_source_config assessor, treasurer, recorder;
+	/* sources: source[i] for pdc_sources[i] (source.h); see pdc_config_source */
+	struct pdc_source_config source[PDC_MAXSOURCES];
 	char *ca_file;			/* CA certificates for HTTPS; "" the system's */
 	char *user_agent;
 	bool respect_robots_txt;
@@ -56,7 +63,7 @@ struct pdc_config {
 	char *path;			/* the file read, NULL if none */
 	char *profile;			/* the profile applied, NULL if none */
 	bool token_exposed;		/* see pdc_config_token_exposed() */
-	enum pdc_origin origin[32];	/* per key, indexed as pdc_config_key() numbers them */
+	enum pdc_origin origin[PDC_CONFIG_MAXKEYS]; /* per key, indexed as pdc_config_key() numbers them */
 };
 
 /*
@@ -101,6 +108,15 @@ void pdc_config_print(const struct pdc_config *cfg, FILE *fp, bool as_json);
  */
 void pdc_config_redact_url(const char *in, char *out, size_t len);
 
+/*
+ * The settings of source NAME ("assessor") in CFG.  Never NULL: when CFG is
+ * NULL or no source has that name, settings with every member NULL or 0.
+ */
+const struct pdc_source_config *pdc_config_source(const struct pdc_config *cfg, const char *name);
+
+/* The place of source NAME in pdc_sources[] and so in cfg->source[], or -1. */
+int pdc_config_source_index(const char *name);
+
 /* Free what CFG owns. */
 void pdc_config_release(struct pdc_config *cfg);
 
@@ -111,8 +127,8 @@ void pdc_config_release(struct pdc_config *cfg);
 const char *pdc_config_key(size_t i);
 
 /*
- * 1 when the file pdc_config_load() read holds a non-empty assessor token
- * and is readable by its group or by others (the library does not print;
+ * 1 when the file pdc_config_load() read holds a non-empty token (of any
+ * source) and is readable by its group or by others (the library does not print;
  * a program warns), else 0.
  */
 int pdc_config_token_exposed(const struct pdc_config *cfg);

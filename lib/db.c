@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "clock.h"
 #include "log.h"
 #include "migrate.h"
 #include "pgctl.h"
@@ -32,14 +33,6 @@ pdc_db_totals(uint64_t *queries, double *ms)
 	*ms = atomic_load(&total_us) / 1000.0;
 }
 
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int
 pdc_db_conninfo(const struct pdc_config *cfg, bool start, char *buf, size_t len,
@@ -174,7 +167,7 @@ prepare(struct pdc_conn *c, struct pdc_stmt *st, struct pdc_err *err)
 static void
 account(const char *name, double t0)
 {
-	double dt = now_seconds() - t0;
+	double dt = pdc_clock_mono() - t0;
 
 	atomic_fetch_add(&total_queries, 1);
 	atomic_fetch_add(&total_us, (uint_fast64_t)(dt * 1e6));
@@ -198,7 +191,7 @@ pdc_db_runv(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
 {
 	PGresult *res;
 	ExecStatusType s;
-	double t0 = now_seconds();
+	double t0 = pdc_clock_mono();
 
 	if (pdc_db_broken(c)) {
 		pdc_err_set(err, PDC_E_UNAVAILABLE, "%s: database connection lost", st->name);
@@ -229,7 +222,7 @@ pdc_db_start(struct pdc_conn *c, struct pdc_stmt *st, const char *const *params,
 		return pdc_err_set(err, PDC_E_SYSTEM, "%s: started inside a pipeline", st->name);
 	if (prepare(c, st, err) == -1)
 		return -1;
-	c->start_t0 = now_seconds();
+	c->start_t0 = pdc_clock_mono();
 	if (PQsendQueryPrepared(c->pg, st->name, st->nparams, params, NULL, NULL, 0) != 1)
 		return pdc_db_error(c, NULL, st->name, err);
 	return 0;
@@ -305,7 +298,7 @@ pdc_db_exec(struct pdc_conn *c, const char *sql, struct pdc_err *err)
 {
 	PGresult *res;
 	ExecStatusType s;
-	double t0 = now_seconds();
+	double t0 = pdc_clock_mono();
 
 	if (pdc_db_broken(c))
 		return pdc_err_set(err, PDC_E_UNAVAILABLE, "database connection lost");
@@ -377,7 +370,7 @@ static void
 pend_push(struct pdc_conn *c, const char *name, int prep)
 {
 	if (c->npend == 0)
-		c->pipe_t0 = now_seconds();
+		c->pipe_t0 = pdc_clock_mono();
 	c->pend[c->npend].name = name;
 	c->pend[c->npend++].prep = prep;
 }

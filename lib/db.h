@@ -136,7 +136,9 @@ int pdc_db_error(struct pdc_conn *c, const PGresult *res, const char *what, stru
 
 /*
  * Connect and make sure the schema is there (migrating when it is missing
- * or older).  The usual first step of every program.
+ * or older).  The usual first step of every program.  The connection
+ * module runs the migrations (migrate.h) itself so that no program can
+ * reach a database whose schema is older than the statements it prepares.
  */
 struct pdc_conn *pdc_db_open(const struct pdc_config *cfg, const char *appname, struct pdc_err *err);
 

@@ -10,9 +10,32 @@
 #ifndef PDC_FETCH_H
 #define PDC_FETCH_H
 
+#include <stdbool.h>
+
+#include "config.h"
 #include "error.h"
 #include "http.h"
-#include "source.h"
+#include "kept.h"
+
+struct pdc_apart;
+struct pdc_pool;
+struct pdc_polite;
+
+/* What a source fetches with: one per collecting thread, reused job after job. */
+struct pdc_source_ctx {
+	struct pdc_http *http;		/* this thread's handle */
+	struct pdc_apart *apart;	/* runs the source apart beside the others (collect.h); NULL: all in turn */
+	const struct pdc_config *cfg;
+	int requests;			/* requests made (pdc_fetch counts them) */
+	struct pdc_polite *polite;	/* politeness; NULL: none (tests, replay) */
+	const char *apn;		/* the APN being collected (canonical) */
+	bool keep;			/* keep responses with a key, for the store */
+	bool replay;			/* answer from kept only, never the network */
+	struct pdc_kept_list kept;	/* the responses kept; release with pdc_fetch_release */
+	struct pdc_pool *pool;		/* where stored responses are, for conditional requests; or NULL */
+	struct pdc_kept_list validators; /* stored validators of this APN (no bodies) */
+	int not_modified;		/* 304 answers that saved a download */
+};
 
 /*
  * GET URL for SOURCE ("assessor", "treasurer", "recorder") with the extra
@@ -34,19 +57,8 @@
 int pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
     const char *const *headers, struct pdc_response *res, struct pdc_err *err);
 
-/* Keep a copy of a response in CTX (what pdc_fetch does when ctx->keep). 0 or -1. */
-int pdc_fetch_keep(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
-    long status, const char *content_type, const char *etag, const char *last_modified,
-    const char *body, size_t len);
-
-/* Free the responses CTX kept. */
+/* Free the responses and validators CTX holds. */
 void pdc_fetch_release(struct pdc_source_ctx *ctx);
-
-/*
- * Move the responses FROM kept to the end of INTO's (FROM keeps none).
- * 0, or -1 when out of memory (FROM keeps them then).
- */
-int pdc_fetch_adopt(struct pdc_source_ctx *into, struct pdc_source_ctx *from);
 
 /*
  * Requests made and 304 answers served from the stored body, per source,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "polite.h"
 #include "pool.h"
@@ -26,12 +27,12 @@ struct host {
 	pthread_mutex_t mu;		/* held while reserving, waiting for a slot, or loading robots */
 	double rate;			/* requests per second allowed */
 	struct pdc_robots *robots;
-	double robots_at;		/* mono() when loaded, 0 never */
+	double robots_at;		/* pdc_clock_mono() when loaded, 0 never */
 	double crawl_delay;
-	double slots[MAXSLOTS];		/* mono() times reserved for us */
+	double slots[MAXSLOTS];		/* pdc_clock_mono() times reserved for us */
 	int nslots, next;
-	double paused_until;		/* mono() */
-	double not_before;		/* mono(): the host asked us to wait (no database) */
+	double paused_until;		/* pdc_clock_mono() */
+	double not_before;		/* pdc_clock_mono(): the host asked us to wait (no database) */
 	char pause_reason[256];
 	int ok, failed;			/* since the last reservation */
 	char last_error[256];
@@ -46,19 +47,11 @@ struct pdc_polite {
 	int warned_robots;
 };
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 sleep_until(double t)
 {
-	double d = t - mono();
+	double d = t - pdc_clock_mono();
 	struct timespec ts;
 
 	if (d <= 0)
@@ -122,16 +115,6 @@ pdc_polite_free(struct pdc_polite *p)
 	free(p);
 }
 
-static double
-source_rate(const struct pdc_config *cfg, const char *source)
-{
-	if (strcmp(source, "treasurer") == 0)
-		return cfg->treasurer.requests_per_second;
-	if (strcmp(source, "recorder") == 0)
-		return cfg->recorder.requests_per_second;
-	return cfg->assessor.requests_per_second;
-}
-
 /* The host entry for URL, made on first sight.  NULL when the URL has no host or the table is full. */
 static struct host *
 host_for(struct pdc_polite *p, const char *source, const char *url)
@@ -155,7 +138,7 @@ host_for(struct pdc_polite *p, const char *source, const char *url)
 		strlcpy(h->key, key, sizeof(h->key));
 		snprintf(h->base, sizeof(h->base), "%.*s://%s", (int)(s - url), url, key);
 		pthread_mutex_init(&h->mu, NULL);
-		h->rate = source_rate(p->cfg, source);
+		h->rate = pdc_config_source(p->cfg, source)->requests_per_second;
 	}
 	pthread_mutex_unlock(&p->mu);
 	return h;
@@ -253,7 +236,7 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 	}
 	pdc_robots_free(h->robots);
 	h->robots = r;
-	h->robots_at = mono() - age;
+	h->robots_at = pdc_clock_mono() - age;
 	h->crawl_delay = pdc_robots_crawl_delay(r);
 	/* Slots reserved before we knew of a Crawl-delay were spaced too closely,
 	 * and the robots.txt request itself wants a delay after it: skip a slot. */
@@ -282,7 +265,7 @@ static struct pdc_stmt st_reserve = { "pdc_host_reserve",
 static int
 reserve(struct pdc_polite *p, struct host *h, int want, struct pdc_err *err)
 {
-	double rate = h->rate, interval, now = mono();
+	double rate = h->rate, interval, now = pdc_clock_mono();
 	int k;
 
 	if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < rate)
@@ -362,6 +345,10 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 
 	if (p == NULL)
 		return 0;
+	/* Every source has its rate (sources.<name>.requests_per_second); none is borrowed. */
+	if (pdc_config_source_index(source) < 0)
+		return pdc_err_set(err, PDC_E_SYSTEM, "%s: not a source, so no request rate for it",
+		    source);
 	if ((h = host_for(p, source, url)) == NULL)
 		return 0;	/* no host to be polite to (or too many): nothing to coordinate */
 	path = strstr(url, "://");
@@ -376,7 +363,7 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 			pdc_log(PDC_LOG_WARNING, "robots.txt is NOT being honoured "
 			    "(sources.respect_robots_txt is false)");
 		}
-	} else if (h->robots == NULL || mono() - h->robots_at > ROBOTS_TTL) {
+	} else if (h->robots == NULL || pdc_clock_mono() - h->robots_at > ROBOTS_TTL) {
 		if (load_robots(p, h, http, err) == -1) {
 			rc = -1;
 			goto out;
@@ -388,7 +375,7 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 	}
 	/* Take the next slot still fresh enough to be ours. */
 	for (;;) {
-		double now = mono();
+		double now = pdc_clock_mono();
 
 		while (h->next < h->nslots && h->slots[h->next] < now - SLOT_STALE)
 			h->next++;
@@ -434,7 +421,7 @@ pdc_polite_report(struct pdc_polite *p, const char *url, long status, double ret
 		pthread_mutex_lock(&h->mu);
 		/* Our remaining slots were planned before the host asked us to slow down. */
 		h->nslots = h->next = 0;
-		h->not_before = mono() + wait;
+		h->not_before = pdc_clock_mono() + wait;
 		if (p->pool == NULL)
 			h->rate = h->rate * 0.5 > 0.05 ? h->rate * 0.5 : 0.05;
 		if (status == 503) {

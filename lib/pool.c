@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "pool.h"
 
 struct pdc_pool {
@@ -19,14 +20,6 @@ struct pdc_pool {
 	struct pdc_pool_stats st;
 };
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct pdc_pool *
 pdc_pool_new(const char *conninfo, const char *appname, int min, int max,
@@ -108,11 +101,11 @@ pdc_pool_get(struct pdc_pool *p, struct pdc_err *err)
 		}
 		if (!waited) {
 			waited = true;
-			t0 = mono();
+			t0 = pdc_clock_mono();
 			deadline = t0 + p->timeout;
 			p->st.waits++;
 		}
-		double left = deadline - mono();
+		double left = deadline - pdc_clock_mono();
 		if (left <= 0) {
 			pdc_err_set(err, PDC_E_UNAVAILABLE,
 			    "no free database connection after %.0fs (database_pool.max_connections is %d)",
@@ -135,7 +128,7 @@ got:
 		p->st.peak_in_use = p->st.in_use;
 out:
 	if (waited)
-		p->st.wait_ms += (mono() - t0) * 1000.0;
+		p->st.wait_ms += (pdc_clock_mono() - t0) * 1000.0;
 	pthread_mutex_unlock(&p->mu);
 	return c;
 }

@@ -492,6 +492,22 @@ static struct pdc_stmt st_reap = { "pdc_reap",
 	" n AS (SELECT pg_notify('pdc_jobs', '') FROM (SELECT 1 FROM u LIMIT 1) x)"
 	" SELECT count(*), (SELECT count(*) FROM n) FROM u", 0, 0 };
 
+static struct pdc_stmt st_extend = { "pdc_extend_leases",
+	"UPDATE jobs SET lease_until = now() + make_interval(secs => $2::int)"
+	" WHERE worker = $1 AND state = 'active' AND lease_until > now()"
+	" AND started_at > now() - make_interval(secs => 4 * $2::int)", 2, 0 };
+
+long
+pdc_queue_extend(struct pdc_conn *c, const char *worker, int lease_seconds,
+    struct pdc_err *err)
+{
+	char lease[16];
+	const char *params[2] = { worker, lease };
+
+	snprintf(lease, sizeof(lease), "%d", lease_seconds);
+	return pdc_db_do(c, &st_extend, params, err);
+}
+
 /*
  * Fold the job count changes (sql/003_queue.sql) into one row per state and
  * priority.  One statement, so the totals never change; two workers folding

@@ -114,6 +114,16 @@ int pdc_queue_fail(struct pdc_conn *c, const struct pdc_job *job, long duration_
 int pdc_queue_release(struct pdc_conn *c, const struct pdc_job *job, struct pdc_err *err);
 
 /*
+ * Keep the leases of the active jobs WORKER holds for LEASE_SECONDS more
+ * (its heartbeat): a job waiting for politeness slots may outlast one lease.
+ * Only a while, though: a job started more than four leases ago is left to
+ * run out, so a job stuck for good comes back.  A lease already run out is
+ * not revived.  Returns how many leases were kept, or -1 with ERR.
+ */
+long pdc_queue_extend(struct pdc_conn *c, const char *worker, int lease_seconds,
+    struct pdc_err *err);
+
+/*
  * Jobs whose lease ran out go back to pending (or fail when their attempts
  * are used up).  Also folds the job count changes the triggers appended.
  * Returns how many jobs were reaped, or -1.

@@ -6,6 +6,29 @@
 #include "record.h"
 #include "schema.h"
 
+static const struct {
+	unsigned bit;
+	const char *name;
+} part_names[] = {
+	{ PDC_PART_BASIC, "basic" },
+	{ PDC_PART_VALUATIONS, "valuations" },
+	{ PDC_PART_RESIDENTIAL, "residential" },
+	{ PDC_PART_TAX, "tax" },
+	{ PDC_PART_SALES, "sales" },
+};
+
+_Static_assert(sizeof(part_names) / sizeof(part_names[0]) == PDC_NPARTS,
+    "a part without a name, or a name too many");
+
+const char *
+pdc_part_name(unsigned bit)
+{
+	for (size_t i = 0; i < sizeof(part_names) / sizeof(part_names[0]); i++)
+		if (part_names[i].bit == bit)
+			return part_names[i].name;
+	return "?";
+}
+
 void
 pdc_record_init(struct pdc_record *rec, const char *apn)
 {

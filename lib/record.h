@@ -50,7 +50,11 @@ struct pdc_row {
 	char **vals;			/* table->ncols values, owned by the row; NULL is SQL NULL */
 };
 
-/* Which parts of a property's record a collection got (bit per part). */
+/*
+ * Which parts of a property's record a collection got (bit per part).  Each
+ * has its name in pdc_part_name (record.c), as record_parts and pdc-show
+ * call it.
+ */
 enum pdc_part {
 	PDC_PART_BASIC = 1 << 0,	/* basic info, owner, latest deed */
 	PDC_PART_VALUATIONS = 1 << 1,
@@ -62,6 +66,9 @@ enum pdc_part {
 /* How many parts there are: bits 0 to PDC_NPARTS - 1. */
 #define PDC_NPARTS 5
 
+/* The name of part bit BIT ("basic", "valuations", ...), or "?" for none. */
+const char *pdc_part_name(unsigned bit);
+
 struct pdc_record {
 	char apn[PDC_APN_MAX];		/* canonical */
 	struct pdc_row *rows;
@@ -70,6 +77,15 @@ struct pdc_record {
 	unsigned sets;			/* PDC_TABLE_MANY tables whose set the record carries, bit per schema index */
 	unsigned partial;		/* parts that came incomplete (pdc_record_partial) */
 	char *why[PDC_NPARTS];		/* why, per part bit index; owned; NULL unless partial */
+};
+
+/*
+ * What a search said about one parcel (the assessor's search rows, stored
+ * by pdc_store_search); every field may be NULL.
+ */
+struct pdc_search_row {
+	char apn[PDC_APN_MAX];		/* canonical */
+	char *owner, *address, *city, *zip, *type, *mcr, *subdivision, *str;
 };
 
 /* Start an empty record for canonical APN. */

@@ -1,54 +1,38 @@
 /*
- * source.h - the interface every county service implements.
+ * source.h - what every county service is: its descriptor and the table of them.
  *
- * A source is one file in lib/sources/ and one struct pdc_source: it knows
- * its URLs and its markup and nothing else does.  collect() fetches what the
- * source needs for one APN and appends rows to the record; it never touches
- * the database.
+ * A source is one file in lib/sources/ exporting one struct pdc_source: its
+ * name, its settings and their defaults, the parts of a record it fills, and
+ * its collect function.  It knows its URLs and its markup and nothing else
+ * does.  The table of sources is lib/sources/sources.c; lib/sources/README
+ * says how to add one.
+ *
+ * This header sits below every layer, beside the record: configuration reads
+ * the descriptors for the sources.<name>.* keys, politeness for each source's
+ * rate, storage for the parts each fills, the collector to run them.  They
+ * read data here; only the collector calls a source.
  */
 #ifndef PDC_SOURCE_H
 #define PDC_SOURCE_H
 
 #include <stdbool.h>
 
-#include "config.h"
 #include "error.h"
-#include "http.h"
-#include "record.h"
 
-struct pdc_apart;
-struct pdc_pool;
-struct pdc_polite;
+/* The most sources a collection runs (pdc_sources[] holds no more). */
+#define PDC_MAXSOURCES 8
 
-/* A response kept for the raw-response store, or loaded from it to replay. */
-struct pdc_kept {
-	char *source, *key, *url, *content_type;
-	char *etag, *last_modified;	/* validators for a conditional request; NULL if none */
-	long status;
-	char *body;
-	size_t len;
-};
-
-struct pdc_source_ctx {
-	struct pdc_http *http;		/* this thread's handle */
-	struct pdc_apart *apart;	/* runs the source apart beside the others (collect.h); NULL: all in turn */
-	const struct pdc_config *cfg;
-	int requests;			/* requests made (pdc_fetch counts them) */
-	struct pdc_polite *polite;	/* politeness; NULL: none (tests, replay) */
-	const char *apn;		/* the APN being collected (canonical) */
-	bool keep;			/* keep responses with a key, for the store */
-	bool replay;			/* answer from kept[] only, never the network */
-	struct pdc_kept *kept;		/* owned; release with pdc_fetch_release */
-	size_t nkept, capkept;
-	struct pdc_pool *pool;		/* where stored responses are, for conditional requests; or NULL */
-	struct pdc_kept *validators;	/* stored validators of this APN (no bodies); owned */
-	size_t nvalidators;
-	int not_modified;		/* 304 answers that saved a download */
-};
+struct pdc_record;
+struct pdc_source_ctx;		/* fetch.h: what a source fetches with */
 
 struct pdc_source {
-	const char *name;		/* "assessor", as in config sources.<name> */
-	unsigned parts;			/* enum pdc_part bits it provides */
+	const char *name;		/* "assessor": config sources.<name>, politeness, record_parts */
+	/* Defaults of the source's keys in config.json (sources.<name>.*). */
+	const char *base_url;		/* base_url */
+	double requests_per_second;	/* requests_per_second: installation-wide, per host */
+	const char *token_env;		/* NULL: no token; else it has a secret "token" key, which
+					   this environment variable overrides */
+	unsigned parts;			/* enum pdc_part bits it fills (record.h) */
 	bool apart;			/* needs nothing of the others' rows: may run beside them */
 	/*
 	 * Collect canonical APN into REC.  Returns 0, or -1 with ERR: the kind
@@ -59,7 +43,17 @@ struct pdc_source {
 	    struct pdc_record *rec, struct pdc_err *err);
 };
 
-/* The sources a full collection uses, NULL-terminated. */
+/* The sources a full collection uses, in the order it runs them, NULL-terminated. */
 extern const struct pdc_source *const pdc_sources[];
+
+/* What each source did in one collection (pdc_collect fills it, storage records it). */
+struct pdc_outcome {
+	int n;
+	struct {
+		const struct pdc_source *src;
+		enum pdc_errkind kind;	/* PDC_OK when it delivered */
+		char error[512];
+	} per[PDC_MAXSOURCES];
+};
 
 #endif

@@ -6,9 +6,6 @@
 
 #include <cJSON.h>
 
-#include "collect.h"
-#include "pool.h"
-#include "fetch.h"
 #include "queue.h"
 #include "schema.h"
 #include "store.h"
@@ -257,171 +254,6 @@ pdc_store_search(struct pdc_conn *c, const struct pdc_search_row *rows, size_t n
 	return rc == -1 ? -1 : 0;
 }
 
-static struct pdc_stmt st_keep = { "pdc_store_response",
-	"INSERT INTO responses AS r (apn, source, key, url, status, content_type, sha256, body, fetched_at,"
-	"  etag, last_modified)"
-	" VALUES ($1, $2, $3, $4, $5, $6, encode(sha256($7), 'hex'), $7, now(), $8, $9)"
-	" ON CONFLICT (apn, source, key) DO UPDATE SET url = EXCLUDED.url, status = EXCLUDED.status,"
-	"  content_type = EXCLUDED.content_type, sha256 = EXCLUDED.sha256, body = EXCLUDED.body,"
-	"  fetched_at = EXCLUDED.fetched_at, etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified"
-	" WHERE r.sha256 IS DISTINCT FROM EXCLUDED.sha256 OR r.fetched_at < now() - interval '1 hour'"
-	"  OR r.etag IS DISTINCT FROM EXCLUDED.etag",
-	9, 0 };
-
-int
-pdc_store_responses(struct pdc_conn *c, const char *apn, const struct pdc_kept *kept,
-    size_t n, struct pdc_err *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct pdc_kept *k = &kept[i];
-		char st[16];
-		const char *params[9] = { apn, k->source, k->key, k->url, st, k->content_type, k->body,
-		    k->etag, k->last_modified };
-		int lengths[9] = { 0, 0, 0, 0, 0, 0, (int)k->len, 0, 0 };
-		int formats[9] = { 0, 0, 0, 0, 0, 0, 1, 0, 0 };
-
-		snprintf(st, sizeof(st), "%ld", k->status);
-		if (pdc_db_send(c, &st_keep, params, lengths, formats, err) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-static struct pdc_stmt st_load = { "pdc_load_responses",
-	"SELECT source, key, url, status, content_type, body FROM responses WHERE apn = $1", 1, 0 };
-
-long
-pdc_store_load_responses(struct pdc_conn *c, const char *apn, struct pdc_source_ctx *ctx,
-    struct pdc_err *err)
-{
-	const char *params[1] = { apn };
-	PGresult *res;
-	long n;
-
-	/* Text results: bytea comes hex-escaped and is decoded byte for byte. */
-	res = pdc_db_run(c, &st_load, params, err);
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	for (long i = 0; i < n; i++) {
-		size_t len;
-		unsigned char *body = PQunescapeBytea((const unsigned char *)PQgetvalue(res, (int)i, 5), &len);
-
-		if (body == NULL ||
-		    pdc_fetch_keep(ctx, PQgetvalue(res, (int)i, 0), PQgetvalue(res, (int)i, 1),
-		    PQgetvalue(res, (int)i, 2), strtol(PQgetvalue(res, (int)i, 3), NULL, 10),
-		    PQgetisnull(res, (int)i, 4) ? NULL : PQgetvalue(res, (int)i, 4), NULL, NULL,
-		    (const char *)body, len) == -1) {
-			PQfreemem(body);
-			PQclear(res);
-			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-		}
-		PQfreemem(body);
-	}
-	PQclear(res);
-	return n;
-}
-
-static struct pdc_stmt st_validators = { "pdc_load_validators",
-	"SELECT source, key, etag, last_modified FROM responses"
-	" WHERE apn = $1 AND (etag IS NOT NULL OR last_modified IS NOT NULL)", 1, 0 };
-
-long
-pdc_store_load_validators(struct pdc_conn *c, const char *apn, struct pdc_source_ctx *ctx,
-    struct pdc_err *err)
-{
-	const char *params[1] = { apn };
-	PGresult *res = pdc_db_run(c, &st_validators, params, err);
-	long n;
-
-	if (res == NULL)
-		return -1;
-	n = PQntuples(res);
-	if (n > 0 && (ctx->validators = calloc((size_t)n, sizeof(*ctx->validators))) == NULL) {
-		PQclear(res);
-		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-	}
-	for (long i = 0; i < n; i++) {
-		struct pdc_kept *v = &ctx->validators[ctx->nvalidators++];
-
-		v->source = strdup(PQgetvalue(res, (int)i, 0));
-		v->key = strdup(PQgetvalue(res, (int)i, 1));
-		v->etag = PQgetisnull(res, (int)i, 2) ? NULL : strdup(PQgetvalue(res, (int)i, 2));
-		v->last_modified = PQgetisnull(res, (int)i, 3) ? NULL : strdup(PQgetvalue(res, (int)i, 3));
-		if (v->source == NULL || v->key == NULL) {
-			PQclear(res);
-			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-		}
-	}
-	PQclear(res);
-	return n;
-}
-
-static struct pdc_stmt st_body = { "pdc_load_body",
-	"SELECT content_type, body FROM responses WHERE apn = $1 AND source = $2 AND key = $3", 3, 0 };
-
-int
-pdc_store_load_body(struct pdc_pool *pool, const char *apn, const char *source, const char *key,
-    struct pdc_response *res, struct pdc_err *err)
-{
-	const char *params[3] = { apn, source, key };
-	struct pdc_conn *c = pdc_pool_get(pool, err);
-	PGresult *r;
-	unsigned char *body;
-	size_t len;
-
-	memset(res, 0, sizeof(*res));
-	if (c == NULL)
-		return -1;
-	r = pdc_db_run(c, &st_body, params, err);
-	pdc_pool_put(pool, c);
-	if (r == NULL)
-		return -1;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		/* 304 for something we no longer have: a transient oddity, fetch again later */
-		return pdc_err_set(err, PDC_E_TRANSIENT, "%s: 304 for \"%s\" but nothing stored", source, key);
-	}
-	body = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), &len);
-	if (body == NULL || (res->body = malloc(len + 1)) == NULL) {
-		PQfreemem(body);
-		PQclear(r);
-		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-	}
-	memcpy(res->body, body, len);
-	res->body[len] = '\0';
-	res->len = len;
-	res->status = 200;
-	strlcpy(res->content_type, PQgetvalue(r, 0, 0), sizeof(res->content_type));
-	PQfreemem(body);
-	PQclear(r);
-	return 0;
-}
-
-static struct pdc_stmt st_prune_responses = { "pdc_prune_responses",
-	"DELETE FROM responses WHERE fetched_at < now() - make_interval(secs => $1::float8 * 3600)", 1, 0 };
-
-long
-pdc_store_prune_responses(struct pdc_conn *c, double keep_hours, struct pdc_err *err)
-{
-	char h[32];
-	const char *params[1] = { h };
-
-	snprintf(h, sizeof(h), "%.3f", keep_hours);
-	return pdc_db_do(c, &st_prune_responses, params, err);
-}
-
-static const char *const part_names[] = { "basic", "valuations", "residential", "tax", "sales" };
-
-const char *
-pdc_store_part_name(unsigned bit)
-{
-	for (unsigned i = 0; i < sizeof(part_names) / sizeof(part_names[0]); i++)
-		if (bit == (1u << i))
-			return part_names[i];
-	return "?";
-}
-
 static struct pdc_stmt st_part = { "pdc_store_part",
 	"INSERT INTO record_parts AS r (apn, part, source, fetched_at, state, error, reason)"
 	" VALUES ($1, $2, $3, now(), $4, $5, $6)"
@@ -451,7 +283,7 @@ pdc_store_parts(struct pdc_conn *c, const char *apn, const struct pdc_outcome *o
 			} else {
 				state = (rec->parts & bit) ? "complete" : "missing";
 			}
-			const char *params[6] = { apn, pdc_store_part_name(bit), src->name, state, error,
+			const char *params[6] = { apn, pdc_part_name(bit), src->name, state, error,
 			    reason };
 			if (pdc_db_send(c, &st_part, params, NULL, NULL, err) == -1)
 				return -1;

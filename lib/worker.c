@@ -12,8 +12,10 @@
 
 #include "apn.h"
 #include "backoff.h"
+#include "clock.h"
 #include "collect.h"
 #include "fetch.h"
+#include "kept.h"
 #include "polite.h"
 #include "store.h"
 #include "log.h"
@@ -87,14 +89,6 @@ pdc_worker_progress(struct pdc_worker_progress *p)
 	pthread_mutex_unlock(&current_mu);
 }
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Sleep up to SECONDS, or until the main thread signals new work. */
 static void
@@ -177,7 +171,7 @@ with_retries(struct shared *sh, finish_fn fn, void *arg, double deadline, struct
 			if (rc == 0 || (err->kind != PDC_E_UNAVAILABLE && err->kind != PDC_E_TRANSIENT))
 				return rc;
 		}
-		if (stop_flag || mono() + delay > deadline)
+		if (stop_flag || pdc_clock_mono() + delay > deadline)
 			return -1;
 		usleep((useconds_t)(delay * 1e6));
 		if (delay < 8)
@@ -235,7 +229,7 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	struct pdc_err cerr, ferr;
 	struct outcome o = { job, &rec, &out, &ctx, 0, -1, NULL };
 	char bare[PDC_APN_MAX];
-	double t0 = mono(), deadline = t0 + sh->cfg->job_timeout_seconds;
+	double t0 = pdc_clock_mono(), deadline = t0 + sh->cfg->job_timeout_seconds;
 	int rc;
 
 	pdc_apn_bare(job->apn, bare);
@@ -243,13 +237,13 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	/* Validators of what was stored last time make the requests conditional. */
 	struct pdc_conn *vc = pdc_pool_get(sh->pool, &ferr);
 	if (vc != NULL) {
-		if (pdc_store_load_validators(vc, job->apn, &ctx, &ferr) >= 0)
+		if (pdc_kept_load_validators(vc, job->apn, &ctx.validators, &ferr) >= 0)
 			ctx.pool = sh->pool;
 		pdc_pool_put(sh->pool, vc);
 	}
 	rc = pdc_collect(&ctx, job->apn, &rec, &out, &cerr);
 	atomic_fetch_add(&sh->requests, ctx.requests);
-	o.ms = (long)((mono() - t0) * 1000);
+	o.ms = (long)((pdc_clock_mono() - t0) * 1000);
 	o.reason = cerr.msg;
 	if (rc == -1 && cerr.kind == PDC_E_AUTH)
 		refused(sh, &cerr);
@@ -316,9 +310,9 @@ collector(void *arg)
 		}
 		n = claim_one(sh, &job, &err);
 		if (n < 0) {
-			if (mono() - last_db_log > 30) {
+			if (pdc_clock_mono() - last_db_log > 30) {
 				pdc_log(PDC_LOG_WARNING, "cannot claim jobs: %s; retrying", err.msg);
-				last_db_log = mono();
+				last_db_log = pdc_clock_mono();
 			}
 			wait_wake(sh, backoff * (0.5 + pdc_backoff_rand(&rng)));
 			if (backoff < 15)
@@ -362,17 +356,6 @@ static struct pdc_stmt st_heartbeat = { "pdc_worker_heartbeat",
 	"  db_queries = $8, db_query_ms = $9, http_requests = $10 WHERE id = $1 RETURNING 1)"
 	" SELECT coalesce((SELECT value = 'true' FROM control WHERE key = 'paused'), false),"
 	"  (SELECT count(*) FROM u)", 10, 0 };
-
-/*
- * A live worker keeps the leases of the jobs it holds: a job waiting for its
- * politeness slots may take longer than job_timeout_seconds.  Only a while,
- * though (four leases' worth): a job stuck for good must come back.  A
- * stopped or killed worker sends no heartbeat, so its leases run out.
- */
-static struct pdc_stmt st_extend = { "pdc_extend_leases",
-	"UPDATE jobs SET lease_until = now() + make_interval(secs => $2::int)"
-	" WHERE worker = $1 AND state = 'active' AND lease_until > now()"
-	" AND started_at > now() - make_interval(secs => 4 * $2::int)", 2, 0 };
 
 static struct pdc_stmt st_stopped = { "pdc_worker_stopped",
 	"UPDATE workers SET stopped_at = now(), heartbeat_at = now(), jobs_done = $2, jobs_failed = $3"
@@ -463,13 +446,12 @@ heartbeat(struct shared *sh)
 	if ((c = pdc_pool_get(sh->pool, &err)) == NULL)
 		return;
 	res = pdc_db_run(c, &st_heartbeat, params, &err);
-	if (res != NULL) {
-		char lease[16];
-		const char *ep[2] = { sh->id, lease };
-
-		snprintf(lease, sizeof(lease), "%d", sh->cfg->job_timeout_seconds);
-		pdc_db_do(c, &st_extend, ep, &err);
-	}
+	/*
+	 * A live worker keeps the leases of the jobs it holds; a stopped or
+	 * killed one sends no heartbeat, so its leases run out.
+	 */
+	if (res != NULL)
+		pdc_queue_extend(c, sh->id, sh->cfg->job_timeout_seconds, &err);
 	pdc_pool_put(sh->pool, c);
 	if (res == NULL)
 		return;
@@ -514,7 +496,7 @@ maintain(struct shared *sh, bool prune)
 	}
 	if (prune && (n = pdc_queue_prune(c, sh->opts->keep_hours, &err)) > 0)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld finished jobs", n);
-	if (prune && (n = pdc_store_prune_responses(c, sh->opts->keep_hours, &err)) > 0)
+	if (prune && (n = pdc_kept_prune(c, sh->opts->keep_hours, &err)) > 0)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld stored responses", n);
 	pdc_pool_put(sh->pool, c);
 }
@@ -629,7 +611,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	/* Beat often enough to keep leases alive between beats. */
 	double beat_every = cfg->job_timeout_seconds / 3.0 < HEARTBEAT_EVERY ?
 	    cfg->job_timeout_seconds / 3.0 : HEARTBEAT_EVERY;
-	last_beat = mono();
+	last_beat = pdc_clock_mono();
 	last_reap = 0;	/* reap at once: a dead worker's jobs may be waiting */
 	last_prune = -PRUNE_EVERY;	/* and prune at once */
 	while (!stop_flag && atomic_load(&sh.live) > 0 && !atomic_load(&sh.refused)) {
@@ -638,10 +620,10 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 
 		if (lc != NULL && !pdc_db_broken(lc))
 			pfd.fd = PQsocket(lc->pg);
-		else if (mono() - last_listen_try > 5) {
+		else if (pdc_clock_mono() - last_listen_try > 5) {
 			pdc_db_close(lc);
 			lc = listen_conn(ci);
-			last_listen_try = mono();
+			last_listen_try = pdc_clock_mono();
 		}
 		if (poll(&pfd, 1, 1000) > 0 && lc != NULL) {
 			PGnotify *nf;
@@ -660,15 +642,15 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 		}
 		if (notified)
 			wake_all(&sh);
-		if (mono() - last_beat >= beat_every) {
+		if (pdc_clock_mono() - last_beat >= beat_every) {
 			heartbeat(&sh);
-			last_beat = mono();
+			last_beat = pdc_clock_mono();
 		}
-		if (mono() - last_reap >= REAP_EVERY) {
-			bool prune = mono() - last_prune >= PRUNE_EVERY;
+		if (pdc_clock_mono() - last_reap >= REAP_EVERY) {
+			bool prune = pdc_clock_mono() - last_prune >= PRUNE_EVERY;
 
 			maintain(&sh, prune);
-			last_reap = mono();
+			last_reap = pdc_clock_mono();
 			if (prune)
 				last_prune = last_reap;
 		}
@@ -723,7 +705,7 @@ reparse_one(const struct pdc_config *cfg, struct pdc_conn *c, const char *apn, s
 	long n;
 	int rc;
 
-	if ((n = pdc_store_load_responses(c, apn, &ctx, err)) <= 0) {
+	if ((n = pdc_kept_load(c, apn, &ctx.kept, err)) <= 0) {
 		if (n == 0)
 			pdc_err_set(err, PDC_E_PERMANENT, "APN %s: no stored responses", apn);
 		pdc_fetch_release(&ctx);

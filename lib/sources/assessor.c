@@ -793,8 +793,8 @@ static int
 assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
     const char *notfound, struct pdc_response *res, struct pdc_err *err)
 {
-	const char *base = ctx->cfg != NULL ? ctx->cfg->assessor.base_url : NULL;
-	const char *token = ctx->cfg != NULL ? ctx->cfg->assessor.token : NULL;
+	const char *base = pdc_config_source(ctx->cfg, "assessor")->base_url;
+	const char *token = pdc_config_source(ctx->cfg, "assessor")->token;
 	const char *hdrs[3];
 	char *auth = NULL, what[160];
 	size_t n;
@@ -883,8 +883,11 @@ pdc_assessor_search(struct pdc_source_ctx *ctx, const char *query, int page,
 }
 
 const struct pdc_source pdc_source_assessor = {
-	"assessor",
-	PDC_PART_BASIC | PDC_PART_VALUATIONS | PDC_PART_RESIDENTIAL,
-	false,
-	assessor_collect
+	.name = "assessor",
+	.base_url = "https://mcassessor.maricopa.gov",
+	.requests_per_second = 5,
+	.token_env = "PDC_ASSESSOR_TOKEN",
+	.parts = PDC_PART_BASIC | PDC_PART_VALUATIONS | PDC_PART_RESIDENTIAL,
+	.apart = false,
+	.collect = assessor_collect
 };

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "../fetch.h"
+#include "../record.h"
 #include "../source.h"
 
 extern const struct pdc_source pdc_source_assessor;
@@ -25,11 +27,7 @@ extern const struct pdc_source pdc_source_assessor;
 int pdc_assessor_parse_parcel(const char *body, size_t len, struct pdc_record *rec,
     struct pdc_err *err);
 
-/* One search result row; every field may be NULL. */
-struct pdc_search_row {
-	char apn[PDC_APN_MAX];		/* canonical */
-	char *owner, *address, *city, *zip, *type, *mcr, *subdivision, *str;
-};
+/* Search results are struct pdc_search_row (record.h). */
 
 /*
  * Parse a /search/property/ body into ROWS (a malloc'd array of *NROWS

@@ -738,7 +738,7 @@ recorder_get(struct pdc_source_ctx *ctx, const char *path, const char *key, bool
 {
 	char what[128];
 
-	if (pdc_util_get(ctx, "recorder", ctx->cfg != NULL ? ctx->cfg->recorder.base_url : NULL,
+	if (pdc_util_get(ctx, "recorder", pdc_config_source(ctx->cfg, "recorder")->base_url,
 	    path, key, NULL, res, err) == -1)
 		return -1;
 	if (res->status == 404 && notfound_ok)
@@ -1091,8 +1091,11 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 }
 
 const struct pdc_source pdc_source_recorder = {
-	"recorder",
-	PDC_PART_SALES,
-	false,
-	recorder_collect
+	.name = "recorder",
+	.base_url = "https://publicapi.recorder.maricopa.gov",
+	.requests_per_second = 2,
+	.token_env = NULL,
+	.parts = PDC_PART_SALES,
+	.apart = false,
+	.collect = recorder_collect
 };

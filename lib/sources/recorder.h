@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../fetch.h"
+#include "../record.h"
 #include "../source.h"
 
 extern const struct pdc_source pdc_source_recorder;

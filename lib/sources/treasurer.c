@@ -1289,7 +1289,7 @@ treasurer_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
 {
 	char what[160];
 
-	if (pdc_util_get(ctx, "treasurer", ctx->cfg != NULL ? ctx->cfg->treasurer.base_url : NULL,
+	if (pdc_util_get(ctx, "treasurer", pdc_config_source(ctx->cfg, "treasurer")->base_url,
 	    path, key, NULL, res, err) == -1)
 		return -1;
 	snprintf(what, sizeof(what), "treasurer: %s", path);
@@ -1346,8 +1346,11 @@ treasurer_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record
 }
 
 const struct pdc_source pdc_source_treasurer = {
-	"treasurer",
-	PDC_PART_TAX,
-	true,
-	treasurer_collect
+	.name = "treasurer",
+	.base_url = "https://treasurer.maricopa.gov",
+	.requests_per_second = 2,
+	.token_env = NULL,
+	.parts = PDC_PART_TAX,
+	.apart = true,
+	.collect = treasurer_collect
 };

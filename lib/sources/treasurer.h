@@ -26,6 +26,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../fetch.h"
+#include "../record.h"
 #include "../source.h"
 #include "util.h"
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "db.h"
 #include "queue.h"
 
@@ -29,14 +30,6 @@ static long target;
 static atomic_long taken, finished;
 static atomic_int failures;
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int
 finish_one(struct pdc_conn *c, const struct pdc_job *job, struct pdc_err *err)
@@ -128,13 +121,13 @@ main(int argc, char *argv[])
 		fprintf(stderr, "qbench: bad arguments\n");
 		return 64;
 	}
-	t0 = mono();
+	t0 = pdc_clock_mono();
 	for (int i = 0; i < threads; i++)
 		pthread_create(&th[i], NULL, claimer, (void *)(intptr_t)i);
 	for (int i = 0; i < threads; i++)
 		pthread_join(th[i], NULL);
 	if (atomic_load(&failures) > 0)
 		return 1;
-	printf("%.1f\n", atomic_load(&finished) / (mono() - t0));
+	printf("%.1f\n", atomic_load(&finished) / (pdc_clock_mono() - t0));
 	return 0;
 }

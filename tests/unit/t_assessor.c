@@ -621,8 +621,8 @@ test_collect(void)
 	}
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d/x/", srv.port);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.assessor.base_url = base;
-	cfg.assessor.token = token;
+	cfg.source[pdc_config_source_index("assessor")].base_url = base;
+	cfg.source[pdc_config_source_index("assessor")].token = token;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;
 	ctx.http = pdc_http_new(&(struct pdc_http_opts){ .timeout_seconds = 5 }, &err);
@@ -646,7 +646,7 @@ test_collect(void)
 	    "collect: owner");
 	pdc_record_release(&rec);
 
-	cfg.assessor.token = bad;
+	cfg.source[pdc_config_source_index("assessor")].token = bad;
 	pdc_record_init(&rec, "165-28-054");
 	is_int(pdc_source_assessor.collect(&ctx, "16528054", &rec, &err), -1, "a refused token fails");
 	is_int(err.kind, PDC_E_AUTH, "the refused token is an auth error");
@@ -654,7 +654,7 @@ test_collect(void)
 	    "check sources.assessor.token", "auth message");
 	ok(!last_has("tok"), "the old token is not sent");
 	pdc_record_release(&rec);
-	cfg.assessor.token = token;
+	cfg.source[pdc_config_source_index("assessor")].token = token;
 
 	pdc_record_init(&rec, "999-99-999");
 	is_int(pdc_source_assessor.collect(&ctx, "999-99-999", &rec, &err), -1, "404 fails");

@@ -162,13 +162,13 @@ t_defaults(void)
 	ok(cfg.log_slow_operations, "default log_slow_operations");
 	ok(cfg.slow_operation_threshold_seconds == 2.0, "default slow_operation_threshold_seconds");
 	is_str(cfg.database_url, "", "default database.url is the embedded cluster");
-	is_str(cfg.assessor.base_url, "https://mcassessor.maricopa.gov", "default assessor URL");
-	is_str(cfg.assessor.token, "", "default token empty");
-	ok(cfg.assessor.requests_per_second == 5, "default assessor rate");
-	is_str(cfg.treasurer.base_url, "https://treasurer.maricopa.gov", "default treasurer URL");
-	ok(cfg.treasurer.requests_per_second == 2, "default treasurer rate");
-	is_str(cfg.recorder.base_url, "https://publicapi.recorder.maricopa.gov", "default recorder URL");
-	ok(cfg.recorder.requests_per_second == 2, "default recorder rate");
+	is_str(pdc_config_source(&cfg, "assessor")->base_url, "https://mcassessor.maricopa.gov", "default assessor URL");
+	is_str(pdc_config_source(&cfg, "assessor")->token, "", "default token empty");
+	ok(pdc_config_source(&cfg, "assessor")->requests_per_second == 5, "default assessor rate");
+	is_str(pdc_config_source(&cfg, "treasurer")->base_url, "https://treasurer.maricopa.gov", "default treasurer URL");
+	ok(pdc_config_source(&cfg, "treasurer")->requests_per_second == 2, "default treasurer rate");
+	is_str(pdc_config_source(&cfg, "recorder")->base_url, "https://publicapi.recorder.maricopa.gov", "default recorder URL");
+	ok(pdc_config_source(&cfg, "recorder")->requests_per_second == 2, "default recorder rate");
 	is_str(cfg.user_agent, "pdc/" PDC_VERSION, "default user agent");
 	ok(cfg.respect_robots_txt, "default respect_robots_txt");
 	all = 1;
@@ -203,11 +203,11 @@ t_good_file(void)
 	ok(!cfg.log_slow_operations, "file log_slow_operations");
 	ok(cfg.slow_operation_threshold_seconds == 3.25, "file slow threshold");
 	is_str(cfg.database_url, "postgresql://db.example/pdc", "file database.url");
-	is_str(cfg.assessor.base_url, "http://127.0.0.1:8001", "trailing slash stripped");
-	is_str(cfg.treasurer.base_url, "HTTPS://127.0.0.2:8002", "slashes stripped, scheme any case");
-	is_str(cfg.recorder.base_url, "http://127.0.0.3:8003", "file recorder URL");
-	is_str(cfg.assessor.token, "s3cr3t-t0ken", "file token");
-	ok(cfg.recorder.requests_per_second == 0.5, "fractional rate");
+	is_str(pdc_config_source(&cfg, "assessor")->base_url, "http://127.0.0.1:8001", "trailing slash stripped");
+	is_str(pdc_config_source(&cfg, "treasurer")->base_url, "HTTPS://127.0.0.2:8002", "slashes stripped, scheme any case");
+	is_str(pdc_config_source(&cfg, "recorder")->base_url, "http://127.0.0.3:8003", "file recorder URL");
+	is_str(pdc_config_source(&cfg, "assessor")->token, "s3cr3t-t0ken", "file token");
+	ok(pdc_config_source(&cfg, "recorder")->requests_per_second == 0.5, "fractional rate");
 	is_str(cfg.user_agent, "pdc-test/1", "file user agent");
 	ok(!cfg.respect_robots_txt, "file respect_robots_txt");
 	is_str(origin_of(&cfg, "database_pool.max_connections"), "file", "origin file");
@@ -477,7 +477,7 @@ t_env(void)
 	setenv("PDC_ASSESSOR_TOKEN", "env-t0ken-xyz", 1);
 	is_int(load_text(&cfg, seed_json, &err), 0, "load with environment");
 	is_str(cfg.database_url, "postgresql://env.example/pdc", "PDC_DATABASE_URL wins over the file");
-	is_str(cfg.assessor.token, "env-t0ken-xyz", "PDC_ASSESSOR_TOKEN wins over the file");
+	is_str(pdc_config_source(&cfg, "assessor")->token, "env-t0ken-xyz", "PDC_ASSESSOR_TOKEN wins over the file");
 	is_str(origin_of(&cfg, "database.url"), "environment", "url origin environment");
 	is_str(origin_of(&cfg, "sources.assessor.token"), "environment", "token origin environment");
 	is_str(origin_of(&cfg, "database_pool.min_connections"), "file", "other keys keep origin file");
@@ -516,9 +516,9 @@ t_profiles(void)
 	is_int(cfg.max_concurrent_jobs, 1, "conservative: 1 job");
 	is_int(cfg.min_connections, 2, "conservative: min 2");
 	is_int(cfg.max_connections, 5, "conservative: max 5");
-	ok(cfg.assessor.requests_per_second == 5, "conservative: assessor rate 10 halved");
-	ok(cfg.treasurer.requests_per_second == 2, "conservative: treasurer rate 4 halved");
-	ok(cfg.recorder.requests_per_second == 0.25, "conservative: recorder rate 0.5 halved");
+	ok(pdc_config_source(&cfg, "assessor")->requests_per_second == 5, "conservative: assessor rate 10 halved");
+	ok(pdc_config_source(&cfg, "treasurer")->requests_per_second == 2, "conservative: treasurer rate 4 halved");
+	ok(pdc_config_source(&cfg, "recorder")->requests_per_second == 0.25, "conservative: recorder rate 0.5 halved");
 	is_int(cfg.job_timeout_seconds, 600, "conservative: timeout untouched");
 	is_str(origin_of(&cfg, "background_collection.max_concurrent_jobs"), "profile", "origin profile");
 	is_str(origin_of(&cfg, "sources.recorder.requests_per_second"), "profile", "rate origin profile");
@@ -533,7 +533,7 @@ t_profiles(void)
 	is_int(cfg.min_connections, 10, "high-performance: min 10");
 	is_int(cfg.max_connections, 40, "high-performance: max 40");
 	is_int(cfg.job_timeout_seconds, 120, "high-performance: timeout 120");
-	ok(cfg.assessor.requests_per_second == 5, "high-performance: rates untouched");
+	ok(pdc_config_source(&cfg, "assessor")->requests_per_second == 5, "high-performance: rates untouched");
 	pdc_config_release(&cfg);
 
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -617,7 +617,7 @@ t_set(void)
 	ok(!cfg.respect_robots_txt, "boolean stored");
 	is_int(pdc_config_set(&cfg, "sources.treasurer.base_url", "http://127.0.0.2:9/",
 	    PDC_ORIGIN_OPTION, &err), 0, "set a URL");
-	is_str(cfg.treasurer.base_url, "http://127.0.0.2:9", "URL stored without the slash");
+	is_str(pdc_config_source(&cfg, "treasurer")->base_url, "http://127.0.0.2:9", "URL stored without the slash");
 	is_int(pdc_config_set(&cfg, "background_collection.retry_attempts", "1e1",
 	    PDC_ORIGIN_OPTION, &err), 0, "an exponent that is integral is an integer, as in JSON");
 	is_int(cfg.retry_attempts, 10, "1e1 is 10");
@@ -720,6 +720,55 @@ t_ca_file(void)
 	unsetenv("PDC_CONFIG");
 }
 
+/* Whether KEY is one of the configuration's keys. */
+static int
+has_key(const char *key)
+{
+	for (size_t i = 0; pdc_config_key(i) != NULL; i++)
+		if (strcmp(pdc_config_key(i), key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Each source's keys and defaults come from its descriptor (source.h). */
+static void
+t_source_keys(void)
+{
+	struct pdc_config cfg;
+	struct pdc_err err;
+	const struct pdc_source_config *none;
+	char key[128], name[256];
+	int i;
+
+	is_int(load_text(&cfg, "{}", &err), 0, "sources: load an empty object");
+	for (i = 0; pdc_sources[i] != NULL; i++) {
+		const struct pdc_source *src = pdc_sources[i];
+		const struct pdc_source_config *sc = pdc_config_source(&cfg, src->name);
+
+		is_int(pdc_config_source_index(src->name), i, "a source's index is its place in the table");
+		snprintf(key, sizeof(key), "sources.%s.base_url", src->name);
+		snprintf(name, sizeof(name), "%s is a key", key);
+		ok(has_key(key), name);
+		snprintf(name, sizeof(name), "%s defaults to its descriptor's", key);
+		is_str(sc->base_url, src->base_url, name);
+		snprintf(key, sizeof(key), "sources.%s.requests_per_second", src->name);
+		snprintf(name, sizeof(name), "%s is a key", key);
+		ok(has_key(key), name);
+		snprintf(name, sizeof(name), "%s defaults to its descriptor's", key);
+		ok(sc->requests_per_second == src->requests_per_second, name);
+		snprintf(key, sizeof(key), "sources.%s.token", src->name);
+		snprintf(name, sizeof(name), "%s is a key exactly when the source has a token", key);
+		is_int(has_key(key), src->token_env != NULL, name);
+	}
+	is_int(pdc_config_source_index("county-clerk"), -1, "no index for a source not in the table");
+	none = pdc_config_source(&cfg, "county-clerk");
+	ok(none != NULL && none->base_url == NULL && none->token == NULL &&
+	    none->requests_per_second == 0, "a source not in the table has no settings");
+	none = pdc_config_source(NULL, "assessor");
+	ok(none != NULL && none->base_url == NULL, "nor has any source without a configuration");
+	pdc_config_release(&cfg);
+}
+
 int
 main(void)
 {
@@ -738,6 +787,7 @@ main(void)
 	unsetenv("PDC_ASSESSOR_TOKEN");
 
 	t_defaults();
+	t_source_keys();
 	t_good_file();
 	t_json_print();
 	t_errors();

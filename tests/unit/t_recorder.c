@@ -576,7 +576,7 @@ test_collect(void)
 		return;
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", srv.port);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.recorder.base_url = base;
+	cfg.source[pdc_config_source_index("recorder")].base_url = base;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;
 	ctx.http = pdc_http_new(&(struct pdc_http_opts){ .timeout_seconds = 5 }, &err);
@@ -699,7 +699,7 @@ test_collect(void)
 	is_str(err.msg, "recorder: no owner or deed from the assessor", "no assessor row message");
 	pdc_record_release(&rec);
 
-	cfg.recorder.base_url = NULL;
+	cfg.source[pdc_config_source_index("recorder")].base_url = NULL;
 	is_int(collect(&ctx, "20150453721", NULL, NULL, &rec, &err), -1, "no base URL");
 	is_int(err.kind, PDC_E_CONFIG, "no base URL is a configuration error");
 	pdc_record_release(&rec);

@@ -982,7 +982,7 @@ test_collect(void)
 		return;
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d/", srv.port);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.treasurer.base_url = base;
+	cfg.source[pdc_config_source_index("treasurer")].base_url = base;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;
 	ctx.http = pdc_http_new(&(struct pdc_http_opts){ .timeout_seconds = 5 }, &err);
@@ -1068,7 +1068,7 @@ test_collect(void)
 	is_int(ctx.requests, 0, "no request for a bad APN");
 	pdc_record_release(&rec);
 
-	cfg.treasurer.base_url = NULL;
+	cfg.source[pdc_config_source_index("treasurer")].base_url = NULL;
 	is_int(collect(&ctx, "165-28-054", &rec, &err), -1, "no base URL");
 	is_int(err.kind, PDC_E_CONFIG, "no base URL is a configuration error");
 	pdc_record_release(&rec);
@@ -1077,7 +1077,7 @@ test_collect(void)
 	pdc_http_free(ctx.http);
 	server_stop();
 	ctx.http = pdc_http_new(&(struct pdc_http_opts){ .timeout_seconds = 5 }, &err);
-	cfg.treasurer.base_url = base;
+	cfg.source[pdc_config_source_index("treasurer")].base_url = base;
 	is_int(collect(&ctx, "165-28-054", &rec, &err), -1, "nobody listening");
 	is_int(err.kind, PDC_E_TRANSIENT, "refused is transient");
 	ok(strncmp(err.msg, "treasurer: http://127.0.0.1:", 28) == 0, "the source names itself");
