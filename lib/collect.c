@@ -177,6 +177,7 @@ join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct pdc_err *e
 	if (rc == 0) {
 		rec->parts |= a->rec.parts;
 		rec->sets |= a->rec.sets;
+		rec->unrecognised |= a->rec.unrecognised;
 	}
 out:
 	a->ctx.validators = NULL;	/* CTX's, not its own */

@@ -65,7 +65,13 @@ struct pdc_record {
 	size_t nrows, cap;
 	unsigned parts;			/* enum pdc_part bits */
 	unsigned sets;			/* PDC_TABLE_MANY tables whose set the record carries, bit per schema index */
+	unsigned unrecognised;		/* enum pdc_part bits whose source answered in a page
+					 * format pdc does not know (the site changed) */
 };
+
+/* TEMPORARY until main has it (BRIEF contract): mark PART partial with a reason. */
+int pdc_record_partial(struct pdc_record *rec, unsigned part, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Start an empty record for canonical APN. */
 void pdc_record_init(struct pdc_record *rec, const char *apn);
