@@ -69,10 +69,6 @@ struct pdc_record {
 					 * format pdc does not know (the site changed) */
 };
 
-/* TEMPORARY until main has it (BRIEF contract): mark PART partial with a reason. */
-int pdc_record_partial(struct pdc_record *rec, unsigned part, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Start an empty record for canonical APN. */
 void pdc_record_init(struct pdc_record *rec, const char *apn);
 
