@@ -6,10 +6,12 @@
  * have built them: the whole tree cost more than the parse.
  *
  * The markup is loose (whitespace and &nbsp; inside cells, two ids for the
- * activity grid, two shapes of the tax-due box), so grids are read by their
- * header labels through the mapping tables below, every cell's text is
- * collapsed to single spaces, and each value goes through one converter
- * chosen by what the column holds.
+ * activity grid, two shapes of the tax-due box, two layouts of pnlOpen), so
+ * grids are read by their header labels through the mapping tables below,
+ * every cell's text is collapsed to single spaces, and each value goes
+ * through one converter chosen by what the column holds.  What a page does
+ * not say is stored as unknown and the part marked partial: a missing panel
+ * must never read as 0.00 due and "not delinquent".
  */
 #include <limits.h>
 #include <stdint.h>

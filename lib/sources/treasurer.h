@@ -19,6 +19,12 @@
  * and a value that does not read names the grid, row and column:
  *   treasurer: /Parcel/Summary.aspx?List=All: gvTaxYears row 2, Amount Paid: "$1,2x" is not money
  * Money is stored exactly, with two places ("$1,234.56" -> "1234.56").
+ *
+ * A page without a single id of the legacy pages is in a format pdc does
+ * not know: the site changed (the newer portal page, drawn by script, is
+ * the one known).  Each parse then returns PDC_TREASURER_UNRECOGNISED with
+ * ERR saying so, and collect() completes with the tax part partial, nothing
+ * of it stored, and REC->unrecognised set for the source's format state.
  */
 #ifndef PDC_TREASURER_H
 #define PDC_TREASURER_H
@@ -70,9 +76,10 @@ struct pdc_treasurer_summary {
  * order, with tax_year NULL (the summary does not name its year; see
  * pdc_treasurer_apply_summary).  The districts set is carried even when the
  * grid has only its header.  Needs headerSummary and gvSpecialDistricts;
- * lblAreaCode, taxDue1/taxDue2 and pnlOpen may be absent.  A headerSummary
- * naming another parcel is PDC_E_TRANSIENT (a session mixed up, which a new
- * session cures).  Returns 0, or -1 with ERR.
+ * lblAreaCode, taxDue1/taxDue2 and pnlOpen may be absent (what that means is
+ * pdc_treasurer_apply_summary's to say).  A headerSummary naming another
+ * parcel is PDC_E_TRANSIENT (a session mixed up, which a new session cures).
+ * Returns 0, PDC_TREASURER_UNRECOGNISED, or -1 with ERR.
  */
 int pdc_treasurer_parse_summary(const char *body, size_t len, struct pdc_record *rec,
     struct pdc_treasurer_summary *sum, struct pdc_err *err);
@@ -85,7 +92,8 @@ int pdc_treasurer_parse_summary(const char *body, size_t len, struct pdc_record 
  * NULL, and delinquent true for "Unpaid", false for "Paid", NULL for another
  * status.  The set is carried.  *CURRENT is set to the newest year in the
  * grid (0 when it has no rows).  Needs headerSummary and gvTaxYears, whose
- * columns are found by their headers.  Returns 0, or -1 with ERR.
+ * columns are found by their headers.  Returns 0, PDC_TREASURER_UNRECOGNISED,
+ * or -1 with ERR.
  */
 int pdc_treasurer_parse_years(const char *body, size_t len, struct pdc_record *rec,
     int *current, struct pdc_err *err);
@@ -95,7 +103,7 @@ int pdc_treasurer_parse_years(const char *body, size_t len, struct pdc_record *r
  * per row of activityList_gvActs (or the older Activities1_gvActs), seq
  * numbered from 1 in page order, payment_date and transaction NULL when
  * empty.  "No activity records" gives no rows; the set is carried either
- * way.  Returns 0, or -1 with ERR.
+ * way.  Returns 0, PDC_TREASURER_UNRECOGNISED, or -1 with ERR.
  */
 int pdc_treasurer_parse_activities(const char *body, size_t len, struct pdc_record *rec,
     struct pdc_err *err);
@@ -105,6 +113,12 @@ int pdc_treasurer_parse_activities(const char *body, size_t len, struct pdc_reco
  * year (CURRENT, from pdc_treasurer_parse_years) is known: the tax_districts
  * rows without a year get CURRENT, and the tax_bills row for CURRENT gets
  * tax_area_code, the pnlOpen amounts and delinquent = interest or fees due.
+ * No pnlOpen means nothing open only when taxDue's Total Due (or else the
+ * row's own due) is zero.  What the page did not say (no lblAreaCode, no
+ * pnlOpen yet something due, a panel in neither layout, a half's row gone)
+ * stays NULL, delinquent too unless interest or fees are known to be due,
+ * and REC's tax part is marked partial naming it:
+ *   treasurer: /Parcel/Summary.aspx: pnlOpen not found, yet 2006.19 is due: amounts due and delinquency of 2025 unknown
  * CURRENT 0 (no years) changes nothing.  Returns 0, or -1 with ERR when
  * memory runs out (REC is then partly updated: release it).
  */
