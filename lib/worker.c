@@ -757,8 +757,13 @@ reparse_one(const struct pdc_config *cfg, struct pdc_conn *c, const char *apn, s
 		rc = pdc_collect_finish(c, NULL, &rec, &out, &ctx, 0, -1, NULL, err);
 	else
 		*err = cerr;
-	if (rc == 0 && cerr.kind != PDC_OK)
-		pdc_log(PDC_LOG_WARNING, "APN %s re-parsed, partial: %s", apn, cerr.msg);
+	if (rc == 0) {
+		char lacks[1024];
+
+		lacking(&rec, &cerr, lacks, sizeof(lacks));
+		if (lacks[0] != '\0')
+			pdc_log(PDC_LOG_WARNING, "APN %s re-parsed, partial: %s", apn, lacks);
+	}
 	pdc_record_release(&rec);
 	pdc_fetch_release(&ctx);
 	return rc;
@@ -829,8 +834,11 @@ pdc_worker_collect_one(const struct pdc_config *cfg, const char *apn, const char
 	ctx.apart = pdc_apart_new(&ho);	/* NULL: the sources in turn */
 	rc = pdc_collect(&ctx, apn, &rec, &out, &cerr);
 	if (rc == 0 || (cerr.kind == PDC_E_TRANSIENT && rec.parts != 0)) {
-		if (cerr.kind != PDC_OK)
-			pdc_log(PDC_LOG_WARNING, "partial record for APN %s: %s", apn, cerr.msg);
+		char lacks[1024];
+
+		lacking(&rec, &cerr, lacks, sizeof(lacks));
+		if (lacks[0] != '\0')
+			pdc_log(PDC_LOG_WARNING, "partial record for APN %s: %s", apn, lacks);
 		if ((c = pdc_pool_get(pool, err)) == NULL) {
 			rc = -1;
 		} else {
