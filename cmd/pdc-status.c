@@ -229,6 +229,12 @@ draw_watch(const struct pdc_summary *s, const double *rates, double interval, bo
 		else
 			printf("ok%s", eol);
 	}
+	for (int i = 0; i < s->nformats; i++) {
+		char line[160];
+
+		pdc_srcformat_line(&s->formats[i], line, sizeof(line));
+		printf("%s%s", line, eol);
+	}
 	if (tty)
 		fputs("\033[J", stdout);	/* whatever a longer last frame left below */
 	else
