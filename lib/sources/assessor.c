@@ -387,11 +387,13 @@ get(const cJSON *obj, const char *key)
 
 /*
  * Find KEY in OBJ, descending at each dot.  *IT is NULL when a step on the
- * way is absent.  Returns -1 when a step is something other than an object
- * (*IT is then that step and *STEPLEN the length of KEY up to it).
+ * way is absent; *MISSING says whether one was not in the response at all
+ * (rather than null, "na" or []: the county saying "nothing").  Returns -1
+ * when a step is something other than an object (*IT is then that step and
+ * *STEPLEN the length of KEY up to it).
  */
 static int
-lookup(const cJSON *obj, const char *key, const cJSON **it, size_t *steplen)
+lookup(const cJSON *obj, const char *key, const cJSON **it, size_t *steplen, bool *missing)
 {
 	const char *k = key, *dot;
 	char seg[64];
@@ -405,6 +407,7 @@ lookup(const cJSON *obj, const char *key, const cJSON **it, size_t *steplen)
 		memcpy(seg, k, n);
 		seg[n] = '\0';
 		*it = obj = get(obj, seg);
+		*missing = obj == NULL;
 		if (dot == NULL)
 			return 0;
 		if (absent(obj)) {
@@ -419,15 +422,22 @@ lookup(const cJSON *obj, const char *key, const cJSON **it, size_t *steplen)
 	}
 }
 
-/* Set ROW's columns (of SET's table) from OBJ (found at path WHERE) as SET maps them. */
+/*
+ * Set ROW's columns (of SET's table) from OBJ (found at path WHERE) as SET
+ * maps them.  A key the response does not have at all is stored as unknown
+ * (NULL), and REC's PART is marked partial naming it: the county's pages
+ * always carry every key, so one gone means its format changed.
+ */
 static int
 fill(struct pdc_row *row, const cJSON *obj, const char *where, const struct fieldset *set,
-    struct pdc_err *err)
+    struct pdc_record *rec, unsigned part, struct pdc_err *err)
 {
 	const struct pdc_table *t = row->table;
 	const struct field *fields = set->f;
 	size_t nfields = set->n;
+	char gone[256];
 
+	gone[0] = '\0';
 	pthread_once(&sets_once, find_cols);
 	for (size_t i = 0; i < nfields; i++) {
 		const struct field *f = &fields[i];
@@ -440,8 +450,19 @@ fill(struct pdc_row *row, const cJSON *obj, const char *where, const struct fiel
 		if (col < 0)
 			return pdc_err_set(err, PDC_E_SYSTEM, "assessor: table %s has no column %s",
 			    t->name, f->col);
-		if (lookup(obj, f->key, &it, &steplen) == -1)
+		bool missing = false;
+
+		if (lookup(obj, f->key, &it, &steplen, &missing) == -1)
 			return bad_value(err, where, f->key, (int)steplen, it, "is not an object");
+		if (missing) {
+			if (gone[0] != '\0')
+				strlcat(gone, ", ", sizeof(gone));
+			if (*where != '\0') {
+				strlcat(gone, where, sizeof(gone));
+				strlcat(gone, ".", sizeof(gone));
+			}
+			strlcat(gone, f->key, sizeof(gone));
+		}
 		switch (conv(it, t->cols[col].type, &v, &why)) {
 		case C_NOMEM:
 			return nomem(err);
@@ -462,12 +483,16 @@ fill(struct pdc_row *row, const cJSON *obj, const char *where, const struct fiel
 				    "assessor: %s%s%s: missing, and it is part of the key", where,
 				    *where != '\0' ? "." : "", fields[i].key);
 	}
+	if (gone[0] != '\0' &&
+	    pdc_record_partial(rec, part, "assessor: not in the response: %s (stored as unknown)",
+	    gone) == -1)
+		return nomem(err);
 	return 0;
 }
 
 /* Drop what a failed parse added, so REC is as the caller gave it. */
 static void
-rollback(struct pdc_record *rec, size_t nrows, unsigned parts, unsigned sets)
+rollback(struct pdc_record *rec, size_t nrows, unsigned parts, unsigned sets, unsigned partial)
 {
 	while (rec->nrows > nrows) {
 		struct pdc_row *row = &rec->rows[--rec->nrows];
@@ -479,6 +504,7 @@ rollback(struct pdc_record *rec, size_t nrows, unsigned parts, unsigned sets)
 	}
 	rec->parts = parts;
 	rec->sets = sets;
+	pdc_record_unmark(rec, rec->partial & ~partial);
 }
 
 static int
@@ -513,7 +539,18 @@ valuations(const cJSON *list, struct pdc_record *rec, struct pdc_err *err)
 
 	if (!cJSON_IsNull(list) && !cJSON_IsArray(list))
 		return bad_value(err, "", "Valuations", 10, list, "is not a list");
-	/* an empty list is news too: the stored years go */
+	/*
+	 * null is the county's "missing value", not "no years": what is stored
+	 * stays, and the part says the years are unknown.  An empty list is
+	 * news: the stored years go.
+	 */
+	if (cJSON_IsNull(list)) {
+		rec->parts |= PDC_PART_VALUATIONS;
+		if (pdc_record_partial(rec, PDC_PART_VALUATIONS,
+		    "assessor: Valuations is null: the valuations unknown") == -1)
+			return nomem(err);
+		return 0;
+	}
 	pdc_record_carry(rec, &pdc_tbl_valuations);
 	cJSON_ArrayForEach(v, list) {
 		struct pdc_row *row;
@@ -525,7 +562,7 @@ valuations(const cJSON *list, struct pdc_record *rec, struct pdc_err *err)
 			return bad_value(err, where, "", 0, v, "is not an object");
 		if ((row = pdc_record_add(rec, &pdc_tbl_valuations)) == NULL)
 			return nomem(err);
-		if (fill(row, v, where, &valuation_set, err) == -1)
+		if (fill(row, v, where, &valuation_set, rec, PDC_PART_VALUATIONS, err) == -1)
 			return -1;
 	}
 
@@ -549,13 +586,17 @@ parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
 	/* the rows below are filled before the next pdc_record_add moves them */
 	if ((row = pdc_record_add(rec, &pdc_tbl_properties)) == NULL)
 		return nomem(err);
-	if (fill(row, root, "", &property_set, err) == -1)
+	if (fill(row, root, "", &property_set, rec, PDC_PART_BASIC, err) == -1)
 		return -1;
 	owner = get(root, "Owner");
+	if (owner == NULL &&
+	    pdc_record_partial(rec, PDC_PART_BASIC, "assessor: not in the response: Owner "
+	    "(the owner and the latest deed stored as unknown)") == -1)
+		return nomem(err);
 	if (!absent(owner)) {
 		if (!cJSON_IsObject(owner))
 			return bad_value(err, "", "Owner", 5, owner, "is not an object");
-		if (fill(row, owner, "Owner", &owner_set, err) == -1)
+		if (fill(row, owner, "Owner", &owner_set, rec, PDC_PART_BASIC, err) == -1)
 			return -1;
 	}
 	rec->parts |= PDC_PART_BASIC;
@@ -578,7 +619,8 @@ parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
 			    "is not an object");
 		if ((row = pdc_record_add(rec, &pdc_tbl_residential)) == NULL)
 			return nomem(err);
-		if (fill(row, res, "ResidentialPropertyData", &residential_set, err) == -1)
+		if (fill(row, res, "ResidentialPropertyData", &residential_set, rec,
+		    PDC_PART_RESIDENTIAL, err) == -1)
 			return -1;
 		rec->parts |= PDC_PART_RESIDENTIAL;
 	}
@@ -590,7 +632,7 @@ pdc_assessor_parse_parcel(const char *body, size_t len, struct pdc_record *rec,
     struct pdc_err *err)
 {
 	size_t nrows = rec->nrows;
-	unsigned parts = rec->parts, sets = rec->sets;
+	unsigned parts = rec->parts, sets = rec->sets, partial = rec->partial;
 	char what[32];
 	cJSON *root;
 	int rc;
@@ -608,7 +650,7 @@ pdc_assessor_parse_parcel(const char *body, size_t len, struct pdc_record *rec,
 		rc = parcel(root, rec, err);
 	cJSON_Delete(root);
 	if (rc == -1)
-		rollback(rec, nrows, parts, sets);
+		rollback(rec, nrows, parts, sets, partial);
 	return rc;
 }
 

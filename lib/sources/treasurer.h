@@ -19,6 +19,12 @@
  * and a value that does not read names the grid, row and column:
  *   treasurer: /Parcel/Summary.aspx?List=All: gvTaxYears row 2, Amount Paid: "$1,2x" is not money
  * Money is stored exactly, with two places ("$1,234.56" -> "1234.56").
+ *
+ * A page without a single id of the legacy pages is in a format pdc does
+ * not know: the site changed (the newer portal page, drawn by script, is
+ * the one known).  Each parse then returns PDC_TREASURER_UNRECOGNISED with
+ * ERR saying so, and collect() completes with the tax part partial, nothing
+ * of it stored, and REC->unrecognised set for the source's format state.
  */
 #ifndef PDC_TREASURER_H
 #define PDC_TREASURER_H
@@ -33,21 +39,38 @@
 
 extern const struct pdc_source pdc_source_treasurer;
 
-/* What the summary page says about the current tax year. */
+/* How pnlOpen was read (FORMATS.md section 2 knows two layouts). */
+enum pdc_treasurer_open {
+	PDC_OPEN_NONE,		/* no pnlOpen on the page */
+	PDC_OPEN_ROWS,		/* rows named "First Half:", "Second Half:", ..., "Total Due:" */
+	PDC_OPEN_CHARGES,	/* rows of charges (tax, interest, fees, total), columns
+				 * first half, second half, total */
+	PDC_OPEN_UNREAD		/* there, in neither layout */
+};
+
+/*
+ * What the summary page says about the current tax year.  An amount is ""
+ * when the page did not say it: unknown, stored as NULL, never 0.00.
+ */
 struct pdc_treasurer_summary {
 	char apn[PDC_APN_MAX];			/* headerSummary's parcel, canonical */
-	char area_code[32];			/* lblAreaCode; "" when empty */
+	bool has_area;				/* lblAreaCode was there */
+	char area_code[32];			/* its text; "" when empty */
 	bool has_due;				/* taxDue1 (a table) or taxDue2 (a list) was there */
 	char assessed_tax[PDC_MONEY_MAX];	/* its cells 2, 4 and 6; "" without it */
 	char paid[PDC_MONEY_MAX];
 	char total_due[PDC_MONEY_MAX];
-	bool open;				/* pnlOpen was there: the year is not fully paid */
-	char first_half_due[PDC_MONEY_MAX];	/* pnlOpen's rows; "0.00" for a row (or */
-	char second_half_due[PDC_MONEY_MAX];	/* a whole panel) that is not there */
-	char interest_due[PDC_MONEY_MAX];
-	char fees_due[PDC_MONEY_MAX];
-	char total_open[PDC_MONEY_MAX];		/* pnlOpen's "Total Due:" */
+	enum pdc_treasurer_open open;
+	char first_half_due[PDC_MONEY_MAX];	/* from pnlOpen: the tax of each half still */
+	char second_half_due[PDC_MONEY_MAX];	/* due; interest and fees due in all; "" */
+	char interest_due[PDC_MONEY_MAX];	/* when not read.  The interest and fees */
+	char fees_due[PDC_MONEY_MAX];		/* rows show only when something is due: */
+	char total_open[PDC_MONEY_MAX];		/* without them, a panel read is 0.00 */
+	char lacks[160];			/* what pnlOpen lacked, for the reason; "" */
 };
+
+/* A parse's answer for a page in no format pdc knows (see below). */
+#define PDC_TREASURER_UNRECOGNISED	1
 
 /*
  * Parse /Parcel/Summary.aspx (LEN bytes at BODY) for parcel REC->apn: fill
@@ -55,9 +78,10 @@ struct pdc_treasurer_summary {
  * order, with tax_year NULL (the summary does not name its year; see
  * pdc_treasurer_apply_summary).  The districts set is carried even when the
  * grid has only its header.  Needs headerSummary and gvSpecialDistricts;
- * lblAreaCode, taxDue1/taxDue2 and pnlOpen may be absent.  A headerSummary
- * naming another parcel is PDC_E_TRANSIENT (a session mixed up, which a new
- * session cures).  Returns 0, or -1 with ERR.
+ * lblAreaCode, taxDue1/taxDue2 and pnlOpen may be absent (what that means is
+ * pdc_treasurer_apply_summary's to say).  A headerSummary naming another
+ * parcel is PDC_E_TRANSIENT (a session mixed up, which a new session cures).
+ * Returns 0, PDC_TREASURER_UNRECOGNISED, or -1 with ERR.
  */
 int pdc_treasurer_parse_summary(const char *body, size_t len, struct pdc_record *rec,
     struct pdc_treasurer_summary *sum, struct pdc_err *err);
@@ -70,7 +94,8 @@ int pdc_treasurer_parse_summary(const char *body, size_t len, struct pdc_record 
  * NULL, and delinquent true for "Unpaid", false for "Paid", NULL for another
  * status.  The set is carried.  *CURRENT is set to the newest year in the
  * grid (0 when it has no rows).  Needs headerSummary and gvTaxYears, whose
- * columns are found by their headers.  Returns 0, or -1 with ERR.
+ * columns are found by their headers.  Returns 0, PDC_TREASURER_UNRECOGNISED,
+ * or -1 with ERR.
  */
 int pdc_treasurer_parse_years(const char *body, size_t len, struct pdc_record *rec,
     int *current, struct pdc_err *err);
@@ -80,7 +105,7 @@ int pdc_treasurer_parse_years(const char *body, size_t len, struct pdc_record *r
  * per row of activityList_gvActs (or the older Activities1_gvActs), seq
  * numbered from 1 in page order, payment_date and transaction NULL when
  * empty.  "No activity records" gives no rows; the set is carried either
- * way.  Returns 0, or -1 with ERR.
+ * way.  Returns 0, PDC_TREASURER_UNRECOGNISED, or -1 with ERR.
  */
 int pdc_treasurer_parse_activities(const char *body, size_t len, struct pdc_record *rec,
     struct pdc_err *err);
@@ -90,6 +115,12 @@ int pdc_treasurer_parse_activities(const char *body, size_t len, struct pdc_reco
  * year (CURRENT, from pdc_treasurer_parse_years) is known: the tax_districts
  * rows without a year get CURRENT, and the tax_bills row for CURRENT gets
  * tax_area_code, the pnlOpen amounts and delinquent = interest or fees due.
+ * No pnlOpen means nothing open only when taxDue's Total Due (or else the
+ * row's own due) is zero.  What the page did not say (no lblAreaCode, no
+ * pnlOpen yet something due, a panel in neither layout, a half's row gone)
+ * stays NULL, delinquent too unless interest or fees are known to be due,
+ * and REC's tax part is marked partial naming it:
+ *   treasurer: /Parcel/Summary.aspx: pnlOpen not found, yet 2006.19 is due: amounts due and delinquency of 2025 unknown
  * CURRENT 0 (no years) changes nothing.  Returns 0, or -1 with ERR when
  * memory runs out (REC is then partly updated: release it).
  */

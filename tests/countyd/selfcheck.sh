@@ -133,7 +133,9 @@ treasurer() {
 	def money: sub("\\$"; "") | gsub(","; "") | tonumber;
 	def lines: split("\n") | map(select(. != "") | split("|") | .[:-1]);
 	def iso: if . == "" then null else split("/") | "\(.[2])-\(.[0])-\(.[1])" end;
-	($open | lines | map({key: .[0], value: (.[1] | money)}) | from_entries) as $o |
+	# pnlOpen by half (LABEL|AMOUNT) or by charge (LABEL|FIRST|SECOND|TOTAL)
+	($open | lines | map({key: .[0], value: (.[1:] | map(money))}) | from_entries) as $o |
+	($o["Tax Due:"] != null) as $charges |
 	($years | lines) as $y | ($y[0][0] | tonumber) as $cur |
 	{
 	  tax_bills: [ $y | to_entries[] | .key as $i | .value as $r |
@@ -141,8 +143,10 @@ treasurer() {
 	     assessed_tax: ($r[1] | money), paid: ($r[2] | money), due: ($r[3] | money)} +
 	    if $i == 0 then
 	      {tax_area_code: (if $area == "" then null else $area end),
-	       first_half_due: ($o["First Half:"] // 0), second_half_due: ($o["Second Half:"] // 0),
-	       interest_due: ($o["Interest Due:"] // 0), fees_due: ($o["Fees Due:"] // 0)} |
+	       first_half_due: (if $charges then $o["Tax Due:"][0] else $o["First Half:"][0] // 0 end),
+	       second_half_due: (if $charges then $o["Tax Due:"][1] else $o["Second Half:"][0] // 0 end),
+	       interest_due: ($o["Interest Due:"][if $charges then 2 else 0 end] // 0),
+	       fees_due: ($o["Fees Due:"][if $charges then 2 else 0 end] // 0)} |
 	      .delinquent = (.interest_due > 0 or .fees_due > 0)
 	    else
 	      {tax_area_code: null, first_half_due: null, second_half_due: null,

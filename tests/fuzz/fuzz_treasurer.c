@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	pdc_err_clear(&err);
 	before = rec.nrows;
-	if (pdc_treasurer_parse_activities(body, in.bodylen, &rec, &err) == -1) {
+	if (pdc_treasurer_parse_activities(body, in.bodylen, &rec, &err) != 0) {
 		fuzz_check_err(&err);
 		fuzz_assert(rec.nrows == before);
 	}

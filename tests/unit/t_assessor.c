@@ -317,7 +317,8 @@ fails(const char *body, const char *want, const char *name)
 	is_int(parse(body, &rec, &err), -1, name);
 	is_int(err.kind, PDC_E_PERMANENT, name);
 	is_str(err.msg, want, name);
-	ok(rec.nrows == 0 && rec.parts == 0 && rec.sets == 0, "a failed parse leaves the record alone");
+	ok(rec.nrows == 0 && rec.parts == 0 && rec.sets == 0 && rec.partial == 0,
+	    "a failed parse leaves the record alone");
 	pdc_record_release(&rec);
 }
 
@@ -700,6 +701,63 @@ test_collect(void)
 	free(body);
 }
 
+/* A key gone from the response is unknown, and its part says so; null and "na" are the county's. */
+static void
+test_missing(void)
+{
+	struct pdc_record rec;
+	struct pdc_err err;
+	size_t len;
+	char *body = slurp(FIXTURE, &len), *p;
+
+	if (body == NULL) {
+		printf("Bail out! cannot read %s\n", FIXTURE);
+		exit(1);
+	}
+	is_int(parse(body, &rec, &err), 0, "the real parcel parses");
+	rec.parts |= PDC_PART_BASIC | PDC_PART_VALUATIONS | PDC_PART_RESIDENTIAL;
+	is_str(pdc_record_why(&rec, PDC_PART_BASIC), NULL, "real parcel: basic complete");
+	is_str(pdc_record_why(&rec, PDC_PART_VALUATIONS), NULL, "real parcel: valuations complete");
+	is_str(pdc_record_why(&rec, PDC_PART_RESIDENTIAL), NULL, "real parcel: residential complete");
+	pdc_record_release(&rec);
+
+	/* the same parcel with Owner.SalePrice and ResidentialPropertyData.Pool renamed away */
+	if ((p = strstr(body, "\"SalePrice\"")) != NULL)
+		p[1] = 'X';
+	if ((p = strstr(body, "\"Pool\"")) != NULL)
+		p[1] = 'X';
+	is_int(parse(body, &rec, &err), 0, "a parcel with two keys gone parses");
+	is_str(col(&rec, &pdc_tbl_properties, "sale_price"), NULL, "SalePrice gone: unknown");
+	is_str(col(&rec, &pdc_tbl_residential, "pool"), NULL, "Pool gone: unknown, not false");
+	is_str(pdc_record_why(&rec, PDC_PART_BASIC), "assessor: not in the response: "
+	    "Owner.SalePrice (stored as unknown)", "basic partial, naming the key");
+	is_str(pdc_record_why(&rec, PDC_PART_RESIDENTIAL), "assessor: not in the response: "
+	    "ResidentialPropertyData.Pool (stored as unknown)", "residential partial, naming the key");
+	is_str(pdc_record_why(&rec, PDC_PART_VALUATIONS), NULL, "valuations still complete");
+	pdc_record_release(&rec);
+	free(body);
+
+	is_int(parse("{\"MCR\": \"1\", \"Owner\": null, \"Valuations\": null}", &rec, &err), 0,
+	    "null Valuations parses");
+	is_int(rec.sets & bit(&pdc_tbl_valuations), 0, "null Valuations: the stored years stay");
+	is_int(rec.parts & PDC_PART_VALUATIONS, PDC_PART_VALUATIONS, "the valuations part came");
+	is_str(pdc_record_why(&rec, PDC_PART_VALUATIONS),
+	    "assessor: Valuations is null: the valuations unknown", "partial, not an empty list");
+	ok(strstr(pdc_record_why(&rec, PDC_PART_BASIC), "PropertyAddress") != NULL,
+	    "the keys the response lacks are named");
+	ok(strstr(pdc_record_why(&rec, PDC_PART_BASIC), "Owner.") == NULL,
+	    "a null Owner is the county's: not named");
+	pdc_record_release(&rec);
+
+	is_int(parse("{\"MCR\": \"1\"}", &rec, &err), 0, "no Owner key parses");
+	ok(strstr(pdc_record_why(&rec, PDC_PART_BASIC), "not in the response: Owner (the owner") != NULL,
+	    "no Owner key: basic partial, naming Owner");
+	pdc_record_release(&rec);
+
+	fails("{\"Owner\": {\"Ownership\": {}}, \"Valuations\": null}",
+	    "assessor: Owner.Ownership: {} is not text", "a failed parse drops its partial marks too");
+}
+
 int
 main(void)
 {
@@ -709,6 +767,7 @@ main(void)
 	}
 	test_fixture();
 	test_quirks();
+	test_missing();
 	test_failures();
 	test_search_parse();
 	test_collect();
