@@ -334,6 +334,7 @@ probe_source(struct run *run, const struct pdc_source *src, struct pdc_probe_sou
 		pdc_record_truncate(&run->rec, nrows);
 		run->rec.parts = parts;
 		run->rec.sets = sets;
+		pdc_record_unmark(&run->rec, src->parts);
 		if (serr.kind == PDC_E_CONFIG || serr.kind == PDC_E_SYSTEM) {
 			*err = serr;
 			return -1;
@@ -342,11 +343,21 @@ probe_source(struct run *run, const struct pdc_source *src, struct pdc_probe_sou
 		return 0;
 	}
 	pdc_probe_fields(src->name, &run->rec, ps);
-	if (ps->found < ps->expected) {
-		ps->verdict = PDC_PROBE_CHANGED;
+	/* A part the source itself marked partial says best what its pages lacked. */
+	for (unsigned bit = 1; bit < 1u << PDC_NPARTS; bit <<= 1) {
+		const char *why = (src->parts & bit) ? pdc_record_why(&run->rec, bit) : NULL;
+
+		if (why == NULL)
+			continue;
+		if (ps->reason[0] != '\0')
+			strlcat(ps->reason, "; ", sizeof(ps->reason));
+		strlcat(ps->reason, why, sizeof(ps->reason));
+	}
+	if (ps->reason[0] == '\0' && ps->found < ps->expected)
 		snprintf(ps->reason, sizeof(ps->reason), "%d of %d expected fields not found",
 		    ps->expected - ps->found, ps->expected);
-	}
+	if (ps->reason[0] != '\0')
+		ps->verdict = PDC_PROBE_CHANGED;
 	return 0;
 }
 
