@@ -160,7 +160,7 @@ main(int argc, char *argv[])
 	struct pdc_err err;
 	const char *profile = NULL, *sub, *arg = NULL;
 	bool as_json = false, header = false;
-	int ch, rc;
+	int ch, rc, nargs, maxargs;
 
 	pdc_cli_init("pdc-db");
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -174,17 +174,19 @@ main(int argc, char *argv[])
 		}
 	}
 	/* probe alone takes an argument: the parcel */
-	if (optind == argc - 2 && strcmp(argv[optind], "probe") == 0)
-		arg = argv[argc - 1];
-	else if (optind != argc - 1) {
-		if (optind == argc)
+	nargs = argc - optind;
+	maxargs = nargs > 0 && strcmp(argv[optind], "probe") == 0 ? 2 : 1;
+	if (nargs == 0 || nargs > maxargs) {
+		if (nargs == 0)
 			fprintf(stderr, "pdc-db: no command given\n");
 		else
 			fprintf(stderr, "pdc-db: unexpected argument \"%s\" after \"%s\"\n",
-			    argv[optind + 1], argv[optind]);
+			    argv[optind + maxargs], argv[optind + maxargs - 1]);
 		usage(stderr);
 		return PDC_EXIT_USAGE;
 	}
+	if (nargs == 2)
+		arg = argv[optind + 1];
 	sub = argv[optind];
 	if (strcmp(sub, "start") && strcmp(sub, "stop") && strcmp(sub, "status") && strcmp(sub, "url") &&
 	    strcmp(sub, "check") && strcmp(sub, "migrate") && strcmp(sub, "config") &&
