@@ -111,6 +111,10 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool header, boo
 			pdc_cli_json_str(stdout, h->paused ? h->reason : NULL);
 			printf(",\"rate_factor\":%.2f,\"slots_reserved\":%ld}", h->slowdown, h->requests);
 		}
+		printf("],\"unrecognised\":[");
+		for (int i = 0; i < s->nformats; i++)
+			printf("%s{\"source\":\"%s\",\"since\":\"%s\",\"parcels\":%ld}", i ? "," : "",
+			    s->formats[i].source, s->formats[i].since, s->formats[i].parcels);
 		puts("]}");
 		return;
 	}
@@ -127,6 +131,9 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool header, boo
 				printf("host\t%s\t%s\t%.2f\t\n", h->host, h->slowdown < 1 ? "slowed" : "ok",
 				    h->slowdown);
 		}
+		for (int i = 0; i < s->nformats; i++)
+			printf("source\t%s\tunrecognised\t%s\t%ld\n", s->formats[i].source,
+			    s->formats[i].since, s->formats[i].parcels);
 		return;
 	}
 	printf("workers alive: %ld%s\n", s->workers_alive,
@@ -139,6 +146,12 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool header, boo
 		else
 			printf("host %-28s %s (%ld request slots used)\n", h->host,
 			    h->slowdown < 1 ? "slowed down" : "ok", h->requests);
+	}
+	for (int i = 0; i < s->nformats; i++) {
+		char line[160];
+
+		pdc_srcformat_line(&s->formats[i], line, sizeof(line));
+		puts(line);
 	}
 	if (bar) {
 		long done = tot[2] + tot[3] + tot[4], all = done + tot[0] + tot[1];

@@ -7,6 +7,7 @@
 #include "fetch.h"
 #include "http.h"
 #include "schema.h"
+#include "srcformat.h"
 #include "store.h"
 
 unsigned
@@ -177,6 +178,7 @@ join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct pdc_err *e
 	if (rc == 0) {
 		rec->parts |= a->rec.parts;
 		rec->sets |= a->rec.sets;
+		rec->unrecognised |= a->rec.unrecognised;
 		if (pdc_record_take_partial(rec, &a->rec) == -1)
 			rc = pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	}
@@ -276,6 +278,29 @@ static struct pdc_stmt st_manual = { "pdc_manual_status",
 	"  IN ('pending', 'active') THEN data_collection_status.status ELSE 'completed' END,"
 	"  completed_at = localtimestamp, error_message = NULL", 1, 0 };
 
+/*
+ * Which sources of OUT answered in a format they read, and which in none
+ * they know (REC->unrecognised), for the sources' format state.  A source
+ * that failed says neither.
+ */
+static int
+note_formats(struct pdc_conn *c, const struct pdc_record *rec, const struct pdc_outcome *out,
+    struct pdc_err *err)
+{
+	const char *read[PDC_MAXSOURCES], *unknown[PDC_MAXSOURCES];
+	size_t nread = 0, nunknown = 0;
+
+	for (int i = 0; i < out->n; i++) {
+		if (out->per[i].kind != PDC_OK)
+			continue;
+		if (rec->unrecognised & out->per[i].src->parts)
+			unknown[nunknown++] = out->per[i].src->name;
+		else
+			read[nread++] = out->per[i].src->name;
+	}
+	return pdc_srcformat_note(c, read, nread, unknown, nunknown, err);
+}
+
 int
 pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct pdc_record *rec,
     const struct pdc_outcome *out, const struct pdc_source_ctx *ctx, long duration_ms,
@@ -306,6 +331,8 @@ pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct p
 	if (rc == -1 ||
 	    pdc_store_record(c, rec, err) == -1 ||
 	    (out != NULL && pdc_store_parts(c, rec->apn, out, rec, err) == -1) ||
+	    /* a re-parse reads old pages: they say nothing of the site now */
+	    (out != NULL && (ctx == NULL || !ctx->replay) && note_formats(c, rec, out, err) == -1) ||
 	    (ctx != NULL && ctx->keep && !ctx->replay &&
 	     pdc_store_responses(c, rec->apn, ctx->kept, ctx->nkept, err) == -1) ||
 	    pdc_db_commit(c, err) == -1 ||

@@ -70,6 +70,8 @@ struct pdc_record {
 	unsigned sets;			/* PDC_TABLE_MANY tables whose set the record carries, bit per schema index */
 	unsigned partial;		/* parts that came incomplete (pdc_record_partial) */
 	char *why[PDC_NPARTS];		/* why, per part bit index; owned; NULL unless partial */
+	unsigned unrecognised;		/* enum pdc_part bits whose source answered in a page
+					 * format pdc does not know (the site changed) */
 };
 
 /* Start an empty record for canonical APN. */

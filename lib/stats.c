@@ -68,6 +68,8 @@ pdc_stats_summary(struct pdc_conn *c, struct pdc_summary *s, struct pdc_err *err
 		h->requests = strtol(PQgetvalue(res, r, 5), NULL, 10);
 	}
 	PQclear(res);
+	if ((s->nformats = pdc_srcformat_unrecognised(c, s->formats, 8, err)) == -1)
+		return -1;
 	return 0;
 }
 

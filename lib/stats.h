@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "error.h"
+#include "srcformat.h"
 
 #define PDC_MAXHOSTS 16
 
@@ -27,6 +28,8 @@ struct pdc_summary {
 	double next_due;	/* seconds until the next pending job is due, -1 if none */
 	struct pdc_hoststate hosts[PDC_MAXHOSTS];
 	int nhosts;
+	struct pdc_srcformat formats[8];	/* sources whose pages pdc does not recognise */
+	int nformats;
 };
 
 /* Job counts by state and priority, workers alive, the pause flag.  0 or -1. */

@@ -224,6 +224,27 @@ refused(struct shared *sh, const struct pdc_err *cerr)
 	wake_all(sh);
 }
 
+/*
+ * What REC lacks, in one line: the failed part's reason (CERR), then why
+ * each partial part is so.  "" when the record is whole.
+ */
+static void
+lacking(const struct pdc_record *rec, const struct pdc_err *cerr, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (cerr->kind != PDC_OK)
+		strlcpy(buf, cerr->msg, size);
+	for (unsigned bit = 1; bit < (1u << PDC_NPARTS); bit <<= 1) {
+		const char *why = pdc_record_why(rec, bit);
+
+		if (why == NULL)
+			continue;
+		if (buf[0] != '\0')
+			strlcat(buf, "; ", size);
+		strlcat(buf, why, size);
+	}
+}
+
 static void
 run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint64_t *rng,
     const struct pdc_job *job)
@@ -234,7 +255,7 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	struct pdc_outcome out;
 	struct pdc_err cerr, ferr;
 	struct outcome o = { job, &rec, &out, &ctx, 0, -1, NULL };
-	char bare[PDC_APN_MAX];
+	char bare[PDC_APN_MAX], lacks[1024];
 	double t0 = mono(), deadline = t0 + sh->cfg->job_timeout_seconds;
 	int rc;
 
@@ -256,8 +277,10 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	if (rc == 0) {
 		if (with_retries(sh, do_finish, &o, deadline, &ferr) == 0) {
 			atomic_fetch_add(&sh->completed, 1);
-			if (cerr.kind != PDC_OK)
-				pdc_log(PDC_LOG_WARNING, "Data collection for APN %s is partial: %s", bare, cerr.msg);
+			/* one line a job, whatever it lacks: a changed site is not a flood */
+			lacking(&rec, &cerr, lacks, sizeof(lacks));
+			if (lacks[0] != '\0')
+				pdc_log(PDC_LOG_WARNING, "Data collection for APN %s is partial: %s", bare, lacks);
 			pdc_log(PDC_LOG_INFO, "Data collection completed for APN %s in %.1fs", bare,
 			    o.ms / 1000.0);
 		} else if (ferr.kind == PDC_E_FENCED) {

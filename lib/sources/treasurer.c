@@ -78,16 +78,36 @@ static const struct gridcol activity_cols[] = {
 	{ "Transaction", "transaction", K_TEXT },
 };
 
-/* The rows of pnlOpen, by label, and where each amount goes. */
+/*
+ * pnlOpen's first layout: a row per amount, named by its first cell, the
+ * amount in the second; where each goes.
+ */
+#define OFF(f)	offsetof(struct pdc_treasurer_summary, f)
 static const struct {
 	const char *label;
 	size_t off;
 } open_rows[] = {
-	{ "First Half:", offsetof(struct pdc_treasurer_summary, first_half_due) },
-	{ "Second Half:", offsetof(struct pdc_treasurer_summary, second_half_due) },
-	{ "Interest Due:", offsetof(struct pdc_treasurer_summary, interest_due) },
-	{ "Fees Due:", offsetof(struct pdc_treasurer_summary, fees_due) },
-	{ "Total Due:", offsetof(struct pdc_treasurer_summary, total_open) },
+	{ "First Half:", OFF(first_half_due) },
+	{ "Second Half:", OFF(second_half_due) },
+	{ "Interest Due:", OFF(interest_due) },
+	{ "Fees Due:", OFF(fees_due) },
+	{ "Total Due:", OFF(total_open) },
+};
+
+/*
+ * Its second layout: a row per charge, named by its first cell, under a
+ * header row of the columns "First Half", "Second Half" and "Total".  The
+ * tax row gives each half's amount; the others their total.
+ */
+enum { CH_TAX, CH_INTEREST, CH_FEES, CH_TOTAL };
+static const struct {
+	const char *label;
+	int charge;
+} charge_rows[] = {
+	{ "Tax Due:", CH_TAX }, { "Taxes Due:", CH_TAX }, { "Tax:", CH_TAX },
+	{ "Interest Due:", CH_INTEREST }, { "Interest:", CH_INTEREST },
+	{ "Fees Due:", CH_FEES }, { "Fees:", CH_FEES },
+	{ "Total Due:", CH_TOTAL }, { "Total:", CH_TOTAL },
 };
 
 /* The ids each page's parser looks up (after ID_PREFIX): all a parse keeps of a page. */
@@ -143,6 +163,8 @@ struct page {
 	int first;			/* the page's first node, when a kept element; see sax_start */
 	bool dtd;			/* a DOCTYPE was read */
 	bool started;			/* the parser began a document */
+	bool legacy;			/* an id with ID_PREFIX was seen: the pages pdc knows */
+	bool portal;			/* #ptiNav or a Kendo grid: the newer, script-drawn page */
 	bool oom;
 };
 
@@ -344,12 +366,28 @@ sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 
 	if (pg->oom)
 		return;
-	for (const xmlChar **a = atts; a != NULL && a[0] != NULL; a += 2)
-		if (is_id_att(name, (const char *)a[0]) && nhit < NWANT &&
-		    (i = wanted(pg, (const char *)a[1])) >= 0) {
+	for (const xmlChar **a = atts; a != NULL && a[0] != NULL; a += 2) {
+		const char *att = (const char *)a[0], *val = (const char *)a[1];
+
+		if (!is_id_att(name, att)) {
+			/* the portal's grid is known by its classes; once is enough */
+			if (!pg->legacy && !pg->portal && val != NULL && att[0] == 'c' &&
+			    strcmp(att, "class") == 0 && strstr(val, "k-grid") != NULL)
+				pg->portal = true;
+			continue;
+		}
+		if (val == NULL)
+			continue;
+		if (strncmp(val, ID_PREFIX, sizeof(ID_PREFIX) - 1) == 0)
+			pg->legacy = true;
+		else if (strcmp(val, "ptiNav") == 0 ||
+		    strcmp(val, "propertyOwnerSearchResultColumn") == 0)
+			pg->portal = true;
+		if (nhit < NWANT && (i = wanted(pg, val)) >= 0) {
 			pg->found[i] = -2;	/* taken, should the element repeat the id */
 			hit[nhit++] = i;
 		}
+	}
 	if (pg->cur < 0 && nhit == 0 && !top) {
 		if (outside && pg->first == FIRST_NONE)
 			pg->first = FIRST_OTHER;
@@ -690,7 +728,11 @@ check_error(struct page *pg, struct pdc_err *err)
 	return rc;
 }
 
-/* Open the page and read its lblError: both every parse starts with. */
+/*
+ * Open the page and read its lblError: both every parse starts with.  A
+ * page without a single id of the legacy pages is in a format pdc does not
+ * know (the site changed): PDC_TREASURER_UNRECOGNISED, with ERR saying so.
+ */
 static int
 page_start(struct page *pg, const char *body, size_t len, const char *path,
     const char *const *want, struct pdc_err *err)
@@ -698,6 +740,13 @@ page_start(struct page *pg, const char *body, size_t len, const char *path,
 	if (page_open(pg, body, len, path, want, err) == -1) {
 		page_close(pg);
 		return -1;
+	}
+	if (!pg->legacy) {
+		pdc_err_set(err, PDC_E_PERMANENT, "treasurer: page format not recognised: %s %s",
+		    path, pg->portal ? "came as the newer portal page, drawn by script (#ptiNav, "
+		    "a Kendo grid), without the ids pdc reads" : "has none of the ids pdc reads");
+		page_close(pg);
+		return PDC_TREASURER_UNRECOGNISED;
 	}
 	if (check_error(pg, err) == -1) {
 		page_close(pg);
@@ -1010,45 +1059,169 @@ out:
 	return rc;
 }
 
-/* pnlOpen: rows of label and amount; a row (or the panel) not there is 0.00. */
+/* Add "WHAT" to SUM->lacks, what pnlOpen did not say. */
+static void
+lacks(struct pdc_treasurer_summary *sum, const char *what)
+{
+	if (sum->lacks[0] != '\0')
+		strlcat(sum->lacks, ", ", sizeof(sum->lacks));
+	strlcat(sum->lacks, what, sizeof(sum->lacks));
+}
+
+/* The index of LABEL in open_rows (as ROWS says) or charge_rows, or -1. */
+static int
+open_row(const char *label, bool rows)
+{
+	if (rows) {
+		for (size_t i = 0; i < NELEM(open_rows); i++)
+			if (same_label(label, open_rows[i].label))
+				return (int)i;
+	} else {
+		for (size_t i = 0; i < NELEM(charge_rows); i++)
+			if (same_label(label, charge_rows[i].label))
+				return charge_rows[i].charge;
+	}
+	return -1;
+}
+
+/* Money from cell C of CELLS into DEST ("" when there is no such cell or it is empty). */
+static int
+open_cell(struct page *pg, const struct nodes *cells, size_t c, const char *row,
+    const char *col, char *dest, struct pdc_err *err)
+{
+	const char *const what[3] = { "pnlOpen \"", row, col };
+
+	dest[0] = '\0';
+	if (c >= cells->n)
+		return 0;
+	return money_of(pg, cells->v[c], what, dest, PDC_MONEY_MAX, err);
+}
+
+/*
+ * pnlOpen in either layout FORMATS.md describes: rows named "First Half:",
+ * "Second Half:", "Interest Due:", "Fees Due:", "Total Due:" with the amount
+ * beside each; or rows of charges (tax due, "Interest Due:", "Fees Due:", a
+ * total) under the columns "First Half", "Second Half", "Total".  What it
+ * does not say stays "" (unknown), and SUM->lacks names it; but for the
+ * interest and fees rows, which the page shows only when something is due.
+ */
 static int
 open_panel(struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *err)
 {
 	struct nodes rows = { 0 }, cells = { 0 };
+	size_t col[3] = { 0, 0, 0 };	/* the charges layout's first half, second half, total */
+	bool seen[NELEM(open_rows)] = { false }, charge[4] = { false };
 	int node, rc = -1;
 
-	for (size_t i = 0; i < NELEM(open_rows); i++)
-		memcpy((char *)sum + open_rows[i].off, "0.00", 5);
-	if ((node = by_id(pg, "pnlOpen")) == -1)
-		return 0;	/* paid in full */
-	sum->open = true;
+	if ((node = by_id(pg, "pnlOpen")) == -1) {
+		sum->open = PDC_OPEN_NONE;
+		return 0;
+	}
+	sum->open = PDC_OPEN_UNREAD;
 	if (all_rows(pg, node, &rows) == -1)
 		goto oom;
+	/* the layout: a row named "First Half:", or a header with a "First Half" column */
+	for (size_t r = 0; r < rows.n && sum->open == PDC_OPEN_UNREAD; r++) {
+		if (children_of(pg, rows.v[r], T_TD, T_TH, &cells) == -1)
+			goto oom;
+		for (size_t c = 0; c < cells.n; c++) {
+			const char *label = text_of(pg, cells.v[c]);
+			char key[64];
+
+			if (label == NULL)
+				goto oom;
+			label_key(label, key, sizeof(key));
+			if (c == 0 && cells.n >= 2 && (strcmp(key, "firsthalf") == 0 ||
+			    strcmp(key, "secondhalf") == 0)) {
+				sum->open = PDC_OPEN_ROWS;
+				break;
+			}
+			if (c == 0)
+				continue;
+			if (strcmp(key, "firsthalf") == 0) {
+				sum->open = PDC_OPEN_CHARGES;
+				col[0] = c;
+			} else if (strcmp(key, "secondhalf") == 0)
+				col[1] = c;
+			else if (strcmp(key, "total") == 0 || strcmp(key, "totaldue") == 0)
+				col[2] = c;
+		}
+	}
+	if (sum->open == PDC_OPEN_UNREAD) {
+		lacks(sum, "neither layout pdc knows");
+		rc = 0;
+		goto out;
+	}
 	for (size_t r = 0; r < rows.n; r++) {
-		const char *label;
-		size_t i;
+		const char *text;
+		char label[64];
+		int i;
 
 		if (children_of(pg, rows.v[r], T_TD, T_TH, &cells) == -1)
 			goto oom;
 		if (cells.n < 2)
 			continue;
-		if ((label = text_of(pg, cells.v[0])) == NULL)
+		if ((text = text_of(pg, cells.v[0])) == NULL)
 			goto oom;
-		for (i = 0; i < NELEM(open_rows); i++)
-			if (same_label(label, open_rows[i].label))
-				break;
-		if (i == NELEM(open_rows))
-			continue;	/* a row pdc does not store */
-		{
-			const char *const what[3] = { "pnlOpen \"", open_rows[i].label, "\"" };
-			char *dest = (char *)sum + open_rows[i].off;
-
-			if (money_of(pg, cells.v[1], what, dest, PDC_MONEY_MAX, err) == -1)
+		/* kept apart: the next text_of reuses the scratch buffer */
+		strlcpy(label, text, sizeof(label));
+		if ((i = open_row(label, sum->open == PDC_OPEN_ROWS)) < 0)
+			continue;	/* a row pdc does not store, or the header */
+		if (sum->open == PDC_OPEN_ROWS) {
+			if (seen[i])
+				continue;
+			seen[i] = true;
+			if (open_cell(pg, &cells, 1, open_rows[i].label, "\"",
+			    (char *)sum + open_rows[i].off, err) == -1)
 				goto out;
-			if (*dest == '\0')
-				memcpy(dest, "0.00", 5);
+			continue;
+		}
+		if (charge[i])
+			continue;
+		charge[i] = true;
+		if (i == CH_TAX) {
+			if (open_cell(pg, &cells, col[0], label, "\" First Half", sum->first_half_due,
+			    err) == -1 ||
+			    (col[1] > 0 && open_cell(pg, &cells, col[1], label, "\" Second Half",
+			    sum->second_half_due, err) == -1))
+				goto out;
+		} else if (col[2] > 0) {
+			char *dest = i == CH_INTEREST ? sum->interest_due :
+			    i == CH_FEES ? sum->fees_due : sum->total_open;
+
+			if (open_cell(pg, &cells, col[2], label, "\" Total", dest, err) == -1)
+				goto out;
 		}
 	}
+	if (sum->open == PDC_OPEN_ROWS) {
+		for (size_t i = 0; i < 2; i++)
+			if (!seen[i])
+				lacks(sum, i == 0 ? "no \"First Half:\" row" : "no \"Second Half:\" row");
+		if (!seen[2])
+			memcpy(sum->interest_due, "0.00", 5);
+		if (!seen[3])
+			memcpy(sum->fees_due, "0.00", 5);
+	} else {
+		if (!charge[CH_TAX])
+			lacks(sum, "no tax row");
+		if (col[1] == 0)
+			lacks(sum, "no \"Second Half\" column");
+		if (col[2] == 0 && (charge[CH_INTEREST] || charge[CH_FEES]))
+			lacks(sum, "no \"Total\" column");
+		if (!charge[CH_INTEREST])
+			memcpy(sum->interest_due, "0.00", 5);
+		if (!charge[CH_FEES])
+			memcpy(sum->fees_due, "0.00", 5);
+	}
+	if (sum->first_half_due[0] == '\0' && (sum->open == PDC_OPEN_ROWS ? seen[0] : charge[CH_TAX]))
+		lacks(sum, "an empty first half");
+	if (sum->second_half_due[0] == '\0' && (sum->open == PDC_OPEN_ROWS ? seen[1] :
+	    charge[CH_TAX] && col[1] > 0))
+		lacks(sum, "an empty second half");
+	if (sum->interest_due[0] == '\0')
+		lacks(sum, "an empty interest due");
+	if (sum->fees_due[0] == '\0')
+		lacks(sum, "an empty fees due");
 	rc = 0;
 	goto out;
 oom:
@@ -1070,6 +1243,7 @@ summary(struct page *pg, struct pdc_record *rec, struct pdc_treasurer_summary *s
 	if (check_header(pg, rec->apn, sum->apn, err) == -1)
 		return -1;
 	if ((node = by_id(pg, "lblAreaCode")) != -1) {
+		sum->has_area = true;
 		if ((text = text_of(pg, node)) == NULL)
 			return nomem(err);
 		if (strlen(text) >= sizeof(sum->area_code) ||
@@ -1108,8 +1282,8 @@ pdc_treasurer_parse_summary(const char *body, size_t len, struct pdc_record *rec
 
 	memset(sum, 0, sizeof(*sum));
 	pdc_util_mark(rec, &mark);
-	if (page_start(&pg, body, len, PAGE_SUMMARY, summary_ids, err) == -1)
-		return -1;
+	if ((rc = page_start(&pg, body, len, PAGE_SUMMARY, summary_ids, err)) != 0)
+		return rc;
 	rc = summary(&pg, rec, sum, err);
 	page_close(&pg);
 	if (rc == -1)
@@ -1170,8 +1344,8 @@ pdc_treasurer_parse_years(const char *body, size_t len, struct pdc_record *rec, 
 
 	*current = 0;
 	pdc_util_mark(rec, &mark);
-	if (page_start(&pg, body, len, PAGE_YEARS, years_ids, err) == -1)
-		return -1;
+	if ((rc = page_start(&pg, body, len, PAGE_YEARS, years_ids, err)) != 0)
+		return rc;
 	rc = years(&pg, rec, current, err);
 	page_close(&pg);
 	if (rc == -1) {
@@ -1229,8 +1403,8 @@ pdc_treasurer_parse_activities(const char *body, size_t len, struct pdc_record *
 	int rc;
 
 	pdc_util_mark(rec, &mark);
-	if (page_start(&pg, body, len, PAGE_ACTS, acts_ids, err) == -1)
-		return -1;
+	if ((rc = page_start(&pg, body, len, PAGE_ACTS, acts_ids, err)) != 0)
+		return rc;
 	rc = activities(&pg, rec, err);
 	page_close(&pg);
 	if (rc == -1)
@@ -1249,15 +1423,17 @@ int
 pdc_treasurer_apply_summary(struct pdc_record *rec, int current,
     const struct pdc_treasurer_summary *sum, struct pdc_err *err)
 {
-	char year[16];
+	const char *first = NULL, *second = NULL, *interest = NULL, *fees = NULL, *late = NULL;
+	const char *due;
+	char year[16], why[224];
 
 	if (current <= 0)
 		return 0;
 	snprintf(year, sizeof(year), "%d", current);
+	why[0] = '\0';
 	for (size_t r = 0; r < rec->nrows; r++) {
 		struct pdc_row *row = &rec->rows[r];
 		const char *y = pdc_row_get(row, "tax_year");
-		bool late;
 
 		if (row->table == &pdc_tbl_tax_districts && y == NULL) {
 			if (pdc_row_set(row, "tax_year", year) == -1)
@@ -1266,13 +1442,57 @@ pdc_treasurer_apply_summary(struct pdc_record *rec, int current,
 		}
 		if (row->table != &pdc_tbl_tax_bills || y == NULL || strcmp(y, year) != 0)
 			continue;
-		late = positive(sum->interest_due) || positive(sum->fees_due);
+		switch (sum->open) {
+		case PDC_OPEN_NONE:
+			/*
+			 * No panel is how a paid year looks, and how a page that
+			 * moved the panel looks: only a zero due tells them apart.
+			 */
+			due = sum->has_due && sum->total_due[0] != '\0' ? sum->total_due :
+			    pdc_row_get(row, "due");
+			if (due != NULL && !positive(due)) {
+				first = second = interest = fees = "0.00";
+				late = "f";
+			} else if (due != NULL)
+				snprintf(why, sizeof(why), "pnlOpen not found, yet %s is due", due);
+			else
+				snprintf(why, sizeof(why), "pnlOpen not found, nor what is due");
+			break;
+		case PDC_OPEN_ROWS:
+		case PDC_OPEN_CHARGES:
+			first = sum->first_half_due[0] != '\0' ? sum->first_half_due : NULL;
+			second = sum->second_half_due[0] != '\0' ? sum->second_half_due : NULL;
+			interest = sum->interest_due[0] != '\0' ? sum->interest_due : NULL;
+			fees = sum->fees_due[0] != '\0' ? sum->fees_due : NULL;
+			/* late is interest or fees due; unknown unless both are known or one is due */
+			if ((interest != NULL && positive(interest)) || (fees != NULL && positive(fees)))
+				late = "t";
+			else if (interest != NULL && fees != NULL)
+				late = "f";
+			if (sum->lacks[0] != '\0')
+				snprintf(why, sizeof(why), "pnlOpen (%s) has %s",
+				    sum->open == PDC_OPEN_ROWS ? "rows by half" : "rows by charge",
+				    sum->lacks);
+			break;
+		case PDC_OPEN_UNREAD:
+			snprintf(why, sizeof(why), "pnlOpen is in %s", sum->lacks);
+			break;
+		}
 		if (pdc_row_set(row, "tax_area_code", sum->area_code[0] ? sum->area_code : NULL) == -1 ||
-		    pdc_row_set(row, "first_half_due", sum->first_half_due) == -1 ||
-		    pdc_row_set(row, "second_half_due", sum->second_half_due) == -1 ||
-		    pdc_row_set(row, "interest_due", sum->interest_due) == -1 ||
-		    pdc_row_set(row, "fees_due", sum->fees_due) == -1 ||
-		    pdc_row_set(row, "delinquent", late ? "t" : "f") == -1)
+		    pdc_row_set(row, "first_half_due", first) == -1 ||
+		    pdc_row_set(row, "second_half_due", second) == -1 ||
+		    pdc_row_set(row, "interest_due", interest) == -1 ||
+		    pdc_row_set(row, "fees_due", fees) == -1 ||
+		    pdc_row_set(row, "delinquent", late) == -1)
+			return nomem(err);
+		/* what the page did not say is unknown, and the part says so */
+		if (!sum->has_area &&
+		    pdc_record_partial(rec, PDC_PART_TAX, "treasurer: %s: lblAreaCode not found: "
+		    "tax area code of %s unknown", PAGE_SUMMARY, year) == -1)
+			return nomem(err);
+		if (why[0] != '\0' &&
+		    pdc_record_partial(rec, PDC_PART_TAX, "treasurer: %s: %s: amounts due and "
+		    "delinquency of %s unknown", PAGE_SUMMARY, why, year) == -1)
 			return nomem(err);
 	}
 	return 0;
@@ -1337,10 +1557,24 @@ treasurer_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record
 	}
 	if (rc == 0)
 		rc = pdc_treasurer_apply_summary(rec, current, &sum, err);
-	if (rc == -1) {
+	if (rc != 0)
 		pdc_util_rollback(rec, &mark);
-		return -1;
+	if (rc == PDC_TREASURER_UNRECOGNISED) {
+		/*
+		 * The site changed: asking again would get the same page, so
+		 * the job completes, the part partial with nothing of it
+		 * stored (what was stored before stays), and the source's
+		 * state remembers it until a page reads again.
+		 */
+		rec->unrecognised |= PDC_PART_TAX;
+		rec->parts |= PDC_PART_TAX;
+		if (pdc_record_partial(rec, PDC_PART_TAX, "%s", err->msg) == -1)
+			return nomem(err);
+		pdc_err_clear(err);
+		return 0;
 	}
+	if (rc == -1)
+		return -1;
 	rec->parts |= PDC_PART_TAX;
 	return 0;
 }

@@ -31,21 +31,38 @@
 
 extern const struct pdc_source pdc_source_treasurer;
 
-/* What the summary page says about the current tax year. */
+/* How pnlOpen was read (FORMATS.md section 2 knows two layouts). */
+enum pdc_treasurer_open {
+	PDC_OPEN_NONE,		/* no pnlOpen on the page */
+	PDC_OPEN_ROWS,		/* rows named "First Half:", "Second Half:", ..., "Total Due:" */
+	PDC_OPEN_CHARGES,	/* rows of charges (tax, interest, fees, total), columns
+				 * first half, second half, total */
+	PDC_OPEN_UNREAD		/* there, in neither layout */
+};
+
+/*
+ * What the summary page says about the current tax year.  An amount is ""
+ * when the page did not say it: unknown, stored as NULL, never 0.00.
+ */
 struct pdc_treasurer_summary {
 	char apn[PDC_APN_MAX];			/* headerSummary's parcel, canonical */
-	char area_code[32];			/* lblAreaCode; "" when empty */
+	bool has_area;				/* lblAreaCode was there */
+	char area_code[32];			/* its text; "" when empty */
 	bool has_due;				/* taxDue1 (a table) or taxDue2 (a list) was there */
 	char assessed_tax[PDC_MONEY_MAX];	/* its cells 2, 4 and 6; "" without it */
 	char paid[PDC_MONEY_MAX];
 	char total_due[PDC_MONEY_MAX];
-	bool open;				/* pnlOpen was there: the year is not fully paid */
-	char first_half_due[PDC_MONEY_MAX];	/* pnlOpen's rows; "0.00" for a row (or */
-	char second_half_due[PDC_MONEY_MAX];	/* a whole panel) that is not there */
-	char interest_due[PDC_MONEY_MAX];
-	char fees_due[PDC_MONEY_MAX];
-	char total_open[PDC_MONEY_MAX];		/* pnlOpen's "Total Due:" */
+	enum pdc_treasurer_open open;
+	char first_half_due[PDC_MONEY_MAX];	/* from pnlOpen: the tax of each half still */
+	char second_half_due[PDC_MONEY_MAX];	/* due; interest and fees due in all; "" */
+	char interest_due[PDC_MONEY_MAX];	/* when not read.  The interest and fees */
+	char fees_due[PDC_MONEY_MAX];		/* rows show only when something is due: */
+	char total_open[PDC_MONEY_MAX];		/* without them, a panel read is 0.00 */
+	char lacks[160];			/* what pnlOpen lacked, for the reason; "" */
 };
+
+/* A parse's answer for a page in no format pdc knows (see below). */
+#define PDC_TREASURER_UNRECOGNISED	1
 
 /*
  * Parse /Parcel/Summary.aspx (LEN bytes at BODY) for parcel REC->apn: fill

@@ -44,6 +44,7 @@ usage(FILE *fp)
 	    "               [--fault host:kind=p] [--fail-host host] [--rate-limit host=n]\n"
 	    "               [--robots host=file] [--today yyyy-mm-dd] [--session-seconds s]\n"
 	    "               [--dir dir] [--sketch-bytes n] [--pidfile file]\n"
+	    "               [--treasurer-open rows|charges|mix] [--treasurer-portal]\n"
 	    "               [--tls-cert file --tls-key file] [--hostile-names]\n", fp);
 }
 
@@ -272,7 +273,8 @@ main(int argc, char *argv[])
 	enum {
 		O_BIND = 256, O_DIR, O_ERROR, O_FAILHOST, O_FAULT, O_HANG, O_HANGSECS,
 		O_LATENCY, O_PIDFILE, O_RATELIMIT, O_RECBIND, O_ROBOTS, O_SESSION, O_SKETCH,
-		O_THROTTLE, O_TODAY, O_TREASBIND, O_TRUNCATE, O_TLSCERT, O_TLSKEY, O_HOSTILE, O_OVERSIZE
+		O_THROTTLE, O_TODAY, O_TREASBIND, O_TRUNCATE, O_TLSCERT, O_TLSKEY, O_HOSTILE, O_OVERSIZE,
+		O_TREASOPEN, O_TREASPORTAL
 	};
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, O_BIND },
@@ -301,6 +303,8 @@ main(int argc, char *argv[])
 		{ "today", required_argument, NULL, O_TODAY },
 		{ "token", required_argument, NULL, 't' },
 		{ "treasurer-bind", required_argument, NULL, O_TREASBIND },
+		{ "treasurer-open", required_argument, NULL, O_TREASOPEN },
+		{ "treasurer-portal", no_argument, NULL, O_TREASPORTAL },
 		{ "truncate-rate", required_argument, NULL, O_TRUNCATE },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -324,6 +328,7 @@ main(int argc, char *argv[])
 	cd_cfg.hang_seconds = 30;
 	cd_cfg.oversize_bytes = 48LL * 1024 * 1024;
 	cd_cfg.today = cd_days(2026, 11, 28);
+	cd_cfg.tax_open = -1;
 	while ((ch = getopt_long(argc, argv, "hn:p:s:t:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -432,6 +437,20 @@ main(int argc, char *argv[])
 			break;
 		case O_TREASBIND:
 			other_bind[CD_TREASURER] = optarg;
+			break;
+		case O_TREASOPEN:
+			if (strcmp(optarg, "rows") == 0)
+				cd_cfg.tax_open = CD_OPEN_ROWS;
+			else if (strcmp(optarg, "charges") == 0)
+				cd_cfg.tax_open = CD_OPEN_CHARGES;
+			else if (strcmp(optarg, "mix") == 0)
+				cd_cfg.tax_open = -1;
+			else
+				errx(EX_USAGE, "--treasurer-open: bad value \"%s\" (expected rows, "
+				    "charges or mix)", optarg);
+			break;
+		case O_TREASPORTAL:
+			cd_cfg.tax_portal = 1;
 			break;
 		case O_TRUNCATE:
 			global[CD_F_TRUNCATE] = rate_arg("--truncate-rate", optarg);

@@ -467,6 +467,7 @@ struct cd_taxes {
 	long interest_paid;		/* lblInterestPaid */
 	int open;			/* P_pnlOpen shown */
 	long first_due, second_due, interest_due, fees_due;
+	long interest1, interest2;	/* interest_due by half, for pnlOpen's charges layout */
 	const char *exemption;		/* "" for none */
 	int ndist;
 	struct cd_taxdist d[CD_TAX_DISTRICTS];
@@ -492,6 +493,12 @@ void cd_tax_render(const struct cd_facts *f, const struct cd_taxes *t,
 
 /* The entry page with its P_lblError text MSG ("Parcel not found"). */
 void cd_tax_render_error(const char *msg, struct cd_buf *b);
+
+/*
+ * The newer portal page (/PropertyTaxInformation/?parcel=) for F, or its
+ * "not found" page when F is NULL: a shell whose grid a script draws.
+ */
+void cd_tax_render_portal(const struct cd_facts *f, struct cd_buf *b);
 
 /* ASP.NET's 302 body. */
 void cd_tax_render_moved(const char *location, struct cd_buf *b);
@@ -610,7 +617,12 @@ struct cd_config {
 	struct cd_dir dir;
 	struct cd_index index;
 	struct cd_recorder recorder;
+	int tax_open;		/* --treasurer-open: a CD_OPEN_* layout, or -1 for a mix by parcel */
+	int tax_portal;		/* --treasurer-portal: the newer portal page at the entry */
 };
+
+/* pnlOpen's layouts (FORMATS.md section 2). */
+enum { CD_OPEN_ROWS, CD_OPEN_CHARGES };
 
 extern struct cd_config cd_cfg;
 extern const char *const cd_host_names[CD_NHOSTS];
@@ -620,7 +632,7 @@ enum cd_route {
 	CD_R_PARCEL, CD_R_PROPINFO, CD_R_ADDRESS, CD_R_VALUATIONS, CD_R_RESIDENTIAL,
 	CD_R_OWNER, CD_R_SEARCH, CD_R_MCR, CD_R_STR,
 	CD_R_T_ENTRY, CD_R_T_SUMMARY, CD_R_T_SUMMARY_ALL, CD_R_T_ACTIVITIES, CD_R_T_STATEMENT,
-	CD_R_DOCUMENT, CD_R_DOCSEARCH, CD_R_ROBOTS, CD_R_OTHER, CD_NROUTES
+	CD_R_T_PORTAL, CD_R_DOCUMENT, CD_R_DOCSEARCH, CD_R_ROBOTS, CD_R_OTHER, CD_NROUTES
 };
 
 /* An answer before it is sent. */
@@ -631,6 +643,7 @@ struct cd_reply {
 	size_t len;
 	const char *retry_after;
 	const char *location;
+	char where[64];		/* room for a Location made per answer */
 	char cookie[96];	/* Set-Cookie value, "" for none */
 	char etag[24];		/* ETag value, "" for none */
 };

@@ -169,6 +169,45 @@ tax_page(enum cd_route route, long session, int bad, unsigned variant, struct cd
 	free(t);
 }
 
+/*
+ * The site as public scrapers of 2025-2026 see it (--treasurer-portal): the
+ * entry redirects to the portal page, which a script fills; the other
+ * legacy pages are gone.  PARCEL is the entry's or the portal's argument.
+ */
+static unsigned
+portal_answer(enum cd_route route, const char *parcel, struct cd_buf *b, struct cd_reply *r)
+{
+	char canon[CD_APN_MAX];
+	struct cd_facts *f;
+	long i;
+
+	switch (route) {
+	case CD_R_T_ENTRY:
+		/* the parcel as given: the portal reads it as the entry would */
+		snprintf(r->where, sizeof(r->where), "/PropertyTaxInformation/?parcel=%.32s",
+		    parcel != NULL && strspn(parcel, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz-.") == strlen(parcel) ? parcel : "");
+		r->location = r->where;
+		cd_tax_render_moved(r->location, b);
+		return 302;
+	case CD_R_T_PORTAL:
+		if (parcel == NULL || cd_apn_parse(parcel, strlen(parcel), canon) == -1 ||
+		    (i = cd_lookup(canon)) < 0 || (f = malloc(sizeof(*f))) == NULL) {
+			cd_tax_render_portal(NULL, b);
+			return 200;
+		}
+		if (cd_facts_of(i, f) == -1)
+			b->oom = 1;
+		else
+			cd_tax_render_portal(f, b);
+		free(f);
+		return 200;
+	default:
+		cd_tax_render_missing(b);
+		return 404;
+	}
+}
+
 void
 cd_treasurer_answer(enum cd_route route, const char *parcel, long session, int bad,
     unsigned variant, struct cd_reply *r)
@@ -180,6 +219,11 @@ cd_treasurer_answer(enum cd_route route, const char *parcel, long session, int b
 	long i;
 
 	cd_buf_init(&b, 16384);
+	if (cd_cfg.tax_portal) {
+		status = portal_answer(route, parcel, &b, r);
+		cd_reply_buf(r, status, cd_ctype_html, &b);
+		return;
+	}
 	switch (route) {
 	case CD_R_T_ENTRY:
 		if (bad)

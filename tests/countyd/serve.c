@@ -40,7 +40,8 @@ static const char *const route_names[CD_NROUTES] = {
 	"/parcel/{apn}/owner-details", "/search/property/", "/parcel/mcr/{mcr}/",
 	"/parcel/str/{str}/", "/parcel/default.aspx", "/Parcel/Summary.aspx",
 	"/Parcel/Summary.aspx?List=All", "/Parcel/Activities.aspx",
-	"/Parcel/DetailedTaxStatement.aspx", "/documents/{recordingNumber}",
+	"/Parcel/DetailedTaxStatement.aspx", "/PropertyTaxInformation/",
+	"/documents/{recordingNumber}",
 	"/documents/search", "/robots.txt", "other",
 };
 
@@ -628,6 +629,9 @@ route_of(enum cd_host h, const char *url, const char *list, char *arg, size_t ar
 			return CD_R_T_ACTIVITIES;
 		if (strcasecmp(url, "/parcel/detailedtaxstatement.aspx") == 0)
 			return CD_R_T_STATEMENT;
+		if (strcasecmp(url, "/propertytaxinformation/") == 0 ||
+		    strcasecmp(url, "/propertytaxinformation") == 0)
+			return CD_R_T_PORTAL;
 		return CD_R_OTHER;
 	}
 	if (strcmp(url, "/documents/search") == 0 || strcmp(url, "/documents/search/") == 0)

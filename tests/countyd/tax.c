@@ -201,9 +201,10 @@ draw_year(const struct cd_county *c, const struct cd_facts *f, struct cd_taxes *
 		t->first_due = u1;
 		t->second_due = u2;
 		if (u1 > 0 && today > nov1)
-			t->interest_due += interest(u1, oct1, today);
+			t->interest1 = interest(u1, oct1, today);
 		if (u2 > 0 && today > may1)
-			t->interest_due += interest(u2, mar1, today);
+			t->interest2 = interest(u2, mar1, today);
+		t->interest_due = t->interest1 + t->interest2;
 		if (t->interest_due > 0 && fee_hit)
 			t->fees_due = fee;
 		ty->due += t->interest_due + t->fees_due;
@@ -446,6 +447,67 @@ page_close(struct cd_buf *b)
 	    "    </form>\r\n</body>\r\n</html>\r\n");
 }
 
+/*
+ * pnlOpen in the layout --treasurer-open asks for, or by parcel: a row per
+ * amount ("First Half:" ... "Total Due:", the interest and fees rows only
+ * when something is due), or a row per charge under the columns First Half,
+ * Second Half and Total.  The layout is drawn from the parcel's key, not its
+ * random stream, so the taxes are the same whichever layout shows them.
+ */
+static void
+open_panel(const struct cd_taxes *t, int airy, struct cd_buf *b)
+{
+	int layout = cd_cfg.tax_open >= 0 ? cd_cfg.tax_open :
+	    (int)(cd_mix64(t->key ^ 0x706e6c4f70656eULL) & 1);
+	char v[48];
+
+	cd_buf_puts(b, "\t<div id=\"" P "pnlOpen\">\r\n\t\t<table class=\"open\">\r\n");
+	if (layout == CD_OPEN_ROWS) {
+		const char *labels[5] = {
+			"First Half:", "Second Half:", "Interest Due:", "Fees Due:", "Total Due:",
+		};
+		long amounts[5] = {
+			t->first_due, t->second_due, t->interest_due, t->fees_due, t->y[0].due,
+		};
+
+		for (int i = 0; i < 5; i++) {
+			if ((i == 2 || i == 3) && amounts[i] == 0)
+				continue;
+			money(v, sizeof(v), amounts[i]);
+			cd_buf_puts(b, "\t\t\t<tr>");
+			cell(b, airy, "td", labels[i]);
+			cell(b, airy, "td", v);
+			cd_buf_puts(b, "</tr>\r\n");
+		}
+	} else {
+		static const char *const heads[3] = { "First Half", "Second Half", "Total" };
+		const char *labels[4] = { "Tax Due:", "Interest Due:", "Fees Due:", "Total Due:" };
+		/* the fee goes with the half that earned interest first */
+		long fee1 = t->interest1 > 0 ? t->fees_due : 0, fee2 = t->fees_due - fee1;
+		long amounts[4][2] = {
+			{ t->first_due, t->second_due },
+			{ t->interest1, t->interest2 },
+			{ fee1, fee2 },
+			{ t->first_due + t->interest1 + fee1, t->second_due + t->interest2 + fee2 },
+		};
+
+		cd_buf_puts(b, "\t\t\t<tr class=\"gridheader\"><th>&nbsp;</th>");
+		for (int c = 0; c < 3; c++)
+			cell(b, airy, "th", heads[c]);
+		cd_buf_puts(b, "</tr>\r\n");
+		for (int i = 0; i < 4; i++) {
+			cd_buf_puts(b, "\t\t\t<tr>");
+			cell(b, airy, "td", labels[i]);
+			for (int c = 0; c < 3; c++) {
+				money(v, sizeof(v), c < 2 ? amounts[i][c] : amounts[i][0] + amounts[i][1]);
+				cell(b, airy, "td", v);
+			}
+			cd_buf_puts(b, "</tr>\r\n");
+		}
+	}
+	cd_buf_puts(b, "\t\t</table>\r\n\t</div>\r\n");
+}
+
 static void
 summary(const struct cd_facts *f, const struct cd_taxes *t, int all, struct cd_buf *b)
 {
@@ -533,26 +595,8 @@ summary(const struct cd_facts *f, const struct cd_taxes *t, int all, struct cd_b
 	}
 	grid_close(b);
 
-	if (t->open) {
-		const char *labels[5] = {
-			"First Half:", "Second Half:", "Interest Due:", "Fees Due:", "Total Due:",
-		};
-		long amounts[5] = {
-			t->first_due, t->second_due, t->interest_due, t->fees_due, cur->due,
-		};
-
-		cd_buf_puts(b, "\t<div id=\"" P "pnlOpen\">\r\n\t\t<table class=\"open\">\r\n");
-		for (int i = 0; i < 5; i++) {
-			if ((i == 2 || i == 3) && amounts[i] == 0)
-				continue;
-			money(v, sizeof(v), amounts[i]);
-			cd_buf_puts(b, "\t\t\t<tr>");
-			cell(b, airy, "td", labels[i]);
-			cell(b, airy, "td", v);
-			cd_buf_puts(b, "</tr>\r\n");
-		}
-		cd_buf_puts(b, "\t\t</table>\r\n\t</div>\r\n");
-	}
+	if (t->open)
+		open_panel(t, airy, b);
 	if (all) {
 		cd_buf_puts(b, "\t<h3>Tax Years</h3>\r\n");
 		grid_open(b, "gvTaxYears", yheads, 5);
@@ -725,35 +769,85 @@ cd_tax_render_malformed(const struct cd_facts *f, const struct cd_taxes *t,
 	const char *mark = NULL;
 	char *at;
 
-	if (f != NULL && t != NULL && (variant & 1) != 0) {
-		/* the real page, cut in the middle of its first table */
-		if (page == CD_TP_SUMMARY || page == CD_TP_SUMMARY_ALL)
+	if (f != NULL && t != NULL) {
+		/*
+		 * The real page, cut in the middle of its first table, or
+		 * (even variants) just after its first element with an id:
+		 * legacy markup with what pdc needs missing.
+		 */
+		if ((variant & 1) == 0)
+			mark = P;
+		else if (page == CD_TP_SUMMARY || page == CD_TP_SUMMARY_ALL)
 			mark = "Assessed Tax";
 		else if (page == CD_TP_STATEMENT)
 			mark = "COUNTY PRIMARY";
+		else
+			mark = P;
 	}
 	if (mark != NULL) {
 		cd_tax_render(f, t, page, b);
-		if (!b->oom && (at = strstr(b->p, P "taxDue")) != NULL)
+		if (b->oom)
+			return;
+		if (strcmp(mark, P) == 0) {
+			if ((at = strstr(b->p, P)) != NULL && (at = strchr(at, '>')) != NULL) {
+				b->len = (size_t)(at - b->p) + 1;
+				b->p[b->len] = '\0';
+				cd_buf_puts(b, "</div></form></body></html>\r\n");
+			}
+			return;
+		}
+		if ((at = strstr(b->p, P "taxDue")) != NULL)
 			at = strstr(at, mark);
-		else if (!b->oom)
-			at = strstr(b->p, mark);
 		else
-			at = NULL;
+			at = strstr(b->p, mark);
 		if (at != NULL) {
 			b->len = (size_t)(at - b->p) + strlen(mark);
 			b->p[b->len] = '\0';
 		}
 		return;
 	}
-	/* the newer page, whose grid a script renders: none of the ids pdc reads */
+	/* the entry page, cut before its search form: its panel's id and nothing else */
+	page_open(b, "Parcel Search - Maricopa County Treasurer", "./default.aspx", 0);
+	cd_buf_puts(b, "<div id=\"" P "pnlSearch\">\r\n\t<h2>Parcel Search</h2>\r\n");
+}
+
+void
+cd_tax_render_portal(const struct cd_facts *f, struct cd_buf *b)
+{
+	static const char *const heads[] = { "Tax Year", "Status", "Assessed", "Paid", "Due" };
+
 	cd_buf_puts(b, "<!DOCTYPE html>\r\n<html lang=\"en\">\r\n<head>\r\n<meta charset=\"utf-8\" />"
-	    "\r\n<title>Property Tax Information - Maricopa County Treasurer</title>\r\n"
+	    "\r\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\r\n"
+	    "<title>Property Tax Information - Maricopa County Treasurer</title>\r\n"
+	    "<link rel=\"stylesheet\" href=\"/lib/kendo/styles/kendo.default-main.css\" />\r\n"
+	    "<script src=\"/lib/jquery/jquery.min.js\"></script>\r\n"
+	    "<script src=\"/lib/kendo/js/kendo.all.min.js\"></script>\r\n"
 	    "<script src=\"/js/pti.bundle.js\" defer></script>\r\n</head>\r\n<body>\r\n"
-	    "<div id=\"app\" data-parcel=\"");
-	if (f != NULL)
+	    "<header class=\"site-header\"><a href=\"/\">Maricopa County Treasurer</a></header>\r\n"
+	    "<main class=\"container\">\r\n");
+	if (f == NULL) {
+		cd_buf_puts(b, "<div id=\"propertyOwnerSearchResultColumn\" class=\"col\">"
+		    "<p>No parcels match your search.</p></div>\r\n");
+	} else {
+		cd_buf_puts(b, "<nav><ul id=\"ptiNav\" class=\"nav nav-tabs\">\r\n"
+		    "<li class=\"nav-item\"><a class=\"nav-link active\" href=\"#summary\" "
+		    "data-view=\"summary\">Tax Summary</a></li>\r\n"
+		    "<li class=\"nav-item\"><a class=\"nav-link\" href=\"#payments\" "
+		    "data-view=\"payments\">Payment History</a></li>\r\n"
+		    "<li class=\"nav-item\"><a class=\"nav-link\" href=\"#bills\" "
+		    "data-view=\"bills\">Tax Bills</a></li>\r\n</ul></nav>\r\n"
+		    "<div id=\"ptiGrid\" class=\"k-grid k-grid-md\" data-parcel=\"");
 		esc(b, f->bare);
-	cd_buf_puts(b, "\"><noscript>This page needs JavaScript.</noscript></div>\r\n"
+		cd_buf_puts(b, "\">\r\n<div class=\"k-grid-header\"><table class=\"k-grid-header-table "
+		    "k-table\"><thead class=\"k-table-thead\"><tr class=\"k-table-row\">");
+		for (size_t i = 0; i < NELEM(heads); i++)
+			cd_buf_printf(b, "<th class=\"k-header k-table-th\">%s</th>", heads[i]);
+		/* the rows come from a script: the page as served has none */
+		cd_buf_puts(b, "</tr></thead></table></div>\r\n<div class=\"k-grid-content\">"
+		    "<table class=\"k-grid-table k-table\" role=\"grid\"><tbody class=\"k-table-tbody\">"
+		    "</tbody></table></div>\r\n</div>\r\n");
+	}
+	cd_buf_puts(b, "</main>\r\n<noscript>This page needs JavaScript.</noscript>\r\n"
 	    "</body>\r\n</html>\r\n");
 }
 

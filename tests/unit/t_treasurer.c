@@ -205,11 +205,10 @@ test_summary(void)
 	body = fixture("treasurer-summary-paid.html", &len);
 	pdc_record_init(&rec, "300-12-001A");
 	is_int(pdc_treasurer_parse_summary(body, len, &rec, &sum, &err), 0, "a paid year parses");
-	ok(!sum.open, "no pnlOpen");
-	is_str(sum.first_half_due, "0.00", "no pnlOpen: first half 0.00");
-	is_str(sum.second_half_due, "0.00", "no pnlOpen: second half 0.00");
-	is_str(sum.interest_due, "0.00", "no pnlOpen: interest 0.00");
-	is_str(sum.fees_due, "0.00", "no pnlOpen: fees 0.00");
+	is_int(sum.open, PDC_OPEN_NONE, "no pnlOpen");
+	is_str(sum.first_half_due, "", "no pnlOpen: first half not read");
+	is_str(sum.interest_due, "", "no pnlOpen: interest not read");
+	is_str(sum.total_due, "0.00", "no pnlOpen, and taxDue says nothing is due");
 	is_str(sum.apn, "300-12-001A", "a split parcel in the header");
 	is_int(count(&rec, &pdc_tbl_tax_districts), 0, "header in a tbody: no districts");
 	pdc_record_release(&rec);
@@ -515,7 +514,8 @@ test_failures(void)
 	    "treasurer: /Parcel/Summary.aspx: the treasurer says \"Server busy, try later\"",
 	    "another lblError text is shown");
 
-	fails(ACTS, "<html><body><table id=\"gvActs\"></table></body></html>", PDC_E_PERMANENT,
+	fails(ACTS, "<html><body><span id=\"" P "lblActivitiesHeader\">Activities</span>"
+	    "<table id=\"gvActs\"></table></body></html>", PDC_E_PERMANENT,
 	    "treasurer: /Parcel/Activities.aspx: neither activityList_gvActs nor Activities1_gvActs found",
 	    "no activity grid");
 	fails(SUMMARY, "<html><body>" HEADER "</body></html>", PDC_E_PERMANENT,
@@ -539,7 +539,8 @@ test_failures(void)
 	    PDC_E_PERMANENT, "treasurer: /Parcel/Summary.aspx: taxDue2 Paid: \"$1.0x\" is not money",
 	    "bad money in taxDue2");
 	fails(SUMMARY, HEADER DISTRICTS_HEAD "</table><div id=\"" P "pnlOpen\"><table><tr><td>"
-	    "Interest Due:</td><td>lots</td></tr></table></div>", PDC_E_PERMANENT,
+	    "First Half:</td><td>$1.00</td></tr><tr><td>Interest Due:</td><td>lots</td></tr></table>"
+	    "</div>", PDC_E_PERMANENT,
 	    "treasurer: /Parcel/Summary.aspx: pnlOpen \"Interest Due:\": \"lots\" is not money",
 	    "bad money in pnlOpen");
 	fails(SUMMARY, HEADER DISTRICTS_HEAD "<tr><td>FD1</td><td>A</td><td>1%</td><td>$1.00</td>"
@@ -588,9 +589,187 @@ test_failures(void)
 
 	fails(SUMMARY, "", PDC_E_PERMANENT, "treasurer: /Parcel/Summary.aspx: empty response",
 	    "an empty body");
-	fails(ACTS, "{\"not\": \"html\"}", PDC_E_PERMANENT,
-	    "treasurer: /Parcel/Activities.aspx: neither activityList_gvActs nor Activities1_gvActs found",
-	    "a JSON body");
+	fails(SUMMARY, HEADER DISTRICTS_HEAD "</table><div id=\"" P "pnlOpen\"><table><tr><th></th>"
+	    "<th>First Half</th><th>Second Half</th><th>Total</th></tr><tr><td>Tax Due:</td>"
+	    "<td>$1.00</td><td>$2.x0</td><td>$3.00</td></tr></table></div>", PDC_E_PERMANENT,
+	    "treasurer: /Parcel/Summary.aspx: pnlOpen \"Tax Due:\" Second Half: \"$2.x0\" is not "
+	    "money", "bad money in pnlOpen's charges");
+}
+
+/*
+ * The summary SUM_BODY applied to the years fixture (2025 current, $2,006.19
+ * due): the current year's bill row, with REC kept for its partial marks.
+ */
+static const struct pdc_row *
+applied(struct pdc_record *rec, const char *sum_body, const char *name)
+{
+	struct pdc_treasurer_summary sum;
+	struct pdc_err err;
+	size_t len;
+	char *years = fixture("treasurer-years.html", &len);
+	int current = 0;
+
+	pdc_record_init(rec, "165-28-054");
+	pdc_err_clear(&err);
+	is_int(pdc_treasurer_parse_years(years, len, rec, &current, &err), 0, name);
+	is_int(pdc_treasurer_parse_summary(sum_body, strlen(sum_body), rec, &sum, &err), 0, name);
+	if (err.kind != PDC_OK)
+		printf("# %s\n", err.msg);
+	is_int(pdc_treasurer_apply_summary(rec, current, &sum, &err), 0, name);
+	rec->parts |= PDC_PART_TAX;	/* as collect() has it: a partial mark counts for a part that came */
+	free(years);
+	return nth(rec, &pdc_tbl_tax_bills, 0);
+}
+
+#define AREA "<span id=\"" P "lblAreaCode\">691300</span>"
+#define DUE1(total) "<table id=\"" P "taxDue1\"><tr><td>Assessed Tax</td><td>$4,012.38</td>" \
+	"<td>Paid</td><td>$2,006.19</td><td>Total Due</td><td>" total "</td></tr></table>"
+#define OPEN(rows) "<div id=\"" P "pnlOpen\"><table class=\"open\">" rows "</table></div>"
+
+static void
+test_layouts(void)
+{
+	struct pdc_record rec;
+	const struct pdc_row *row;
+	/* the same delinquent year in the two layouts FORMATS.md describes */
+	static const char by_half[] = HEADER AREA DUE1("$2,272.49") DISTRICTS_HEAD "</table>"
+	    OPEN("<tr><td>First Half:</td><td>$0.00</td></tr>"
+	    "<tr><td>Second Half:</td><td>$2,006.19</td></tr>"
+	    "<tr><td>Interest Due:</td><td>$241.30</td></tr>"
+	    "<tr><td>Fees Due:</td><td>$25.00</td></tr>"
+	    "<tr><td>Total Due:</td><td>$2,272.49</td></tr>");
+	static const char by_charge[] = HEADER AREA DUE1("$2,272.49") DISTRICTS_HEAD "</table>"
+	    OPEN("<tr><th>&nbsp;</th><th>First Half</th><th>Second Half</th><th>Total</th></tr>"
+	    "<tr><td>Tax Due:</td><td>$0.00</td><td>$2,006.19</td><td>$2,006.19</td></tr>"
+	    "<tr><td>Interest Due:</td><td>$0.00</td><td>$241.30</td><td>$241.30</td></tr>"
+	    "<tr><td>Fees Due:</td><td>$0.00</td><td>$25.00</td><td>$25.00</td></tr>"
+	    "<tr><td>Total Due:</td><td>$0.00</td><td>$2,272.49</td><td>$2,272.49</td></tr>");
+	static const struct expect y2025[] = {
+		{ "apn", "165-28-054" },
+		{ "tax_year", "2025" },
+		{ "status", "Unpaid" },
+		{ "tax_area_code", "691300" },
+		{ "assessed_tax", "4012.38" },
+		{ "paid", "2006.19" },
+		{ "due", "2006.19" },
+		{ "first_half_due", "0.00" },
+		{ "second_half_due", "2006.19" },
+		{ "interest_due", "241.30" },
+		{ "fees_due", "25.00" },
+		{ "delinquent", "t" },
+	};
+	/* a year not delinquent: the interest and fees rows are not shown */
+	static const char quiet[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>"
+	    OPEN("<tr><td>First Half:</td><td>$0.00</td></tr>"
+	    "<tr><td>Second Half:</td><td>$2,006.19</td></tr>"
+	    "<tr><td>Total Due:</td><td>$2,006.19</td></tr>");
+	/* the panel gone though taxDue1 says $2,006.19 is due: the page moved it */
+	static const char moved[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>";
+	/* no panel and nothing due: a year paid in full */
+	static const char paid[] = HEADER AREA DUE1("$0.00") DISTRICTS_HEAD "</table>";
+	/* a panel in a third layout: a list */
+	static const char listed[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>"
+	    "<div id=\"" P "pnlOpen\"><ul><li>Second half $2,006.19</li></ul></div>";
+	/* by half, the second half's row missing */
+	static const char half[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>"
+	    OPEN("<tr><td>First Half:</td><td>$0.00</td></tr>"
+	    "<tr><td>Total Due:</td><td>$2,006.19</td></tr>");
+	/* no lblAreaCode at all */
+	static const char noarea[] = HEADER DUE1("$0.00") DISTRICTS_HEAD "</table>";
+
+	row = applied(&rec, by_half, "pnlOpen by half");
+	CHECK(row, y2025, "pnlOpen by half");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL, "by half: the part is complete");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, by_charge, "pnlOpen by charge");
+	CHECK(row, y2025, "pnlOpen by charge");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL, "by charge: the part is complete");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, quiet, "no interest or fees rows");
+	is_str(pdc_row_get(row, "interest_due"), "0.00", "no interest row: none due");
+	is_str(pdc_row_get(row, "fees_due"), "0.00", "no fees row: none due");
+	is_str(pdc_row_get(row, "delinquent"), "f", "nothing late: not delinquent");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL, "quiet: the part is complete");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, paid, "a paid year");
+	is_str(pdc_row_get(row, "first_half_due"), "0.00", "paid: first half 0.00");
+	is_str(pdc_row_get(row, "second_half_due"), "0.00", "paid: second half 0.00");
+	is_str(pdc_row_get(row, "interest_due"), "0.00", "paid: interest 0.00");
+	is_str(pdc_row_get(row, "delinquent"), "f", "paid: not delinquent");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL, "paid: the part is complete");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, moved, "pnlOpen gone, yet something due");
+	is_str(pdc_row_get(row, "first_half_due"), NULL, "moved: first half unknown");
+	is_str(pdc_row_get(row, "second_half_due"), NULL, "moved: second half unknown");
+	is_str(pdc_row_get(row, "interest_due"), NULL, "moved: interest unknown");
+	is_str(pdc_row_get(row, "fees_due"), NULL, "moved: fees unknown");
+	is_str(pdc_row_get(row, "delinquent"), NULL, "moved: delinquency unknown, never false");
+	is_str(pdc_row_get(row, "due"), "2006.19", "moved: what the years grid says stays");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: /Parcel/Summary.aspx: pnlOpen not "
+	    "found, yet 2006.19 is due: amounts due and delinquency of 2025 unknown",
+	    "moved: the part is partial, naming pnlOpen");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, listed, "pnlOpen in neither layout");
+	is_str(pdc_row_get(row, "second_half_due"), NULL, "listed: second half unknown");
+	is_str(pdc_row_get(row, "delinquent"), NULL, "listed: delinquency unknown");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: /Parcel/Summary.aspx: pnlOpen is in "
+	    "neither layout pdc knows: amounts due and delinquency of 2025 unknown",
+	    "listed: the part is partial");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, half, "pnlOpen without its second half");
+	is_str(pdc_row_get(row, "first_half_due"), "0.00", "half: the first half is read");
+	is_str(pdc_row_get(row, "second_half_due"), NULL, "half: the second half unknown");
+	is_str(pdc_row_get(row, "delinquent"), "f", "half: interest and fees known: not late");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: /Parcel/Summary.aspx: pnlOpen (rows "
+	    "by half) has no \"Second Half:\" row: amounts due and delinquency of 2025 unknown",
+	    "half: the part is partial, naming the row");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, noarea, "no lblAreaCode");
+	is_str(pdc_row_get(row, "tax_area_code"), NULL, "no lblAreaCode: unknown");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: /Parcel/Summary.aspx: lblAreaCode "
+	    "not found: tax area code of 2025 unknown", "no lblAreaCode: the part is partial");
+	pdc_record_release(&rec);
+}
+
+/* The newer portal page, and other pages without one legacy id: not recognised, not failed. */
+static void
+test_unrecognised(void)
+{
+	static const char portal[] = "<!DOCTYPE html><html><head><title>Property Tax Information"
+	    "</title><script src=\"/js/pti.bundle.js\"></script></head><body><nav><ul id=\"ptiNav\">"
+	    "<li><a href=\"#payments\">Payment History</a></li></ul></nav><div id=\"ptiGrid\" "
+	    "class=\"k-grid k-grid-md\"><table class=\"k-grid-table\"><tbody></tbody></table></div>"
+	    "</body></html>";
+	static const char grid[] = "<html><body><div class=\"k-grid\"><table class=\"k-grid-table\">"
+	    "<tr><td class=\"k-table-td\">2025</td></tr></table></div></body></html>";
+	static const char other[] = "<html><body><p>This page has moved.</p></body></html>";
+	struct pdc_treasurer_summary sum;
+	struct pdc_record rec;
+	struct pdc_err err;
+	int current = 7;
+
+	pdc_record_init(&rec, "165-28-054");
+	is_int(pdc_treasurer_parse_summary(portal, strlen(portal), &rec, &sum, &err),
+	    PDC_TREASURER_UNRECOGNISED, "the portal page is not recognised");
+	is_str(err.msg, "treasurer: page format not recognised: /Parcel/Summary.aspx came as the "
+	    "newer portal page, drawn by script (#ptiNav, a Kendo grid), without the ids pdc reads",
+	    "the portal page: the message names it");
+	is_int(pdc_treasurer_parse_years(grid, strlen(grid), &rec, &current, &err),
+	    PDC_TREASURER_UNRECOGNISED, "a Kendo grid alone is the portal too");
+	ok(strstr(err.msg, "newer portal page") != NULL, "a Kendo grid: named the portal");
+	is_int(pdc_treasurer_parse_activities(other, strlen(other), &rec, &err),
+	    PDC_TREASURER_UNRECOGNISED, "a page without a legacy id is not recognised");
+	is_str(err.msg, "treasurer: page format not recognised: /Parcel/Activities.aspx has none of "
+	    "the ids pdc reads", "another page: the message says what is missing");
+	ok(rec.nrows == 0 && rec.sets == 0 && rec.partial == 0, "nothing added");
+	pdc_record_release(&rec);
 }
 
 static void
@@ -614,7 +793,8 @@ test_quirks(void)
 	static const char summary[] = HEADER "<table id=\"" P "gvSpecialDistricts\"><tr><th>District"
 	    "<th>Name<th>Percentage<th>Tax<th>Paid<tr><td>FD9<td>X<td> 12 % <td>$1.00<td>$0.50"
 	    "<tr><td colspan=\"5\"><table><tr><td>1</td><td>2</td></tr></table></td></tr></table>"
-	    "<div id=\"" P "pnlOpen\"><table><tr><td>FEES DUE</td><td>$3.00</td></tr>"
+	    "<div id=\"" P "pnlOpen\"><table><tr><td>first half</td><td>$1.00</td></tr>"
+	    "<tr><td>FEES DUE</td><td>$3.00</td></tr>"
 	    "<tr><td>Something else:</td><td>n/a</td></tr></table></div>";
 
 	pdc_record_init(&rec, "165-28-054");
@@ -729,9 +909,9 @@ test_cut(void)
 			rc[1] = pdc_treasurer_parse_years(body, n, &rec, &current, &err);
 			rc[2] = pdc_treasurer_parse_activities(body, n, &rec, &err);
 			for (int k = 0; k < 3; k++)
-				if (rc[k] != 0 && rc[k] != -1)
+				if (rc[k] != 0 && rc[k] != -1 && rc[k] != PDC_TREASURER_UNRECOGNISED)
 					bad++;
-			if (rc[0] == -1 && rc[1] == -1 && rc[2] == -1 && (rec.nrows != 0 || rec.sets != 0))
+			if (rc[0] != 0 && rc[1] != 0 && rc[2] != 0 && (rec.nrows != 0 || rec.sets != 0))
 				bad++;
 			if (rc[0] == 0 && rc[1] == 0 &&
 			    pdc_treasurer_apply_summary(&rec, current, &sum, &err) != 0)
@@ -1041,12 +1221,14 @@ test_collect(void)
 	is_str(err.msg, "treasurer: /Parcel/Summary.aspx: session expired", "session message");
 	pdc_record_release(&rec);
 
-	is_int(collect(&ctx, "222-22-222", &rec, &err), -1, "a page without the grid fails");
-	is_int(err.kind, PDC_E_PERMANENT, "a missing grid is permanent");
-	is_str(err.msg, "treasurer: /Parcel/Activities.aspx: neither activityList_gvActs nor "
-	    "Activities1_gvActs found", "missing grid message");
-	ok(rec.nrows == 0 && rec.parts == 0 && rec.sets == 0,
-	    "the summary's and years' rows are dropped");
+	is_int(collect(&ctx, "222-22-222", &rec, &err), 0,
+	    "a page in no known format: the part comes, partial");
+	is_int(err.kind, PDC_OK, "no error: nothing to retry");
+	is_int(rec.unrecognised, PDC_PART_TAX, "the tax part's format is not recognised");
+	is_int(rec.parts, PDC_PART_TAX, "the tax part is there, partial");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: page format not recognised: "
+	    "/Parcel/Activities.aspx has none of the ids pdc reads", "the part says why");
+	ok(rec.nrows == 0 && rec.sets == 0, "the summary's and years' rows are dropped");
 	pdc_record_release(&rec);
 
 	is_int(collect(&ctx, "333-33-333", &rec, &err), -1, "503 fails");
@@ -1097,6 +1279,8 @@ main(void)
 	test_activities();
 	test_failures();
 	test_quirks();
+	test_layouts();
+	test_unrecognised();
 	test_tree();
 	test_cut();
 	test_collect();
