@@ -164,7 +164,6 @@ read_robots(struct pdc_http *http, const char *base, struct pdc_probe_source *ps
 	*rules = NULL;
 	snprintf(url, sizeof(url), "%.*s://%s/robots.txt", s != NULL ? (int)(s - base) : 4,
 	    s != NULL ? base : "http", ps->host);
-	ps->requests++;
 	if (pdc_http_get(http, url, NULL, &res, &herr) == -1) {
 		strlcpy(ps->robots, "unreadable", sizeof(ps->robots));
 		strlcpy(ps->reason, herr.msg, sizeof(ps->reason));
@@ -259,7 +258,7 @@ probe_source(struct run *run, const struct pdc_source *src, struct pdc_probe_sou
 	struct pdc_source_ctx ctx;
 	struct pdc_robots *rules = NULL;
 	struct pdc_err serr;
-	char paths[8][160];
+	char paths[8][160], denied[200] = "";
 	size_t nrows = run->rec.nrows;
 	unsigned parts = run->rec.parts, sets = run->rec.sets;
 	double wait;
@@ -292,30 +291,31 @@ probe_source(struct run *run, const struct pdc_source *src, struct pdc_probe_sou
 		return 0;
 	}
 	np = paths_for(src->name, run->apn, &run->rec, paths, 8);
-	for (int i = 0; i < np; i++) {
+	for (int i = 0; i < np && denied[0] == '\0'; i++) {
 		char *url = pdc_util_url(sc->base_url, paths[i]);
 
 		if (url == NULL) {
 			pdc_robots_free(rules);
 			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 		}
-		if (!pdc_robots_allowed(rules, target(url))) {
-			snprintf(ps->robots, sizeof(ps->robots), "disallowed %s%s", target(url),
-			    run->cfg->respect_robots_txt ? "" : " (not honoured)");
-			free(url);
-			break;
-		}
+		if (!pdc_robots_allowed(rules, target(url)))
+			strlcpy(denied, target(url), sizeof(denied));
 		free(url);
 	}
 	wait = 1.0 / (sc->requests_per_second * HEADROOM);
 	if (pdc_robots_crawl_delay(rules) > wait)
 		wait = pdc_robots_crawl_delay(rules);
 	pdc_robots_free(rules);
-	if (strncmp(ps->robots, "disallowed", 10) == 0 && run->cfg->respect_robots_txt) {
-		ps->verdict = PDC_PROBE_DISALLOWED;
-		snprintf(ps->reason, sizeof(ps->reason), "robots.txt of %s disallows %s", ps->host,
-		    ps->robots + strlen("disallowed "));
-		return 0;
+	if (denied[0] != '\0') {
+		snprintf(ps->robots, sizeof(ps->robots), "disallowed %s%s", denied,
+		    run->cfg->respect_robots_txt ? "" : " (not honoured)");
+		/* a path it forbids is never asked for, as a job would not */
+		if (run->cfg->respect_robots_txt) {
+			ps->verdict = PDC_PROBE_DISALLOWED;
+			snprintf(ps->reason, sizeof(ps->reason), "robots.txt of %s disallows %s",
+			    ps->host, denied);
+			return 0;
+		}
 	}
 
 	/* The collection's own requests start with robots.txt again: keep to the rate from ours. */
@@ -327,7 +327,6 @@ probe_source(struct run *run, const struct pdc_source *src, struct pdc_probe_sou
 	ctx.apn = run->apn;
 	pdc_err_clear(&serr);
 	rc = src->collect(&ctx, run->apn, &run->rec, &serr);
-	ps->requests += ctx.requests + (run->cfg->respect_robots_txt ? 1 : 0);
 	pdc_fetch_release(&ctx);
 	if (rc == -1) {
 		/* what a failing source half-wrote is not part of the record */

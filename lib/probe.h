@@ -43,7 +43,6 @@ struct pdc_probe_source {
 	char missing[1024];		/* the expected fields not found, "table.column" joined by ","; "" none */
 	enum pdc_probe_verdict verdict;
 	char reason[512];		/* why, when the verdict is not ok; "" otherwise */
-	int requests;			/* requests made, robots.txt included */
 };
 
 struct pdc_probe {
