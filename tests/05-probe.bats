@@ -130,6 +130,18 @@ recorder disallowed"
 	assert_line --regexp '^assessor	[^	]+	yes	disallowed /parcel/[0-9A-Z-]+ \(not honoured\)	[0-9]+	[0-9]+		ok	$'
 }
 
+@test "probe: answers pdc cannot read: changed, naming what did not fit, exit 2" {
+	start_countyd probe-wrongtype -n 50 -s 7 --fault recorder:wrongtype=1
+	probe_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"
+	run_pdc 2 pdc-db probe --json "$(first_apn)"
+	run verdicts
+	assert_output "assessor ok
+treasurer ok
+recorder changed"
+	run_pdc 2 pdc-db probe "$(first_apn)"
+	assert_line --regexp '^recorder	[^	]+	yes	none				changed	recorder: /documents/[0-9]+: recordingNumber: .* is not a recording number$'
+}
+
 @test "probe: the treasurer's newer portal page: changed, naming the format, exit 2" {
 	start_countyd probe-portal -n 50 -s 7 --treasurer-portal
 	probe_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"
