@@ -1,5 +1,6 @@
 /*
- * pdc-db - the database: the embedded cluster, the schema, the configuration.
+ * pdc-db - the database: the embedded cluster, the schema, the configuration;
+ * and the live check of the county services.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -8,13 +9,17 @@
 
 #include "cli.h"
 #include "db.h"
+#include "http.h"
 #include "migrate.h"
+#include "out.h"
 #include "pgctl.h"
+#include "probe.h"
 
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: pdc-db [--profile NAME] start | stop | status | url | check | migrate | config [--json]\n");
+	fprintf(fp, "usage: pdc-db [--profile NAME] start | stop | status | url | check | migrate | config [--json]\n"
+	    "       pdc-db [--profile NAME] [--header] [--json] probe [APN]\n");
 }
 
 static int
@@ -56,10 +61,94 @@ cmd_check(const struct pdc_config *cfg)
 	return cur < latest ? PDC_EXIT_NOTYET : PDC_EXIT_OK;
 }
 
+static const struct pdc_out_col probe_cols[] = {
+	{ "source", PDC_OUT_STR, 0 },
+	{ "host", PDC_OUT_STR, 0 },
+	{ "reachable", PDC_OUT_STR, 0 },
+	{ "robots", PDC_OUT_STR, 40 },
+	{ "found", PDC_OUT_NUM, 0 },
+	{ "expected", PDC_OUT_NUM, 0 },
+	{ "missing", PDC_OUT_STR, 60 },
+	{ "verdict", PDC_OUT_STATE, 0 },
+	{ "reason", PDC_OUT_STR, 0 },
+};
+
+/*
+ * One row per source.  The exit status says what a person must do: 2 when
+ * a service answers but pdc cannot use it (its format changed, the token
+ * is refused, robots.txt forbids us), before 69 when one is only down.
+ */
+static int
+cmd_probe(const struct pdc_config *cfg, const char *arg, bool as_json, bool header)
+{
+	struct pdc_http_opts ho = { 0 };
+	struct pdc_probe pr;
+	struct pdc_out *o;
+	struct pdc_err err;
+	char apn[PDC_APN_MAX];
+	bool failed = false, down = false;
+
+	if (arg != NULL && pdc_cli_apn(arg, apn) == -1)
+		return PDC_EXIT_DATAERR;
+	/* the configuration checked sources.probe_apn when it read it */
+	if (arg == NULL && pdc_apn_parse(cfg->probe_apn, strlen(cfg->probe_apn), apn) == -1)
+		return PDC_EXIT_CONFIG;
+	ho.user_agent = cfg->user_agent;
+	ho.timeout_seconds = 30;
+	ho.manual_redirects = true;
+	ho.ca_file = cfg->ca_file[0] != '\0' ? cfg->ca_file : NULL;
+	pdc_err_clear(&err);
+	pdc_http_global_init();
+	if (pdc_probe_run(cfg, &ho, apn, &pr, &err) == -1) {
+		pdc_http_global_cleanup();
+		return pdc_cli_fail(&err);
+	}
+	pdc_http_global_cleanup();
+	if ((o = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, probe_cols, 9)) == NULL)
+		return PDC_EXIT_FAILED;
+	for (int i = 0; i < pr.n; i++) {
+		const struct pdc_probe_source *ps = &pr.per[i];
+		char found[16], expected[16];
+		const char *cells[9];
+
+		snprintf(found, sizeof(found), "%d", ps->found);
+		snprintf(expected, sizeof(expected), "%d", ps->expected);
+		cells[0] = ps->name;
+		cells[1] = ps->host;
+		cells[2] = ps->reachable ? "yes" : "no";
+		cells[3] = ps->robots[0] != '\0' ? ps->robots : NULL;
+		/* not parsed: how many fields it has is not known, nor which are missing */
+		cells[4] = ps->found >= 0 ? found : NULL;
+		cells[5] = ps->found >= 0 ? expected : NULL;
+		cells[6] = ps->found >= 0 ? ps->missing : NULL;
+		cells[7] = pdc_probe_verdict_name(ps->verdict);
+		cells[8] = ps->reason[0] != '\0' ? ps->reason : NULL;
+		if (pdc_out_row(o, cells) == -1) {
+			pdc_out_free(o);
+			return PDC_EXIT_FAILED;
+		}
+		switch (ps->verdict) {
+		case PDC_PROBE_CHANGED:
+		case PDC_PROBE_UNAUTHORIZED:
+		case PDC_PROBE_DISALLOWED:
+			failed = true;
+			break;
+		case PDC_PROBE_UNREACHABLE:
+			down = true;
+			break;
+		default:
+			break;
+		}
+	}
+	pdc_out_free(o);
+	return failed ? PDC_EXIT_FAILED : down ? PDC_EXIT_UNAVAILABLE : PDC_EXIT_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "header", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "profile", required_argument, NULL, 'P' },
@@ -69,13 +158,14 @@ main(int argc, char *argv[])
 	struct pdc_config cfg;
 	struct pdc_pgctl pc;
 	struct pdc_err err;
-	const char *profile = NULL, *sub;
-	bool as_json = false;
-	int ch, rc;
+	const char *profile = NULL, *sub, *arg = NULL;
+	bool as_json = false, header = false;
+	int ch, rc, nargs, maxargs;
 
 	pdc_cli_init("pdc-db");
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'H': header = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'J': as_json = true; break;
 		case 'P': profile = optarg; break;
@@ -83,18 +173,24 @@ main(int argc, char *argv[])
 		default: usage(stderr); return PDC_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		if (optind == argc)
+	/* probe alone takes an argument: the parcel */
+	nargs = argc - optind;
+	maxargs = nargs > 0 && strcmp(argv[optind], "probe") == 0 ? 2 : 1;
+	if (nargs == 0 || nargs > maxargs) {
+		if (nargs == 0)
 			fprintf(stderr, "pdc-db: no command given\n");
 		else
 			fprintf(stderr, "pdc-db: unexpected argument \"%s\" after \"%s\"\n",
-			    argv[optind + 1], argv[optind]);
+			    argv[optind + maxargs], argv[optind + maxargs - 1]);
 		usage(stderr);
 		return PDC_EXIT_USAGE;
 	}
+	if (nargs == 2)
+		arg = argv[optind + 1];
 	sub = argv[optind];
 	if (strcmp(sub, "start") && strcmp(sub, "stop") && strcmp(sub, "status") && strcmp(sub, "url") &&
-	    strcmp(sub, "check") && strcmp(sub, "migrate") && strcmp(sub, "config")) {
+	    strcmp(sub, "check") && strcmp(sub, "migrate") && strcmp(sub, "config") &&
+	    strcmp(sub, "probe")) {
 		fprintf(stderr, "pdc-db: unknown command \"%s\"\n", sub);
 		usage(stderr);
 		return PDC_EXIT_USAGE;
@@ -107,6 +203,8 @@ main(int argc, char *argv[])
 		rc = 0;
 	} else if (strcmp(sub, "check") == 0) {
 		rc = cmd_check(&cfg);
+	} else if (strcmp(sub, "probe") == 0) {
+		rc = cmd_probe(&cfg, arg, as_json, header);
 	} else if (strcmp(sub, "migrate") == 0) {
 		char ci[8192];
 		struct pdc_conn *c;

@@ -14,7 +14,7 @@ _pdc_options() {
 	pdc-status)  echo "-h --help --version --follow --header --interval= --json --profile= --timeout= --wait --watch" ;;
 	pdc-stats)   echo "-h --help --version --header --json --profile= --prometheus" ;;
 	pdc-show)    echo "-h --help --version --json --profile=" ;;
-	pdc-db)      echo "-h --help --version --json --profile=" ;;
+	pdc-db)      echo "-h --help --version --header --json --profile=" ;;
 	esac
 }
 
@@ -28,7 +28,7 @@ _pdc_values() {
 
 _pdc_subcommands() {
 	case $1 in
-	pdc-db) echo "start stop status url check migrate config" ;;
+	pdc-db) echo "start stop status url check migrate config probe" ;;
 	esac
 }
 

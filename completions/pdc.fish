@@ -69,9 +69,10 @@ complete -c pdc-show -l profile -x -a "$__pdc_profiles" -d 'configuration profil
 
 complete -c pdc-db -s h -l help -d 'print the usage and exit'
 complete -c pdc-db -l version -d 'print the version and exit'
-complete -c pdc-db -l json -d 'config as JSON Lines'
+complete -c pdc-db -l header -d 'a header line before TSV'
+complete -c pdc-db -l json -d 'config or probe as JSON Lines'
 complete -c pdc-db -l profile -x -a "$__pdc_profiles" -d 'configuration profile'
-set -l __pdc_db_subs start stop status url check migrate config
+set -l __pdc_db_subs start stop status url check migrate config probe
 complete -c pdc-db -n "not __fish_seen_subcommand_from $__pdc_db_subs" -a start -d 'start the embedded cluster'
 complete -c pdc-db -n "not __fish_seen_subcommand_from $__pdc_db_subs" -a stop -d 'stop the embedded cluster'
 complete -c pdc-db -n "not __fish_seen_subcommand_from $__pdc_db_subs" -a status -d 'is the database up'
@@ -79,3 +80,4 @@ complete -c pdc-db -n "not __fish_seen_subcommand_from $__pdc_db_subs" -a url -d
 complete -c pdc-db -n "not __fish_seen_subcommand_from $__pdc_db_subs" -a check -d 'connect and check the schema'
 complete -c pdc-db -n "not __fish_seen_subcommand_from $__pdc_db_subs" -a migrate -d 'bring the schema up to date'
 complete -c pdc-db -n "not __fish_seen_subcommand_from $__pdc_db_subs" -a config -d 'print the configuration'
+complete -c pdc-db -n "not __fish_seen_subcommand_from $__pdc_db_subs" -a probe -d 'check the county services for a parcel'

@@ -25,6 +25,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "apn.h"
 #include "config.h"
 #include "error.h"
 #include "input.h"
@@ -44,6 +45,7 @@ enum ktype { K_INT, K_NUM, K_BOOL, K_STR, K_URL };
 #define K_NONEMPTY	0x4
 #define K_PASSWORD	0x8	/* a connection string: its password is masked in print */
 #define K_READABLE	0x10	/* a file name: "" or a regular file we can read */
+#define K_APN		0x20	/* a parcel number, any spelling pdc reads */
 
 struct key {
 	const char *name;	/* dotted, as nested in the file */
@@ -93,6 +95,8 @@ static const struct key tail[] = {
 	    OFF(user_agent), K_NONEMPTY, 0, 0, 0, "pdc/" PDC_VERSION },
 	{ "sources.respect_robots_txt", K_BOOL,
 	    OFF(respect_robots_txt), 0, 0, 0, 1, NULL },
+	{ "sources.probe_apn", K_STR,
+	    OFF(probe_apn), K_APN, 0, 0, 0, "165-28-054" },
 };
 
 #define NHEAD	(sizeof(head) / sizeof(head[0]))
@@ -309,7 +313,7 @@ static int
 check(const struct key *k, union val v, const char *where, const char *shown,
     struct pdc_err *err)
 {
-	char what[128];
+	char what[128], apn[PDC_APN_MAX];
 	const char *p;
 
 	switch (k->type) {
@@ -348,6 +352,8 @@ check(const struct key *k, union val v, const char *where, const char *shown,
 			return bad(err, where, k, shown, "is not an http:// or https:// URL");
 		if ((k->flags & K_READABLE) && v.s[0] != '\0')
 			return check_readable(k, v.s, where, shown, err);
+		if ((k->flags & K_APN) && pdc_apn_parse(v.s, strlen(v.s), apn) == -1)
+			return bad(err, where, k, shown, "is not a parcel number (such as 165-28-054)");
 		return 0;
 	}
 	return bad(err, where, k, shown, "is not valid");

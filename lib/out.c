@@ -255,7 +255,9 @@ pdc_out_state_color(const char *word)
 		{ "complete", "32" }, { "completed", "32" }, { "queued", "32" }, { "raised", "32" },
 		{ "ok", "32" },
 		{ "failed", "31" }, { "bad", "31" }, { "paused", "31" },
+		{ "changed", "31" }, { "unauthorized", "31" }, { "disallowed", "31" }, { "unreachable", "31" },
 		{ "pending", "33" }, { "stale", "33" }, { "open", "33" }, { "slowed", "33" },
+		{ "unchecked", "33" },
 		{ "active", "36" },
 		{ "cancelled", "2" }, { "fresh", "2" },
 	};

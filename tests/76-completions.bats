@@ -81,6 +81,7 @@ fish_complete() {
 	assert_output "check
 config
 migrate
+probe
 start
 status
 stop
@@ -121,6 +122,7 @@ pdc-db _pdc"
 	assert_output "check
 config
 migrate
+probe
 start
 status
 stop
@@ -142,6 +144,7 @@ url"
 	assert_output "check
 config
 migrate
+probe
 start
 status
 stop

@@ -146,6 +146,9 @@ pdc-db      | --json                       | - | 64 | no command given
 pdc-db      | frob                         | - | 64 | unknown command "frob"
 pdc-db      | CONFIG                       | - | 64 | unknown command "CONFIG"
 pdc-db      | status stop                  | - | 64 | unexpected argument "stop" after "status"
+pdc-db      | probe 165-28-05              | - | 65 | bad APN "165-28-05"
+pdc-db      | probe 165-28-054 x           | - | 64 | unexpected argument "x" after "165-28-054"
+pdc-db      | config 165-28-054            | - | 64 | unexpected argument "165-28-054" after "config"
 TABLE
 )
 
@@ -198,6 +201,7 @@ CONFIGS=$(cat <<'TABLE'
 * | {"sources": {"ca_file": "/nonexistent/ca.pem"}}                  | c.json: sources.ca_file: "/nonexistent/ca.pem" cannot be read \(No such file or directory\)
 - | {"sources": {"ca_file": "/"}}                                    | c.json: sources.ca_file: "/" is not a file
 - | {"sources": {"ca_file": false}}                                  | c.json: sources.ca_file: false is not a string
+- | {"sources": {"probe_apn": "165-28-05"}}                         | c.json: sources.probe_apn: "165-28-05" is not a parcel number
 * | @DIR                                                             | c.json: is a directory
 * | @MISSING                                                         | c.json: No such file or directory
 * | @NOREAD                                                          | c.json: Permission denied

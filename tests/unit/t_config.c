@@ -176,7 +176,7 @@ t_defaults(void)
 		if (cfg.origin[i] != PDC_ORIGIN_DEFAULT)
 			all = 0;
 	ok(all, "every origin is default");
-	is_int(i, 22, "22 keys");
+	is_int(i, 23, "23 keys");
 	ok(cfg.path != NULL && strstr(cfg.path, "c.json") != NULL, "path names the file read");
 	is_int(pdc_config_token_exposed(&cfg), 0, "no token, nothing exposed");
 	is_int(pdc_config_validate(&cfg, &err), 0, "defaults validate");
@@ -266,7 +266,7 @@ t_json_print(void)
 			typed = 0;
 		cJSON_Delete(o);
 	}
-	is_int(n, 22, "JSON print: one line per key");
+	is_int(n, 23, "JSON print: one line per key");
 	ok(typed, "JSON print: valid JSON, typed values, origins");
 	free(out);
 	pdc_config_release(&cfg);
