@@ -71,19 +71,6 @@ pdc_probe_verdict_name(enum pdc_probe_verdict v)
 	return "?";
 }
 
-/* The configured base URL and rate of SOURCE. */
-static const struct pdc_source_config *
-source_config(const struct pdc_config *cfg, const char *source)
-{
-	if (strcmp(source, "assessor") == 0)
-		return &cfg->assessor;
-	if (strcmp(source, "treasurer") == 0)
-		return &cfg->treasurer;
-	if (strcmp(source, "recorder") == 0)
-		return &cfg->recorder;
-	return NULL;
-}
-
 /*
  * The request targets a collection of APN makes at SOURCE, as robots.txt
  * reads them (path and query, without the base URL's own path), into
@@ -254,7 +241,7 @@ static int
 probe_source(struct run *run, const struct pdc_source *src, struct pdc_probe_source *ps,
     struct pdc_err *err)
 {
-	const struct pdc_source_config *sc = source_config(run->cfg, src->name);
+	const struct pdc_source_config *sc = pdc_config_source(run->cfg, src->name);
 	struct pdc_source_ctx ctx;
 	struct pdc_robots *rules = NULL;
 	struct pdc_err serr;
