@@ -87,9 +87,9 @@ run_examples() {
 			printf '{ %s\n} >"$EXDIR/out.%d" 2>&1\n' "$cmd" "$n" >>"$script"
 			continue
 		fi
-		# Until interrupted: three seconds of it, then SIGINT (timeout says 124).
+		# Until interrupted: three seconds of it, then SIGINT (124, as timeout says).
 		if [[ "$cmd" == *'# until interrupted'* ]]; then
-			cmd="timeout -s INT 3 bash -c $(printf '%q' "$cmd")"
+			cmd="bash $(printf '%q' "$TOP/tests/interrupt.sh") 3 $(printf '%q' "$cmd")"
 		fi
 		printf 'script -qec %q "$EXDIR/out.%d" >/dev/null </dev/null\n' "$cmd" "$n" >>"$script"
 		printf 'st=$?; [ "$st" = %d ] || { echo "example %q exited $st, expected %d:"; cat "$EXDIR/out.%d"; exit 1; } >&2\n' \
