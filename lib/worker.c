@@ -13,6 +13,7 @@
 #include "apn.h"
 #include "backoff.h"
 #include "collect.h"
+#include "db_int.h"	/* the listening connection is polled beside its PGconn */
 #include "fetch.h"
 #include "polite.h"
 #include "store.h"
