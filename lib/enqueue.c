@@ -230,10 +230,14 @@ pdc_enqueue_add(struct pdc_enqueue *q, const char *s, size_t len, bool is_arg,
     struct pdc_err *why, struct pdc_err *err)
 {
 	struct batch *b = q->b[q->cur];
-	struct item *it = &b->items[b->nitems];
+	struct item *it;
 	int r;
 
 	pdc_err_clear(why);
+	/* Only after a failure, which ended the run, is the batch still full. */
+	if (b->nitems == PDC_ENQUEUE_BATCH)
+		return pdc_err_set(err, PDC_E_SYSTEM, "enqueue: the run has failed already");
+	it = &b->items[b->nitems];
 	r = pdc_input_apn(s, len, it->apn, why);
 
 	/* A blank or '#' line is skipped in a file; an argument that is empty
@@ -247,12 +251,10 @@ pdc_enqueue_add(struct pdc_enqueue *q, const char *s, size_t len, bool is_arg,
 		return PDC_ENQUEUE_SKIPPED;
 	if (r < 0) {
 		char shown[64];
-		size_t n = strcspn(s, "\t");
-		size_t j = 0;
+		const char *tab = memchr(s, '\t', len);
+		size_t n = tab != NULL ? (size_t)(tab - s) : len, j = 0;
 
 		/* Show the first field, printable and short. */
-		if (n > len)
-			n = len;
 		for (size_t i = 0; i < n && j + 4 < sizeof(shown); i++)
 			shown[j++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
 		shown[j] = '\0';
