@@ -28,12 +28,6 @@ struct pdc_stmt {
 	int id;			/* assigned on first use; leave 0 */
 };
 
-/* A statement sent in a pipeline whose results are not read yet. */
-struct pdc_pending {
-	const char *name;	/* for messages */
-	int prep;		/* the id of the statement this prepares, or 0 */
-};
-
 /*
  * A connection.  Opaque outside lib/: programs hold one, pass it to the
  * library and close it, and reach the server only through these calls.

@@ -15,6 +15,12 @@
 
 #include "db.h"
 
+/* A statement sent in a pipeline whose results are not read yet. */
+struct pdc_pending {
+	const char *name;	/* for messages */
+	int prep;		/* the id of the statement this prepares, or 0 */
+};
+
 struct pdc_conn {
 	PGconn *pg;
 	uint64_t prepared;	/* bit per pdc_stmt id prepared on this connection */
