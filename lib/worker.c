@@ -13,7 +13,6 @@
 #include "apn.h"
 #include "backoff.h"
 #include "collect.h"
-#include "db_int.h"	/* the listening connection is polled beside its PGconn */
 #include "fetch.h"
 #include "polite.h"
 #include "store.h"
@@ -21,6 +20,7 @@
 #include "pool.h"
 #include "queue.h"
 #include "worker.h"
+#include "db_int.h"	/* the listening connection is polled through its PGconn */
 
 /* Retry backoff: base doubles per attempt, capped. */
 #define RETRY_BASE 1.0
