@@ -8,10 +8,10 @@
 #include <time.h>
 
 #include "db.h"
-#include "db_int.h"
 #include "log.h"
 #include "migrate.h"
 #include "pgctl.h"
+#include "db_int.h"
 
 static atomic_int next_stmt_id;
 static atomic_uint_fast64_t total_queries;

@@ -6,9 +6,10 @@
 
 #include <stdbool.h>
 
+#include "queue.h"	/* PDC_NPRIO */
+
 #include "db.h"
 #include "error.h"
-#include "queue.h"
 
 #define PDC_MAXHOSTS 16
 
