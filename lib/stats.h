@@ -7,7 +7,6 @@
 #include <stdbool.h>
 
 #include "queue.h"	/* PDC_NPRIO */
-
 #include "db.h"
 #include "error.h"
 
