@@ -49,13 +49,13 @@ cmd_check(const struct pdc_config *cfg)
 	pdc_config_redact_url(ci, shown, sizeof(shown));
 	if ((c = pdc_db_connect(ci, "pdc-db", &err)) == NULL)
 		return pdc_cli_fail(&err);
-	cur = pdc_migrate_current(c->pg, &err);
+	cur = pdc_db_schema_version(c, &err);
 	if (cur < 0) {
 		pdc_db_close(c);
 		return pdc_cli_fail(&err);
 	}
 	printf("database: %s\nserver: PostgreSQL %d.%d\nschema: version %d of %d%s\n", shown,
-	    PQserverVersion(c->pg) / 10000, PQserverVersion(c->pg) % 10000, cur, latest,
+	    pdc_db_server_version(c) / 10000, pdc_db_server_version(c) % 10000, cur, latest,
 	    cur == latest ? " (current)" : cur < latest ? " (behind: run pdc-db migrate)" : " (newer than this pdc)");
 	pdc_db_close(c);
 	return cur < latest ? PDC_EXIT_NOTYET : PDC_EXIT_OK;
@@ -214,7 +214,7 @@ main(int argc, char *argv[])
 		    (c = pdc_db_connect(ci, "pdc-db", &err)) == NULL) {
 			rc = pdc_cli_fail(&err);
 		} else {
-			rc = pdc_migrate(c->pg, &n, &err) == -1 ? pdc_cli_fail(&err) : 0;
+			rc = pdc_db_migrate(c, &n, &err) == -1 ? pdc_cli_fail(&err) : 0;
 			if (rc == 0)
 				printf("schema at version %d (%d migration%s applied)\n", pdc_migrate_latest(), n,
 				    n == 1 ? "" : "s");
@@ -235,7 +235,7 @@ main(int argc, char *argv[])
 			char shown[8192];
 
 			pdc_config_redact_url(cfg.database_url, shown, sizeof(shown));
-			rc = PQping(cfg.database_url) == PQPING_OK ? 0 : 1;
+			rc = pdc_db_ping(cfg.database_url) ? 0 : 1;
 			printf("%s: %s\n", shown, rc == 0 ? "accepting connections" : "not answering");
 		} else if ((rc = embedded(&cfg, &pc)) == 0) {
 			int st = pdc_pgctl_status(&pc);

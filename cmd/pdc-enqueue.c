@@ -1,69 +1,21 @@
 /*
  * pdc-enqueue - put APNs (arguments or standard input) on the job queue.
  */
-#include <sys/stat.h>
-#include <sys/wait.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "apn.h"
+#include "autostart.h"
 #include "cli.h"
-#include "input.h"
+#include "enqueue.h"
+#include "jobwait.h"
 #include "log.h"
 #include "out.h"
 #include "queue.h"
-#include "worker.h"
-
-/*
- * APNs go to the database in batches, each one statement and one
- * transaction.  Two connections take alternate batches, so that the
- * server writes one batch while the other commits and this process reads
- * the next: on a large pipe the work spreads over two cores.  Outcomes are
- * printed batch by batch in input order.
- */
-#ifndef BATCH
-#define BATCH 10000
-#endif
-#define NCONN 2
-#define DEADLOCK_TRIES 5
-
-struct item {
-	char apn[PDC_APN_MAX];	/* "" for a bad line */
-	char *raw;		/* what a bad line said, for the output */
-};
-
-struct batch {
-	struct pdc_conn *conn;	/* its own connection; NULL until needed */
-	struct item items[BATCH];
-	size_t nitems;
-	const char *apns[BATCH];	/* the good ones, sent */
-	enum pdc_enqueued out[BATCH];
-	size_t napns;
-	bool sent;		/* in the database's hands, not yet read */
-	bool careful;		/* sent again after a race (pdc_queue_enqueue_send) */
-};
-
-struct state {
-	const struct pdc_config *cfg;
-	struct pdc_conn *conn;	/* the first batch's, for --wait and the worker check */
-	int priority;
-	bool force, wait;
-	struct pdc_out *out;
-	struct batch *b[NCONN];
-	int cur;		/* the batch being filled */
-	long counts[5];		/* queued, fresh, open, raised, bad */
-	char **waitfor;		/* APNs to wait for */
-	size_t nwait, capwait;
-};
 
 static void
 usage(FILE *fp)
@@ -74,300 +26,67 @@ usage(FILE *fp)
 
 static const struct pdc_out_col cols[] = { { "apn", PDC_OUT_STR, 0 }, { "result", PDC_OUT_STATE, 0 } };
 
+/* Each input's outcome, a row as it comes; a table lines up batch by batch. */
 static int
-print_outcome(struct state *st, const char *apn, const char *what, struct pdc_err *err)
+print_outcome(void *arg, const char *what, enum pdc_enqueued e, struct pdc_err *err)
 {
-	const char *cells[2] = { apn, what };
+	const char *cells[2] = { what, pdc_enqueued_name(e) };
 
-	if (pdc_out_row(st->out, cells) == -1)
+	if (pdc_out_row(arg, cells) == -1)
 		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	return 0;
 }
 
-/* Send B's good APNs on its connection, opened on first use. */
-static int
-send_batch(struct state *st, struct batch *b, struct pdc_err *err)
-{
-	b->napns = 0;
-	for (size_t i = 0; i < b->nitems; i++)
-		if (b->items[i].apn[0] != '\0')
-			b->apns[b->napns++] = b->items[i].apn;
-	if (b->napns == 0)
-		return 0;
-	if (b->conn == NULL && (b->conn = pdc_db_open(st->cfg, "pdc-enqueue", err)) == NULL)
-		return -1;
-	if (pdc_queue_enqueue_send(b->conn, b->apns, b->napns, st->priority, 1 + st->cfg->retry_attempts,
-	    st->cfg->cache_expiry_hours, st->force, b->careful, err) == -1)
-		return -1;
-	b->sent = true;
-	return 0;
-}
-
-/*
- * B's outcomes.  Batches in flight at once may hold the same APNs (or
- * another program enqueues them meanwhile): the quick form then fails and
- * the batch goes again in the careful one, where the database makes one
- * wait for the other (the later reports them open); when each holds what
- * the other wants, it breaks the deadlock by failing one, which goes again.
- */
-static int
-recv_batch(struct state *st, struct batch *b, struct pdc_err *err)
-{
-	struct batch *other = st->b[0] == b ? st->b[1] : st->b[0];
-
-	for (int tries = 1; b->sent; tries++) {
-		b->sent = false;
-		if (pdc_queue_enqueue_recv(b->conn, other->sent ? other->conn : NULL, b->apns, b->napns,
-		    b->careful, b->out, err) == 0)
-			break;
-		if (err->kind != PDC_E_TRANSIENT || tries == DEADLOCK_TRIES)
-			return -1;
-		pdc_err_clear(err);
-		b->careful = true;
-		if (send_batch(st, b, err) == -1)
-			return -1;
-	}
-	b->careful = false;
-	return 0;
-}
-
-static int
-remember(struct state *st, const char *apn, struct pdc_err *err)
-{
-	if (st->nwait == st->capwait) {
-		size_t nc = st->capwait ? st->capwait * 2 : 64;
-		char **nw = reallocarray(st->waitfor, nc, sizeof(*nw));
-
-		if (nw == NULL)
-			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-		st->waitfor = nw;
-		st->capwait = nc;
-	}
-	if ((st->waitfor[st->nwait] = strdup(apn)) == NULL)
-		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-	st->nwait++;
-	return 0;
-}
-
-/* Wait for B's outcomes, print them in input order, and empty B. */
-static int
-finish_batch(struct state *st, struct batch *b, struct pdc_err *err)
-{
-	size_t k = 0;
-
-	if (recv_batch(st, b, err) == -1)
-		return -1;
-	for (size_t i = 0; i < b->nitems; i++) {
-		struct item *it = &b->items[i];
-
-		if (it->apn[0] == '\0') {
-			if (print_outcome(st, it->raw, "bad", err) == -1)
-				return -1;
-			st->counts[4]++;
-			free(it->raw);
-			it->raw = NULL;
-			continue;
-		}
-		enum pdc_enqueued e = b->out[k++];
-		if (print_outcome(st, it->apn, pdc_enqueued_name(e), err) == -1)
-			return -1;
-		st->counts[e]++;
-		if (st->wait && remember(st, it->apn, err) == -1)
-			return -1;
-	}
-	b->nitems = 0;
-	pdc_out_flush(st->out);
-	return 0;
-}
-
-/*
- * The batch being filled is full (or the input ended): send it, then
- * finish the batch before it, which had the other connection meanwhile.
- * The other slot is then free to fill.
- */
-static int
-next_batch(struct state *st, struct pdc_err *err)
-{
-	struct batch *full = st->b[st->cur], *prev = st->b[st->cur ^ 1];
-
-	if (send_batch(st, full, err) == -1 || finish_batch(st, prev, err) == -1)
-		return -1;
-	st->cur ^= 1;
-	return 0;
-}
-
-/* The input ended: the batch being filled goes, and both are finished. */
-static int
-last_batches(struct state *st, struct pdc_err *err)
-{
-	if (next_batch(st, err) == -1)
-		return -1;
-	return finish_batch(st, st->b[st->cur ^ 1], err);
-}
-
-/*
- * After a failure, a batch still in flight may have been written: its
- * outcomes are printed all the same (what it did stands, atomically).
- */
 static void
-drain(struct state *st)
+print_batch(void *arg)
 {
-	for (int i = 0; i < NCONN; i++) {
-		struct batch *b = st->b[(st->cur + 1 + i) % NCONN];
-		struct pdc_err err;
-
-		if (b->sent && finish_batch(st, b, &err) == -1)
-			pdc_cli_fail(&err);
-	}
+	pdc_out_flush(arg);
 }
 
 /*
- * Add one input, an argument when IS_ARG; a bad one is reported on stderr
- * with WHERE.  Returns 0 for
- * a line skipped, 1 for an APN, 2 for a bad line, -1 with ERR.
+ * One input (WHERE names it for messages).  Returns 1 for an APN taken, 0
+ * otherwise, -1 with ERR when the run failed.
  */
 static int
-add(struct state *st, const char *s, size_t len, const char *where, bool is_arg,
+add(struct pdc_enqueue *q, const char *s, size_t len, const char *where, bool is_arg,
     struct pdc_err *err)
 {
-	struct batch *b = st->b[st->cur];
-	struct item *it = &b->items[b->nitems];
-	struct pdc_err ierr;
-	int r = pdc_input_apn(s, len, it->apn, &ierr);
+	struct pdc_err why;
+	int r = pdc_enqueue_add(q, s, len, is_arg, &why, err);
 
-	/* A blank or '#' line is skipped in a file; an argument that is empty
-	 * ("$APN" unset) is a mistake. */
-	if (r == 0 && is_arg) {
-		char q[PDC_INPUT_QUOTEMAX];
-
-		r = pdc_err_set(&ierr, PDC_E_INPUT, "bad APN %s", pdc_input_quote(q, sizeof(q), s, len));
-	}
-	if (r == 0)
-		return 0;
-	if (r < 0) {
-		char shown[64];
-		size_t n = strcspn(s, "\t");
-
-		fprintf(stderr, "pdc-enqueue: %s: %s\n", where, ierr.msg);
-		/* Show the first field, printable and short. */
-		if (n > len)
-			n = len;
-		size_t j = 0;
-		for (size_t i = 0; i < n && j + 4 < sizeof(shown); i++)
-			shown[j++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-		shown[j] = '\0';
-		it->apn[0] = '\0';
-		if ((it->raw = strdup(shown)) == NULL)
-			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-	}
-	if (++b->nitems == BATCH && next_batch(st, err) == -1)
-		return -1;
-	return r < 0 ? 2 : 1;
+	if (why.kind != PDC_OK)
+		fprintf(stderr, "pdc-enqueue: %s: %s\n", where, why.msg);
+	return r == -1 ? -1 : r == PDC_ENQUEUE_TAKEN;
 }
 
-/* Wait for every APN in st->waitfor to be finished; exit code. */
+/* --wait: until every APN enqueued is finished; the exit code. */
 static int
-wait_all(struct state *st, double timeout)
+wait_all(struct pdc_conn *conn, const struct pdc_enqueue *q, double fresh_hours, double timeout)
 {
 	struct pdc_apnstatus *out;
 	struct pdc_err err;
-	struct timespec t0, now;
-	int rc = PDC_EXIT_NOTYET;
+	size_t n;
+	const char *const *apns = pdc_enqueue_apns(q, &n);
+	int rc;
 
-	if (st->nwait == 0)
+	if (n == 0)
 		return PDC_EXIT_OK;
-	if ((out = calloc(st->nwait, sizeof(*out))) == NULL)
+	if ((out = calloc(n, sizeof(*out))) == NULL)
 		return PDC_EXIT_FAILED;
-	if (pdc_db_exec(st->conn, "LISTEN pdc_done", &err) == -1) {
-		free(out);
-		return pdc_cli_fail(&err);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		bool open = false, failed = false;
-
-		if (pdc_queue_lookup(st->conn, (const char *const *)st->waitfor, st->nwait,
-		    st->cfg->cache_expiry_hours, out, &err) == -1) {
-			rc = pdc_cli_fail(&err);
-			break;
-		}
-		for (size_t i = 0; i < st->nwait; i++) {
-			if (out[i].state == PDC_APN_PENDING || out[i].state == PDC_APN_ACTIVE)
-				open = true;
-			else if (out[i].state == PDC_APN_FAILED)
-				failed = true;
-		}
-		if (!open) {
-			rc = failed ? PDC_EXIT_FAILED : PDC_EXIT_OK;
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		double left = timeout - ((now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9);
-		if (timeout > 0 && left <= 0) {
-			fprintf(stderr, "pdc-enqueue: timed out waiting for collection\n");
-			break;
-		}
-		struct pollfd pfd = { PQsocket(st->conn->pg), POLLIN, 0 };
-		poll(&pfd, 1, 1000);
-		PQconsumeInput(st->conn->pg);
-		PGnotify *nf;
-		while ((nf = PQnotifies(st->conn->pg)) != NULL)
-			PQfreemem(nf);
+	switch (pdc_jobwait_apns(conn, apns, n, fresh_hours, timeout, NULL, out, &err)) {
+	case 1:
+		rc = pdc_jobwait_apns_failed(out, n) ? PDC_EXIT_FAILED : PDC_EXIT_OK;
+		break;
+	case 0:
+		fprintf(stderr, "pdc-enqueue: timed out waiting for collection\n");
+		rc = PDC_EXIT_NOTYET;
+		break;
+	default:
+		rc = pdc_cli_fail(&err);
+		break;
 	}
 	free(out);
 	return rc;
-}
-
-/* auto_start_collection: nobody is collecting, so start a worker that drains the queue. */
-static void
-autostart(const struct state *st)
-{
-	struct pdc_err err;
-	char self[PATH_MAX], prog[PATH_MAX + 16], logdir[PATH_MAX], logpath[PATH_MAX + 16];
-	ssize_t n;
-	const char *state_home = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	int alive = pdc_workers_alive(st->conn, &err);
-	pid_t pid;
-
-	if (alive != 0)
-		return;
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return;
-	self[n] = '\0';
-	char *slash = strrchr(self, '/');
-	*slash = '\0';
-	snprintf(prog, sizeof(prog), "%s/pdc-worker", self);
-	if (state_home != NULL && *state_home == '/')
-		snprintf(logdir, sizeof(logdir), "%s/pdc", state_home);
-	else
-		snprintf(logdir, sizeof(logdir), "%s/.local/state/pdc", home ? home : "/tmp");
-	snprintf(logpath, sizeof(logpath), "%s/worker.log", logdir);
-	if ((pid = fork()) == -1)
-		return;
-	if (pid == 0) {
-		/* Detach: new session, no terminal, output to a log file. */
-		if (fork() != 0)
-			_exit(0);
-		setsid();
-		char mk[PATH_MAX + 16];
-		snprintf(mk, sizeof(mk), "%s", logdir);
-		for (char *p = mk + 1; *p; p++)
-			if (*p == '/') {
-				*p = '\0';
-				mkdir(mk, 0755);
-				*p = '/';
-			}
-		mkdir(mk, 0700);
-		int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		int nul = open("/dev/null", O_RDWR);
-		dup2(nul, 0);
-		dup2(fd >= 0 ? fd : nul, 1);
-		dup2(fd >= 0 ? fd : nul, 2);
-		execl(prog, "pdc-worker", "--drain", (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, NULL, 0);
-	pdc_log(PDC_LOG_INFO, "Started background data collection (pdc-worker --drain, log %s)", logpath);
 }
 
 int
@@ -386,24 +105,27 @@ main(int argc, char *argv[])
 		{ "wait", no_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static struct state st;
+	struct pdc_enqueue_opts opts = { .priority = PDC_PRIO_NORMAL, .outcome = print_outcome,
+	    .batch_done = print_batch };
 	struct pdc_config cfg;
 	struct pdc_err err;
+	struct pdc_conn *conn;
+	struct pdc_enqueue *q = NULL;
+	struct pdc_out *out;
 	const char *profile = NULL;
 	long top = -1, timeout = 0, taken = 0;
 	bool as_json = false, header = false, timeout_set = false;
 	int ch, rc;
 
 	pdc_cli_init("pdc-enqueue");
-	st.priority = PDC_PRIO_NORMAL;
 	while ((ch = getopt_long(argc, argv, "fhp:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'f': st.force = true; break;
+		case 'f': opts.force = true; break;
 		case 'H': header = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'J': as_json = true; break;
 		case 'p':
-			if ((st.priority = pdc_priority_parse(optarg)) < 0) {
+			if ((opts.priority = pdc_priority_parse(optarg)) < 0) {
 				fprintf(stderr, "pdc-enqueue: -p: \"%s\" is not a priority "
 				    "(critical, high, normal, low)\n", optarg);
 				return PDC_EXIT_USAGE;
@@ -420,11 +142,11 @@ main(int argc, char *argv[])
 				return PDC_EXIT_USAGE;
 			break;
 		case 'V': printf("pdc-enqueue %s\n", PDC_VERSION); return 0;
-		case 'w': st.wait = true; break;
+		case 'w': opts.keep = true; break;
 		default: usage(stderr); return PDC_EXIT_USAGE;
 		}
 	}
-	if (timeout_set && !st.wait) {
+	if (timeout_set && !opts.keep) {
 		fprintf(stderr, "pdc-enqueue: --timeout needs --wait\n");
 		return PDC_EXIT_USAGE;
 	}
@@ -435,27 +157,19 @@ main(int argc, char *argv[])
 	}
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;
-	st.cfg = &cfg;
-	if ((st.out = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, cols, 2)) == NULL) {
+	if ((out = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, cols, 2)) == NULL) {
 		pdc_config_release(&cfg);
 		return PDC_EXIT_FAILED;
 	}
-	st.b[0] = calloc(1, sizeof(*st.b[0]));
-	st.b[1] = calloc(1, sizeof(*st.b[1]));
-	if (st.b[0] == NULL || st.b[1] == NULL) {
-		pdc_err_set(&err, PDC_E_SYSTEM, "out of memory");
+	opts.arg = out;
+	if ((conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL ||
+	    (q = pdc_enqueue_new(conn, &cfg, "pdc-enqueue", &opts, &err)) == NULL) {
 		rc = pdc_cli_fail(&err);
-	} else if ((st.conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL) {
-		rc = pdc_cli_fail(&err);
-	}
-	if (st.conn == NULL) {
-		free(st.b[0]);
-		free(st.b[1]);
-		pdc_out_free(st.out);
+		pdc_db_close(conn);
+		pdc_out_free(out);
 		pdc_config_release(&cfg);
 		return rc;
 	}
-	st.b[0]->conn = st.conn;
 	pdc_err_clear(&err);
 	rc = 0;
 	if (optind < argc) {
@@ -464,9 +178,9 @@ main(int argc, char *argv[])
 			int r;
 
 			snprintf(where, sizeof(where), "argument %d", i - optind + 1);
-			if ((r = add(&st, argv[i], strlen(argv[i]), where, true, &err)) < 0)
+			if ((r = add(q, argv[i], strlen(argv[i]), where, true, &err)) < 0)
 				break;
-			taken += r == 1;
+			taken += r;
 		}
 	} else {
 		char *line = NULL;
@@ -482,9 +196,9 @@ main(int argc, char *argv[])
 			if (len > 0 && line[len - 1] == '\n')
 				len--;
 			snprintf(where, sizeof(where), "line %ld", lineno);
-			if ((r = add(&st, line, (size_t)len, where, false, &err)) < 0)
+			if ((r = add(q, line, (size_t)len, where, false, &err)) < 0)
 				break;
-			taken += r == 1;
+			taken += r;
 		}
 		free(line);
 		if (ferror(stdin)) {
@@ -493,45 +207,46 @@ main(int argc, char *argv[])
 		}
 	}
 	if (err.kind == PDC_OK)
-		last_batches(&st, &err);
+		pdc_enqueue_finish(q, &err);
 	if (err.kind != PDC_OK) {
-		rc = pdc_cli_fail(&err);
-		drain(&st);
-	} else {
-		long total = st.counts[0] + st.counts[3];
+		int r;
 
-		fprintf(stderr, "Queued %ld %s for background data collection", st.counts[0],
-		    st.counts[0] == 1 ? "property" : "properties");
-		if (st.counts[3] > 0)
-			fprintf(stderr, ", raised %ld", st.counts[3]);
-		if (st.counts[1] > 0)
-			fprintf(stderr, ", %ld fresh (skipped)", st.counts[1]);
-		if (st.counts[2] > 0)
-			fprintf(stderr, ", %ld already open", st.counts[2]);
-		if (st.counts[4] > 0)
-			fprintf(stderr, ", %ld bad", st.counts[4]);
+		rc = pdc_cli_fail(&err);
+		while ((r = pdc_enqueue_drain(q, &err)) != 0)
+			if (r == -1)
+				pdc_cli_fail(&err);
+	} else {
+		long queued = pdc_enqueue_count(q, PDC_ENQ_QUEUED), raised = pdc_enqueue_count(q, PDC_ENQ_RAISED);
+		long fresh = pdc_enqueue_count(q, PDC_ENQ_FRESH), open = pdc_enqueue_count(q, PDC_ENQ_OPEN);
+		long bad = pdc_enqueue_count(q, PDC_ENQ_BAD);
+		char log[PATH_MAX + 16];
+
+		fprintf(stderr, "Queued %ld %s for background data collection", queued,
+		    queued == 1 ? "property" : "properties");
+		if (raised > 0)
+			fprintf(stderr, ", raised %ld", raised);
+		if (fresh > 0)
+			fprintf(stderr, ", %ld fresh (skipped)", fresh);
+		if (open > 0)
+			fprintf(stderr, ", %ld already open", open);
+		if (bad > 0)
+			fprintf(stderr, ", %ld bad", bad);
 		fputc('\n', stderr);
-		pdc_out_free(st.out);
-		st.out = NULL;
+		pdc_out_free(out);
+		out = NULL;
 		if (pdc_cli_fshut(stdout, "stdout"))
 			rc = PDC_EXIT_FAILED;
-		if (total > 0 && cfg.auto_start_collection)
-			autostart(&st);
-		if (st.counts[4] > 0 && rc == 0)
+		if (queued + raised > 0 && cfg.auto_start_collection &&
+		    pdc_autostart_worker(conn, log, sizeof(log)) == 1)
+			pdc_log(PDC_LOG_INFO, "Started background data collection (pdc-worker --drain, log %s)", log);
+		if (bad > 0 && rc == 0)
 			rc = PDC_EXIT_DATAERR;
-		if (st.wait && rc == 0)
-			rc = wait_all(&st, (double)timeout);
+		if (opts.keep && rc == 0)
+			rc = wait_all(conn, q, cfg.cache_expiry_hours, (double)timeout);
 	}
-	for (size_t i = 0; i < st.nwait; i++)
-		free(st.waitfor[i]);
-	free(st.waitfor);
-	pdc_out_free(st.out);
-	for (int i = 0; i < NCONN; i++) {
-		for (size_t k = 0; k < st.b[i]->nitems; k++)
-			free(st.b[i]->items[k].raw);
-		pdc_db_close(st.b[i]->conn);
-		free(st.b[i]);
-	}
+	pdc_out_free(out);
+	pdc_enqueue_free(q);
+	pdc_db_close(conn);
 	pdc_config_release(&cfg);
 	return rc;
 }

@@ -197,8 +197,8 @@ print_prometheus(const struct pdc_stats *s, const struct more *m)
 	const struct pdc_summary *sum = &m->sum;
 
 	metric("pdc_jobs", "gauge", "Jobs in the job table, by state and priority.");
-	for (int i = 0; i < 5; i++)
-		for (int p = 0; p < 4; p++)
+	for (int i = 0; i < PDC_JOB_NSTATES; i++)
+		for (int p = 0; p < PDC_NPRIO; p++)
 			printf("pdc_jobs{state=\"%s\",priority=\"%s\"} %ld\n", pdc_stats_state_name(i),
 			    pdc_priority_name(p), sum->count[i][p]);
 	metric("pdc_jobs_retrying", "gauge", "Pending jobs whose last attempt failed.");

@@ -13,9 +13,12 @@
 
 #include "apn.h"
 #include "cli.h"
+#include "clock.h"
+#include "jobwait.h"
 #include "out.h"
 #include "queue.h"
 #include "stats.h"
+#include "status.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -33,49 +36,35 @@ usage(FILE *fp)
 	    "       pdc-status --follow [--json] [--profile NAME] [APN ...]\n");
 }
 
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* 1 while anything is open; then 2 if failures are on record, else 0. */
 static int
 summary_exit(const struct pdc_summary *s)
 {
-	bool failed = false;
-
-	for (int p = 0; p < 4; p++) {
-		if (s->count[0][p] > 0 || s->count[1][p] > 0)
-			return PDC_EXIT_NOTYET;
-		if (s->count[3][p] > 0)
-			failed = true;
-	}
-	return failed ? PDC_EXIT_FAILED : PDC_EXIT_OK;
+	if (pdc_jobwait_queue_open(s))
+		return PDC_EXIT_NOTYET;
+	return pdc_jobwait_queue_failed(s) ? PDC_EXIT_FAILED : PDC_EXIT_OK;
 }
 
 /* The counts by state and priority, a row per state (table or TSV). */
 static int
 state_rows(const struct pdc_summary *s, const long *tot, enum pdc_outfmt fmt, bool header)
 {
-	static const struct pdc_out_col cols[] = {
+	static const struct pdc_out_col cols[1 + 1 + PDC_NPRIO] = {
 		{ "state", PDC_OUT_STATE, 0 }, { "total", PDC_OUT_NUM, 0 }, { "critical", PDC_OUT_NUM, 0 },
 		{ "high", PDC_OUT_NUM, 0 }, { "normal", PDC_OUT_NUM, 0 }, { "low", PDC_OUT_NUM, 0 }
 	};
-	struct pdc_out *o = pdc_out_new(stdout, fmt, header, cols, 6);
-	char num[5][24];
+	struct pdc_out *o = pdc_out_new(stdout, fmt, header, cols, 1 + 1 + PDC_NPRIO);
+	char num[1 + PDC_NPRIO][24];
 	int rc = 0;
 
 	if (o == NULL)
 		return -1;
-	for (int i = 0; i < 5 && rc == 0; i++) {
-		const char *cells[6] = { pdc_stats_state_name(i), num[0], num[1], num[2], num[3], num[4] };
+	for (int i = 0; i < PDC_JOB_NSTATES && rc == 0; i++) {
+		const char *cells[1 + 1 + PDC_NPRIO] = { pdc_stats_state_name(i), num[0], num[1], num[2],
+		    num[3], num[4] };
 
 		snprintf(num[0], sizeof(num[0]), "%ld", tot[i]);
-		for (int p = 0; p < 4; p++)
+		for (int p = 0; p < PDC_NPRIO; p++)
 			snprintf(num[p + 1], sizeof(num[p + 1]), "%ld", s->count[i][p]);
 		rc = pdc_out_row(o, cells);
 	}
@@ -84,40 +73,16 @@ state_rows(const struct pdc_summary *s, const long *tot, enum pdc_outfmt fmt, bo
 }
 
 static void
-print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool header, bool bar)
+print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool header)
 {
-	long tot[5] = { 0 };
+	long tot[PDC_JOB_NSTATES];
 
-	for (int i = 0; i < 5; i++)
-		for (int p = 0; p < 4; p++)
-			tot[i] += s->count[i][p];
 	if (fmt == PDC_OUT_JSON) {
-		printf("{");
-		for (int i = 0; i < 5; i++) {
-			printf("\"%s\":{\"total\":%ld", pdc_stats_state_name(i), tot[i]);
-			for (int p = 0; p < 4; p++)
-				printf(",\"%s\":%ld", pdc_priority_name(p), s->count[i][p]);
-			printf("},");
-		}
-		printf("\"workers_alive\":%ld,\"paused\":%s,\"hosts\":[", s->workers_alive,
-		    s->paused ? "true" : "false");
-		for (int i = 0; i < s->nhosts; i++) {
-			const struct pdc_hoststate *h = &s->hosts[i];
-
-			printf("%s{\"host\":", i ? "," : "");
-			pdc_cli_json_str(stdout, h->host);
-			printf(",\"paused\":%s,\"paused_for\":%.0f,\"reason\":", h->paused ? "true" : "false",
-			    h->paused ? h->paused_for : 0);
-			pdc_cli_json_str(stdout, h->paused ? h->reason : NULL);
-			printf(",\"rate_factor\":%.2f,\"slots_reserved\":%ld}", h->slowdown, h->requests);
-		}
-		printf("],\"unrecognised\":[");
-		for (int i = 0; i < s->nformats; i++)
-			printf("%s{\"source\":\"%s\",\"since\":\"%s\",\"parcels\":%ld}", i ? "," : "",
-			    s->formats[i].source, s->formats[i].since, s->formats[i].parcels);
-		puts("]}");
+		if (pdc_status_json(stdout, s) == -1)
+			fprintf(stderr, "pdc-status: out of memory\n");
 		return;
 	}
+	pdc_status_totals(s, tot);
 	if (state_rows(s, tot, fmt, header) == -1)
 		return;
 	if (fmt == PDC_OUT_TSV) {
@@ -153,15 +118,6 @@ print_summary(const struct pdc_summary *s, enum pdc_outfmt fmt, bool header, boo
 		pdc_srcformat_line(&s->formats[i], line, sizeof(line));
 		puts(line);
 	}
-	if (bar) {
-		long done = tot[2] + tot[3] + tot[4], all = done + tot[0] + tot[1];
-		int width = 40, fill = all > 0 ? (int)(width * done / all) : width;
-
-		printf("[");
-		for (int i = 0; i < width; i++)
-			putchar(i < fill ? '#' : '.');
-		printf("] %ld/%ld finished (%.0f%%)\n", done, all, all > 0 ? 100.0 * done / all : 100.0);
-	}
 }
 
 /* Escape sequences for a terminal; nothing elsewhere, or when NO_COLOR is set. */
@@ -181,25 +137,23 @@ draw_watch(const struct pdc_summary *s, const double *rates, double interval, bo
 {
 	const char *eol = tty ? "\033[K\n" : "\n";
 	bool color = tty && pdc_cli_color(stdout);
-	long tot[5] = { 0 }, done, all;
+	long tot[PDC_JOB_NSTATES], done, all;
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	int width = 40, fill;
 
-	for (int i = 0; i < 5; i++)
-		for (int p = 0; p < 4; p++)
-			tot[i] += s->count[i][p];
+	pdc_status_totals(s, tot);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	printf("pdc-status: every %gs, %s%s", interval, stamp, eol);
 	fputs(eol, stdout);
 	printf("%-10s %9s %9s %9s %9s %9s%s", "STATE", "TOTAL", "CRITICAL", "HIGH", "NORMAL", "LOW", eol);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < PDC_JOB_NSTATES; i++)
 		printf("%-10s %9ld %9ld %9ld %9ld %9ld%s", pdc_stats_state_name(i), tot[i],
-		    s->count[i][0], s->count[i][1], s->count[i][2], s->count[i][3], eol);
-	done = tot[2] + tot[3] + tot[4];
-	all = done + tot[0] + tot[1];
+		    s->count[i][PDC_PRIO_CRITICAL], s->count[i][PDC_PRIO_HIGH],
+		    s->count[i][PDC_PRIO_NORMAL], s->count[i][PDC_PRIO_LOW], eol);
+	pdc_status_progress(s, &done, &all);
 	fill = all > 0 ? (int)(width * done / all) : width;
 	printf("%s[%s", eol, sgr(color && fill > 0, "\033[32m"));
 	for (int i = 0; i < width; i++) {
@@ -241,19 +195,6 @@ draw_watch(const struct pdc_summary *s, const double *rates, double interval, bo
 		putchar('\n');
 }
 
-/* Per host, requests per second between two summaries; -1 where unknown. */
-static void
-host_rates(const struct pdc_summary *prev, const struct pdc_summary *cur, double dt, double *rates)
-{
-	for (int i = 0; i < cur->nhosts; i++) {
-		rates[i] = -1;
-		for (int k = 0; prev != NULL && dt > 0 && k < prev->nhosts; k++)
-			if (strcmp(prev->hosts[k].host, cur->hosts[i].host) == 0 &&
-			    cur->hosts[i].requests >= prev->hosts[k].requests)
-				rates[i] = (double)(cur->hosts[i].requests - prev->hosts[k].requests) / dt;
-	}
-}
-
 /* Is APN among the N given (all are, when none is given)? */
 static bool
 wanted(const char *apn, const char *const *apns, size_t n)
@@ -264,30 +205,54 @@ wanted(const char *apn, const char *const *apns, size_t n)
 	return n == 0;
 }
 
+/* --follow's state: the APNs asked for, and where events go. */
+struct follower {
+	const char *const *apns;
+	size_t n;
+	enum pdc_outfmt fmt;
+	struct pdc_out *out;	/* JSON or TSV; the table is a line each, unaligned */
+	int rc;			/* 0, or -1 when a row could not be made */
+};
+
+/* JSON has the event's id; a pipe the lines people grep. */
+static const struct pdc_out_col event_json[] = {
+	{ "time", PDC_OUT_STR, 0 }, { "id", PDC_OUT_NUM, 0 }, { "apn", PDC_OUT_STR, 0 },
+	{ "event", PDC_OUT_STR, 0 }, { "attempt", PDC_OUT_NUM, 0 }, { "error", PDC_OUT_STR, 0 }
+};
+static const struct pdc_out_col event_tsv[] = {
+	{ "time", PDC_OUT_STR, 0 }, { "apn", PDC_OUT_STR, 0 }, { "event", PDC_OUT_STR, 0 },
+	{ "attempt", PDC_OUT_NUM, 0 }, { "error", PDC_OUT_STR, 0 }
+};
+
 static void
-print_event(const struct pdc_event *ev, enum pdc_outfmt fmt)
+print_event(void *arg, const struct pdc_event *ev)
 {
-	char stamp[40];
+	struct follower *f = arg;
+	char stamp[40], id[24], attempt[16];
 	struct timespec ts;
 	struct tm tm;
 
+	if (!wanted(ev->apn, f->apns, f->n))
+		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(stamp + strlen(stamp), sizeof(stamp) - strlen(stamp), ".%03ldZ", ts.tv_nsec / 1000000);
-	if (fmt == PDC_OUT_JSON) {
-		printf("{\"time\":\"%s\",\"id\":%lld,\"apn\":", stamp, ev->id);
-		pdc_cli_json_str(stdout, ev->apn);
-		fputs(",\"event\":", stdout);
-		pdc_cli_json_str(stdout, ev->event);
-		printf(",\"attempt\":%d,\"error\":", ev->attempt);
-		pdc_cli_json_str(stdout, ev->error[0] ? ev->error : NULL);
-		puts("}");
-	} else if (fmt == PDC_OUT_TABLE) {
+	snprintf(id, sizeof(id), "%lld", ev->id);
+	snprintf(attempt, sizeof(attempt), "%d", ev->attempt);
+	if (f->fmt == PDC_OUT_JSON) {
+		const char *cells[6] = { stamp, id, ev->apn, ev->event, attempt, ev->error[0] ? ev->error : NULL };
+
+		if (pdc_out_row(f->out, cells) == -1)
+			f->rc = -1;
+	} else if (f->fmt == PDC_OUT_TSV) {
+		const char *cells[5] = { stamp, ev->apn, ev->event, attempt, ev->error };
+
+		if (pdc_out_row(f->out, cells) == -1)
+			f->rc = -1;
+	} else {
 		printf("%s  %-12s  %-9s  attempt %d%s%s\n", stamp, ev->apn, ev->event, ev->attempt,
 		    ev->error[0] ? "  " : "", ev->error);
-	} else {
-		printf("%s\t%s\t%s\t%d\t%s\n", stamp, ev->apn, ev->event, ev->attempt, ev->error);
 	}
 }
 
@@ -298,44 +263,51 @@ print_event(const struct pdc_event *ev, enum pdc_outfmt fmt)
 static int
 follow(struct pdc_conn *conn, const char *const *apns, size_t n, enum pdc_outfmt fmt)
 {
+	struct follower f = { apns, n, fmt, NULL, 0 };
 	struct pdc_err err;
+	int rc = PDC_EXIT_OK;
 
-	/* Announce ourselves first: the database only builds events while
-	 * someone follows (sql/005_followed.sql). */
-	if (pdc_db_exec(conn, "SELECT pdc_events_follow()", &err) == -1 ||
-	    pdc_db_exec(conn, "LISTEN pdc_events", &err) == -1)
+	if (fmt == PDC_OUT_JSON)
+		f.out = pdc_out_new(stdout, fmt, false, event_json, 6);
+	else if (fmt == PDC_OUT_TSV)
+		f.out = pdc_out_new(stdout, fmt, false, event_tsv, 5);
+	if (fmt != PDC_OUT_TABLE && f.out == NULL)
+		return PDC_EXIT_FAILED;
+	if (pdc_jobwait_follow(conn, &err) == -1) {
+		pdc_out_free(f.out);
 		return pdc_cli_fail(&err);
+	}
 	while (!interrupted) {
 		/* A pipe whose reader left shows POLLERR on our end: no need to wait for an event. */
-		struct pollfd pfd[2] = { { PQsocket(conn->pg), POLLIN, 0 }, { STDOUT_FILENO, 0, 0 } };
-		PGnotify *nf;
+		struct pollfd pfd[2] = { { pdc_db_socket(conn), POLLIN, 0 }, { STDOUT_FILENO, 0, 0 } };
 
 		if (poll(pfd, 2, 1000) == -1 && errno != EINTR) {
 			fprintf(stderr, "pdc-status: poll: %s\n", strerror(errno));
-			return PDC_EXIT_FAILED;
+			rc = PDC_EXIT_FAILED;
+			break;
 		}
 		if (pfd[1].revents & (POLLERR | POLLHUP))
-			return PDC_EXIT_OK;
-		if (PQconsumeInput(conn->pg) == 0) {
-			fprintf(stderr, "pdc-status: lost the database connection: %s", PQerrorMessage(conn->pg));
-			return PDC_EXIT_UNAVAILABLE;
+			break;
+		if (pdc_jobwait_events(conn, print_event, &f, &err) == -1) {
+			rc = pdc_cli_fail(&err);
+			break;
 		}
-		while ((nf = PQnotifies(conn->pg)) != NULL) {
-			struct pdc_event ev;
-
-			if (pdc_event_parse(nf->extra, &ev) == 0 && wanted(ev.apn, apns, n))
-				print_event(&ev, fmt);
-			PQfreemem(nf);
+		if (f.rc == -1) {
+			fprintf(stderr, "pdc-status: out of memory\n");
+			rc = PDC_EXIT_FAILED;
+			break;
 		}
 		/* Each line goes out as it happens; a reader that left ends the stream. */
 		if (fflush(stdout) != 0 || ferror(stdout)) {
-			if (errno == EPIPE)
-				return PDC_EXIT_OK;
-			pdc_cli_fshut(stdout, "stdout");
-			return PDC_EXIT_FAILED;
+			if (errno != EPIPE) {
+				pdc_cli_fshut(stdout, "stdout");
+				rc = PDC_EXIT_FAILED;
+			}
+			break;
 		}
 	}
-	return PDC_EXIT_OK;
+	pdc_out_free(f.out);
+	return rc;
 }
 
 static int
@@ -350,15 +322,6 @@ apn_exit(const struct pdc_apnstatus *st, size_t n)
 			rc = PDC_EXIT_NOTYET;
 	}
 	return rc;
-}
-
-static bool
-any_open(const struct pdc_apnstatus *st, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (st[i].state == PDC_APN_PENDING || st[i].state == PDC_APN_ACTIVE)
-			return true;
-	return false;
 }
 
 static int
@@ -384,6 +347,54 @@ print_apns(const char *const *apns, const struct pdc_apnstatus *st, size_t n, en
 		rc = pdc_out_row(o, cells);
 	}
 	pdc_out_free(o);
+	return rc;
+}
+
+/*
+ * --watch: a frame every INTERVAL seconds until a signal or a reader that
+ * left.  Returns the last frame's exit code, or -1 with ERR.
+ */
+static int
+watch_loop(struct pdc_conn *conn, const char *const *apns, struct pdc_apnstatus *st, size_t n,
+    double fresh_hours, long interval, struct pdc_err *err)
+{
+	struct pdc_summary sum, prev;
+	double prev_t = 0;
+	bool tty = isatty(STDOUT_FILENO), drawn = false;
+	int rc;
+
+	for (;;) {
+		if (n > 0) {
+			if (pdc_queue_lookup(conn, apns, n, fresh_hours, st, err) == -1)
+				return -1;
+			rc = apn_exit(st, n);
+		} else {
+			if (pdc_stats_summary(conn, &sum, err) == -1)
+				return -1;
+			rc = summary_exit(&sum);
+		}
+		/* Home, then each line over the last frame's: no flicker. */
+		if (tty)
+			fputs(drawn ? "\033[H" : "\033[H\033[2J", stdout);
+		drawn = true;
+		if (n > 0) {
+			print_apns(apns, st, n, PDC_OUT_TABLE, false);
+			if (tty)
+				fputs("\033[J", stdout);
+		} else {
+			double rates[PDC_MAXHOSTS], now = pdc_clock_mono();
+
+			pdc_status_rates(prev_t > 0 ? &prev : NULL, &sum, now - prev_t, rates);
+			draw_watch(&sum, rates, (double)interval, tty);
+			prev = sum;
+			prev_t = now;
+		}
+		if (fflush(stdout) != 0 || ferror(stdout) || interrupted)
+			break;
+		sleep((unsigned)interval);
+		if (interrupted)
+			break;
+	}
 	return rc;
 }
 
@@ -482,75 +493,42 @@ main(int argc, char *argv[])
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	enum pdc_outfmt fmt = pdc_cli_outfmt(as_json);
-	double t0 = mono();
 	if (follow_events) {
 		rc = follow(conn, ptrs, n, fmt);
 		goto out;
 	}
-	struct pdc_summary prev;
-	double prev_t = 0;
-	bool tty = isatty(STDOUT_FILENO), drawn = false;
-	if (wait && pdc_db_exec(conn, "LISTEN pdc_done", &err) == -1) {
-		rc = pdc_cli_fail(&err);
-		goto out;
-	}
-	for (;;) {
+	if (watch) {
+		if ((rc = watch_loop(conn, ptrs, st, n, cfg.cache_expiry_hours, interval, &err)) == -1) {
+			rc = pdc_cli_fail(&err);
+			goto out;
+		}
+	} else {
 		struct pdc_summary sum;
+		int r;
 
+		/* Waiting ends when nothing is on its way: complete, failed, stale and none are all final. */
+		if (wait && n > 0)
+			r = pdc_jobwait_apns(conn, ptrs, n, cfg.cache_expiry_hours, (double)timeout, &interrupted,
+			    st, &err);
+		else if (wait)
+			r = pdc_jobwait_queue(conn, (double)timeout, &interrupted, &sum, &err);
+		else if (n > 0)
+			r = pdc_queue_lookup(conn, ptrs, n, cfg.cache_expiry_hours, st, &err);
+		else
+			r = pdc_stats_summary(conn, &sum, &err);
+		if (r == -1) {
+			rc = pdc_cli_fail(&err);
+			goto out;
+		}
 		if (n > 0) {
-			if (pdc_queue_lookup(conn, ptrs, n, cfg.cache_expiry_hours, st, &err) == -1) {
-				rc = pdc_cli_fail(&err);
-				goto out;
-			}
 			rc = apn_exit(st, n);
+			print_apns(ptrs, st, n, fmt, header);
 		} else {
-			if (pdc_stats_summary(conn, &sum, &err) == -1) {
-				rc = pdc_cli_fail(&err);
-				goto out;
-			}
 			rc = summary_exit(&sum);
+			print_summary(&sum, fmt, header);
 		}
-		/* Nothing on its way: complete, failed, stale and none are all final. */
-		bool final = n > 0 ? !any_open(st, n) : rc != PDC_EXIT_NOTYET;
-		if (watch) {
-			/* Home, then each line over the last frame's: no flicker. */
-			if (tty)
-				fputs(drawn ? "\033[H" : "\033[H\033[2J", stdout);
-			drawn = true;
-			if (n > 0) {
-				print_apns(ptrs, st, n, PDC_OUT_TABLE, false);
-				if (tty)
-					fputs("\033[J", stdout);
-			} else {
-				double rates[PDC_MAXHOSTS], now = mono();
-
-				host_rates(prev_t > 0 ? &prev : NULL, &sum, now - prev_t, rates);
-				draw_watch(&sum, rates, (double)interval, tty);
-				prev = sum;
-				prev_t = now;
-			}
-			if (fflush(stdout) != 0 || ferror(stdout) || interrupted)
-				break;
-			sleep((unsigned)interval);
-			if (interrupted)
-				break;
-			continue;
-		}
-		if (!wait || final || interrupted || (timeout > 0 && mono() - t0 >= timeout)) {
-			if (n > 0)
-				print_apns(ptrs, st, n, fmt, header);
-			else
-				print_summary(&sum, fmt, header, false);
-			if (wait && !final)
-				fprintf(stderr, "pdc-status: %s waiting\n", interrupted ? "interrupted while" : "timed out");
-			break;
-		}
-		struct pollfd pfd = { PQsocket(conn->pg), POLLIN, 0 };
-		poll(&pfd, 1, 1000);
-		PQconsumeInput(conn->pg);
-		PGnotify *nf;
-		while ((nf = PQnotifies(conn->pg)) != NULL)
-			PQfreemem(nf);
+		if (wait && r == 0)
+			fprintf(stderr, "pdc-status: %s waiting\n", interrupted ? "interrupted while" : "timed out");
 	}
 	if (pdc_cli_fshut(stdout, "stdout"))
 		rc = PDC_EXIT_FAILED;

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "pgctl.h"
+#include "db_int.h"
 
 static atomic_int next_stmt_id;
 static atomic_uint_fast64_t total_queries;
@@ -343,6 +344,12 @@ pdc_db_rollback(struct pdc_conn *c)
 		pdc_db_exec(c, "ROLLBACK", NULL);
 }
 
+bool
+pdc_db_in_txn(const struct pdc_conn *c)
+{
+	return c->in_txn || c->piped;
+}
+
 /*
  * Pipelines.  Each statement sent is remembered (c->pend) until its results
  * are read, with the id of the statement it prepares when it is a Parse of
@@ -547,4 +554,90 @@ pdc_db_open(const struct pdc_config *cfg, const char *appname, struct pdc_err *e
 		return NULL;
 	}
 	return c;
+}
+
+int
+pdc_db_schema_version(struct pdc_conn *c, struct pdc_err *err)
+{
+	if (pdc_db_broken(c))
+		return pdc_err_set(err, PDC_E_UNAVAILABLE, "database connection lost");
+	return pdc_migrate_current(c->pg, err);
+}
+
+int
+pdc_db_migrate(struct pdc_conn *c, int *applied, struct pdc_err *err)
+{
+	if (pdc_db_broken(c))
+		return pdc_err_set(err, PDC_E_UNAVAILABLE, "database connection lost");
+	return pdc_migrate(c->pg, applied, err);
+}
+
+int
+pdc_db_server_version(const struct pdc_conn *c)
+{
+	return pdc_db_broken(c) ? 0 : PQserverVersion(c->pg);
+}
+
+bool
+pdc_db_ping(const char *conninfo)
+{
+	return PQping(conninfo) == PQPING_OK;
+}
+
+int
+pdc_db_socket(const struct pdc_conn *c)
+{
+	return pdc_db_broken(c) ? -1 : PQsocket(c->pg);
+}
+
+int
+pdc_db_listen(struct pdc_conn *c, const char *channel, struct pdc_err *err)
+{
+	char sql[128];
+	size_t n = strspn(channel, "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+	/*
+	 * A channel is an identifier, which no parameter can carry.  Only a
+	 * plain lowercase name goes into the text, as it is: no quoting needed,
+	 * and the statement reads the same in pg_stat_activity.
+	 */
+	if (n == 0 || channel[n] != '\0' || (channel[0] >= '0' && channel[0] <= '9') ||
+	    (size_t)snprintf(sql, sizeof(sql), "LISTEN %s", channel) >= sizeof(sql))
+		return pdc_err_set(err, PDC_E_SYSTEM, "LISTEN: \"%s\" is not a channel name", channel);
+	return pdc_db_exec(c, sql, err);
+}
+
+int
+pdc_db_notifications(struct pdc_conn *c, pdc_db_notify_fn fn, void *arg, struct pdc_err *err)
+{
+	PGnotify *nf;
+	char line[400];
+	int n = 0;
+
+	if (pdc_db_broken(c))
+		return pdc_err_set(err, PDC_E_UNAVAILABLE, "lost the database connection");
+	if (PQconsumeInput(c->pg) == 0) {
+		first_line(PQerrorMessage(c->pg), line, sizeof(line));
+		return pdc_err_set(err, PDC_E_UNAVAILABLE, "lost the database connection: %s", line);
+	}
+	while ((nf = PQnotifies(c->pg)) != NULL) {
+		if (fn != NULL)
+			fn(arg, nf->relname, nf->extra);
+		PQfreemem(nf);
+		n++;
+	}
+	return n;
+}
+
+int
+pdc_db_await(struct pdc_conn *c, double seconds, pdc_db_notify_fn fn, void *arg, struct pdc_err *err)
+{
+	struct pollfd pfd = { pdc_db_socket(c), POLLIN, 0 };
+	int ms = seconds <= 0 ? 0 : seconds > 3600 ? 3600 * 1000 : (int)(seconds * 1000);
+
+	if (pfd.fd == -1)
+		return pdc_err_set(err, PDC_E_UNAVAILABLE, "lost the database connection");
+	if (poll(&pfd, 1, ms) == -1 && errno != EINTR)
+		return pdc_err_set(err, PDC_E_SYSTEM, "poll: %s", strerror(errno));
+	return pdc_db_notifications(c, fn, arg, err);
 }

@@ -28,22 +28,11 @@ struct pdc_stmt {
 	int id;			/* assigned on first use; leave 0 */
 };
 
-/* A statement sent in a pipeline whose results are not read yet. */
-struct pdc_pending {
-	const char *name;	/* for messages */
-	int prep;		/* the id of the statement this prepares, or 0 */
-};
-
-struct pdc_conn {
-	PGconn *pg;
-	uint64_t prepared;	/* bit per pdc_stmt id prepared on this connection */
-	bool in_txn;
-	bool piped;		/* in pipeline mode (pdc_db_pipe_begin) */
-	struct pdc_pending *pend;
-	size_t npend, cappend;
-	double pipe_t0;		/* when the first of them was sent */
-	double start_t0;	/* when pdc_db_start sent its statement */
-};
+/*
+ * A connection.  Opaque outside lib/: programs hold one, pass it to the
+ * library and close it, and reach the server only through these calls.
+ */
+struct pdc_conn;
 
 /*
  * The connection string in use: CFG's database.url when set, otherwise the
@@ -110,6 +99,9 @@ int pdc_db_begin(struct pdc_conn *c, struct pdc_err *err);
 int pdc_db_commit(struct pdc_conn *c, struct pdc_err *err);
 void pdc_db_rollback(struct pdc_conn *c);
 
+/* Inside a transaction pdc_db_begin opened, or a pipeline: what a pool rolls back. */
+bool pdc_db_in_txn(const struct pdc_conn *c);
+
 /*
  * Pipelines: many statements in one round trip.  Between pdc_db_pipe_begin
  * and pdc_db_pipe_end, pdc_db_send and pdc_db_exec (BEGIN, COMMIT) only send;
@@ -148,5 +140,50 @@ void pdc_db_set_slow(bool on, double threshold);
 
 /* Process-wide totals: statements run and milliseconds spent in them. */
 void pdc_db_totals(uint64_t *queries, double *ms);
+
+/*
+ * The schema version applied on C (0: no schema yet), or -1 with ERR.  The
+ * migrations themselves are migrate.h's; these run them on a pdc_conn.
+ */
+int pdc_db_schema_version(struct pdc_conn *c, struct pdc_err *err);
+
+/* Apply the migrations C lacks; *APPLIED (when not NULL) gets how many.  0 or -1 with ERR. */
+int pdc_db_migrate(struct pdc_conn *c, int *applied, struct pdc_err *err);
+
+/* The server's version as a number (170002 for 17.2), or 0 when C is broken. */
+int pdc_db_server_version(const struct pdc_conn *c);
+
+/* Does a server answer at CONNINFO (without logging in)? */
+bool pdc_db_ping(const char *conninfo);
+
+/*
+ * Notifications.  pdc_db_listen LISTENs on CHANNEL, a name the program
+ * fixes: lowercase letters, digits and '_' only, else it is refused.  0 or
+ * -1 with ERR.
+ */
+int pdc_db_listen(struct pdc_conn *c, const char *channel, struct pdc_err *err);
+
+/* Called with each notification's CHANNEL and PAYLOAD, valid during the call only. */
+typedef void (*pdc_db_notify_fn)(void *arg, const char *channel, const char *payload);
+
+/*
+ * Read what the server has sent C, without waiting, and pass each
+ * notification to FN (NULL: drop them).  Returns how many there were, or -1
+ * with ERR (PDC_E_UNAVAILABLE "lost the database connection: ...").
+ */
+int pdc_db_notifications(struct pdc_conn *c, pdc_db_notify_fn fn, void *arg, struct pdc_err *err);
+
+/*
+ * Wait up to SECONDS for the server to send C something (a signal ends the
+ * wait early), then as pdc_db_notifications.
+ */
+int pdc_db_await(struct pdc_conn *c, double seconds, pdc_db_notify_fn fn, void *arg,
+    struct pdc_err *err);
+
+/*
+ * C's socket, for a caller that polls it beside descriptors of its own
+ * (then reads with pdc_db_notifications); -1 when C is broken.
+ */
+int pdc_db_socket(const struct pdc_conn *c);
 
 #endif

@@ -138,7 +138,7 @@ pdc_pool_put(struct pdc_pool *p, struct pdc_conn *c)
 {
 	if (c == NULL)
 		return;
-	if (c->in_txn || c->piped)
+	if (pdc_db_in_txn(c))
 		pdc_db_rollback(c);
 	pthread_mutex_lock(&p->mu);
 	p->st.in_use--;

@@ -29,6 +29,7 @@ pdc_enqueued_name(enum pdc_enqueued e)
 	case PDC_ENQ_FRESH:	return "fresh";
 	case PDC_ENQ_OPEN:	return "open";
 	case PDC_ENQ_RAISED:	return "raised";
+	case PDC_ENQ_BAD:	return "bad";
 	}
 	return "?";
 }

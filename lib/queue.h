@@ -25,6 +25,7 @@ enum pdc_priority {
 	PDC_PRIO_NORMAL = 2,
 	PDC_PRIO_LOW = 3
 };
+#define PDC_NPRIO (PDC_PRIO_LOW + 1)
 
 /* "critical" ... "low" to the number, or -1. */
 int pdc_priority_parse(const char *s);
@@ -35,8 +36,10 @@ enum pdc_enqueued {
 	PDC_ENQ_QUEUED,		/* a new pending job */
 	PDC_ENQ_FRESH,		/* collected within cache_expiry_hours: skipped (a cache hit) */
 	PDC_ENQ_OPEN,		/* already pending or active: left alone */
-	PDC_ENQ_RAISED		/* already open at a lower priority: raised */
+	PDC_ENQ_RAISED,		/* already open at a lower priority: raised */
+	PDC_ENQ_BAD		/* not an APN: never sent (enqueue.h) */
 };
+#define PDC_ENQ_NOUTCOMES (PDC_ENQ_BAD + 1)
 const char *pdc_enqueued_name(enum pdc_enqueued e);
 
 /*

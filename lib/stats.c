@@ -7,12 +7,12 @@
 
 #include "stats.h"
 
-static const char *const state_names[5] = { "pending", "active", "completed", "failed", "cancelled" };
+static const char *const state_names[PDC_JOB_NSTATES] = { "pending", "active", "completed", "failed", "cancelled" };
 
 const char *
 pdc_stats_state_name(int i)
 {
-	return i >= 0 && i < 5 ? state_names[i] : "?";
+	return i >= 0 && i < PDC_JOB_NSTATES ? state_names[i] : "?";
 }
 
 static struct pdc_stmt st_summary = { "pdc_summary",
@@ -44,8 +44,8 @@ pdc_stats_summary(struct pdc_conn *c, struct pdc_summary *s, struct pdc_err *err
 		const char *st = PQgetvalue(res, r, 0);
 		int prio = (int)strtol(PQgetvalue(res, r, 1), NULL, 10);
 
-		for (int i = 0; i < 5; i++)
-			if (strcmp(st, state_names[i]) == 0 && prio >= 0 && prio < 4)
+		for (int i = 0; i < PDC_JOB_NSTATES; i++)
+			if (strcmp(st, state_names[i]) == 0 && prio >= 0 && prio < PDC_NPRIO)
 				s->count[i][prio] = strtol(PQgetvalue(res, r, 2), NULL, 10);
 	}
 	PQclear(res);

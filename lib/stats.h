@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "queue.h"	/* PDC_NPRIO */
 #include "db.h"
 #include "error.h"
 #include "srcformat.h"
@@ -21,8 +22,18 @@ struct pdc_hoststate {
 	long requests;
 };
 
+/* A job's state, as struct pdc_summary counts them and pdc_stats_state_name names them. */
+enum pdc_jobstate {
+	PDC_JOB_PENDING,
+	PDC_JOB_ACTIVE,
+	PDC_JOB_COMPLETED,
+	PDC_JOB_FAILED,
+	PDC_JOB_CANCELLED
+};
+#define PDC_JOB_NSTATES (PDC_JOB_CANCELLED + 1)
+
 struct pdc_summary {
-	long count[5][4];	/* [state][priority]: pending, active, completed, failed, cancelled */
+	long count[PDC_JOB_NSTATES][PDC_NPRIO];	/* [enum pdc_jobstate][enum pdc_priority] */
 	long workers_alive;
 	bool paused;
 	double next_due;	/* seconds until the next pending job is due, -1 if none */

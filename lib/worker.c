@@ -22,6 +22,7 @@
 #include "pool.h"
 #include "queue.h"
 #include "worker.h"
+#include "db_int.h"	/* the listening connection is polled through its PGconn */
 
 /* Retry backoff: base doubles per attempt, capped. */
 #define RETRY_BASE 1.0
