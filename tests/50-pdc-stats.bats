@@ -22,7 +22,7 @@ setup() {
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/ms")" -eq 20 ]
 	local mean p95
 	mean=$(jq -s 'add / length / 1000' "$BATS_TEST_TMPDIR/ms")
-	p95=$(jq -s 'sort | (length - 1) * 0.95 as $x | ($x | floor) as $i
+	p95=$(jq -s 'sort | ((length - 1) * 0.95) as $x | ($x | floor) as $i
 	    | (.[$i] + (.[([$i + 1, length - 1] | min)] - .[$i]) * ($x - $i)) / 1000' "$BATS_TEST_TMPDIR/ms")
 	echo "$output" | jq -e --argjson m "$mean" '(.mean_job_seconds - $m | fabs) < 0.001'
 	echo "$output" | jq -e --argjson p "$p95" '(.p95_job_seconds - $p | fabs) < 0.001'
