@@ -91,4 +91,12 @@ bool pdc_recorder_is_deed(const char *code);
  */
 int pdc_recorder_search_path(const char *owner, int page, char **path);
 
+/*
+ * The same, for the documents recorded from BEGIN to END (ISO dates, both
+ * days included) as beginDate and endDate; without both (NULL, or not ten
+ * characters) the search has no dates, as pdc_recorder_search_path's.
+ */
+int pdc_recorder_search_window(const char *owner, const char *begin, const char *end, int page,
+    char **path);
+
 #endif
