@@ -800,6 +800,7 @@ static const char *const basis_names[] = { "deed", "chain", "candidate" };
 #define NAME_MAX_LEN	128	/* a name's key, with its NUL */
 #define NAMES_PER_DEED	12	/* names of one deed compared in the chain */
 #define FIRST_DAY	"1850-01-01"	/* before the county's oldest recorded document */
+#define LAST_DAY	"2999-12-31"	/* after its newest */
 
 /* A deed found: each once, by recording number. */
 struct sale {
@@ -1139,19 +1140,25 @@ struct window {
 };
 
 /*
- * Split window *IN (no dates: from FIRST_DAY to today) in two halves at
- * OUT[0] and OUT[1]; false when it is one day and cannot be.
+ * Split window *IN in two halves at OUT[0] and OUT[1]; false when it is one
+ * day and cannot be.  A window without dates runs from FIRST_DAY to
+ * LAST_DAY; it is halved at the middle of the days up to today, so that the
+ * newest documents, whatever the clocks say, stay in the later half.
  */
 static bool
 split(const struct walk *w, const struct window *in, struct window out[2])
 {
-	const char *b = in->begin[0] != '\0' ? in->begin : FIRST_DAY;
-	const char *e = in->end[0] != '\0' ? in->end : w->today;
-	long lo = day_of(b), hi = day_of(e), mid;
+	long lo = day_of(in->begin[0] != '\0' ? in->begin : FIRST_DAY);
+	long hi = day_of(in->end[0] != '\0' ? in->end : LAST_DAY), now = day_of(w->today);
+	long cap = hi, mid;
 
-	if (lo == LONG_MIN || hi == LONG_MIN || hi <= lo)
+	if (lo == LONG_MIN || hi == LONG_MIN || now == LONG_MIN || hi <= lo)
 		return false;
-	mid = lo + (hi - lo) / 2;
+	if (cap > now)
+		cap = now > lo ? now : lo + 365;
+	if (cap > hi)
+		cap = hi;
+	mid = lo + (cap - lo) / 2;
 	date_of(lo, out[0].begin);
 	date_of(mid, out[0].end);
 	date_of(mid + 1, out[1].begin);
