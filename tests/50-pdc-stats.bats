@@ -69,8 +69,9 @@ known_run() {
 	jq -e '.requests["/robots.txt"] | add == 3' "$BATS_TEST_TMPDIR/county.json"
 	local src
 	for src in assessor treasurer recorder; do
-		assert_equal "$(jq -c --arg s "$src" '.sources[] | select(.source == $s) | [.complete, .missing, .failed]' "$BATS_TEST_TMPDIR/stats.json")" \
+		assert_equal "$(jq -c --arg s "$src" '.sources[] | select(.source == $s) | [.complete, .partial, .missing, .failed]' "$BATS_TEST_TMPDIR/stats.json")" \
 		    "$(sql "SELECT json_build_array(count(*) FILTER (WHERE state = 'complete'),
+		        count(*) FILTER (WHERE state = 'partial'),
 		        count(*) FILTER (WHERE state = 'missing'), count(*) FILTER (WHERE state = 'failed'))
 		        FROM record_parts WHERE source = '$src'" | tr -d ' ')"
 		assert_equal "$(jq --arg s "$src" '.sources[] | select(.source == $s) | .requests' "$BATS_TEST_TMPDIR/stats.json")" \
@@ -118,8 +119,8 @@ stats_on_tty() {
 	assert_line --regexp '^completions_per_minute .*█'
 	assert_line --regexp '^  <= 0\.1s +[0-9]+ █*$'
 	assert_line --regexp '^  > 60s +0 $'
-	assert_line --regexp '^SOURCE +PARTS +COMPLETE +MISSING +FAILED +SUCCESS +REQUESTS +NOT_MODIFIED +HIT_RATE$'
-	assert_line --regexp '^assessor +60 +[0-9]+ +[0-9]+ +0 +100\.0% +[0-9]+ +0 +0\.0%$'
+	assert_line --regexp '^SOURCE +PARTS +COMPLETE +PARTIAL +MISSING +FAILED +SUCCESS +REQUESTS +NOT_MODIFIED +HIT_RATE$'
+	assert_line --regexp '^assessor +60 +[0-9]+ +0 +[0-9]+ +0 +100\.0% +[0-9]+ +0 +0\.0%$'
 	stats_on_tty C
 	assert_line --regexp '^completions_per_minute +[_.:=+*#-]{60}  \(last hour, peak [0-9]+\)$'
 	assert_line --regexp '^completions_per_minute .*#'
