@@ -26,16 +26,6 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* TEMPORARY until main's pdc_record_partial (record.h) is merged: drop this. */
-#include <stdarg.h>
-__attribute__((format(printf, 3, 4)))
-static int
-pdc_record_partial(struct pdc_record *rec, unsigned part, const char *fmt, ...)
-{
-	(void)rec; (void)part; (void)fmt;
-	return 0;
-}
-
 #define PAGE_SIZE	200	/* the most the search gives at once */
 #define MAX_PAGES	10	/* totalResults stops at 501: three pages; a server repeating itself stops here */
 
