@@ -1160,9 +1160,9 @@ split(const struct walk *w, const struct window *in, struct window out[2])
  * Search the recorder for NAME (its ROLE said in what matched) and keep its
  * deeds in W.  The search answers at most 501 documents and says 501 for
  * "501 or more", the newest missing: such an answer is asked again in two
- * date windows, halved until each answers fewer; a window the county
- * refuses (400) is halved too.  A one-day window still full, or more
- * windows than MAX_WINDOWS, leaves the part partial: "more than 501
+ * date windows, halved until each answers fewer.  A one-day window still
+ * full, more windows than MAX_WINDOWS, or a window the county refuses (400;
+ * the rows already read stay) leaves the part partial: "more than 501
  * documents under NAME".
  */
 static int
@@ -1196,7 +1196,6 @@ search_name(struct walk *w, const char *name, const char *role, struct pdc_err *
 			size_t n = 0;
 			long total = -1;
 			char *path, rkey[48];
-			bool full;
 			int rc;
 
 			if (pdc_recorder_search_window(key, win.begin, win.end, page, &path) == -1)
@@ -1211,17 +1210,13 @@ search_name(struct walk *w, const char *name, const char *role, struct pdc_err *
 			rc = recorder_get(w->ctx, path, rkey, false, &res, err);
 			free(path);
 			if (rc == -1 && res.status == 400 && win.begin[0] != '\0') {
-				/* refused: ask for smaller windows, or give this one up */
+				/* refused: this window's documents stay unread */
 				pdc_response_release(&res);
-				if (ntodo + 2 <= MAX_WINDOWS && asked + ntodo < MAX_WINDOWS &&
-				    split(w, &win, &todo[ntodo]))
-					ntodo += 2;
-				else {
-					snprintf(reason, sizeof(reason),
-					    "the county refused the search under %s from %s to %s",
-					    key, win.begin, win.end);
-					walk_partial(w, reason);
-				}
+				walk_partial(w, reason);
+				snprintf(reason, sizeof(reason), "the county refused a date window "
+				    "of the search under %s (HTTP 400)", key);
+				walk_partial(w, reason);
+				snprintf(reason, sizeof(reason), "more than 501 documents under %s", key);
 				break;
 			}
 			if (rc == 0)
@@ -1230,20 +1225,19 @@ search_name(struct walk *w, const char *name, const char *role, struct pdc_err *
 			pdc_response_release(&res);
 			if (rc == -1)
 				return -1;
-			full = total >= 501;
-			if (page == 1 && full && asked + ntodo + 2 <= MAX_WINDOWS &&
-			    split(w, &win, &todo[ntodo])) {
-				/* the newest are missing: read the halves instead */
-				ntodo += 2;
-				pdc_recorder_docs_free(docs, n);
-				break;
-			}
-			if (page == 1 && full)
-				walk_partial(w, reason);
+			/* what came is kept, even from a page the windows will read again */
 			rc = keep_rows(w, by, docs, n, err);
 			pdc_recorder_docs_free(docs, n);
 			if (rc == -1)
 				return -1;
+			if (page == 1 && total >= 501) {
+				/* the newest are missing: read the halves instead */
+				if (asked + ntodo + 2 <= MAX_WINDOWS && split(w, &win, &todo[ntodo])) {
+					ntodo += 2;
+					break;
+				}
+				walk_partial(w, reason);
+			}
 			seen += (long)n;
 			/* without a total, a short page is the last */
 			if (n == 0 || (total >= 0 && seen >= total) || (total < 0 && n < PAGE_SIZE))
