@@ -810,6 +810,7 @@ struct walk {
 	size_t n, cap;
 	char searched[MAX_NAMES][NAME_MAX_LEN];	/* name keys searched, in order */
 	char role[MAX_NAMES][96];		/* what each name was to the parcel */
+	int until[MAX_NAMES];			/* the sale by which they gave it up, or -1 */
 	int nsearched;
 	char partial[512];	/* why the sales part is incomplete; "" when it is not */
 	char today[11];
@@ -1157,8 +1158,8 @@ split(const struct walk *w, const struct window *in, struct window out[2])
 }
 
 /*
- * Search the recorder for NAME (its ROLE said in what matched) and keep its
- * deeds in W.  The search answers at most 501 documents and says 501 for
+ * Search the recorder for NAME (its ROLE said in what matched; UNTIL the
+ * sale by which they gave the parcel up, or -1) and keep its deeds in W.  The search answers at most 501 documents and says 501 for
  * "501 or more", the newest missing: such an answer is asked again in two
  * date windows, halved until each answers fewer.  A one-day window still
  * full, more windows than MAX_WINDOWS, or a window the county refuses (400;
@@ -1166,7 +1167,7 @@ split(const struct walk *w, const struct window *in, struct window out[2])
  * documents under NAME".
  */
 static int
-search_name(struct walk *w, const char *name, const char *role, struct pdc_err *err)
+search_name(struct walk *w, const char *name, const char *role, int until, struct pdc_err *err)
 {
 	struct window todo[MAX_WINDOWS + 2];
 	char key[NAME_MAX_LEN], reason[NAME_MAX_LEN + 128];
@@ -1183,6 +1184,7 @@ search_name(struct walk *w, const char *name, const char *role, struct pdc_err *
 	by = w->nsearched++;
 	strlcpy(w->searched[by], key, sizeof(w->searched[by]));
 	strlcpy(w->role[by], role, sizeof(w->role[by]));
+	w->until[by] = until;
 	snprintf(reason, sizeof(reason), "more than 501 documents under %s", key);
 	memset(&todo[0], 0, sizeof(todo[0]));
 	while (ntodo > 0) {
@@ -1332,7 +1334,7 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 			break;	/* no one but the owners: the chain says no more */
 		snprintf(role, sizeof(role), "a previous owner, on %s", w->v[at].doc.number);
 		for (int i = 0; i < nprev; i++)
-			if (search_name(w, prev[i], role, err) == -1)
+			if (search_name(w, prev[i], role, at, err) == -1)
 				return -1;
 		if (detail_all(w, err) == -1)
 			return -1;
@@ -1453,7 +1455,7 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 		int nk = owner_keys(owner, keys, NAMES_PER_DEED);
 
 		/* the owner's first name, as the assessor puts the owner first */
-		if (nk > 0 && search_name(&w, keys[0], "the owner", err) == -1)
+		if (nk > 0 && search_name(&w, keys[0], "the owner", -1, err) == -1)
 			goto out;
 		if (detail_all(&w, err) == -1)
 			goto out;
@@ -1465,8 +1467,12 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 
 		if (s->basis != B_CANDIDATE || s->drop || at < 0)
 			continue;
-		/* the latest deed is the parcel's last: one after it is another's */
-		if (s->by > 0 && before(&w.v[at], s))
+		/*
+		 * A previous owner's deed after the one by which they gave the
+		 * parcel up is another parcel's; an owner's deed after the
+		 * latest may be news the assessor has not had yet.
+		 */
+		if (s->by >= 0 && w.until[s->by] >= 0 && before(&w.v[w.until[s->by]], s))
 			s->drop = true;
 		else if (before(&w.v[at], s))
 			strlcat(s->matched, ", recorded after the assessor's latest deed",
