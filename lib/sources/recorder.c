@@ -1327,11 +1327,17 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 		int nnames = list_keys(w->v[at].doc.names, names, NAMES_PER_DEED), nprev = 0;
 		int found = -1, earlier = 0;
 
-		for (int i = 0; i < nnames; i++)
-			if (!has_key(cur, ncur, names[i]) && !has_key(prev, nprev, names[i]))
+		int owners = 0;
+
+		for (int i = 0; i < nnames; i++) {
+			if (has_key(cur, ncur, names[i]))
+				owners++;
+			else if (!has_key(prev, nprev, names[i]))
 				strlcpy(prev[nprev++], names[i], NAME_MAX_LEN);
-		if (nprev == 0 || ncur == 0)
-			break;	/* no one but the owners: the chain says no more */
+		}
+		/* a deed that does not name its owners, or no one else, says no more */
+		if (nprev == 0 || owners == 0)
+			break;
 		snprintf(role, sizeof(role), "a previous owner, on %s", w->v[at].doc.number);
 		for (int i = 0; i < nprev; i++)
 			if (search_name(w, prev[i], role, at, err) == -1)
