@@ -21,6 +21,12 @@ check_doc(const struct pdc_recorder_doc *doc)
 		fuzz_assert(pdc_util_utf8_valid(doc->code, strlen(doc->code)));
 		(void)pdc_recorder_is_deed(doc->code);
 	}
+	fuzz_assert((doc->codes == NULL) == (doc->code == NULL));
+	if (doc->codes != NULL) {
+		fuzz_assert((j = cJSON_Parse(doc->codes)) != NULL && cJSON_IsArray(j) &&
+		    cJSON_GetArraySize(j) > 0);
+		cJSON_Delete(j);
+	}
 	if (doc->names != NULL) {
 		fuzz_assert((j = cJSON_Parse(doc->names)) != NULL && cJSON_IsArray(j));
 		cJSON_Delete(j);
@@ -49,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pdc_err_clear(&err);
 	if (pdc_recorder_parse_document(body, in.bodylen, number, &doc, &err) == -1) {
 		fuzz_check_err(&err);
-		fuzz_assert(doc.code == NULL && doc.names == NULL);
+		fuzz_assert(doc.code == NULL && doc.codes == NULL && doc.names == NULL);
 	} else {
 		check_doc(&doc);
 	}

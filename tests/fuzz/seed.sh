@@ -139,6 +139,11 @@ for f in "$root"/tests/fixtures/recorder-*.json; do
 	n=$(basename "$f" .json)
 	seed recorder "fixture-$n" "${n##*-}" "$f"
 done
+# the real recorder responses: a detail asked for by its number, a search by its name
+for f in "$root"/tests/fixtures/recorder/documents/*.json "$root"/tests/fixtures/recorder/search/*.json; do
+	n=$(basename "$f" .json)
+	seed recorder "real-$n" "$n" "$f"
+done
 
 # config: the examples of pdc.conf(5), and the files the tests write
 awk '/^\.Bd -literal/ { inside = 1; n++; next } /^\.Ed/ { inside = 0; next }

@@ -117,6 +117,7 @@ test_document(void)
 	is_str(doc.number, "20150453721", "recordingNumber, a string");
 	is_str(doc.date, "2015-06-25", "M-DD-YYYY date");
 	is_str(doc.code, "WAR DEED", "the first document code");
+	is_str(doc.codes, "[\"WAR DEED\"]", "one code: a list of one");
 	is_str(doc.names, "[\"DOE JANE A\",\"ROE RICHARD\"]", "names as a JSON list");
 	is_int(doc.restricted, 0, "not restricted");
 	pdc_recorder_doc_release(&doc);
@@ -135,6 +136,7 @@ test_document(void)
 	is_int(pdc_recorder_parse_document(body, len, "19980077001", &doc, &err), 0,
 	    "a document with two codes");
 	is_str(doc.code, "JNT DEED", "the first of two codes");
+	is_str(doc.codes, "[\"JNT DEED\",\"DEED\"]", "both codes in the list");
 	is_str(doc.names, "[\"SMITH ROBERT\",\"DOE JANE A\",\"DOE JOHN B\"]", "three names");
 	pdc_recorder_doc_release(&doc);
 	free(body);
@@ -146,6 +148,7 @@ test_document(void)
 	is_str(doc.number, "20150453721", "a numeric recordingNumber");
 	is_str(doc.names, "[\"DOE JANE A\"]", "one name becomes a list, trimmed");
 	is_str(doc.code, "WAR DEED", "empty codes skipped");
+	is_str(doc.codes, "[\"WAR DEED\"]", "empty codes left out of the list");
 	is_int(doc.restricted, -1, "restricted not said");
 	pdc_recorder_doc_release(&doc);
 
@@ -155,6 +158,16 @@ test_document(void)
 	is_str(doc.number, "20150453721", "the number asked for stands in");
 	is_str(doc.names, "[]", "no names: an empty list");
 	ok(doc.code == NULL && doc.date[0] == '\0', "no code, no date");
+	is_str(doc.codes, NULL, "no codes: unknown, not an empty list");
+	pdc_recorder_doc_release(&doc);
+
+	static const char two[] = "{\"documentCodes\": [\" SPEC/W D \", \"\", \"AF DISCLS\"],"
+	    " \"recordingNumber\": \"0\"}";
+	is_int(pdc_recorder_parse_document(two, strlen(two), "20150453721", &doc, &err), 0,
+	    "two codes, blanks around one, a number of zeros");
+	is_str(doc.code, "SPEC/W D", "the first code, trimmed");
+	is_str(doc.codes, "[\"SPEC/W D\",\"AF DISCLS\"]", "every code, trimmed, the empty one left out");
+	is_str(doc.number, "20150453721", "recordingNumber 0 says nothing: the number asked for");
 	pdc_recorder_doc_release(&doc);
 }
 
@@ -169,7 +182,7 @@ doc_fails(const char *body, const char *want, const char *name)
 	is_int(pdc_recorder_parse_document(body, strlen(body), "20150453721", &doc, &err), -1, name);
 	is_int(err.kind, PDC_E_PERMANENT, name);
 	is_str(err.msg, want, name);
-	ok(doc.code == NULL && doc.names == NULL, "nothing held after a failure");
+	ok(doc.code == NULL && doc.codes == NULL && doc.names == NULL, "nothing held after a failure");
 }
 
 static void
@@ -201,6 +214,9 @@ test_document_failures(void)
 	    "codes as text");
 	doc_fails("{\"documentCodes\": [7]}",
 	    "recorder: /documents/20150453721: documentCodes[0]: 7 is not text", "a code as a number");
+	doc_fails("{\"documentCodes\": [\"WAR DEED\", 7]}",
+	    "recorder: /documents/20150453721: documentCodes[1]: 7 is not text",
+	    "a later code as a number: every code is read");
 	doc_fails("{\"recordingDate\": \"6-31-2015\"}",
 	    "recorder: /documents/20150453721: recordingDate: \"6-31-2015\" is not a date",
 	    "June 31");
@@ -231,6 +247,7 @@ test_search(void)
 	if (n == 4) {
 		is_str(docs[0].number, "20150453722", "a numeric recordingNumber");
 		is_str(docs[0].code, "DEED TRST", "documentCode");
+		is_str(docs[0].codes, "[\"DEED TRST\"]", "the row's code as a list of one");
 		is_str(docs[0].names, "[\"DOE JANE A\"]", "one name as a list");
 		is_str(docs[0].date, "2015-06-25", "date");
 		is_int(docs[0].restricted, -1, "the search does not say restricted");
@@ -247,6 +264,22 @@ test_search(void)
 	is_int(n, 1, "results without a number skipped");
 	if (n == 1)
 		is_str(docs[0].names, "[\"A\",\"B\"]", "a list of names in a search");
+	pdc_recorder_docs_free(docs, n);
+
+	static const char quirks[] = "{\"searchResults\": [{\"names\": \"PEREZ CHRISTINE\","
+	    " \"recordingNumber\": 0, \"recordingDate\": \"\", \"documentCode\": \"BENE DEED\"},"
+	    " {\"names\": \"\", \"recordingNumber\": 19470001704, \"recordingDate\": \"1-02-1947\","
+	    " \"documentCode\": \" SPEC/W D+ \"}], \"totalResults\": 501}";
+	is_int(pdc_recorder_parse_search(quirks, strlen(quirks), 1, &docs, &n, &total, &err), 0,
+	    "rows as the real search sends them");
+	is_int(n, 1, "a row numbered 0 is skipped");
+	is_int(total, 501, "501 read as it is");
+	if (n == 1) {
+		is_str(docs[0].names, NULL, "names \"\": no names, not an empty list");
+		is_str(docs[0].code, "SPEC/W D+", "a + code kept, trimmed");
+		is_str(docs[0].codes, "[\"SPEC/W D+\"]", "a + code's list: the one code, with its +");
+		is_str(docs[0].date, "1947-01-02", "an old date");
+	}
 	pdc_recorder_docs_free(docs, n);
 
 	static const char empty[] = "{\"searchResults\": null}";
@@ -707,7 +740,7 @@ test_cut(void)
 			a = pdc_recorder_parse_document(body, n, "20150453721", &doc, &err);
 			b = pdc_recorder_parse_search(body, n, 1, &docs, &nd, &total, &err);
 			if ((a != 0 && a != -1) || (b != 0 && b != -1) ||
-			    (a == -1 && (doc.code != NULL || doc.names != NULL)) ||
+			    (a == -1 && (doc.code != NULL || doc.codes != NULL || doc.names != NULL)) ||
 			    (b == -1 && (docs != NULL || nd != 0)))
 				bad++;
 			if (a == 0)
