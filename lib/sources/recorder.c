@@ -810,7 +810,6 @@ struct walk {
 	size_t n, cap;
 	char searched[MAX_NAMES][NAME_MAX_LEN];	/* name keys searched, in order */
 	char role[MAX_NAMES][96];		/* what each name was to the parcel */
-	int until[MAX_NAMES];			/* the sale by which they gave it up, or -1 */
 	int nsearched;
 	char partial[512];	/* why the sales part is incomplete; "" when it is not */
 	char today[11];
@@ -1158,8 +1157,8 @@ split(const struct walk *w, const struct window *in, struct window out[2])
 }
 
 /*
- * Search the recorder for NAME (its ROLE said in what matched; UNTIL the
- * sale by which they gave the parcel up, or -1) and keep its deeds in W.  The search answers at most 501 documents and says 501 for
+ * Search the recorder for NAME (its ROLE said in what matched) and keep its
+ * deeds in W.  The search answers at most 501 documents and says 501 for
  * "501 or more", the newest missing: such an answer is asked again in two
  * date windows, halved until each answers fewer.  A one-day window still
  * full, more windows than MAX_WINDOWS, or a window the county refuses (400;
@@ -1167,7 +1166,7 @@ split(const struct walk *w, const struct window *in, struct window out[2])
  * documents under NAME".
  */
 static int
-search_name(struct walk *w, const char *name, const char *role, int until, struct pdc_err *err)
+search_name(struct walk *w, const char *name, const char *role, struct pdc_err *err)
 {
 	struct window todo[MAX_WINDOWS + 2];
 	char key[NAME_MAX_LEN], reason[NAME_MAX_LEN + 128];
@@ -1184,7 +1183,6 @@ search_name(struct walk *w, const char *name, const char *role, int until, struc
 	by = w->nsearched++;
 	strlcpy(w->searched[by], key, sizeof(w->searched[by]));
 	strlcpy(w->role[by], role, sizeof(w->role[by]));
-	w->until[by] = until;
 	snprintf(reason, sizeof(reason), "more than 501 documents under %s", key);
 	memset(&todo[0], 0, sizeof(todo[0]));
 	while (ntodo > 0) {
@@ -1250,42 +1248,49 @@ search_name(struct walk *w, const char *name, const char *role, int until, struc
 }
 
 /*
- * Read the detail of every sale not read yet: the detail's names, codes,
- * date and restriction win.  A row found with a '+' stays only when its
- * detail lists a deed's code among its codes.
+ * Read the detail of sale S: the detail's names, codes, date and
+ * restriction win.  A row found with a '+' stays only when its detail lists
+ * a deed's code among its codes.
  */
+static int
+detail_one(struct walk *w, struct sale *s, struct pdc_err *err)
+{
+	struct pdc_recorder_doc doc;
+	char stem[64];
+	int rc;
+
+	if (s->detailed || s->drop)
+		return 0;
+	s->detailed = true;
+	if ((rc = detail(w->ctx, s->doc.number, &doc, err)) == -1)
+		return -1;
+	if (rc == 0)
+		merge(&s->doc, &doc);
+	else if (s->judge) {
+		s->drop = true;	/* no detail to say what it is */
+		return 0;
+	}
+	if (s->judge && !codes_have_deed(s->doc.codes))
+		s->drop = true;
+	/* a code as the search gave it keeps its '+': the first code is stored */
+	if (s->doc.code != NULL && code_stem(s->doc.code, stem, sizeof(stem))) {
+		char *c = strdup(stem);
+
+		if (c == NULL)
+			return nomem(err);
+		free(s->doc.code);
+		s->doc.code = c;
+	}
+	return 0;
+}
+
+/* The same for every sale not read yet. */
 static int
 detail_all(struct walk *w, struct pdc_err *err)
 {
-	for (size_t i = 0; i < w->n; i++) {
-		struct sale *s = &w->v[i];
-		struct pdc_recorder_doc doc;
-		char stem[64];
-		int rc;
-
-		if (s->detailed || s->drop)
-			continue;
-		s->detailed = true;
-		if ((rc = detail(w->ctx, s->doc.number, &doc, err)) == -1)
+	for (size_t i = 0; i < w->n; i++)
+		if (detail_one(w, &w->v[i], err) == -1)
 			return -1;
-		if (rc == 0)
-			merge(&s->doc, &doc);
-		else if (s->judge) {
-			s->drop = true;	/* no detail to say what it is */
-			continue;
-		}
-		if (s->judge && !codes_have_deed(s->doc.codes))
-			s->drop = true;
-		/* a code as the search gave it keeps its '+': the first code is stored */
-		if (s->doc.code != NULL && code_stem(s->doc.code, stem, sizeof(stem))) {
-			char *c = strdup(stem);
-
-			if (c == NULL)
-				return nomem(err);
-			free(s->doc.code);
-			s->doc.code = c;
-		}
-	}
 	return 0;
 }
 
@@ -1304,16 +1309,30 @@ before(const struct sale *a, const struct sale *b)
 	    strcmp(significant(a->doc.number), significant(b->doc.number)) < 0);
 }
 
+/* How many of the N names KEYS sale S names (its detail's names, or its search row's one). */
+static int
+names_of(const struct sale *s, char keys[][NAME_MAX_LEN], int n)
+{
+	char sn[NAMES_PER_DEED][NAME_MAX_LEN];
+	int nsn = list_keys(s->doc.names, sn, NAMES_PER_DEED), count = 0;
+
+	for (int k = 0; k < n; k++)
+		count += has_key(sn, nsn, keys[k]);
+	return count;
+}
+
 /*
  * Follow the parcel's owners back from its latest deed AT (index in W),
  * whose grantees are the assessor's owner OWNER.  A deed's names are its
  * grantors' and its grantees'; the grantees are the parcel's owners from
  * then on, so the names of AT that are not its owners' are the previous
- * owners'.  Their deed of the parcel is an earlier deed that names every
- * one of them; it is taken as the parcel's only when it is the one deed
- * under their names recorded before AT (an owner with another deed before
- * it may have bought or sold another parcel then: those stay candidates).
- * Then the same from that deed, up to MAX_CHAIN owners back.
+ * owners'.  Their deed of the parcel is an earlier deed that names them all.
+ * It is taken as the parcel's only when it is the one deed under any of
+ * their names recorded before AT: a previous owner with another deed before
+ * it may have bought or sold another parcel then, and nothing tells which.
+ * Then the same from that deed, up to MAX_CHAIN owners back.  The search
+ * rows' dates say which deeds came before AT, so only the one deed (and any
+ * row coded with '+', to judge it) is read in detail.
  */
 static int
 chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
@@ -1325,9 +1344,7 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 	for (int step = 0; step < MAX_CHAIN && at >= 0; step++) {
 		char role[96];
 		int nnames = list_keys(w->v[at].doc.names, names, NAMES_PER_DEED), nprev = 0;
-		int found = -1, earlier = 0;
-
-		int owners = 0;
+		int found = -1, earlier = 0, owners = 0;
 
 		for (int i = 0; i < nnames; i++) {
 			if (has_key(cur, ncur, names[i]))
@@ -1340,30 +1357,31 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 			break;
 		snprintf(role, sizeof(role), "a previous owner, on %s", w->v[at].doc.number);
 		for (int i = 0; i < nprev; i++)
-			if (search_name(w, prev[i], role, at, err) == -1)
+			if (search_name(w, prev[i], role, err) == -1)
 				return -1;
-		if (detail_all(w, err) == -1)
-			return -1;
-		/* the deeds before AT naming any previous owner; the newest naming all */
+		/* a row coded with '+' is a deed only if its detail says so */
 		for (size_t i = 0; i < w->n; i++) {
 			struct sale *s = &w->v[i];
-			char sn[NAMES_PER_DEED][NAME_MAX_LEN];
-			int nsn, all = 1, any = 0;
 
-			if (s->drop || (int)i == at || s->basis != B_CANDIDATE || !before(s, &w->v[at]))
-				continue;
-			nsn = list_keys(s->doc.names, sn, NAMES_PER_DEED);
-			for (int k = 0; k < nprev; k++) {
-				if (has_key(sn, nsn, prev[k]))
-					any = 1;
-				else
-					all = 0;
-			}
-			earlier += any;
-			if (all && (found < 0 || before(&w->v[found], s)))
-				found = (int)i;
+			if (s->judge && !s->detailed && before(s, &w->v[at]) &&
+			    names_of(s, prev, nprev) > 0 && detail_one(w, s, err) == -1)
+				return -1;
 		}
-		if (found < 0 || earlier != 1)
+		for (size_t i = 0; i < w->n; i++) {
+			struct sale *s = &w->v[i];
+
+			if (s->drop || (int)i == at || s->basis != B_CANDIDATE ||
+			    !before(s, &w->v[at]) || names_of(s, prev, nprev) == 0)
+				continue;
+			earlier++;
+			found = (int)i;
+		}
+		if (earlier != 1)
+			break;
+		if (detail_one(w, &w->v[found], err) == -1)
+			return -1;
+		if (w->v[found].drop || names_of(&w->v[found], prev, nprev) != nprev ||
+		    !before(&w->v[found], &w->v[at]))
 			break;
 		w->v[found].basis = B_CHAIN;
 		snprintf(w->v[found].matched, sizeof(w->v[found].matched),
@@ -1461,7 +1479,7 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 		int nk = owner_keys(owner, keys, NAMES_PER_DEED);
 
 		/* the owner's first name, as the assessor puts the owner first */
-		if (nk > 0 && search_name(&w, keys[0], "the owner", -1, err) == -1)
+		if (nk > 0 && search_name(&w, keys[0], "the owner", err) == -1)
 			goto out;
 		if (detail_all(&w, err) == -1)
 			goto out;
@@ -1474,11 +1492,12 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 		if (s->basis != B_CANDIDATE || s->drop || at < 0)
 			continue;
 		/*
-		 * A previous owner's deed after the one by which they gave the
-		 * parcel up is another parcel's; an owner's deed after the
-		 * latest may be news the assessor has not had yet.
+		 * Found only under a previous owner's name and not the chain's:
+		 * that owner's other deeds, never read in detail, not kept.  An
+		 * owner's deed after the latest may be news the assessor has
+		 * not had yet.
 		 */
-		if (s->by >= 0 && w.until[s->by] >= 0 && before(&w.v[w.until[s->by]], s))
+		if (s->by > 0)
 			s->drop = true;
 		else if (before(&w.v[at], s))
 			strlcat(s->matched, ", recorded after the assessor's latest deed",
