@@ -785,6 +785,8 @@ enum basis { B_DEED, B_CHAIN, B_CANDIDATE };
 static const char *const basis_names[] = { "deed", "chain", "candidate" };
 
 #define MAX_NAMES	12	/* names searched for one parcel: the owner's, then the chain's */
+#define MAX_CANDIDATES	12	/* more deeds than this under the owner's name: a builder's, an investor's */
+#define NEWS_DAYS	365	/* a deed this long after the assessor's latest may be news to it */
 #define MAX_CHAIN	8	/* owners followed back from the latest deed */
 #define MAX_WINDOWS	48	/* date windows asked for one name */
 #define NAME_MAX_LEN	128	/* a name's key, with its NUL */
@@ -797,9 +799,12 @@ struct sale {
 	struct pdc_recorder_doc doc;
 	bool detailed;		/* read from its own detail, or asked and not there */
 	bool judge;		/* found on a row coded with '+': a deed only if its detail says */
-	bool drop;		/* not a deed after all, or not this parcel's: not stored */
+	bool drop;		/* not a deed after all: not stored */
+	bool candidate;		/* a candidate kept (see candidates()) */
+	bool before_prev;	/* one of the deeds that may have brought a previous owner the parcel */
 	enum basis basis;
-	int by;			/* the name (walk.searched index) it was found under */
+	unsigned under;		/* the names (walk.searched bits) it was found under */
+	unsigned near;		/* ... and those it was found under as NAME ETAL, NAME TR... */
 	char matched[256];	/* what was searched and what matched */
 };
 
@@ -853,7 +858,6 @@ walk_add(struct walk *w, struct pdc_recorder_doc *doc)
 	memset(s, 0, sizeof(*s));
 	s->doc = *doc;
 	s->basis = B_CANDIDATE;
-	s->by = -1;
 	memset(doc, 0, sizeof(*doc));
 	doc->restricted = -1;
 	return s;
@@ -1094,32 +1098,45 @@ codes_have_deed(const char *codes)
 
 /*
  * The rows of one search page under name KEY (index BY of the names
- * searched) into W: a row is kept when its name is exactly KEY and its code
- * a deed's, or carries a '+' (more codes, judged by the detail).
+ * searched) into W: a row is kept when its code is a deed's, or carries a
+ * '+' (more codes, judged by the detail), and its name is exactly KEY, or
+ * KEY and more ("DOE JANE A ETAL", "DOE JANE A TR"): the same people, or
+ * others of the same name; the chain counts those.
  */
 static int
 keep_rows(struct walk *w, int by, struct pdc_recorder_doc *docs, size_t n, struct pdc_err *err)
 {
 	const char *key = w->searched[by];
+	size_t kl = strlen(key);
 
 	for (size_t i = 0; i < n; i++) {
 		char rowname[1][NAME_MAX_LEN], stem[64];
 		struct sale *s;
-		bool plus;
+		bool plus, exact;
+		int at;
 
-		if (docs[i].code == NULL || list_keys(docs[i].names, rowname, 1) != 1 ||
-		    strcmp(rowname[0], key) != 0)
+		if (docs[i].code == NULL || list_keys(docs[i].names, rowname, 1) != 1)
+			continue;
+		exact = strcmp(rowname[0], key) == 0;
+		if (!exact && !(strncmp(rowname[0], key, kl) == 0 && rowname[0][kl] == ' '))
 			continue;
 		plus = code_stem(docs[i].code, stem, sizeof(stem));
 		if (!plus && !pdc_recorder_is_deed(stem))
 			continue;
-		if (walk_find(w, docs[i].number) >= 0)
-			continue;
-		if ((s = walk_add(w, &docs[i])) == NULL)
+		if ((at = walk_find(w, docs[i].number)) >= 0)
+			s = &w->v[at];
+		else if ((s = walk_add(w, &docs[i])) == NULL)
 			return nomem(err);
-		s->judge = plus;
-		s->by = by;
-		snprintf(s->matched, sizeof(s->matched), "found under \"%s\" (%s)", key, w->role[by]);
+		else
+			s->judge = plus;
+		if (!exact) {
+			s->near |= 1u << by;
+			continue;
+		}
+		if (s->under == 0 && s->basis == B_CANDIDATE)
+			snprintf(s->matched, sizeof(s->matched), "found under \"%s\" (%s)", key,
+			    w->role[by]);
+		s->under |= 1u << by;
 	}
 	return 0;
 }
@@ -1158,7 +1175,7 @@ split(const struct walk *w, const struct window *in, struct window out[2])
 
 /*
  * Search the recorder for NAME (its ROLE said in what matched) and keep its
- * deeds in W.  The search answers at most 501 documents and says 501 for
+ * deeds in W; *IDX is its index in W's names searched (-1: none).  The search answers at most 501 documents and says 501 for
  * "501 or more", the newest missing: such an answer is asked again in two
  * date windows, halved until each answers fewer.  A one-day window still
  * full, more windows than MAX_WINDOWS, or a window the county refuses (400;
@@ -1166,21 +1183,24 @@ split(const struct walk *w, const struct window *in, struct window out[2])
  * documents under NAME".
  */
 static int
-search_name(struct walk *w, const char *name, const char *role, struct pdc_err *err)
+search_name(struct walk *w, const char *name, const char *role, int *idx, struct pdc_err *err)
 {
 	struct window todo[MAX_WINDOWS + 2];
 	char key[NAME_MAX_LEN], reason[NAME_MAX_LEN + 128];
 	int ntodo = 1, asked = 0, by;
 
+	*idx = -1;
 	name_key(name, key);
 	if (key[0] == '\0')
 		return 0;
 	for (int i = 0; i < w->nsearched; i++)
-		if (strcmp(w->searched[i], key) == 0)
+		if (strcmp(w->searched[i], key) == 0) {
+			*idx = i;
 			return 0;
+		}
 	if (w->nsearched >= MAX_NAMES)
 		return 0;
-	by = w->nsearched++;
+	*idx = by = w->nsearched++;
 	strlcpy(w->searched[by], key, sizeof(w->searched[by]));
 	strlcpy(w->role[by], role, sizeof(w->role[by]));
 	snprintf(reason, sizeof(reason), "more than 501 documents under %s", key);
@@ -1284,16 +1304,6 @@ detail_one(struct walk *w, struct sale *s, struct pdc_err *err)
 	return 0;
 }
 
-/* The same for every sale not read yet. */
-static int
-detail_all(struct walk *w, struct pdc_err *err)
-{
-	for (size_t i = 0; i < w->n; i++)
-		if (detail_one(w, &w->v[i], err) == -1)
-			return -1;
-	return 0;
-}
-
 /* Whether sale A was recorded before sale B: by date, then by number. */
 static bool
 before(const struct sale *a, const struct sale *b)
@@ -1309,16 +1319,33 @@ before(const struct sale *a, const struct sale *b)
 	    strcmp(significant(a->doc.number), significant(b->doc.number)) < 0);
 }
 
-/* How many of the N names KEYS sale S names (its detail's names, or its search row's one). */
+/*
+ * How many of the N names KEYS (searched as IDX, -1 for not searched) sale
+ * S names: its detail's names, or those it was found under.  With NEAR,
+ * a row under one of them and more ("DOE JANE A ETAL") counts too.
+ */
 static int
-names_of(const struct sale *s, char keys[][NAME_MAX_LEN], int n)
+names_of(const struct sale *s, char keys[][NAME_MAX_LEN], const int *idx, int n, bool near)
 {
 	char sn[NAMES_PER_DEED][NAME_MAX_LEN];
 	int nsn = list_keys(s->doc.names, sn, NAMES_PER_DEED), count = 0;
 
-	for (int k = 0; k < n; k++)
-		count += has_key(sn, nsn, keys[k]);
+	for (int k = 0; k < n; k++) {
+		unsigned bit = idx[k] >= 0 ? 1u << idx[k] : 0;
+
+		count += has_key(sn, nsn, keys[k]) || (s->under & bit) != 0 ||
+		    (near && (s->near & bit) != 0);
+	}
 	return count;
+}
+
+/* Whether KEY ends in the word ETAL: a name for several people, each named apart elsewhere. */
+static bool
+etal(const char *key)
+{
+	size_t n = strlen(key);
+
+	return n >= 5 && strcmp(key + n - 5, " ETAL") == 0;
 }
 
 /*
@@ -1328,59 +1355,84 @@ names_of(const struct sale *s, char keys[][NAME_MAX_LEN], int n)
  * then on, so the names of AT that are not its owners' are the previous
  * owners'.  Their deed of the parcel is an earlier deed that names them all.
  * It is taken as the parcel's only when it is the one deed under any of
- * their names recorded before AT: a previous owner with another deed before
- * it may have bought or sold another parcel then, and nothing tells which.
- * Then the same from that deed, up to MAX_CHAIN owners back.  The search
- * rows' dates say which deeds came before AT, so only the one deed (and any
- * row coded with '+', to judge it) is read in detail.
+ * their names recorded before AT, counting the names that begin with
+ * theirs (DOE JANE A ETAL, DOE JANE A TR): a previous owner with another
+ * deed before it may have bought or sold another parcel then, or held this
+ * one under another form of the name, and nothing tells which.  A previous
+ * owner named NAME ETAL stops the chain: the people behind it are named
+ * one by one on other deeds.  Then the same from that deed, up to MAX_CHAIN
+ * owners back.  The search rows' dates say which deeds came before AT, so
+ * only the one deed (and any row coded with '+', to judge it) is read in
+ * detail.
  */
 static int
 chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 {
 	char cur[NAMES_PER_DEED][NAME_MAX_LEN], names[NAMES_PER_DEED][NAME_MAX_LEN];
 	char prev[NAMES_PER_DEED][NAME_MAX_LEN];
-	int ncur = owner_keys(owner, cur, NAMES_PER_DEED);
+	int ncur = owner_keys(owner, cur, NAMES_PER_DEED), idx[NAMES_PER_DEED];
 
 	for (int step = 0; step < MAX_CHAIN && at >= 0; step++) {
 		char role[96];
 		int nnames = list_keys(w->v[at].doc.names, names, NAMES_PER_DEED), nprev = 0;
-		int found = -1, earlier = 0, owners = 0;
+		int found = -1, all = 0, near = 0, owners = 0;
+		bool group = false;
 
 		for (int i = 0; i < nnames; i++) {
 			if (has_key(cur, ncur, names[i]))
 				owners++;
-			else if (!has_key(prev, nprev, names[i]))
+			else if (!has_key(prev, nprev, names[i])) {
+				group |= etal(names[i]);
 				strlcpy(prev[nprev++], names[i], NAME_MAX_LEN);
+			}
 		}
 		/* a deed that does not name its owners, or no one else, says no more */
-		if (nprev == 0 || owners == 0)
+		if (nprev == 0 || owners == 0 || group)
 			break;
 		snprintf(role, sizeof(role), "a previous owner, on %s", w->v[at].doc.number);
 		for (int i = 0; i < nprev; i++)
-			if (search_name(w, prev[i], role, err) == -1)
+			if (search_name(w, prev[i], role, &idx[i], err) == -1)
 				return -1;
 		/* a row coded with '+' is a deed only if its detail says so */
 		for (size_t i = 0; i < w->n; i++) {
 			struct sale *s = &w->v[i];
 
 			if (s->judge && !s->detailed && before(s, &w->v[at]) &&
-			    names_of(s, prev, nprev) > 0 && detail_one(w, s, err) == -1)
+			    names_of(s, prev, idx, nprev, false) > 0 && detail_one(w, s, err) == -1)
 				return -1;
 		}
 		for (size_t i = 0; i < w->n; i++) {
 			struct sale *s = &w->v[i];
 
-			if (s->drop || (int)i == at || s->basis != B_CANDIDATE ||
-			    !before(s, &w->v[at]) || names_of(s, prev, nprev) == 0)
+			if (s->drop || (int)i == at || s->basis != B_CANDIDATE || !before(s, &w->v[at]))
 				continue;
-			earlier++;
-			found = (int)i;
+			if (names_of(s, prev, idx, nprev, false) == nprev) {
+				all++;
+				found = (int)i;
+			} else if (names_of(s, prev, idx, nprev, false) == 0 &&
+			    names_of(s, prev, idx, nprev, true) > 0)
+				near++;
 		}
-		if (earlier != 1)
+		if (all != 1 || near != 0) {
+			/* one of these is likely how they came to own it: candidates */
+			for (size_t i = 0; all <= MAX_CANDIDATES && i < w->n; i++) {
+				struct sale *s = &w->v[i];
+
+				if (s->drop || (int)i == at || s->basis != B_CANDIDATE ||
+				    !before(s, &w->v[at]) || names_of(s, prev, idx, nprev, false) != nprev)
+					continue;
+				char m[512];
+
+				s->before_prev = true;
+				snprintf(m, sizeof(m), "found under \"%s\" (%s): one of %d deeds before "
+				    "it naming its previous owners", prev[0], role, all);
+				strlcpy(s->matched, m, sizeof(s->matched));
+			}
 			break;
+		}
 		if (detail_one(w, &w->v[found], err) == -1)
 			return -1;
-		if (w->v[found].drop || names_of(&w->v[found], prev, nprev) != nprev ||
+		if (w->v[found].drop || names_of(&w->v[found], prev, idx, nprev, false) != nprev ||
 		    !before(&w->v[found], &w->v[at]))
 			break;
 		w->v[found].basis = B_CHAIN;
@@ -1425,6 +1477,49 @@ add_sale(struct pdc_record *rec, const struct sale *s, const char *price, struct
 	    pdc_row_set(row, "basis", basis_names[s->basis]) == -1 ||
 	    pdc_row_set(row, "matched", s->matched) == -1)
 		return nomem(err);
+	return 0;
+}
+
+/*
+ * Which deeds found under the owner's name (searched first) are kept as
+ * candidates, read in detail: those the chain did not take, recorded
+ * before the latest deed AT (-1: none known) or up to NEWS_DAYS after it
+ * (news the assessor may not have had yet; later ones are other parcels'),
+ * and only when there are at most MAX_CANDIDATES: an owner with more deeds
+ * than that is a builder or an investor, and each is far likelier another
+ * parcel's.  Deeds found only under a previous owner's name are that
+ * owner's other business, never kept.
+ */
+static int
+candidates(struct walk *w, int at, struct pdc_err *err)
+{
+	long last = at >= 0 ? day_of(w->v[at].doc.date) : LONG_MIN;
+	int n = 0;
+
+	for (size_t i = 0; i < w->n; i++) {
+		struct sale *s = &w->v[i];
+		long d = day_of(s->doc.date);
+
+		s->candidate = s->basis == B_CANDIDATE && !s->drop && (s->under & 1u) != 0 &&
+		    (last == LONG_MIN || d == LONG_MIN || d <= last + NEWS_DAYS);
+		n += s->candidate;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		struct sale *s = &w->v[i];
+
+		if (n > MAX_CANDIDATES)
+			s->candidate = false;
+		if (s->before_prev && s->basis == B_CANDIDATE)
+			s->candidate = true;
+		if (!s->candidate)
+			continue;
+		if (detail_one(w, s, err) == -1)
+			return -1;
+		s->candidate = !s->drop;
+		if (s->candidate && at >= 0 && before(&w->v[at], s))
+			strlcat(s->matched, ", recorded after the assessor's latest deed",
+			    sizeof(s->matched));
+	}
 	return 0;
 }
 
@@ -1476,33 +1571,16 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 	}
 	if (owner != NULL) {
 		char keys[NAMES_PER_DEED][NAME_MAX_LEN];
-		int nk = owner_keys(owner, keys, NAMES_PER_DEED);
+		int nk = owner_keys(owner, keys, NAMES_PER_DEED), idx;
 
 		/* the owner's first name, as the assessor puts the owner first */
-		if (nk > 0 && search_name(&w, keys[0], "the owner", err) == -1)
-			goto out;
-		if (detail_all(&w, err) == -1)
+		if (nk > 0 && search_name(&w, keys[0], "the owner", &idx, err) == -1)
 			goto out;
 		if (at >= 0 && chain(&w, at, owner, err) == -1)
 			goto out;
 	}
-	for (size_t i = 0; i < w.n; i++) {
-		struct sale *s = &w.v[i];
-
-		if (s->basis != B_CANDIDATE || s->drop || at < 0)
-			continue;
-		/*
-		 * Found only under a previous owner's name and not the chain's:
-		 * that owner's other deeds, never read in detail, not kept.  An
-		 * owner's deed after the latest may be news the assessor has
-		 * not had yet.
-		 */
-		if (s->by > 0)
-			s->drop = true;
-		else if (before(&w.v[at], s))
-			strlcat(s->matched, ", recorded after the assessor's latest deed",
-			    sizeof(s->matched));
-	}
+	if (candidates(&w, at, err) == -1)
+		goto out;
 	if (deed != NULL && at < 0) {
 		/* the search may have found it: it is still the parcel's */
 		int i = walk_find(&w, deed);
@@ -1519,7 +1597,7 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 	for (size_t i = 0; i < w.n; i++) {
 		const struct sale *s = &w.v[i];
 
-		if (s->drop)
+		if (s->drop || (s->basis == B_CANDIDATE && !s->candidate))
 			continue;
 		if (add_sale(rec, s, s->basis == B_DEED ? price : NULL, err) == -1)
 			goto out;

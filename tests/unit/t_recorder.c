@@ -592,10 +592,10 @@ test_collect(void)
 	is_str(log, "GET /documents/20150453721 HTTP/1.1\n"
 	    "GET /documents/search?lastNames=DOE&firstNames=JANE" Q_TAIL "1 HTTP/1.1\n"
 	    "GET /documents/search?lastNames=DOE&firstNames=JANE" Q_TAIL "2 HTTP/1.1\n"
+	    "GET /documents/search?lastNames=ROE&firstNames=RICHARD" Q_TAIL "1 HTTP/1.1\n"
 	    "GET /documents/20090123456 HTTP/1.1\n"
-	    "GET /documents/19980077001 HTTP/1.1\n"
-	    "GET /documents/search?lastNames=ROE&firstNames=RICHARD" Q_TAIL "1 HTTP/1.1\n",
-	    "the latest deed, two search pages, the other deeds' details, the previous owner; each once");
+	    "GET /documents/19980077001 HTTP/1.1\n",
+	    "the latest deed, two search pages, the previous owner, the other deeds' details; each once");
 	is_int(ctx.requests, 6, "six requests counted");
 	is_int(rec.parts, PDC_PART_BASIC | PDC_PART_SALES, "the sales part");
 	is_int(rec.sets, bit(&pdc_tbl_properties) | bit(&pdc_tbl_sales), "the sales set is carried");
