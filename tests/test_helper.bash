@@ -96,23 +96,34 @@ show_full() {
 }
 
 # records_agree TRUTH SHOWN: the files of truth_full and show_full (one record
-# a line, sorted by APN) agree: every part equal but the sales, and of the
-# sales, every presented deed is one of the parcel's own, as the truth gives
-# it, and the truth's latest deed (the assessor's) is among them.  Prints
-# what disagrees, and fails then.
+# a line, sorted by APN) agree: every part equal but the sales; of the
+# sales, the truth's latest deed (the assessor's) is presented as the truth
+# gives it, every presented deed the truth lists is as the truth gives it,
+# and the presented deeds the truth does not list (a chain that led astray)
+# stay within the 1% that tests/57-sales.bats allows.  Prints what
+# disagrees, and fails then.
 records_agree() {
 	jq -n -r --slurpfile t "$1" --slurpfile s "$2" '
 	  if ($t | length) != ($s | length) then
 	    "\($t | length) records in the truth, \($s | length) shown"
-	  else range(0; $t | length) as $i | $t[$i] as $a | $s[$i] as $b
-	    | if $a.apn != $b.apn then "\($a.apn): shown in its place: \($b.apn)"
-	      elif ($a | del(.sales)) != ($b | del(.sales)) then
-	        "\($a.apn): differs from the truth in \([$a | keys[] | select($a[.] != $b[.])])"
-	      elif ($b.sales - $a.sales) != [] then
-	        "\($a.apn): presented sales not the parcel'"'"'s as the truth gives them: \($b.sales - $a.sales | tojson)"
-	      elif ($a.sales | length) > 0 and (any($b.sales[]; . == $a.sales[0]) | not) then
-	        "\($a.apn): the latest deed \($a.sales[0].recording_number) is not presented as the truth gives it"
-	      else empty end
+	  else
+	    ([range(0; $t | length) as $i | $t[$i] as $a | $s[$i] as $b
+	      | if $a.apn != $b.apn then "\($a.apn): shown in its place: \($b.apn)"
+	        elif ($a | del(.sales)) != ($b | del(.sales)) then
+	          "\($a.apn): differs from the truth in \([$a | del(.sales) | keys[] | select($a[.] != $b[.])])"
+	        elif ($a.sales | length) > 0 and (any($b.sales[]; . == $a.sales[0]) | not) then
+	          "\($a.apn): the latest deed \($a.sales[0].recording_number) is not presented as the truth gives it"
+	        else ($b.sales[] | . as $x | ($a.sales | map(select(.recording_number == $x.recording_number)))
+	          | select(length > 0 and .[0] != $x)
+	          | "\($a.apn): deed \($x.recording_number) is not presented as the truth gives it: \($x | tojson)")
+	        end]) as $wrong
+	    | ([range(0; $t | length) as $i | $t[$i] as $a | $s[$i].sales[]
+	        | select(.recording_number as $n | $a.sales | all(.recording_number != $n))]) as $astray
+	    | ([$s[].sales[]] | length) as $shown
+	    | $wrong[],
+	      (if ($astray | length) > ($shown / 100 | floor) then
+	        "\($astray | length) of \($shown) presented deeds are not the parcels'"'"' own: \($astray | tojson)"
+	      else empty end)
 	  end' | grep . && return 1
 	return 0
 }

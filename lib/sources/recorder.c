@@ -1371,6 +1371,12 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 	char cur[NAMES_PER_DEED][NAME_MAX_LEN], names[NAMES_PER_DEED][NAME_MAX_LEN];
 	char prev[NAMES_PER_DEED][NAME_MAX_LEN];
 	int ncur = owner_keys(owner, cur, NAMES_PER_DEED), idx[NAMES_PER_DEED];
+	unsigned curbits = 0;	/* the owners' searches: rows under NAME ETAL... of theirs count too */
+
+	for (int k = 0; k < ncur; k++)
+		for (int i = 0; i < w->nsearched; i++)
+			if (strcmp(w->searched[i], cur[k]) == 0)
+				curbits |= 1u << i;
 
 	for (int step = 0; step < MAX_CHAIN && at >= 0; step++) {
 		char role[96];
@@ -1410,7 +1416,7 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 				all++;
 				found = (int)i;
 			} else if (names_of(s, prev, idx, nprev, false) == 0 &&
-			    names_of(s, prev, idx, nprev, true) > 0)
+			    (names_of(s, prev, idx, nprev, true) > 0 || (s->near & curbits) != 0))
 				near++;
 		}
 		if (all != 1 || near != 0) {
@@ -1441,6 +1447,10 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 		    w->v[at].doc.number, prev[0], nprev > 1 ? " and others" : "");
 		memcpy(cur, prev, sizeof(prev[0]) * (size_t)nprev);
 		ncur = nprev;
+		curbits = 0;
+		for (int k = 0; k < nprev; k++)
+			if (idx[k] >= 0)
+				curbits |= 1u << idx[k];
 		at = found;
 	}
 	return 0;
