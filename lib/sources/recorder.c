@@ -1,6 +1,7 @@
 /*
  * The Maricopa County Recorder: a parcel's deeds, found from the assessor's
- * latest deed and by the owner's name, each read from its own detail.
+ * latest deed, back along the chain of owners' names, and by the owner's
+ * name, each saying how it is known to be the parcel's.
  *
  * The two endpoints describe a document with different types (a number or
  * a string for recordingNumber, a string or a list for names); the readers
@@ -1541,9 +1542,9 @@ today(char out[11])
 
 /*
  * The parcel's deeds into REC: the latest deed DEED (certain), the deeds
- * the chain of owners leads to, and the deeds found under the owner's and
- * the previous owners' names (candidates).  PRICE goes on the latest deed.
- * Why the part is incomplete, if it is, goes to PARTIAL.
+ * the chain of owners leads to, and the candidates (candidates() says
+ * which).  PRICE goes on the latest deed.  Why the part is incomplete, if
+ * it is, goes to PARTIAL.
  */
 static int
 collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, const char *price,

@@ -2,10 +2,13 @@
  * recorder.h - the Maricopa County Recorder's public API (JSON, no token).
  *
  * The recorder has no parcel filter: a parcel's deeds are the assessor's
- * latest deed (Owner.MostCurrentDeed, fetched by number) and the deeds a
- * search by the current owner's name finds.  So this source runs after the
+ * latest deed (Owner.MostCurrentDeed, fetched by number), the earlier deeds
+ * the chain of owners' names leads to, and, kept apart as candidates, deeds
+ * found under the owner's name; each sale says which (sales.basis: deed,
+ * chain, candidate) and what matched.  So this source runs after the
  * assessor in the same record and reads its properties row (deed_number,
- * owner_name, sale_price); without one it fails.
+ * owner_name, sale_price); without one it fails.  A name with more than 501
+ * documents that date windows cannot narrow leaves the sales part partial.
  *
  * The two endpoints disagree on types: the detail sends recordingNumber as
  * a string and names as a list, the search a number and one string.  Both
