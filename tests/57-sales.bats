@@ -83,3 +83,15 @@ score() {
 	run records_agree "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
 	assert_success
 }
+
+@test "a name with more than 501 documents is read again in date windows, and the part stays complete" {
+	# the county has such names (builders, investors, common names): their
+	# searches answered 501 and were asked again with beginDate and endDate
+	run_pdc 0 sql "SELECT count(DISTINCT apn) FROM responses WHERE source = 'recorder'
+	  AND url LIKE '%/documents/search?%beginDate=1%'"
+	[ "$output" -gt 0 ]
+	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE part = 'sales' AND state <> 'complete'"
+	assert_output 0
+	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE part = 'sales'"
+	assert_output "$N"
+}
