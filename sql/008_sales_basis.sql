@@ -1,4 +1,4 @@
--- 007_sales_basis: every sale says how pdc knows it is the parcel's.
+-- 008_sales_basis: every sale says how pdc knows it is the parcel's.
 --
 -- The recorder has no parcel filter: a document found by an owner's name may
 -- be another parcel's (the same owner's other home, or another owner of the
