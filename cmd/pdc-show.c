@@ -56,7 +56,10 @@ print_object(const char *title, const cJSON *o)
 	}
 }
 
-/* An array of objects as an aligned table, leaving out the APN. */
+/*
+ * An array of objects as an aligned table, leaving out the APN.  Columns are
+ * cut at 40 characters, except the last, which nothing follows.
+ */
 static void
 print_table(const char *title, const cJSON *a)
 {
@@ -79,12 +82,15 @@ print_table(const char *title, const cJSON *a)
 			if (h > w)
 				w = h;
 			if (w > width[i])
-				width[i] = w > 40 ? 40 : w;
+				width[i] = w;
 			i++;
 		}
 		if (i > ncol)
 			ncol = i;
 	}
+	for (i = 0; i < ncol - 1; i++)
+		if (width[i] > 40)
+			width[i] = 40;
 	i = 0;
 	printf(" ");
 	cJSON_ArrayForEach(it, cJSON_GetArrayItem(a, 0)) {
@@ -145,6 +151,8 @@ print_text(const char *json)
 	print_table("Special districts", cJSON_GetObjectItem(r, "tax_districts"));
 	print_table("Payments", cJSON_GetObjectItem(r, "tax_payments"));
 	print_table("Sales and deeds", cJSON_GetObjectItem(r, "sales"));
+	print_table("Candidate deeds (found under an owner's name; perhaps another parcel's)",
+	    cJSON_GetObjectItem(r, "sale_candidates"));
 	cJSON_Delete(r);
 }
 

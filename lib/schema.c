@@ -99,6 +99,8 @@ static const struct pdc_column sales_cols[] = {
 	{ "sale_price", PDC_COL_NUM },
 	{ "restricted", PDC_COL_BOOL },
 	{ "source", PDC_COL_TEXT },
+	{ "basis", PDC_COL_TEXT },	/* deed, chain or candidate: sql/008_sales_basis.sql */
+	{ "matched", PDC_COL_TEXT },	/* what was searched and what matched */
 };
 
 static const struct pdc_column tax_bills_cols[] = {

@@ -71,8 +71,10 @@ build(void)
 	    "  'tax_payments', coalesce((SELECT json_agg(x ORDER BY x.seq) FROM (SELECT %s"
 	    "    FROM tax_payments WHERE apn = $1) x), '[]'::json),"
 	    "  'sales', coalesce((SELECT json_agg(x ORDER BY x.recording_number DESC) FROM (SELECT %s"
-	    "    FROM sales WHERE apn = $1) x), '[]'::json))::text",
-	    p, v, r, b, d, y, s);
+	    "    FROM sales WHERE apn = $1 AND basis <> 'candidate') x), '[]'::json),"
+	    "  'sale_candidates', coalesce((SELECT json_agg(x ORDER BY x.recording_number DESC)"
+	    "    FROM (SELECT %s FROM sales WHERE apn = $1 AND basis = 'candidate') x), '[]'::json))::text",
+	    p, v, r, b, d, y, s, s);
 }
 
 char *

@@ -13,8 +13,11 @@
  * "partial": some part failed or was never collected; "missing": nothing
  * stored), "collected_at", "parts" (per part: source, fetched_at, state,
  * error), "properties", "search", "valuations", "residential_details",
- * "tax_bills", "tax_districts", "tax_payments", "sales".  Returns a malloc'd
- * string (the caller frees it), or NULL with ERR.
+ * "tax_bills", "tax_districts", "tax_payments", "sales" (the rows whose
+ * basis is "deed" or "chain": what pdc stands behind as the parcel's sales)
+ * and "sale_candidates" (basis "candidate": deeds found only under an
+ * owner's name, with what matched).  Returns a malloc'd string (the caller
+ * frees it), or NULL with ERR.
  */
 char *pdc_show_json(struct pdc_conn *c, const char *apn, struct pdc_err *err);
 

@@ -16,7 +16,7 @@ setup() {
 	show_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/shown"
 	truth_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/truth")" -eq 300 ]
-	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
+	run records_agree "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
 	assert_success
 	# the served variety really was there
 	jq -s -e 'map(select(.tax_bills | any(.delinquent))) | length > 0' "$BATS_TEST_TMPDIR/truth"

@@ -222,7 +222,10 @@ $c 1"
 	json_lines
 	assert_equal "$(printf '%s\n' "$output" | jq -r .apn)" "$a
 $b"
-	assert_equal "$(printf '%s\n%s\n' "$a" "$b" | show_full)" "$(printf '%s\n%s\n' "$a" "$b" | truth_full)"
+	printf '%s\n%s\n' "$a" "$b" | show_full >"$BATS_TEST_TMPDIR/shown"
+	printf '%s\n%s\n' "$a" "$b" | truth_full >"$BATS_TEST_TMPDIR/truth"
+	run records_agree "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
+	assert_success
 
 	run_pdc 0 pdc-db config --json
 	json_lines

@@ -68,7 +68,7 @@ apns_of() {
 	# deeds found by searching the recorder for these names
 	truth_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth_full"
 	show_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/show_full"
-	run diff "$BATS_TEST_TMPDIR/truth_full" "$BATS_TEST_TMPDIR/show_full"
+	run records_agree "$BATS_TEST_TMPDIR/truth_full" "$BATS_TEST_TMPDIR/show_full"
 	assert_success
 	# nothing was executed, no table dropped
 	[ ! -e /tmp/pwned ]
@@ -158,7 +158,7 @@ make_cert() {
 	echo "$apn" | truth_full >"$BATS_TEST_TMPDIR/truth"
 	echo "$apn" | show_full >"$BATS_TEST_TMPDIR/shown"
 	[ -s "$BATS_TEST_TMPDIR/truth" ]
-	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
+	run records_agree "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
 	assert_success
 	run_pdc 0 pdc-search --json SMITH
 	[ "$(echo "$output" | grep -c '"apn"')" -gt 0 ]

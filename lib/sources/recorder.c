@@ -1,12 +1,14 @@
 /*
  * The Maricopa County Recorder: a parcel's deeds, found from the assessor's
- * latest deed and by the owner's name, each read from its own detail.
+ * latest deed, back along the chain of owners' names, and by the owner's
+ * name, each saying how it is known to be the parcel's.
  *
  * The two endpoints describe a document with different types (a number or
  * a string for recordingNumber, a string or a list for names); the readers
  * below take either and turn them into one struct pdc_recorder_doc, so the
  * rest of the file never sees the difference.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <cJSON.h>
 
@@ -669,6 +672,13 @@ encode(const char *s, size_t n)
 int
 pdc_recorder_search_path(const char *owner, int page, char **path)
 {
+	return pdc_recorder_search_window(owner, NULL, NULL, page, path);
+}
+
+int
+pdc_recorder_search_window(const char *owner, const char *begin, const char *end, int page,
+    char **path)
+{
 	char *last = NULL, *first = NULL, *business = NULL;
 	const char *s = owner;
 	size_t n, len;
@@ -710,15 +720,19 @@ pdc_recorder_search_path(const char *owner, int page, char **path)
 		if (nw > 1 && (first = encode(s + start[1], wl[1])) == NULL)
 			goto out;
 	}
+	/* dates are ISO, digits and dashes: nothing to encode, bounded here */
+	if (begin == NULL || end == NULL || strlen(begin) != 10 || strlen(end) != 10)
+		begin = end = "";
 	len = strlen("/documents/search?lastNames=&firstNames=&middleNameIs=&businessNames="
-	    "&documentCode=&beginDate=&endDate=&pageSize=&pageNumber=") + 32 +
+	    "&documentCode=&beginDate=&endDate=&pageSize=&pageNumber=") + 32 + 20 +
 	    (last ? strlen(last) : 0) + (first ? strlen(first) : 0) +
 	    (business ? strlen(business) : 0);
 	if ((*path = malloc(len)) == NULL)
 		goto out;
 	snprintf(*path, len, "/documents/search?lastNames=%s&firstNames=%s&middleNameIs="
-	    "&businessNames=%s&documentCode=&beginDate=&endDate=&pageSize=%d&pageNumber=%d",
-	    last ? last : "", first ? first : "", business ? business : "", PAGE_SIZE, page);
+	    "&businessNames=%s&documentCode=&beginDate=%s&endDate=%s&pageSize=%d&pageNumber=%d",
+	    last ? last : "", first ? first : "", business ? business : "", begin, end,
+	    PAGE_SIZE, page);
 	rc = 0;
 out:
 	free(last);
@@ -760,52 +774,105 @@ recorder_get(struct pdc_source_ctx *ctx, const char *path, const char *key, bool
 	return pdc_http_classify(res->status, res->retry_after, what, err);
 }
 
-/* The deeds found so far: each once, by recording number. */
-struct deeds {
-	struct {
-		struct pdc_recorder_doc doc;
-		bool detailed;		/* read from its own detail (or known to have none) */
-	} *v;
-	size_t n, cap;
+/*
+ * How pdc knows a stored deed is the parcel's (the sales table's basis).
+ * The recorder has no parcel filter, so only the assessor's latest deed is
+ * known to be the parcel's; an earlier deed is the parcel's when the chain
+ * of owners' names leads to it (see chain() below); any other deed found
+ * under an owner's name is a candidate, kept apart.
+ */
+enum basis { B_DEED, B_CHAIN, B_CANDIDATE };
+
+static const char *const basis_names[] = { "deed", "chain", "candidate" };
+
+#define MAX_NAMES	12	/* names searched for one parcel: the owner's, then the chain's */
+#define MAX_CANDIDATES	12	/* more deeds than this under the owner's name: a builder's, an investor's */
+#define NEWS_DAYS	365	/* a deed this long after the assessor's latest may be news to it */
+#define MAX_CHAIN	8	/* owners followed back from the latest deed */
+#define MAX_WINDOWS	48	/* date windows asked for one name */
+#define NAME_MAX_LEN	128	/* a name's key, with its NUL */
+#define NAMES_PER_DEED	12	/* names of one deed compared in the chain */
+#define FIRST_DAY	"1850-01-01"	/* before the county's oldest recorded document */
+#define LAST_DAY	"2999-12-31"	/* after its newest */
+
+/* A deed found: each once, by recording number. */
+struct sale {
+	struct pdc_recorder_doc doc;
+	bool detailed;		/* read from its own detail, or asked and not there */
+	bool judge;		/* found on a row coded with '+': a deed only if its detail says */
+	bool drop;		/* not a deed after all: not stored */
+	bool candidate;		/* a candidate kept (see candidates()) */
+	bool before_prev;	/* one of the deeds that may have brought a previous owner the parcel */
+	enum basis basis;
+	unsigned under;		/* the names (walk.searched bits) it was found under */
+	unsigned near;		/* ... and those it was found under as NAME ETAL, NAME TR... */
+	char matched[256];	/* what was searched and what matched */
 };
 
-static int
-deeds_find(const struct deeds *d, const char *number)
+/* One parcel's walk through the recorder. */
+struct walk {
+	struct pdc_source_ctx *ctx;
+	struct sale *v;
+	size_t n, cap;
+	char searched[MAX_NAMES][NAME_MAX_LEN];	/* name keys searched, in order */
+	char role[MAX_NAMES][96];		/* what each name was to the parcel */
+	int nsearched;
+	char partial[512];	/* why the sales part is incomplete; "" when it is not */
+	char today[11];
+};
+
+static void
+walk_release(struct walk *w)
 {
-	for (size_t i = 0; i < d->n; i++)
-		if (same_number(d->v[i].doc.number, number))
+	for (size_t i = 0; i < w->n; i++)
+		pdc_recorder_doc_release(&w->v[i].doc);
+	free(w->v);
+	w->v = NULL;
+	w->n = w->cap = 0;
+}
+
+static int
+walk_find(const struct walk *w, const char *number)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (same_number(w->v[i].doc.number, number))
 			return (int)i;
 	return -1;
 }
 
-/* Move DOC (zeroed after) into D. */
-static int
-deeds_add(struct deeds *d, struct pdc_recorder_doc *doc, bool detailed)
+/* Move DOC (zeroed after) into W; the new sale, or NULL when out of memory. */
+static struct sale *
+walk_add(struct walk *w, struct pdc_recorder_doc *doc)
 {
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 8;
-		void *p = reallocarray(d->v, ncap, sizeof(*d->v));
+	struct sale *s;
+
+	if (w->n == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 8;
+		struct sale *p = reallocarray(w->v, ncap, sizeof(*p));
 
 		if (p == NULL)
-			return -1;
-		d->v = p;
-		d->cap = ncap;
+			return NULL;
+		w->v = p;
+		w->cap = ncap;
 	}
-	d->v[d->n].doc = *doc;
-	d->v[d->n].detailed = detailed;
-	d->n++;
+	s = &w->v[w->n++];
+	memset(s, 0, sizeof(*s));
+	s->doc = *doc;
+	s->basis = B_CANDIDATE;
 	memset(doc, 0, sizeof(*doc));
 	doc->restricted = -1;
-	return 0;
+	return s;
 }
 
+/* Add REASON to W's partial reasons, "; " between, once each. */
 static void
-deeds_release(struct deeds *d)
+walk_partial(struct walk *w, const char *reason)
 {
-	for (size_t i = 0; i < d->n; i++)
-		pdc_recorder_doc_release(&d->v[i].doc);
-	free(d->v);
-	memset(d, 0, sizeof(*d));
+	if (strstr(w->partial, reason) != NULL)
+		return;
+	if (w->partial[0] != '\0')
+		strlcat(w->partial, "; ", sizeof(w->partial));
+	strlcat(w->partial, reason, sizeof(w->partial));
 }
 
 /*
@@ -859,85 +926,533 @@ merge(struct pdc_recorder_doc *into, struct pdc_recorder_doc *from)
 	pdc_recorder_doc_release(from);
 }
 
-/*
- * The name a search result must carry to be this parcel's: a business's
- * whole name, or a person's name before any "&" or "/" (the first owner),
- * trimmed.  Without this, a common name would sweep in other parcels' deeds.
- */
+
+/* A name as compared: upper case, blanks as one, none at the ends ("" when too long). */
 static void
-primary_name(const char *owner, char *out, size_t len)
+name_key(const char *name, char out[NAME_MAX_LEN])
 {
-	size_t n = is_business(owner) ? strlen(owner) : strcspn(owner, "&/");
-
-	while (n > 0 && (owner[n - 1] == ' ' || owner[n - 1] == '\t'))
-		n--;
-	while (n > 0 && (*owner == ' ' || *owner == '\t')) {
-		owner++;
-		n--;
-	}
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, owner, n);
-	out[n] = '\0';
+	code_key(name, out, NAME_MAX_LEN);
 }
 
-/* Does the search result's name list (JSON text) name exactly WHO? */
-static bool
-names_exactly(const char *names, const char *who)
-{
-	cJSON *list = names != NULL ? cJSON_Parse(names) : NULL;
-	const cJSON *it;
-	bool same = false;
-
-	cJSON_ArrayForEach(it, list)
-		if (cJSON_IsString(it) && strcasecmp(it->valuestring, who) == 0)
-			same = true;
-	cJSON_Delete(list);
-	return same;
-}
-
-/* Every deed the search by OWNER finds in OWNER's own name, not in D yet, added undetailed. */
+/*
+ * The names of a JSON list text (a document's names) as keys into OUT, at
+ * most MAX; returns how many.
+ */
 static int
-search(struct pdc_source_ctx *ctx, const char *owner, struct deeds *d, struct pdc_err *err)
+list_keys(const char *json, char out[][NAME_MAX_LEN], int max)
 {
-	long seen = 0;
-	char who[256];
+	cJSON *list = json != NULL ? cJSON_Parse(json) : NULL;
+	const cJSON *it;
+	int n = 0;
 
-	primary_name(owner, who, sizeof(who));
-	for (int page = 1; page <= MAX_PAGES; page++) {
-		struct pdc_recorder_doc *docs = NULL;
-		struct pdc_response res;
-		size_t n = 0;
-		long total = -1;
-		char *path, key[32];
-		int rc;
+	cJSON_ArrayForEach(it, list) {
+		if (n >= max)
+			break;
+		if (!cJSON_IsString(it))
+			continue;
+		name_key(it->valuestring, out[n]);
+		if (out[n][0] != '\0')
+			n++;
+	}
+	cJSON_Delete(list);
+	return n;
+}
 
-		if (pdc_recorder_search_path(owner, page, &path) == -1)
+static bool
+has_key(char keys[][NAME_MAX_LEN], int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The people (or the business) an assessor's owner names, as a document
+ * lists them: "DOE JANE A & JOHN B" is DOE JANE A and DOE JOHN B (after an
+ * '&' the surname is the first one's unless the part starts with it),
+ * "DOE JANE/ROE RICHARD" two people; a business is its whole name.
+ * Returns how many, at most MAX, into OUT as keys.
+ */
+static int
+owner_keys(const char *owner, char out[][NAME_MAX_LEN], int max)
+{
+	char surname[NAME_MAX_LEN] = "", seg[NAME_MAX_LEN], buf[2 * NAME_MAX_LEN];
+	const char *p = owner;
+	char sep = '\0';
+	int n = 0;
+
+	if (max <= 0)
+		return 0;
+	if (is_business(owner)) {
+		name_key(owner, out[0]);
+		return out[0][0] != '\0';
+	}
+	while (*p != '\0' && n < max) {
+		size_t len = strcspn(p, "&/"), sl = strlen(surname);
+		char *part = strndup(p, len);
+
+		if (part == NULL)
+			return n;
+		name_key(part, seg);
+		free(part);
+		if (seg[0] != '\0') {
+			if (n == 0) {
+				snprintf(surname, sizeof(surname), "%.*s", (int)strcspn(seg, " "), seg);
+				sl = strlen(surname);
+				strlcpy(out[n++], seg, NAME_MAX_LEN);
+			} else if (sep == '&' && !(strncmp(seg, surname, sl) == 0 &&
+			    (seg[sl] == ' ' || seg[sl] == '\0'))) {
+				snprintf(buf, sizeof(buf), "%s %s", surname, seg);
+				name_key(buf, out[n]);
+				if (out[n][0] != '\0')
+					n++;
+			} else
+				strlcpy(out[n++], seg, NAME_MAX_LEN);
+		}
+		p += len;
+		if (*p != '\0')
+			sep = *p++;
+	}
+	return n;
+}
+
+/* A day number of the ISO date S (days from 1970-01-01), or LONG_MIN. */
+static long
+day_of(const char *s)
+{
+	long y, m, d, era, yoe, doy, doe;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return LONG_MIN;
+	y = strtol(s, NULL, 10);
+	m = strtol(s + 5, NULL, 10);
+	d = strtol(s + 8, NULL, 10);
+	/* H. Hinnant's days_from_civil */
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Day number Z as an ISO date into OUT. */
+static void
+date_of(long z, char out[11])
+{
+	long era, doe, yoe, y, doy, mp, d, m;
+	char buf[64];
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	snprintf(buf, sizeof(buf), "%04ld-%02ld-%02ld", y, m, d);
+	strlcpy(out, buf, 11);
+}
+
+/* CODE without a trailing '+' (and the blanks before it) into OUT; whether there was one. */
+static bool
+code_stem(const char *code, char *out, size_t size)
+{
+	size_t n = strlen(code);
+	bool plus;
+
+	while (n > 0 && pdc_util_is_blank(code[n - 1]))
+		n--;
+	plus = n > 0 && code[n - 1] == '+';
+	if (plus)
+		n--;
+	while (n > 0 && pdc_util_is_blank(code[n - 1]))
+		n--;
+	snprintf(out, size, "%.*s", (int)n, code);
+	return plus;
+}
+
+/* Whether any code of the JSON list CODES (a detail's documentCodes) is a deed's. */
+static bool
+codes_have_deed(const char *codes)
+{
+	cJSON *list = codes != NULL ? cJSON_Parse(codes) : NULL;
+	const cJSON *it;
+	bool deed = false;
+
+	cJSON_ArrayForEach(it, list) {
+		char stem[64];
+
+		if (!cJSON_IsString(it))
+			continue;
+		code_stem(it->valuestring, stem, sizeof(stem));
+		if (pdc_recorder_is_deed(stem))
+			deed = true;
+	}
+	cJSON_Delete(list);
+	return deed;
+}
+
+/*
+ * The rows of one search page under name KEY (index BY of the names
+ * searched) into W: a row is kept when its code is a deed's, or carries a
+ * '+' (more codes, judged by the detail), and its name is exactly KEY, or
+ * KEY and more ("DOE JANE A ETAL", "DOE JANE A TR"): the same people, or
+ * others of the same name; the chain counts those.
+ */
+static int
+keep_rows(struct walk *w, int by, struct pdc_recorder_doc *docs, size_t n, struct pdc_err *err)
+{
+	const char *key = w->searched[by];
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i < n; i++) {
+		char rowname[1][NAME_MAX_LEN], stem[64];
+		struct sale *s;
+		bool plus, exact;
+		int at;
+
+		if (docs[i].code == NULL || list_keys(docs[i].names, rowname, 1) != 1)
+			continue;
+		exact = strcmp(rowname[0], key) == 0;
+		if (!exact && !(strncmp(rowname[0], key, kl) == 0 && rowname[0][kl] == ' '))
+			continue;
+		plus = code_stem(docs[i].code, stem, sizeof(stem));
+		if (!plus && !pdc_recorder_is_deed(stem))
+			continue;
+		if ((at = walk_find(w, docs[i].number)) >= 0)
+			s = &w->v[at];
+		else if ((s = walk_add(w, &docs[i])) == NULL)
 			return nomem(err);
-		if (path == NULL)
-			return 0;	/* no name to search by */
-		snprintf(key, sizeof(key), "search/%d", page);
-		rc = recorder_get(ctx, path, key, false, &res, err);
-		free(path);
-		if (rc == 0)
-			rc = pdc_recorder_parse_search(res.body, res.len, page, &docs, &n, &total, err);
-		pdc_response_release(&res);
-		if (rc == -1)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			if (!pdc_recorder_is_deed(docs[i].code) || deeds_find(d, docs[i].number) >= 0 ||
-			    !names_exactly(docs[i].names, who))
-				continue;
-			if (deeds_add(d, &docs[i], false) == -1) {
-				pdc_recorder_docs_free(docs, n);
+		else
+			s->judge = plus;
+		if (!exact) {
+			s->near |= 1u << by;
+			continue;
+		}
+		if (s->under == 0 && s->basis == B_CANDIDATE)
+			snprintf(s->matched, sizeof(s->matched), "found under \"%s\" (%s)", key,
+			    w->role[by]);
+		s->under |= 1u << by;
+	}
+	return 0;
+}
+
+/* A date window of a name search; both "" for no dates. */
+struct window {
+	char begin[11], end[11];
+};
+
+/*
+ * Split window *IN in two halves at OUT[0] and OUT[1]; false when it is one
+ * day and cannot be.  A window without dates runs from FIRST_DAY to
+ * LAST_DAY; it is halved at the middle of the days up to today, so that the
+ * newest documents, whatever the clocks say, stay in the later half.
+ */
+static bool
+split(const struct walk *w, const struct window *in, struct window out[2])
+{
+	long lo = day_of(in->begin[0] != '\0' ? in->begin : FIRST_DAY);
+	long hi = day_of(in->end[0] != '\0' ? in->end : LAST_DAY), now = day_of(w->today);
+	long cap = hi, mid;
+
+	if (lo == LONG_MIN || hi == LONG_MIN || now == LONG_MIN || hi <= lo)
+		return false;
+	if (cap > now)
+		cap = now > lo ? now : lo + 365;
+	if (cap > hi)
+		cap = hi;
+	mid = lo + (cap - lo) / 2;
+	date_of(lo, out[0].begin);
+	date_of(mid, out[0].end);
+	date_of(mid + 1, out[1].begin);
+	date_of(hi, out[1].end);
+	return true;
+}
+
+/*
+ * Search the recorder for NAME (its ROLE said in what matched) and keep its
+ * deeds in W; *IDX is its index in W's names searched (-1: none).  The search answers at most 501 documents and says 501 for
+ * "501 or more", the newest missing: such an answer is asked again in two
+ * date windows, halved until each answers fewer.  A one-day window still
+ * full, more windows than MAX_WINDOWS, or a window the county refuses (400;
+ * the rows already read stay) leaves the part partial: "more than 501
+ * documents under NAME".
+ */
+static int
+search_name(struct walk *w, const char *name, const char *role, int *idx, struct pdc_err *err)
+{
+	struct window todo[MAX_WINDOWS + 2];
+	char key[NAME_MAX_LEN], reason[NAME_MAX_LEN + 128];
+	int ntodo = 1, asked = 0, by;
+
+	*idx = -1;
+	name_key(name, key);
+	if (key[0] == '\0')
+		return 0;
+	for (int i = 0; i < w->nsearched; i++)
+		if (strcmp(w->searched[i], key) == 0) {
+			*idx = i;
+			return 0;
+		}
+	if (w->nsearched >= MAX_NAMES)
+		return 0;
+	*idx = by = w->nsearched++;
+	strlcpy(w->searched[by], key, sizeof(w->searched[by]));
+	strlcpy(w->role[by], role, sizeof(w->role[by]));
+	snprintf(reason, sizeof(reason), "more than 501 documents under %s", key);
+	memset(&todo[0], 0, sizeof(todo[0]));
+	while (ntodo > 0) {
+		struct window win = todo[--ntodo];
+		long seen = 0;
+
+		asked++;
+		for (int page = 1; page <= MAX_PAGES; page++) {
+			struct pdc_recorder_doc *docs = NULL;
+			struct pdc_response res;
+			size_t n = 0;
+			long total = -1;
+			char *path, rkey[48];
+			int rc;
+
+			if (pdc_recorder_search_window(key, win.begin, win.end, page, &path) == -1)
 				return nomem(err);
+			if (path == NULL)
+				return 0;	/* nothing to search by */
+			/* keys by order, not by date: a re-parse on another day asks the same */
+			if (asked == 1)
+				snprintf(rkey, sizeof(rkey), "search/%d/%d", by + 1, page);
+			else
+				snprintf(rkey, sizeof(rkey), "search/%d/w%d/%d", by + 1, asked, page);
+			rc = recorder_get(w->ctx, path, rkey, false, &res, err);
+			free(path);
+			if (rc == -1 && res.status == 400 && win.begin[0] != '\0') {
+				/* refused: this window's documents stay unread */
+				pdc_response_release(&res);
+				walk_partial(w, reason);
+				snprintf(reason, sizeof(reason), "the county refused a date window "
+				    "of the search under %s (HTTP 400)", key);
+				walk_partial(w, reason);
+				snprintf(reason, sizeof(reason), "more than 501 documents under %s", key);
+				break;
+			}
+			if (rc == 0)
+				rc = pdc_recorder_parse_search(res.body, res.len, page, &docs, &n,
+				    &total, err);
+			pdc_response_release(&res);
+			if (rc == -1)
+				return -1;
+			/* what came is kept, even from a page the windows will read again */
+			rc = keep_rows(w, by, docs, n, err);
+			pdc_recorder_docs_free(docs, n);
+			if (rc == -1)
+				return -1;
+			if (page == 1 && total >= 501) {
+				/* the newest are missing: read the halves instead */
+				if (asked + ntodo + 2 <= MAX_WINDOWS && split(w, &win, &todo[ntodo])) {
+					ntodo += 2;
+					break;
+				}
+				walk_partial(w, reason);
+			}
+			seen += (long)n;
+			/* without a total, a short page is the last */
+			if (n == 0 || (total >= 0 && seen >= total) || (total < 0 && n < PAGE_SIZE))
+				break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Read the detail of sale S: the detail's names, codes, date and
+ * restriction win.  A row found with a '+' stays only when its detail lists
+ * a deed's code among its codes.
+ */
+static int
+detail_one(struct walk *w, struct sale *s, struct pdc_err *err)
+{
+	struct pdc_recorder_doc doc;
+	char stem[64];
+	int rc;
+
+	if (s->detailed || s->drop)
+		return 0;
+	s->detailed = true;
+	if ((rc = detail(w->ctx, s->doc.number, &doc, err)) == -1)
+		return -1;
+	if (rc == 0)
+		merge(&s->doc, &doc);
+	else if (s->judge) {
+		s->drop = true;	/* no detail to say what it is */
+		return 0;
+	}
+	if (s->judge && !codes_have_deed(s->doc.codes))
+		s->drop = true;
+	/* a code as the search gave it keeps its '+': the first code is stored */
+	if (s->doc.code != NULL && code_stem(s->doc.code, stem, sizeof(stem))) {
+		char *c = strdup(stem);
+
+		if (c == NULL)
+			return nomem(err);
+		free(s->doc.code);
+		s->doc.code = c;
+	}
+	return 0;
+}
+
+/* Whether sale A was recorded before sale B: by date, then by number. */
+static bool
+before(const struct sale *a, const struct sale *b)
+{
+	int c;
+
+	if (a->doc.date[0] == '\0' || b->doc.date[0] == '\0')
+		return false;
+	if ((c = strcmp(a->doc.date, b->doc.date)) != 0)
+		return c < 0;
+	return strlen(significant(a->doc.number)) < strlen(significant(b->doc.number)) ||
+	    (strlen(significant(a->doc.number)) == strlen(significant(b->doc.number)) &&
+	    strcmp(significant(a->doc.number), significant(b->doc.number)) < 0);
+}
+
+/*
+ * How many of the N names KEYS (searched as IDX, -1 for not searched) sale
+ * S names: its detail's names, or those it was found under.  With NEAR,
+ * a row under one of them and more ("DOE JANE A ETAL") counts too.
+ */
+static int
+names_of(const struct sale *s, char keys[][NAME_MAX_LEN], const int *idx, int n, bool near)
+{
+	char sn[NAMES_PER_DEED][NAME_MAX_LEN];
+	int nsn = list_keys(s->doc.names, sn, NAMES_PER_DEED), count = 0;
+
+	for (int k = 0; k < n; k++) {
+		unsigned bit = idx[k] >= 0 ? 1u << idx[k] : 0;
+
+		count += has_key(sn, nsn, keys[k]) || (s->under & bit) != 0 ||
+		    (near && (s->near & bit) != 0);
+	}
+	return count;
+}
+
+/* Whether KEY ends in the word ETAL: a name for several people, each named apart elsewhere. */
+static bool
+etal(const char *key)
+{
+	size_t n = strlen(key);
+
+	return n >= 5 && strcmp(key + n - 5, " ETAL") == 0;
+}
+
+/*
+ * Follow the parcel's owners back from its latest deed AT (index in W),
+ * whose grantees are the assessor's owner OWNER.  A deed's names are its
+ * grantors' and its grantees'; the grantees are the parcel's owners from
+ * then on, so the names of AT that are not its owners' are the previous
+ * owners'.  Their deed of the parcel is an earlier deed that names them all.
+ * It is taken as the parcel's only when it is the one deed under any of
+ * their names recorded before AT, counting the names that begin with
+ * theirs (DOE JANE A ETAL, DOE JANE A TR): a previous owner with another
+ * deed before it may have bought or sold another parcel then, or held this
+ * one under another form of the name, and nothing tells which.  A previous
+ * owner named NAME ETAL stops the chain: the people behind it are named
+ * one by one on other deeds.  Then the same from that deed, up to MAX_CHAIN
+ * owners back.  The search rows' dates say which deeds came before AT, so
+ * only the one deed (and any row coded with '+', to judge it) is read in
+ * detail.
+ */
+static int
+chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
+{
+	char cur[NAMES_PER_DEED][NAME_MAX_LEN], names[NAMES_PER_DEED][NAME_MAX_LEN];
+	char prev[NAMES_PER_DEED][NAME_MAX_LEN];
+	int ncur = owner_keys(owner, cur, NAMES_PER_DEED), idx[NAMES_PER_DEED];
+	unsigned curbits = 0;	/* the owners' searches: rows under NAME ETAL... of theirs count too */
+
+	for (int k = 0; k < ncur; k++)
+		for (int i = 0; i < w->nsearched; i++)
+			if (strcmp(w->searched[i], cur[k]) == 0)
+				curbits |= 1u << i;
+
+	for (int step = 0; step < MAX_CHAIN && at >= 0; step++) {
+		char role[96];
+		int nnames = list_keys(w->v[at].doc.names, names, NAMES_PER_DEED), nprev = 0;
+		int found = -1, all = 0, near = 0, owners = 0;
+		bool group = false;
+
+		for (int i = 0; i < nnames; i++) {
+			if (has_key(cur, ncur, names[i]))
+				owners++;
+			else if (!has_key(prev, nprev, names[i])) {
+				group |= etal(names[i]);
+				strlcpy(prev[nprev++], names[i], NAME_MAX_LEN);
 			}
 		}
-		pdc_recorder_docs_free(docs, n);
-		seen += (long)n;
-		/* without a total, a short page is the last */
-		if (n == 0 || (total >= 0 && seen >= total) || (total < 0 && n < PAGE_SIZE))
+		/* a deed that does not name its owners, or no one else, says no more */
+		if (nprev == 0 || owners == 0 || group)
 			break;
+		snprintf(role, sizeof(role), "a previous owner, on %s", w->v[at].doc.number);
+		for (int i = 0; i < nprev; i++)
+			if (search_name(w, prev[i], role, &idx[i], err) == -1)
+				return -1;
+		/* a row coded with '+' is a deed only if its detail says so */
+		for (size_t i = 0; i < w->n; i++) {
+			struct sale *s = &w->v[i];
+
+			if (s->judge && !s->detailed && before(s, &w->v[at]) &&
+			    names_of(s, prev, idx, nprev, false) > 0 && detail_one(w, s, err) == -1)
+				return -1;
+		}
+		for (size_t i = 0; i < w->n; i++) {
+			struct sale *s = &w->v[i];
+
+			if (s->drop || (int)i == at || s->basis != B_CANDIDATE || !before(s, &w->v[at]))
+				continue;
+			if (names_of(s, prev, idx, nprev, false) == nprev) {
+				all++;
+				found = (int)i;
+			} else if (names_of(s, prev, idx, nprev, false) == 0 &&
+			    (names_of(s, prev, idx, nprev, true) > 0 || (s->near & curbits) != 0))
+				near++;
+		}
+		if (all != 1 || near != 0) {
+			/* one of these is likely how they came to own it: candidates */
+			for (size_t i = 0; all <= MAX_CANDIDATES && i < w->n; i++) {
+				struct sale *s = &w->v[i];
+
+				if (s->drop || (int)i == at || s->basis != B_CANDIDATE ||
+				    !before(s, &w->v[at]) || names_of(s, prev, idx, nprev, false) != nprev)
+					continue;
+				char m[512];
+
+				s->before_prev = true;
+				snprintf(m, sizeof(m), "found under \"%s\" (%s): one of %d deeds before "
+				    "it naming its previous owners", prev[0], role, all);
+				strlcpy(s->matched, m, sizeof(s->matched));
+			}
+			break;
+		}
+		if (detail_one(w, &w->v[found], err) == -1)
+			return -1;
+		if (w->v[found].drop || names_of(&w->v[found], prev, idx, nprev, false) != nprev ||
+		    !before(&w->v[found], &w->v[at]))
+			break;
+		w->v[found].basis = B_CHAIN;
+		snprintf(w->v[found].matched, sizeof(w->v[found].matched),
+		    "chain: the only deed before %s naming its previous owners (%s%s)",
+		    w->v[at].doc.number, prev[0], nprev > 1 ? " and others" : "");
+		memcpy(cur, prev, sizeof(prev[0]) * (size_t)nprev);
+		ncur = nprev;
+		curbits = 0;
+		for (int k = 0; k < nprev; k++)
+			if (idx[k] >= 0)
+				curbits |= 1u << idx[k];
+		at = found;
 	}
 	return 0;
 }
@@ -946,8 +1461,8 @@ search(struct pdc_source_ctx *ctx, const char *owner, struct deeds *d, struct pd
 static int
 by_number_desc(const void *a, const void *b)
 {
-	const char *x = significant(((const struct pdc_recorder_doc *)a)->number);
-	const char *y = significant(((const struct pdc_recorder_doc *)b)->number);
+	const char *x = significant(((const struct sale *)a)->doc.number);
+	const char *y = significant(((const struct sale *)b)->doc.number);
 	size_t lx = strlen(x), ly = strlen(y);
 
 	if (lx != ly)
@@ -956,9 +1471,9 @@ by_number_desc(const void *a, const void *b)
 }
 
 static int
-add_sale(struct pdc_record *rec, const struct pdc_recorder_doc *doc, const char *price,
-    struct pdc_err *err)
+add_sale(struct pdc_record *rec, const struct sale *s, const char *price, struct pdc_err *err)
 {
+	const struct pdc_recorder_doc *doc = &s->doc;
 	struct pdc_row *row = pdc_record_add(rec, &pdc_tbl_sales);
 
 	if (row == NULL ||
@@ -969,79 +1484,142 @@ add_sale(struct pdc_record *rec, const struct pdc_recorder_doc *doc, const char 
 	    pdc_row_set(row, "sale_price", price) == -1 ||
 	    pdc_row_set(row, "restricted", doc->restricted < 0 ? NULL :
 	    doc->restricted ? "t" : "f") == -1 ||
-	    pdc_row_set(row, "source", "recorder") == -1)
+	    pdc_row_set(row, "source", "recorder") == -1 ||
+	    pdc_row_set(row, "basis", basis_names[s->basis]) == -1 ||
+	    pdc_row_set(row, "matched", s->matched) == -1)
 		return nomem(err);
 	return 0;
 }
 
+/*
+ * Which deeds found under the owner's name (searched first) are kept as
+ * candidates, read in detail: those the chain did not take, recorded
+ * before the latest deed AT (-1: none known) or up to NEWS_DAYS after it
+ * (news the assessor may not have had yet; later ones are other parcels'),
+ * and only when there are at most MAX_CANDIDATES: an owner with more deeds
+ * than that is a builder or an investor, and each is far likelier another
+ * parcel's.  Deeds found only under a previous owner's name are that
+ * owner's other business, never kept.
+ */
+static int
+candidates(struct walk *w, int at, struct pdc_err *err)
+{
+	long last = at >= 0 ? day_of(w->v[at].doc.date) : LONG_MIN;
+	int n = 0;
+
+	for (size_t i = 0; i < w->n; i++) {
+		struct sale *s = &w->v[i];
+		long d = day_of(s->doc.date);
+
+		s->candidate = s->basis == B_CANDIDATE && !s->drop && (s->under & 1u) != 0 &&
+		    (last == LONG_MIN || d == LONG_MIN || d <= last + NEWS_DAYS);
+		n += s->candidate;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		struct sale *s = &w->v[i];
+
+		if (n > MAX_CANDIDATES)
+			s->candidate = false;
+		if (s->before_prev && s->basis == B_CANDIDATE)
+			s->candidate = true;
+		if (!s->candidate)
+			continue;
+		if (detail_one(w, s, err) == -1)
+			return -1;
+		s->candidate = !s->drop;
+		if (s->candidate && at >= 0 && before(&w->v[at], s))
+			strlcat(s->matched, ", recorded after the assessor's latest deed",
+			    sizeof(s->matched));
+	}
+	return 0;
+}
+
+static void
+today(char out[11])
+{
+	date_of((long)(time(NULL) / 86400), out);
+}
+
+/*
+ * The parcel's deeds into REC: the latest deed DEED (certain), the deeds
+ * the chain of owners leads to, and the candidates (candidates() says
+ * which).  PRICE goes on the latest deed.  Why the part is incomplete, if
+ * it is, goes to PARTIAL.
+ */
 static int
 collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, const char *price,
-    struct pdc_record *rec, struct pdc_err *err)
+    struct pdc_record *rec, char *partial, size_t partial_size, struct pdc_err *err)
 {
 	struct pdc_recorder_doc doc;
-	struct deeds d = { 0 };
-	bool deed_gone = false;
-	int rc = -1;
+	struct walk w;
+	int at = -1, rc = -1;
 
+	memset(&w, 0, sizeof(w));
+	w.ctx = ctx;
+	today(w.today);
 	/* the latest deed is the parcel's whatever its code says */
 	if (deed != NULL) {
 		switch (detail(ctx, deed, &doc, err)) {
 		case -1:
 			goto out;
 		case 1:
-			deed_gone = true;	/* the search may still find the others */
+			snprintf(w.partial, sizeof(w.partial),
+			    "the latest deed %s is not at the recorder", deed);
 			break;
-		default:
-			if (deeds_add(&d, &doc, true) == -1) {
+		default: {
+			struct sale *s = walk_add(&w, &doc);
+
+			if (s == NULL) {
 				pdc_recorder_doc_release(&doc);
 				goto oom;
 			}
+			s->detailed = true;
+			s->basis = B_DEED;
+			strlcpy(s->matched, "Owner.MostCurrentDeed", sizeof(s->matched));
+			at = 0;
+		}
 		}
 	}
-	if (owner != NULL && search(ctx, owner, &d, err) == -1)
+	if (owner != NULL) {
+		char keys[NAMES_PER_DEED][NAME_MAX_LEN];
+		int nk = owner_keys(owner, keys, NAMES_PER_DEED), idx;
+
+		/* the owner's first name, as the assessor puts the owner first */
+		if (nk > 0 && search_name(&w, keys[0], "the owner", &idx, err) == -1)
+			goto out;
+		if (at >= 0 && chain(&w, at, owner, err) == -1)
+			goto out;
+	}
+	if (candidates(&w, at, err) == -1)
 		goto out;
-	for (size_t i = 0; i < d.n; i++) {
-		if (d.v[i].detailed)
-			continue;
-		d.v[i].detailed = true;
-		if (deed_gone && same_number(d.v[i].doc.number, deed))
-			continue;	/* asked already: a 404 */
-		switch (detail(ctx, d.v[i].doc.number, &doc, err)) {
-		case -1:
-			goto out;
-		case 0:
-			merge(&d.v[i].doc, &doc);
-			break;
+	if (deed != NULL && at < 0) {
+		/* the search may have found it: it is still the parcel's */
+		int i = walk_find(&w, deed);
+
+		if (i >= 0 && !w.v[i].drop) {
+			w.v[i].basis = B_DEED;
+			strlcpy(w.v[i].matched, "Owner.MostCurrentDeed", sizeof(w.v[i].matched));
 		}
 	}
 
-	if (d.n > 1) {
-		/* sort the docs only: the detailed flags are all true by now */
-		struct pdc_recorder_doc *v = malloc(d.n * sizeof(*v));
-
-		if (v == NULL)
-			goto oom;
-		for (size_t i = 0; i < d.n; i++)
-			v[i] = d.v[i].doc;
-		qsort(v, d.n, sizeof(*v), by_number_desc);
-		for (size_t i = 0; i < d.n; i++)
-			d.v[i].doc = v[i];
-		free(v);
-	}
+	if (w.n > 1)
+		qsort(w.v, w.n, sizeof(*w.v), by_number_desc);
 	pdc_record_carry(rec, &pdc_tbl_sales);
-	for (size_t i = 0; i < d.n; i++) {
-		const struct pdc_recorder_doc *s = &d.v[i].doc;
+	for (size_t i = 0; i < w.n; i++) {
+		const struct sale *s = &w.v[i];
 
-		if (add_sale(rec, s, deed != NULL && same_number(s->number, deed) ? price : NULL,
-		    err) == -1)
+		if (s->drop || (s->basis == B_CANDIDATE && !s->candidate))
+			continue;
+		if (add_sale(rec, s, s->basis == B_DEED ? price : NULL, err) == -1)
 			goto out;
 	}
+	strlcpy(partial, w.partial, partial_size);
 	rc = 0;
 	goto out;
 oom:
 	nomem(err);
 out:
-	deeds_release(&d);
+	walk_release(&w);
 	return rc;
 }
 
@@ -1051,7 +1629,7 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 {
 	const struct pdc_row *prop = pdc_record_find(rec, &pdc_tbl_properties);
 	const char *deed_in, *owner;
-	char deed[PDC_RECNO_MAX] = "", *price = NULL, shown[72];
+	char deed[PDC_RECNO_MAX] = "", *price = NULL, *own = NULL, shown[72], partial[512] = "";
 	struct pdc_util_mark mark;
 	int rc;
 
@@ -1069,24 +1647,22 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 	if (prop != NULL && pdc_row_get(prop, "sale_price") != NULL &&
 	    (price = strdup(pdc_row_get(prop, "sale_price"))) == NULL)
 		return nomem(err);
-	{
-		char *own = owner != NULL ? strdup(owner) : NULL;
-
-		if (owner != NULL && own == NULL) {
-			free(price);
-			return nomem(err);
-		}
-		pdc_util_mark(rec, &mark);
-		rc = collect_deeds(ctx, deed[0] != '\0' ? deed : NULL, own, price,
-		    rec, err);
-		free(own);
+	if (owner != NULL && (own = strdup(owner)) == NULL) {
+		free(price);
+		return nomem(err);
 	}
+	pdc_util_mark(rec, &mark);
+	rc = collect_deeds(ctx, deed[0] != '\0' ? deed : NULL, own, price, rec, partial,
+	    sizeof(partial), err);
+	free(own);
 	free(price);
 	if (rc == -1) {
 		pdc_util_rollback(rec, &mark);
 		return -1;
 	}
 	rec->parts |= PDC_PART_SALES;
+	if (partial[0] != '\0' && pdc_record_partial(rec, PDC_PART_SALES, "%s", partial) == -1)
+		return nomem(err);
 	return 0;
 }
 

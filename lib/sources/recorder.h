@@ -2,10 +2,13 @@
  * recorder.h - the Maricopa County Recorder's public API (JSON, no token).
  *
  * The recorder has no parcel filter: a parcel's deeds are the assessor's
- * latest deed (Owner.MostCurrentDeed, fetched by number) and the deeds a
- * search by the current owner's name finds.  So this source runs after the
+ * latest deed (Owner.MostCurrentDeed, fetched by number), the earlier deeds
+ * the chain of owners' names leads to, and, kept apart as candidates, deeds
+ * found under the owner's name; each sale says which (sales.basis: deed,
+ * chain, candidate) and what matched.  So this source runs after the
  * assessor in the same record and reads its properties row (deed_number,
- * owner_name, sale_price); without one it fails.
+ * owner_name, sale_price); without one it fails.  A name with more than 501
+ * documents that date windows cannot narrow leaves the sales part partial.
  *
  * The two endpoints disagree on types: the detail sends recordingNumber as
  * a string and names as a list, the search a number and one string.  Both
@@ -92,5 +95,13 @@ bool pdc_recorder_is_deed(const char *code);
  * when out of memory.
  */
 int pdc_recorder_search_path(const char *owner, int page, char **path);
+
+/*
+ * The same, for the documents recorded from BEGIN to END (ISO dates, both
+ * days included) as beginDate and endDate; without both (NULL, or not ten
+ * characters) the search has no dates, as pdc_recorder_search_path's.
+ */
+int pdc_recorder_search_window(const char *owner, const char *begin, const char *end, int page,
+    char **path);
 
 #endif

@@ -9,7 +9,8 @@
 # commit on, so commit rate counts as it does for a user), BENCH_SCALE_JOBS
 # (1700000), BENCH_ENQUEUE_APNS (1000000), BENCH_COLLECT (2000),
 # BENCH_MEMORY_JOBS (10000), BENCH_FLOOR (parcels per fetch-floor round, 200),
-# BENCH_LATENCY_J64 (parcels in the -j 64 latency round, 3000).
+# BENCH_LATENCY_J64 (parcels in the -j 64 latency round, 3000), BENCH_SALES
+# (parcels of the sales figures, 1000), BENCH_ONLY=sales (that section alone).
 set -u
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -118,6 +119,52 @@ config() {
 JSON
 	chmod 600 "$1"
 }
+
+# ---------------------------------------------------------------- sales
+# How right the stored sales are, as tests/57-sales.bats measures them: a
+# county of its own collected whole, then the presented sales (basis deed or
+# chain) and the candidates counted against countyd's truth, the parcels'
+# own deeds from its ownership records (tests/sales-score.sh).  Run at the
+# end, or alone with BENCH_ONLY=sales.
+SALES_N="${BENCH_SALES:-1000}"
+sales_section() {
+	local sdb t0 p line
+	log "sales: $SALES_N parcels, precision and recall against the truth"
+	sdb="$(db bench_sales)" || die "cannot create bench_sales"
+	start_countyd sales -n "$SALES_N" -s 57
+	config "$ROOT/sales.json" "$CURL_BASE" "$sdb"
+	curl -sf "$CURL_BASE/_countyd/apns?limit=$SALES_N" >"$ROOT/sales.apns" || die "countyd apns"
+	PDC_CONFIG="$ROOT/sales.json" pdc-enqueue <"$ROOT/sales.apns" >/dev/null 2>&1 || die "pdc-enqueue failed"
+	t0=$(now)
+	PDC_CONFIG="$ROOT/sales.json" pdc-worker --drain -j 16 >/dev/null 2>"$ROOT/sales.err" ||
+	    { tail -n 20 "$ROOT/sales.err" >&2; die "pdc-worker failed"; }
+	[ "$(q "$sdb" -c "SELECT count(*) FROM jobs WHERE state = 'completed'")" -eq "$SALES_N" ] ||
+	    die "sales: not every parcel completed"
+	info "sales: collect $SALES_N parcels at -j 16" "$(calc "$(now) - $t0")" s
+	bash "$TOP/tests/sales-score.sh" "$sdb" "$CURL_BASE" <"$ROOT/sales.apns" >"$ROOT/sales.score" ||
+	    die "sales-score.sh failed"
+	# sales_field KIND FIELD: a figure of sales-score.sh's line for KIND
+	sales_field() { awk -v k="$1" -v f="$2" '$1 == k { for (i = 2; i < NF; i += 2) if ($i == f) print $(i + 1) }' \
+	    "$ROOT/sales.score"; }
+	p=$(sales_field presented precision)
+	figure sales_presented_precision "$p" fraction "$(calc "$p / 0.99" 3)" \
+	    "the 0.99 floor; $(sales_field presented right) of $(sales_field presented rows) presented sales are the parcel's" ">= 1"
+	info "sales: presented, recall of the parcels' deeds" "$(sales_field presented recall)" \
+	    "($(sales_field presented right) of $(sales_field presented truth))"
+	info "sales: candidates, precision" "$(sales_field candidates precision)" \
+	    "($(sales_field candidates right) of $(sales_field candidates rows))"
+	info "sales: candidates, recall of the parcels' deeds" "$(sales_field candidates recall)" \
+	    "($(sales_field candidates right) of $(sales_field candidates truth))"
+	info "sales: chain rows, precision" "$(sales_field chain precision)" \
+	    "($(sales_field chain right) of $(sales_field chain rows))"
+	info "sales: parcels whose certain sale is the truth's latest deed" "$(sales_field latest right)" \
+	    "of $(sales_field latest parcels)"
+}
+if [ "${BENCH_ONLY:-}" = sales ]; then
+	sales_section
+	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
+	exit 0
+fi
 
 # ---------------------------------------------------------------- queue
 SMALL="$(db bench_small)" && BIG="$(db bench_big)" || die "cannot create the databases"
@@ -374,6 +421,8 @@ ideal=$(calc "64 / ($LAT_RPP * 0.1)")
 figure latency_j64 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 64 / ($LAT_RPP requests x 0.1 s) = $ideal parcels/s" ">= 0.9"
 rss=$(calc "$LAT_RSS / 1024" 1)
 figure memory_j64 "$rss" MB "$(calc "$rss / 64")" "the 64 MB target, peak RSS of pdc-worker -j 64" "< 1"
+
+sales_section
 
 if [ -n "${BENCH_OUT:-}" ]; then
 	printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"

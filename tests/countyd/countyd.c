@@ -148,35 +148,42 @@ static void
 load_county(void)
 {
 	char errbuf[512];
-	long n;
 
 	if (!cd_cfg.dirmode) {
+		/*
+		 * The recorder first: each parcel's owner and latest deed are the
+		 * end of its chain of owners, which the search index then reads.
+		 */
+		if (cd_recorder_build(&cd_cfg.recorder, &cd_cfg.county, cd_cfg.county.n, NULL,
+		    NULL, cd_cfg.today) == -1)
+			errx(1, "out of memory building the recorder of %ld parcels",
+			    cd_cfg.county.n);
+		cd_cfg.county.rec = &cd_cfg.recorder;
 		if (cd_index_build(&cd_cfg.index, &cd_cfg.county) == -1)
 			errx(1, "out of memory building the search index of %ld parcels",
 			    cd_cfg.county.n);
-		n = cd_cfg.county.n;
-	} else {
-		if (cd_dir_load(&cd_cfg.dir, cd_cfg.dir.path, errbuf, sizeof(errbuf)) == -1)
-			errx(1, "%s", errbuf);
-
-		const char **owners = calloc((size_t)cd_cfg.dir.n + 1, sizeof(*owners));
-		const char **addresses = calloc((size_t)cd_cfg.dir.n + 1, sizeof(*addresses));
-
-		if (owners == NULL || addresses == NULL)
-			errx(1, "out of memory");
-		for (long i = 0; i < cd_cfg.dir.n; i++) {
-			owners[i] = cd_cfg.dir.p[i].owner;
-			addresses[i] = cd_cfg.dir.p[i].address;
-		}
-		if (cd_index_build_from(&cd_cfg.index, cd_cfg.dir.n, owners, addresses) == -1)
-			errx(1, "out of memory");
-		free(owners);
-		free(addresses);
-		n = cd_cfg.dir.n;
+		return;
 	}
-	if (cd_recorder_build(&cd_cfg.recorder, &cd_cfg.county, n, facts_cb, NULL,
+	if (cd_dir_load(&cd_cfg.dir, cd_cfg.dir.path, errbuf, sizeof(errbuf)) == -1)
+		errx(1, "%s", errbuf);
+
+	const char **owners = calloc((size_t)cd_cfg.dir.n + 1, sizeof(*owners));
+	const char **addresses = calloc((size_t)cd_cfg.dir.n + 1, sizeof(*addresses));
+
+	if (owners == NULL || addresses == NULL)
+		errx(1, "out of memory");
+	for (long i = 0; i < cd_cfg.dir.n; i++) {
+		owners[i] = cd_cfg.dir.p[i].owner;
+		addresses[i] = cd_cfg.dir.p[i].address;
+	}
+	if (cd_index_build_from(&cd_cfg.index, cd_cfg.dir.n, owners, addresses) == -1)
+		errx(1, "out of memory");
+	free(owners);
+	free(addresses);
+	/* a recorded parcel's chain ends with its recorded owner and deed */
+	if (cd_recorder_build(&cd_cfg.recorder, &cd_cfg.county, cd_cfg.dir.n, facts_cb, NULL,
 	    cd_cfg.today) == -1)
-		errx(1, "out of memory building the recorder of %ld parcels", n);
+		errx(1, "out of memory building the recorder of %ld parcels", cd_cfg.dir.n);
 }
 
 /* --tls-cert and --tls-key, PEM text; NULL for plain HTTP. */

@@ -70,11 +70,18 @@ void cd_buf_base64(struct cd_buf *b, const unsigned char *p, size_t n);
 
 /* --- gen.c: the generated county --------------------------------------- */
 
+struct cd_recorder;
+
 struct cd_county {
 	uint64_t seed;
 	long n;			/* parcels, indexes 0..n-1 */
 	size_t sketch_bytes;	/* raw bytes behind each sketch's base64 */
 	int hostile;		/* --hostile-names: see cd_gen_hostile() */
+	/*
+	 * The recorder whose ownership chains give each parcel its owner and
+	 * latest deed (recorder.c); NULL until it is built.
+	 */
+	const struct cd_recorder *rec;
 };
 
 enum cd_ptype {
@@ -269,6 +276,25 @@ long cd_rng_range(struct cd_rng *r, long lo, long hi);		/* lo..hi */
  */
 void cd_gen_other_owner(struct cd_rng *r, char *out, size_t sz);
 const char *cd_gen_first_name(struct cd_rng *r);
+const char *cd_gen_surname(struct cd_rng *r);
+
+/* A company's name ("SAGUARO HOLDINGS LLC"), now and then after SURNAME. */
+void cd_gen_company(struct cd_rng *r, const char *surname, char *out, size_t sz);
+
+/*
+ * What the recorder's ownership chains need of parcel INDEX before the
+ * parcel itself can be drawn (its owner and deed come from the chain).
+ */
+struct cd_base {
+	enum cd_ptype type;
+	int subdivided;
+	int first_year;		/* the first owner's year: the house's for a residence */
+	int builder;		/* the block's builder (0..CD_NBUILDERS-1), -1 for none */
+	const char *city;
+};
+
+#define CD_NBUILDERS 8
+void cd_gen_base(const struct cd_county *c, long index, struct cd_base *b);
 
 /* Days since 1970-01-01 of a civil date, and back. */
 long cd_days(int y, int m, int d);
@@ -418,20 +444,6 @@ void cd_facts_from_parcel(const struct cd_parcel *p, struct cd_facts *f);
 int cd_facts_from_json(const char *apn, long index, const char *json, size_t len,
     struct cd_facts *f);
 
-/*
- * Whether an owner name is a business by pdc's rule (SERVICES.md): one of
- * LLC INC CORP CO LP LTD TRUST TR BANK ASSN ASSOCIATION COMPANY PARTNERSHIP
- * CHURCH, or CITY OF / STATE OF, as a word.
- */
-int cd_is_business(const char *name);
-
-/*
- * The recorder's names for an owner: a business is one name; people are
- * split at '&' (the surname carries over) and '/'.  Returns the count (at
- * most MAX), each NUL terminated in OUT[i].
- */
-int cd_split_owner(const char *owner, char out[][96], int max);
-
 /* --- tax.c: the treasurer ------------------------------------------------ */
 
 #define CD_TAX_YEAR	(CD_YEAR - 1)	/* the current tax year */
@@ -514,46 +526,98 @@ void cd_tax_render_missing(struct cd_buf *b);
 void cd_tax_render_malformed(const struct cd_facts *f, const struct cd_taxes *t,
     enum cd_tax_page page, unsigned variant, struct cd_buf *b);
 
-/* --- recorder.c: the recorder ------------------------------------------ */
+/* --- chain.c, recorder.c: the recorder ------------------------------------ */
 
-#define CD_REC_CAP	501	/* totalResults never says more */
+#define CD_REC_CAP	501	/* totalResults never says more, and pages stop there */
 #define CD_REC_MAXPAGE	200
+
+/* The document codes; a deed (a change of owner) is below CD_C_DEEDS. */
+enum cd_code {
+	CD_C_WAR, CD_C_SPEC, CD_C_QCL, CD_C_JNT, CD_C_TRST_DEED, CD_C_DEED, CD_C_BENE,
+	CD_C_PROB_DEED,
+	CD_C_DEEDS,
+	CD_C_DT = CD_C_DEEDS, CD_C_REL, CD_C_ASSIGN, CD_C_RELEASE, CD_C_LIEN, CD_C_JUDG,
+	CD_C_FIN, CD_C_MED, CD_C_SUB, CD_C_NTR, CD_C_DISC, CD_C_PROB_JUDG,
+	CD_C_AF_DISCLS, CD_C_AGREEMENT,	/* seen as second codes */
+	CD_NCODES
+};
+
+/* The display code ("SPEC/W D") and the query code ("SW") of CODE. */
+const char *cd_code_display(int code);
+const char *cd_code_query(int code);
+
+#define CD_H_DOCS	96	/* documents of one parcel's history, at most */
+#define CD_H_NAMES	8	/* names of one document, at most */
+
+/* A document of a parcel's history as drawn, before it has a number. */
+struct cd_hdoc {
+	long day;		/* recording date, days since 1970 */
+	uint8_t code, code2;	/* enum cd_code; code2 0xff for none */
+	uint8_t deed;		/* a change of the parcel's owner */
+	uint8_t nnames;
+	uint64_t number;	/* fixed by the assessor (--dir), else 0 */
+	char names[CD_H_NAMES][96];
+};
+
+/*
+ * A parcel's history: its chain of owners, every change of owner a deed,
+ * and the other documents recorded under the owners' names (deeds of trust,
+ * releases, liens...), in the order they were drawn.
+ */
+struct cd_history {
+	int n;
+	struct cd_hdoc d[CD_H_DOCS];
+	char owner[128];	/* the current owner as the assessor writes it */
+};
+
+/*
+ * Draw the history of parcel I of county C, nothing recorded after END
+ * (days since 1970).  FIXED (--dir) gives the assessor's owner and latest
+ * deed the chain must end with; NULL draws the whole chain.  Never fails.
+ */
+void cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long end,
+    struct cd_history *h);
 
 /* A document in the recorder's table. */
 struct cd_rdoc {
 	uint64_t number;
-	uint32_t parcel;	/* the parcel whose history holds it */
 	uint32_t ymd;		/* recording date, yyyymmdd */
-	uint8_t code;		/* index in the code table */
+	uint8_t code;		/* enum cd_code */
 	uint8_t code2;		/* a second code, 0xff for none */
-	uint8_t newest;		/* the parcel's MostCurrentDeed */
-	uint8_t slot;
+	uint8_t deed;		/* a change of owner of some parcel */
 };
 
 /*
- * Every document of every parcel's deed history, newest first, with its
- * names; the names sorted and each with the documents it appears on.
+ * Every document of every parcel's history in number order (which is date
+ * order), with its names; the names sorted, each with the documents it
+ * appears on; each parcel's chain of deeds and current owner.
  */
 struct cd_recorder {
 	uint64_t seed;
+	long today;
 	long ndocs;
-	struct cd_rdoc *doc;	/* newest first (date, then number) */
-	uint32_t *by_number;	/* doc indexes in number order */
-	uint32_t *dn_off, *dn;	/* doc i's names: dn[dn_off[i] .. dn_off[i+1]) */
+	struct cd_rdoc *doc;	/* by recording number */
+	uint32_t *dn_off, *dn;	/* doc i's names, sorted: dn[dn_off[i] .. dn_off[i+1]) */
 	long nnames;
 	char *text;		/* "NAME\n" each, in strcmp order */
 	size_t len;
 	uint32_t *name_off;	/* nnames + 1 */
-	uint32_t *post_off, *post;	/* name i's docs, newest first */
+	uint32_t *post_off, *post;	/* name i's docs, by number */
+	long nparcels;
+	uint32_t *chain_off, *chain;	/* parcel p's deeds, oldest first */
+	char *owners;		/* parcel p's owner at owners + owner_off[p] */
+	uint32_t *owner_off;
 };
 
 /* Facts of parcel I, for cd_recorder_build(); 0 or -1 (no such parcel). */
 typedef int (*cd_facts_fn)(void *ctx, long i, struct cd_facts *f);
 
 /*
- * Build the recorder of the N parcels FN describes, their deed histories
- * drawn from county C's seed, none recorded after TODAY.  Returns 0, or -1
- * when out of memory.
+ * Build the recorder of the N parcels of county C, none recorded on or after
+ * TODAY.  Without FN every history is drawn whole (the generated county,
+ * whose parcels then take their owners and deeds from it); with FN (--dir)
+ * each ends with the owner and deed FN gives.  Returns 0, or -1 when out of
+ * memory.
  */
 int cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n,
     cd_facts_fn fn, void *ctx, long today);
@@ -566,6 +630,16 @@ long cd_recorder_find(const struct cd_recorder *r, uint64_t number);
  * Parse an 11-digit recording number; 0, or -1 when S is not one.
  */
 int cd_recorder_number(const char *s, uint64_t *out);
+
+/*
+ * Parcel P's current owner and latest deed (-1 when it has none), from the
+ * chain; the owner is "" when P is out of range.
+ */
+const char *cd_recorder_owner(const struct cd_recorder *r, long p);
+long cd_recorder_last_deed(const struct cd_recorder *r, long p);
+
+/* The assessor's DeedType ("WD") of a deed's code. */
+const char *cd_code_deed_type(int code);
 
 /* /documents/{n}: the detail JSON of document DOC. */
 void cd_recorder_detail(const struct cd_recorder *r, long doc, struct cd_buf *b);
@@ -701,8 +775,8 @@ struct cJSON;
 void cd_tax_truth(struct cJSON *t, const struct cd_facts *f, const struct cd_taxes *tx);
 
 /*
- * Add "sales" for F to object T: the deeds a collector finds through the
- * detail of MostCurrentDeed and a search by the owner's name.
+ * Add "sales" for F to object T: parcel F->index's chain of deeds, newest
+ * first, as the generator recorded them.
  */
 void cd_recorder_truth(struct cJSON *t, const struct cd_recorder *r, const struct cd_facts *f);
 

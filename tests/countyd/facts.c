@@ -1,7 +1,6 @@
 /*
  * facts.c - the assessor facts the treasurer and the recorder agree with,
- * from a generated parcel or a recorded /parcel body, and how an owner's
- * name is split into the recorder's names.
+ * from a generated parcel or a recorded /parcel body.
  */
 #include <ctype.h>
 #include <math.h>
@@ -146,98 +145,4 @@ cd_facts_from_json(const char *apn, long index, const char *json, size_t len,
 	f->has_price = a[0] != '\0' && *end == '\0' && isfinite(f->price);
 	cJSON_Delete(p);
 	return 0;
-}
-
-/* --- names ------------------------------------------------------------------ */
-
-int
-cd_is_business(const char *name)
-{
-	static const struct {
-		const char *w;
-		size_t n;
-	} words[] = {
-		{ "LLC", 3 }, { "INC", 3 }, { "CORP", 4 }, { "CO", 2 }, { "LP", 2 }, { "LTD", 3 },
-		{ "TRUST", 5 }, { "TR", 2 }, { "BANK", 4 }, { "ASSN", 4 }, { "ASSOCIATION", 11 },
-		{ "COMPANY", 7 }, { "PARTNERSHIP", 11 }, { "CHURCH", 6 },
-	};
-	char prev[16] = "", w[16];
-	const char *s = name;
-
-	while (*s != '\0') {
-		size_t n = 0, len = 0;
-
-		while (*s != '\0' && !isalnum((unsigned char)*s))
-			s++;
-		if (*s == '\0')
-			break;
-		while (isalnum((unsigned char)*s)) {
-			if (n < sizeof(w) - 1)
-				w[n++] = (char)toupper((unsigned char)*s);
-			s++;
-			len++;
-		}
-		w[n] = '\0';
-		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-			if (words[i].n == len && memcmp(w, words[i].w, len) == 0)
-				return 1;
-		if (len == 2 && w[0] == 'O' && w[1] == 'F' &&
-		    (strcmp(prev, "CITY") == 0 || strcmp(prev, "STATE") == 0))
-			return 1;
-		memcpy(prev, w, sizeof(prev));
-	}
-	return 0;
-}
-
-/* Copy the N bytes at S, blanks trimmed, into OUT; returns the length. */
-static size_t
-trimmed(const char *s, size_t n, char *out, size_t sz)
-{
-	while (n > 0 && isspace((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(out, s, n);
-	out[n] = '\0';
-	return n;
-}
-
-int
-cd_split_owner(const char *owner, char out[][96], int max)
-{
-	char surname[96] = "", seg[96];
-	const char *s = owner;
-	char sep = '\0';
-	int n = 0;
-
-	if (max <= 0 || trimmed(owner, strlen(owner), seg, sizeof(seg)) == 0)
-		return 0;
-	if (cd_is_business(owner)) {
-		cd_copy(out[n++], 96, seg);
-		return n;
-	}
-	while (*s != '\0' && n < max) {
-		size_t len = strcspn(s, "&/"), sl;
-
-		if (trimmed(s, len, seg, sizeof(seg)) > 0) {
-			sl = strlen(surname);
-			if (n == 0) {
-				snprintf(surname, sizeof(surname), "%.*s", (int)strcspn(seg, " "), seg);
-				cd_copy(out[n++], 96, seg);
-			} else if (sep == '&' && !(strncmp(seg, surname, sl) == 0 &&
-			    (seg[sl] == ' ' || seg[sl] == '\0'))) {
-				snprintf(out[n++], 96, "%.47s %.47s", surname, seg);
-			} else {
-				cd_copy(out[n++], 96, seg);
-			}
-		}
-		s += len;
-		if (*s != '\0')
-			sep = *s++;
-	}
-	return n;
 }

@@ -9,6 +9,7 @@
  * and addresses without generating the rest.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@
 /* Stream numbers: one per independent part of a parcel or block. */
 enum {
 	S_SPLIT = 1, S_TYPE, S_SITUS, S_OWNER, S_MAIL, S_DEED, S_VALUE,
-	S_HOUSE, S_MISC, S_SKETCH, S_SIMILAR, S_BLOCK, S_STREETS
+	S_HOUSE, S_MISC, S_SKETCH, S_SIMILAR, S_BLOCK, S_STREETS, S_BUILDER, S_FIRST
 };
 
 uint64_t
@@ -879,6 +880,10 @@ cd_gen_names(const struct cd_county *c, long i, char owner[96], char address[128
 	get_block(c, i / BLOCK, &k);
 	draw_situs(c, i, t, &k, situs, sizeof(situs));
 	full_address(situs, &k, address, 128);
+	if (c->rec != NULL) {
+		snprintf(owner, 96, "%s", cd_recorder_owner(c->rec, i));
+		return;
+	}
 	rng_init(&r, c->seed, (uint64_t)i, S_OWNER);
 	draw_owner(&r, t, &k, owner, 96);
 	if (cd_gen_hostile(c, i, &h_owner, &h_mail, &h_desc))
@@ -1180,6 +1185,8 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 	draw_owner(&r, p->type, &k, p->owner, sizeof(p->owner));
 	if (hostile_now)
 		snprintf(p->owner, sizeof(p->owner), "%s", h_owner);
+	if (c->rec != NULL)
+		snprintf(p->owner, sizeof(p->owner), "%s", cd_recorder_owner(c->rec, i));
 	company = strstr(p->owner, " LLC") != NULL || strstr(p->owner, " INC") != NULL ||
 	    strstr(p->owner, " LP") != NULL || strstr(p->owner, " CORP") != NULL;
 
@@ -1227,15 +1234,38 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 	draw_values(c, p, &k);
 
 	rng_init(&r, c->seed, (uint64_t)i, S_DEED);
-	p->deed_y = 2025 - (int)floor(45 * pow(unit(&r), 2.0));
-	if (p->has_res && p->deed_y < p->res.orig_year)
-		p->deed_y = (int)range(&r, p->res.orig_year, 2025);	/* no sale before the house */
-	draw_date(&r, p->deed_y, &p->deed_m, &p->deed_d);
-	/* recording numbers grow through the year, as the recorder's do */
-	snprintf(p->deed, sizeof(p->deed), "%04d%07ld", p->deed_y,
-	    ((p->deed_m - 1) * 31 + p->deed_d - 1) * 2700L + range(&r, 0, 2699));
-	p->deed_type = PICK(&r, deed_types);
-	p->has_sale = chance(&r, 0.6);
+	if (c->rec != NULL) {
+		/* the end of the parcel's chain of owners */
+		long d = cd_recorder_last_deed(c->rec, i);
+
+		if (d >= 0) {
+			const struct cd_rdoc *doc = &c->rec->doc[d];
+
+			p->deed_y = (int)(doc->ymd / 10000);
+			p->deed_m = (int)(doc->ymd / 100 % 100);
+			p->deed_d = (int)(doc->ymd % 100);
+			snprintf(p->deed, sizeof(p->deed), "%" PRIu64, doc->number);
+			p->deed_type = cd_code_deed_type(doc->code);
+			/* a price where the deed was a sale */
+			p->has_sale = chance(&r, 0.75) && (doc->code == CD_C_WAR ||
+			    doc->code == CD_C_SPEC || doc->code == CD_C_JNT ||
+			    doc->code == CD_C_TRST_DEED || doc->code == CD_C_DEED);
+		} else {
+			p->deed_y = p->deed_m = p->deed_d = 0;
+			p->deed_type = "";
+			p->has_sale = 0;
+		}
+	} else {
+		p->deed_y = 2025 - (int)floor(45 * pow(unit(&r), 2.0));
+		if (p->has_res && p->deed_y < p->res.orig_year)
+			p->deed_y = (int)range(&r, p->res.orig_year, 2025);	/* no sale before the house */
+		draw_date(&r, p->deed_y, &p->deed_m, &p->deed_d);
+		/* recording numbers grow through the year, as the recorder's do */
+		snprintf(p->deed, sizeof(p->deed), "%04d%07ld", p->deed_y,
+		    ((p->deed_m - 1) * 31 + p->deed_d - 1) * 2700L + range(&r, 0, 2699));
+		p->deed_type = PICK(&r, deed_types);
+		p->has_sale = chance(&r, 0.6);
+	}
 	if (p->has_sale) {
 		double price = (double)p->val[0].fcv * (1.0 + 0.2 * unit(&r)) /
 		    pow(1.06, CD_YEAR - p->deed_y);
@@ -1336,6 +1366,58 @@ const char *
 cd_gen_first_name(struct cd_rng *r)
 {
 	return PICK(r, first_names);
+}
+
+const char *
+cd_gen_surname(struct cd_rng *r)
+{
+	return surname(r);
+}
+
+void
+cd_gen_company(struct cd_rng *r, const char *sur, char *out, size_t sz)
+{
+	static const char *const sfx[] = {
+		"LLC", "LLC", "LLC", "LLC", "LLC", "LLC", "INC", "INC", "LP", "CORP",
+	};
+	const char *a = chance(r, 0.25) ? sur : PICK(r, company_words);
+
+	snprintf(out, sz, "%s %s %s", a, PICK(r, company_kinds), PICK(r, sfx));
+}
+
+void
+cd_gen_base(const struct cd_county *c, long i, struct cd_base *b)
+{
+	/* the builders' shares of the subdivisions: a few build most of them */
+	static const int share[CD_NBUILDERS] = { 40, 15, 10, 10, 8, 7, 6, 4 };
+	struct block k;
+	struct cd_rng r;
+	int w;
+
+	get_block(c, i / BLOCK, &k);
+	b->type = draw_type(c, i);
+	b->subdivided = k.subdivided;
+	b->city = k.city->name;
+	b->builder = -1;
+	if (k.subdivided && (b->type == CD_RESIDENTIAL || b->type == CD_VACANT)) {
+		rng_init(&r, c->seed, (uint64_t)(i / BLOCK), S_BUILDER);
+		w = (int)below(&r, 100);
+		for (b->builder = 0; b->builder < CD_NBUILDERS - 1 && w >= share[b->builder];
+		    b->builder++)
+			w -= share[b->builder];
+	}
+	if (b->type == CD_RESIDENTIAL) {
+		/* draw_house()'s first draw: the house's original year */
+		rng_init(&r, c->seed, (uint64_t)i, S_HOUSE);
+		b->first_year = (int)(k.era + range(&r, -3, 3));
+		if (b->first_year > 2025)
+			b->first_year = 2025;
+	} else {
+		rng_init(&r, c->seed, (uint64_t)i, S_FIRST);
+		b->first_year = k.era - (int)range(&r, 0, 25);
+		if (b->first_year < 1950)
+			b->first_year = 1950;
+	}
 }
 
 /* Howard Hinnant's days_from_civil and civil_from_days. */

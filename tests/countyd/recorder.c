@@ -1,17 +1,18 @@
 /*
- * recorder.c - the recorder: every parcel's deed history in one table, its
- * document detail and its name search (SERVICES.md).
+ * recorder.c - the recorder: every parcel's history (chain.c) in one table,
+ * its document detail, its name search and the truth of each parcel's
+ * deeds (SERVICES.md).
  *
- * A parcel's history is drawn from (seed, parcel) around the assessor's
- * latest deed: earlier owners, the deeds between them, deeds of trust and
- * their releases, now and then a notice of trustee's sale or a probate
- * judgment.  The search has no parcel filter, as the real one has none, so
- * it needs every document of the county at hand: the histories are drawn
- * once at start-up, and only numbers, dates, codes and names are kept.
+ * The search has no parcel filter, as the real one has none, so it needs
+ * every document of the county at hand: the histories are drawn once at
+ * start-up, recording numbers given in date order across the county, and
+ * only numbers, dates, codes and names are kept.  Names are kept once each,
+ * sorted, with the documents they appear on, so a last-name search is a
+ * binary search and its rows come out in the real order (name, then
+ * number) without sorting; a business search scans the distinct names.
  *
- * Names are kept once each, sorted, with the documents they appear on, so a
- * last-name search is a binary search and a business search a scan of the
- * distinct names.
+ * Which document changed which parcel's owner is kept from the histories
+ * (the chains): the truth reads it from there and never from a search.
  */
 /* memmem(3): in every libc we build on, but glibc shows it only to GNU code */
 #define _GNU_SOURCE
@@ -31,64 +32,57 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-enum { S_HIST = 201, S_ATTR = 202 };
+enum { S_ATTR = 202, S_NUMBER = 203 };
 
-struct code {
-	const char *display, *query;
-	int deed;
+/*
+ * The display codes are the real ones (FORMATS.md section 3); the two-letter
+ * query codes are countyd's own, SERVICES.md lists them.  TYPE is the
+ * assessor's DeedType of a deed.
+ */
+static const struct code {
+	const char *display, *query, *type;
+} codes[CD_NCODES] = {
+	[CD_C_WAR] = { "WAR DEED", "WD", "WD" },
+	[CD_C_SPEC] = { "SPEC/W D", "SW", "SW" },
+	[CD_C_QCL] = { "Q/CL DEED", "QC", "QC" },
+	[CD_C_JNT] = { "JNT DEED", "JT", "JT" },
+	[CD_C_TRST_DEED] = { "TRST DEED", "TD", "TD" },
+	[CD_C_DEED] = { "DEED", "DE", "DE" },
+	[CD_C_BENE] = { "BENE DEED", "BD", "BD" },
+	[CD_C_PROB_DEED] = { "PROB DEED", "PD", "PD" },
+	[CD_C_DT] = { "DEED TRST", "DT", NULL },
+	[CD_C_REL] = { "REL D/T", "RD", NULL },
+	[CD_C_ASSIGN] = { "ASSIGNMNT", "AS", NULL },
+	[CD_C_RELEASE] = { "RELEASE", "RL", NULL },
+	[CD_C_LIEN] = { "LIEN", "LN", NULL },
+	[CD_C_JUDG] = { "JUDGMENT", "JG", NULL },
+	[CD_C_FIN] = { "FIN STATE", "FS", NULL },
+	[CD_C_MED] = { "MED LIEN", "ML", NULL },
+	[CD_C_SUB] = { "SUB TRSTE", "ST", NULL },
+	[CD_C_NTR] = { "N/TR SALE", "NS", NULL },
+	[CD_C_DISC] = { "DISCLAIMR", "DC", NULL },
+	[CD_C_PROB_JUDG] = { "PROB JUDG", "PJ", NULL },
+	[CD_C_AF_DISCLS] = { "AF DISCLS", "AD", NULL },
+	[CD_C_AGREEMENT] = { "AGREEMENT", "AG", NULL },
 };
 
-/* The query codes are countyd's own: SERVICES.md leaves them open. */
-static const struct code codes[] = {
-	{ "WAR DEED", "WD", 1 }, { "SPEC/W D", "SW", 1 }, { "Q/CL DEED", "QC", 1 },
-	{ "JNT DEED", "JT", 1 }, { "WAR DEED+", "WP", 1 }, { "DEED", "DE", 1 },
-	{ "TRST DEED", "TD", 1 }, { "DEED TRST", "DT", 0 }, { "REL D/T", "RD", 0 },
-	{ "N/TR SALE", "NS", 0 }, { "PROB JUDG", "PJ", 0 },
-};
+const char *
+cd_code_display(int code)
+{
+	return code >= 0 && code < CD_NCODES ? codes[code].display : "";
+}
 
-enum {
-	C_WAR, C_SPEC, C_QCL, C_JNT, C_WARP, C_DEED, C_TRST_DEED, C_DT, C_REL, C_NTR,
-	C_PROB
-};
+const char *
+cd_code_query(int code)
+{
+	return code >= 0 && code < CD_NCODES ? codes[code].query : "";
+}
 
-static const char *const codes2[] = { "AFFIDAVIT", "AGREEMENT", "ASSIGNMENT" };
-
-static const char *const developers[] = {
-	"PULTE HOME CORPORATION", "SHEA HOMES LIMITED PARTNERSHIP",
-	"TAYLOR MORRISON/ARIZONA INC", "DEL WEBB COMMUNITIES INC",
-	"MERITAGE HOMES OF ARIZONA INC", "KB HOME PHOENIX INC", "LENNAR ARIZONA INC",
-	"ENGLE HOMES/ARIZONA INC",
-};
-
-static const char *const lenders[] = {
-	"WELLS FARGO BANK NA", "JPMORGAN CHASE BANK NA", "BANK OF AMERICA NA",
-	"ROCKET MORTGAGE LLC", "QUICKEN LOANS INC", "U S BANK NA",
-	"MORTGAGE ELECTRONIC REGISTRATION SYSTEMS INC", "GUILD MORTGAGE COMPANY",
-	"DESERT SCHOOLS FEDERAL CREDIT UNION", "ARIZONA FEDERAL CREDIT UNION",
-};
-
-static const char *const trustees[] = {
-	"CLEAR RECON CORP", "QUALITY LOAN SERVICE CORP", "TIFFANY & BOSCO PA",
-};
-
-/* --- a parcel's history ----------------------------------------------------- */
-
-#define H_DOCS	24
-#define H_NAMES	8
-
-struct hdoc {
-	uint64_t number;
-	long day;
-	int code, code2;	/* code2 -1: none */
-	int newest;
-	int nnames;
-	char names[H_NAMES][96];
-};
-
-struct history {
-	int n;
-	struct hdoc d[H_DOCS];
-};
+const char *
+cd_code_deed_type(int code)
+{
+	return code >= 0 && code < CD_C_DEEDS ? codes[code].type : "";
+}
 
 int
 cd_recorder_number(const char *s, uint64_t *out)
@@ -105,222 +99,6 @@ cd_recorder_number(const char *s, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-/*
- * A recording number for a document other than an assessor's latest deed:
- * year, then 1,010,000 + day of year * 24,000 + a draw, so that they never
- * meet the assessor's numbers (day * 2,700 + a draw).
- */
-static uint64_t
-other_number(struct cd_rng *r, long day)
-{
-	int y, m, d;
-
-	cd_civil(day, &y, &m, &d);
-	return (uint64_t)y * 10000000ULL + 1010000ULL +
-	    (uint64_t)((m - 1) * 31 + d - 1) * 24000ULL + (uint64_t)cd_rng_range(r, 0, 23999);
-}
-
-static int
-newest_code(struct cd_rng *r, const char *type)
-{
-	int plus = cd_rng_chance(r, 0.15);
-
-	if (strcmp(type, "SW") == 0)
-		return C_SPEC;
-	if (strcmp(type, "QC") == 0)
-		return C_QCL;
-	if (strcmp(type, "JT") == 0)
-		return C_JNT;
-	if (strcmp(type, "BD") == 0 || strcmp(type, "AF") == 0)
-		return C_DEED;
-	if (strcmp(type, "TD") == 0)
-		return C_TRST_DEED;
-	return plus ? C_WARP : C_WAR;
-}
-
-static int
-older_code(struct cd_rng *r)
-{
-	static const int w[] = { 55, 10, 8, 8, 7, 6, 6 };
-	long u = (long)cd_rng_below(r, 100);
-	int c = 0;
-
-	while (c < 6 && u >= w[c])
-		u -= w[c++];
-	return c;
-}
-
-static int
-person(const char *o)
-{
-	return o[0] != '\0' && !cd_is_business(o) && strncmp(o, "MARICOPA COUNTY", 15) != 0;
-}
-
-static int
-trust(const char *o)
-{
-	size_t n = strlen(o);
-
-	return strstr(o, " TRUST") != NULL || (n > 3 && strcmp(o + n - 3, " TR") == 0);
-}
-
-/*
- * The owner before OWNER: someone unrelated mostly, but now and then the
- * same people (a spouse added or removed, a corrective deed, a quitclaim
- * into the family trust), which sets the deed's code when CODE is not NULL.
- */
-static void
-previous_owner(struct cd_rng *r, const char *owner_in, char *out, size_t sz, int *code)
-{
-	double u = cd_rng_unit(r);
-	const char *f = cd_gen_first_name(r), *f2 = cd_gen_first_name(r);
-	char owner[96];
-	int c = -1;
-
-	cd_copy(owner, sizeof(owner), owner_in);	/* OUT is the next row of the caller's array */
-
-	if (person(owner) && strpbrk(owner, "&/") == NULL && u < 0.2) {
-		snprintf(out, sz, "%.*s & %s", (int)(sz - 8 - strlen(f)), owner, f);
-		c = C_QCL;
-	} else if (person(owner) && strchr(owner, '&') != NULL && u < 0.15) {
-		size_t n = strcspn(owner, "&");
-
-		while (n > 0 && owner[n - 1] == ' ')
-			n--;
-		snprintf(out, sz, "%.*s", (int)n, owner);
-		c = C_JNT;
-	} else if (cd_is_business(owner) && u < 0.1) {
-		cd_copy(out, sz, owner);
-		c = C_QCL;
-	} else if (trust(owner) && u < 0.35) {
-		snprintf(out, sz, "%.*s %s & %s", (int)strcspn(owner, " "), owner, f, f2);
-		c = C_QCL;
-	} else {
-		cd_gen_other_owner(r, out, sz);
-	}
-	if (code != NULL && c >= 0)
-		*code = c;
-}
-
-static void
-add_name(struct hdoc *d, const char *s)
-{
-	for (int i = 0; i < d->nnames; i++)
-		if (strcmp(d->names[i], s) == 0)
-			return;
-	if (d->nnames < H_NAMES && s[0] != '\0')
-		cd_copy(d->names[d->nnames++], sizeof(d->names[0]), s);
-}
-
-static void
-add_owner(struct hdoc *d, const char *owner)
-{
-	char parts[4][96];
-	int n = cd_split_owner(owner, parts, 4);
-
-	for (int i = 0; i < n; i++)
-		add_name(d, parts[i]);
-}
-
-static struct hdoc *
-new_doc(struct history *h, uint64_t number, long day, int code, struct cd_rng *r)
-{
-	struct hdoc *d;
-
-	if (h->n >= H_DOCS)
-		return NULL;
-	d = &h->d[h->n++];
-	memset(d, 0, sizeof(*d));
-	d->number = number;
-	d->day = day;
-	d->code = code;
-	d->code2 = cd_rng_chance(r, 0.05) ? (int)cd_rng_below(r, NELEM(codes2)) : -1;
-	return d;
-}
-
-static void
-history(uint64_t seed, const struct cd_facts *f, long end, struct history *h)
-{
-	char owners[6][96];
-	long day[5];
-	int code[5], nd, k, has_newest;
-	uint64_t newest = 0;
-	struct cd_rng r;
-	double u;
-	struct hdoc *d;
-
-	h->n = 0;
-	if (f->deed_y == 0)
-		return;
-	cd_rng_init(&r, seed, f->key, S_HIST);
-	u = cd_rng_unit(&r);
-	nd = u < 0.35 ? 1 : u < 0.65 ? 2 : u < 0.85 ? 3 : u < 0.95 ? 4 : 5;
-	has_newest = cd_recorder_number(f->deed, &newest) == 0;
-	cd_copy(owners[0], sizeof(owners[0]), f->owner);
-	day[0] = cd_days(f->deed_y, f->deed_m, f->deed_d);
-	code[0] = newest_code(&r, f->deed_type);
-	for (k = 1; k < nd; k++) {
-		day[k] = day[k - 1] - cd_rng_range(&r, 200, 4500);
-		if (day[k] < cd_days(1955, 1, 1))
-			break;
-		code[k] = older_code(&r);
-	}
-	nd = k;
-	for (k = 0; k < nd; k++)
-		previous_owner(&r, owners[k], owners[k + 1], sizeof(owners[0]),
-		    k > 0 ? &code[k] : NULL);
-	if (cd_rng_chance(&r, 0.5))
-		cd_copy(owners[nd], sizeof(owners[0]), developers[cd_rng_below(&r, NELEM(developers))]);
-
-	/* the deeds: deed k conveys from owners[k + 1] to owners[k] */
-	for (k = 0; k < nd; k++) {
-		int grantee_first = cd_rng_chance(&r, 0.3);
-		uint64_t num = k == 0 ? newest : other_number(&r, day[k]);
-
-		if (k == 0 && !has_newest)
-			continue;
-		if ((d = new_doc(h, num, day[k], code[k], &r)) == NULL)
-			break;
-		d->newest = k == 0;
-		add_owner(d, owners[grantee_first ? k : k + 1]);
-		add_owner(d, owners[grantee_first ? k + 1 : k]);
-	}
-	/* deeds of trust with the purchases, and their releases */
-	for (k = 0; k < nd; k++) {
-		int dt = cd_rng_chance(&r, 0.5) && person(owners[k]);
-		int rel = cd_rng_chance(&r, k > 0 ? 0.7 : 0.25);
-		const char *lender = lenders[cd_rng_below(&r, NELEM(lenders))];
-		long from = k > 0 ? day[k] + 200 : day[0] + 365, to = k > 0 ? day[k - 1] - 1 : end;
-		long rday = from <= to ? cd_rng_range(&r, from, to) : 0;
-		uint64_t n1 = other_number(&r, day[k]), n2 = rday > 0 ? other_number(&r, rday) : 0;
-
-		if (!dt || (d = new_doc(h, n1, day[k], C_DT, &r)) == NULL)
-			continue;
-		add_owner(d, owners[k]);
-		add_name(d, lender);
-		if (!rel || rday == 0 || (d = new_doc(h, n2, rday, C_REL, &r)) == NULL)
-			continue;
-		add_owner(d, owners[k]);
-		add_name(d, lender);
-	}
-	if (cd_rng_chance(&r, 0.02) && day[0] + 365 <= end) {
-		long nday = cd_rng_range(&r, day[0] + 365, end);
-
-		if ((d = new_doc(h, other_number(&r, nday), nday, C_NTR, &r)) != NULL) {
-			add_owner(d, owners[0]);
-			add_name(d, trustees[cd_rng_below(&r, NELEM(trustees))]);
-		}
-	}
-	if (nd >= 2 && person(owners[1]) && cd_rng_chance(&r, 0.03)) {
-		long pday = day[0] - cd_rng_range(&r, 30, 400);
-		char parts[4][96];
-
-		if (cd_split_owner(owners[1], parts, 4) > 0 &&
-		    (d = new_doc(h, other_number(&r, pday), pday, C_PROB, &r)) != NULL)
-			add_name(d, parts[0]);
-	}
 }
 
 /* --- building the table --------------------------------------------------- */
@@ -419,15 +197,18 @@ names_id(struct names *t, const char *name)
 	return (long)t->n - 1;
 }
 
+
 /* A document while the table is built: its names are ids in its slice's table. */
 struct bdoc {
-	struct cd_rdoc d;
-	uint32_t slice, name0, nnames;
-	uint32_t xfirst, nx;	/* other parcels' latest deeds of the same number */
+	uint64_t number;	/* the assessor's (--dir), then the one given */
+	int32_t day;
+	uint32_t parcel;
+	uint32_t name0;		/* its names: the slice's names[name0 .. name0 + nnames) */
+	uint8_t code, code2, deed, nnames;
 };
 
 struct slice {
-	uint64_t seed;
+	const struct cd_county *c;
 	cd_facts_fn fn;
 	void *ctx;
 	long lo, hi, end;
@@ -437,6 +218,8 @@ struct slice {
 	size_t nnames, capnames;
 	struct names table;
 	uint32_t *global;	/* the slice's ids -> global ones */
+	char *owners;		/* each parcel's owner, NUL-terminated, in parcel order */
+	size_t olen, ocap;
 	int failed;
 };
 
@@ -444,36 +227,42 @@ static void *
 build_slice(void *arg)
 {
 	struct slice *s = arg;
-	struct history *h = malloc(sizeof(*h));
+	struct cd_history *h = malloc(sizeof(*h));
 	struct cd_facts *f = malloc(sizeof(*f));
 
 	if (h == NULL || f == NULL)
 		goto fail;
 	for (long i = s->lo; i < s->hi; i++) {
-		if (s->fn(s->ctx, i, f) == -1)
-			continue;
-		history(s->seed, f, s->end, h);
+		size_t ol;
+
+		if (s->fn != NULL && s->fn(s->ctx, i, f) == -1) {
+			h->n = 0;
+			h->owner[0] = '\0';
+		} else {
+			cd_history(s->c, i, s->fn != NULL ? f : NULL, s->end, h);
+		}
+		ol = strlen(h->owner) + 1;
+		if (grow((void **)&s->owners, &s->ocap, s->olen + ol, 1) == -1)
+			goto fail;
+		memcpy(s->owners + s->olen, h->owner, ol);
+		s->olen += ol;
 		for (int k = 0; k < h->n; k++) {
-			const struct hdoc *d = &h->d[k];
+			const struct cd_hdoc *d = &h->d[k];
 			struct bdoc *b;
-			int y, m, dd;
 
 			if (grow((void **)&s->docs, &s->capdocs, s->ndocs + 1, sizeof(*s->docs)) == -1 ||
-			    grow((void **)&s->names, &s->capnames, s->nnames + H_NAMES,
+			    grow((void **)&s->names, &s->capnames, s->nnames + CD_H_NAMES,
 			    sizeof(*s->names)) == -1)
 				goto fail;
 			b = &s->docs[s->ndocs++];
-			memset(b, 0, sizeof(*b));
-			cd_civil(d->day, &y, &m, &dd);
-			b->d.number = d->number;
-			b->d.parcel = (uint32_t)i;
-			b->d.ymd = (uint32_t)(y * 10000 + m * 100 + dd);
-			b->d.code = (uint8_t)d->code;
-			b->d.code2 = d->code2 < 0 ? 0xff : (uint8_t)d->code2;
-			b->d.newest = (uint8_t)d->newest;
-			b->d.slot = (uint8_t)k;
+			b->number = d->number;
+			b->day = (int32_t)d->day;
+			b->parcel = (uint32_t)i;
+			b->code = d->code;
+			b->code2 = d->code2;
+			b->deed = d->deed;
 			b->name0 = (uint32_t)s->nnames;
-			b->nnames = (uint32_t)d->nnames;
+			b->nnames = d->nnames;
 			for (int j = 0; j < d->nnames; j++) {
 				long id = names_id(&s->table, d->names[j]);
 
@@ -493,37 +282,9 @@ fail:
 	return NULL;
 }
 
-/* One recording number, one document: the assessor's latest deeds first. */
-static int
-cmp_number(const void *a, const void *b)
-{
-	const struct cd_rdoc *x = &((const struct bdoc *)a)->d, *y = &((const struct bdoc *)b)->d;
-
-	if (x->number != y->number)
-		return x->number < y->number ? -1 : 1;
-	if (x->newest != y->newest)
-		return x->newest > y->newest ? -1 : 1;
-	if (x->parcel != y->parcel)
-		return x->parcel < y->parcel ? -1 : 1;
-	return (int)x->slot - (int)y->slot;
-}
-
-/* Newest first: by date, then by number. */
-static int
-cmp_newest(const void *a, const void *b)
-{
-	const struct cd_rdoc *x = &((const struct bdoc *)a)->d, *y = &((const struct bdoc *)b)->d;
-
-	if (x->ymd != y->ymd)
-		return x->ymd > y->ymd ? -1 : 1;
-	if (x->number != y->number)
-		return x->number > y->number ? -1 : 1;
-	return 0;
-}
-
 /* qsort(3) has no context argument; the build runs before any request thread. */
 static const struct names *sort_names;
-static const struct cd_rdoc *sort_docs;
+static const struct bdoc *sort_docs;
 
 static int
 cmp_name(const void *a, const void *b)
@@ -535,12 +296,66 @@ cmp_name(const void *a, const void *b)
 }
 
 static int
-cmp_doc_number(const void *a, const void *b)
+cmp_number(const void *a, const void *b)
 {
 	uint64_t x = sort_docs[*(const uint32_t *)a].number;
 	uint64_t y = sort_docs[*(const uint32_t *)b].number;
 
 	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t
+ymd_of(long day)
+{
+	int y, m, d;
+
+	cd_civil(day, &y, &m, &d);
+	return (uint32_t)(y * 10000 + m * 100 + d);
+}
+
+/*
+ * Recording numbers in date order: the year, then a count through the year
+ * that starts near 10,000 and leaves a small gap between one parcel's
+ * documents of a day and the next's, so that a sale's deed and deed of
+ * trust have consecutive numbers, as the real ones do.  FIXED (sorted)
+ * are the assessor's numbers (--dir), which no other document takes.
+ */
+static void
+number_docs(struct bdoc *all, const uint32_t *order, size_t n, uint64_t seed,
+    const uint64_t *fixed, size_t nfixed)
+{
+	struct cd_rng r;
+	uint64_t count = 0;
+	int year = -1;
+
+	cd_rng_init(&r, seed, 0, S_NUMBER);
+	for (size_t k = 0; k < n; k++) {
+		struct bdoc *b = &all[order[k]];
+		int y = (int)(ymd_of(b->day) / 10000);
+		uint64_t v;
+
+		if (b->number != 0)
+			continue;
+		if (y != year) {
+			year = y;
+			count = 10000 + cd_rng_below(&r, 3000);
+		} else if (k > 0 && (all[order[k - 1]].day != b->day ||
+		    all[order[k - 1]].parcel != b->parcel)) {
+			count += 1 + cd_rng_below(&r, 3);
+		}
+		do {
+			v = (uint64_t)y * 10000000ULL + count++;
+		} while (nfixed > 0 && bsearch(&v, fixed, nfixed, sizeof(*fixed), cmp_u64) != NULL);
+		b->number = v;
+	}
 }
 
 int
@@ -551,17 +366,19 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 	struct slice sl[MAXT];
 	pthread_t tid[MAXT];
 	int started[MAXT];
-	long nt = sysconf(_SC_NPROCESSORS_ONLN);
-	struct bdoc *all = NULL, *extra = NULL;
-	size_t nextra = 0, xcap = 0;
+	long nt = sysconf(_SC_NPROCESSORS_ONLN), minday = 0, maxday = 0;
+	struct bdoc *all = NULL;
 	struct names global;
-	uint32_t *rank = NULL, *order = NULL, *tmp = NULL;
-	size_t total = 0, kept = 0, dn = 0;
+	uint32_t *rank = NULL, *order = NULL, *tmp = NULL, *fidx = NULL, *cnt = NULL;
+	uint32_t *slice_of = NULL;
+	uint64_t *fixed = NULL;
+	size_t total = 0, kept = 0, dn = 0, nfixed = 0, olen = 0, ndeeds = 0;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	memset(&global, 0, sizeof(global));
 	r->seed = c->seed;
+	r->today = today;
 	if (nt < 1)
 		nt = 1;
 	if (nt > MAXT)
@@ -570,7 +387,7 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 		nt = 1;
 	for (long t = 0; t < nt; t++) {
 		memset(&sl[t], 0, sizeof(sl[t]));
-		sl[t].seed = c->seed;
+		sl[t].c = c;
 		sl[t].fn = fn;
 		sl[t].ctx = ctx;
 		sl[t].lo = n * t / nt;
@@ -587,6 +404,7 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 		if (sl[t].failed)
 			goto out;
 		total += sl[t].ndocs;
+		olen += sl[t].olen;
 		/* the slice's distinct names into the county's */
 		if ((sl[t].global = reallocarray(NULL, sl[t].table.n + 1,
 		    sizeof(*sl[t].global))) == NULL)
@@ -603,82 +421,134 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 		sl[t].table.slot = NULL;
 		sl[t].table.hash = NULL;
 	}
-	if (total >= UINT32_MAX || (all = reallocarray(NULL, total + 1, sizeof(*all))) == NULL)
+	if (total >= UINT32_MAX || olen >= UINT32_MAX ||
+	    (all = reallocarray(NULL, total + 1, sizeof(*all))) == NULL ||
+	    (slice_of = reallocarray(NULL, total + 1, sizeof(*slice_of))) == NULL ||
+	    (order = reallocarray(NULL, total + 1, sizeof(*order))) == NULL ||
+	    (fidx = reallocarray(NULL, total + 1, sizeof(*fidx))) == NULL ||
+	    (r->owners = malloc(olen + 1)) == NULL ||
+	    (r->owner_off = reallocarray(NULL, (size_t)n + 1, sizeof(*r->owner_off))) == NULL)
 		goto out;
+	olen = 0;
 	for (long t = 0; t < nt; t++) {
+		size_t o = 0;
+
 		for (size_t i = 0; i < sl[t].ndocs; i++) {
-			all[kept] = sl[t].docs[i];
-			all[kept++].slice = (uint32_t)t;
+			slice_of[kept] = (uint32_t)t;
+			all[kept++] = sl[t].docs[i];
 		}
 		free(sl[t].docs);
 		sl[t].docs = NULL;
-	}
-	/*
-	 * One document a number, the assessor's latest deed first.  Two parcels
-	 * whose latest deeds share a number share one deed that conveyed both:
-	 * its names are both parcels' parties.  Any other duplicate is dropped.
-	 */
-	qsort(all, total, sizeof(*all), cmp_number);
-	kept = 0;
-	for (size_t i = 0; i < total; i++) {
-		if (kept > 0 && all[kept - 1].d.number == all[i].d.number) {
-			if (all[i].d.newest && all[kept - 1].d.newest) {
-				if (grow((void **)&extra, &xcap, nextra + 1, sizeof(*extra)) == -1)
-					goto out;
-				extra[nextra++] = all[i];
-				all[kept - 1].nx++;
-			}
-			continue;
-		}
-		all[kept] = all[i];
-		all[kept].xfirst = (uint32_t)nextra;
-		all[kept].nx = 0;
-		kept++;
-	}
-	qsort(all, kept, sizeof(*all), cmp_newest);
+		for (long p = sl[t].lo; p < sl[t].hi; p++) {
+			size_t l = strlen(sl[t].owners + o) + 1;
 
-	for (size_t i = 0; i < kept; i++)
+			r->owner_off[p] = (uint32_t)olen;
+			memcpy(r->owners + olen, sl[t].owners + o, l);
+			olen += l;
+			o += l;
+		}
+	}
+	r->owner_off[n] = (uint32_t)olen;
+	r->nparcels = n;
+
+	/* date order, each day's documents in parcel order: a counting sort */
+	for (size_t i = 0; i < total; i++) {
+		if (i == 0 || all[i].day < minday)
+			minday = all[i].day;
+		if (i == 0 || all[i].day > maxday)
+			maxday = all[i].day;
+		if (all[i].number != 0)
+			nfixed++;
+	}
+	if ((cnt = calloc((size_t)(maxday - minday) + 2, sizeof(*cnt))) == NULL ||
+	    (fixed = reallocarray(NULL, nfixed + 1, sizeof(*fixed))) == NULL)
+		goto out;
+	for (size_t i = 0; i < total; i++)
+		cnt[all[i].day - minday + 1]++;
+	for (long d = 0; d <= maxday - minday; d++)
+		cnt[d + 1] += cnt[d];
+	for (size_t i = 0; i < total; i++)
+		order[cnt[all[i].day - minday]++] = (uint32_t)i;
+	nfixed = 0;
+	for (size_t i = 0; i < total; i++)
+		if (all[i].number != 0)
+			fixed[nfixed++] = all[i].number;
+	qsort(fixed, nfixed, sizeof(*fixed), cmp_u64);
+	number_docs(all, order, total, c->seed, fixed, nfixed);
+	if (nfixed > 0) {
+		/* the assessor's numbers are not in date order */
+		sort_docs = all;
+		qsort(order, total, sizeof(*order), cmp_number);
+	}
+
+	/*
+	 * One document a number.  Only --dir makes two alike: two parcels whose
+	 * recorded latest deeds share a number share one deed that conveyed
+	 * both, its names both parcels' parties.
+	 */
+	for (size_t i = 0; i < total; i++)
 		dn += all[i].nnames;
-	for (size_t i = 0; i < nextra; i++)
-		dn += extra[i].nnames;
 	if (dn >= UINT32_MAX ||
 	    (tmp = reallocarray(NULL, dn + 1, sizeof(*tmp))) == NULL ||
-	    (r->dn_off = reallocarray(NULL, kept + 1, sizeof(*r->dn_off))) == NULL ||
+	    (r->dn_off = reallocarray(NULL, total + 1, sizeof(*r->dn_off))) == NULL ||
 	    (r->dn = reallocarray(NULL, dn + 1, sizeof(*r->dn))) == NULL ||
-	    (r->doc = reallocarray(NULL, kept + 1, sizeof(*r->doc))) == NULL)
+	    (r->doc = reallocarray(NULL, total + 1, sizeof(*r->doc))) == NULL)
 		goto out;
 	dn = 0;
-	for (size_t i = 0; i < kept; i++) {
-		const struct slice *s = &sl[all[i].slice];
+	kept = 0;
+	for (size_t k = 0; k < total; k++) {
+		const struct bdoc *b = &all[order[k]];
+		const struct slice *s = &sl[slice_of[order[k]]];
 
-		r->doc[i] = all[i].d;
-		r->dn_off[i] = (uint32_t)dn;
-		for (uint32_t j = 0; j < all[i].nnames; j++)
-			tmp[dn++] = s->global[s->names[all[i].name0 + j]];
-		for (uint32_t x = all[i].xfirst; x < all[i].xfirst + all[i].nx; x++) {
-			const struct slice *xs = &sl[extra[x].slice];
+		if (kept == 0 || r->doc[kept - 1].number != b->number) {
+			r->doc[kept].number = b->number;
+			r->doc[kept].ymd = ymd_of(b->day);
+			r->doc[kept].code = b->code;
+			r->doc[kept].code2 = b->code2;
+			r->doc[kept].deed = b->deed;
+			r->dn_off[kept++] = (uint32_t)dn;
+		}
+		fidx[order[k]] = (uint32_t)(kept - 1);
+		for (uint32_t j = 0; j < b->nnames; j++) {
+			uint32_t id = s->global[s->names[b->name0 + j]], x;
 
-			for (uint32_t j = 0; j < extra[x].nnames; j++) {
-				uint32_t id = xs->global[xs->names[extra[x].name0 + j]], k;
-
-				for (k = r->dn_off[i]; k < dn && tmp[k] != id; k++)
-					;
-				if (k == dn)
-					tmp[dn++] = id;
-			}
+			for (x = r->dn_off[kept - 1]; x < dn && tmp[x] != id; x++)
+				;
+			if (x == dn)
+				tmp[dn++] = id;
 		}
 	}
 	r->dn_off[kept] = (uint32_t)dn;
 	r->ndocs = (long)kept;
 
+	/* each parcel's chain of deeds, oldest first */
+	for (size_t i = 0; i < total; i++)
+		ndeeds += all[i].deed;
+	if ((r->chain_off = calloc((size_t)n + 2, sizeof(*r->chain_off))) == NULL ||
+	    (r->chain = reallocarray(NULL, ndeeds + 1, sizeof(*r->chain))) == NULL)
+		goto out;
+	for (size_t i = 0; i < total; i++)
+		if (all[i].deed)
+			r->chain_off[all[i].parcel + 1]++;
+	for (long p = 0; p < n; p++)
+		r->chain_off[p + 1] += r->chain_off[p];
+	for (size_t i = 0; i < total; i++) {
+		if (!all[i].deed)
+			continue;
+		/* drawn in chain order, so oldest first */
+		r->chain[r->chain_off[all[i].parcel]++] = fidx[i];
+	}
+	for (long p = n; p > 0; p--)
+		r->chain_off[p] = r->chain_off[p - 1];
+	r->chain_off[0] = 0;
+
 	/* sort the distinct names; a name's final id is its rank */
-	if ((order = reallocarray(NULL, global.n + 1, sizeof(*order))) == NULL ||
+	if ((order = reallocarray(order, global.n + 1, sizeof(*order))) == NULL ||
 	    (rank = reallocarray(NULL, global.n + 1, sizeof(*rank))) == NULL ||
 	    (r->text = malloc(global.len + 1)) == NULL ||
 	    (r->name_off = reallocarray(NULL, global.n + 1, sizeof(*r->name_off))) == NULL ||
 	    (r->post_off = calloc(global.n + 2, sizeof(*r->post_off))) == NULL ||
-	    (r->post = reallocarray(NULL, dn + 1, sizeof(*r->post))) == NULL ||
-	    (r->by_number = reallocarray(NULL, kept + 1, sizeof(*r->by_number))) == NULL)
+	    (r->post = reallocarray(NULL, dn + 1, sizeof(*r->post))) == NULL)
 		goto out;
 	for (size_t i = 0; i < global.n; i++)
 		order[i] = (uint32_t)i;
@@ -698,39 +568,46 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 	r->text[r->len] = '\0';
 	r->nnames = (long)global.n;
 
-	/* the postings, each in document order: newest first */
-	for (size_t i = 0; i < dn; i++) {
-		r->dn[i] = rank[tmp[i]];
-		r->post_off[r->dn[i] + 1]++;
+	/* a document's names in name order, as the real details list them */
+	for (long i = 0; i < r->ndocs; i++) {
+		for (uint32_t j = r->dn_off[i]; j < r->dn_off[i + 1]; j++) {
+			uint32_t v = rank[tmp[j]], x = j;
+
+			for (; x > r->dn_off[i] && r->dn[x - 1] > v; x--)
+				r->dn[x] = r->dn[x - 1];
+			r->dn[x] = v;
+		}
 	}
+	/* the postings, each in number order */
+	for (size_t i = 0; i < dn; i++)
+		r->post_off[r->dn[i] + 1]++;
 	for (size_t i = 0; i < global.n; i++)
 		r->post_off[i + 1] += r->post_off[i];
-	for (size_t i = 0; i < kept; i++)
+	for (long i = 0; i < r->ndocs; i++)
 		for (uint32_t j = r->dn_off[i]; j < r->dn_off[i + 1]; j++)
 			r->post[r->post_off[r->dn[j]]++] = (uint32_t)i;
 	/* the fill advanced each start to the next one's: shift back */
 	for (size_t i = global.n; i > 0; i--)
 		r->post_off[i] = r->post_off[i - 1];
 	r->post_off[0] = 0;
-
-	for (size_t i = 0; i < kept; i++)
-		r->by_number[i] = (uint32_t)i;
-	sort_docs = r->doc;
-	qsort(r->by_number, kept, sizeof(*r->by_number), cmp_doc_number);
 	rc = 0;
 out:
 	for (long t = 0; t < nt; t++) {
 		free(sl[t].docs);
 		free(sl[t].names);
 		free(sl[t].global);
+		free(sl[t].owners);
 		names_release(&sl[t].table);
 	}
 	names_release(&global);
 	free(all);
-	free(extra);
+	free(slice_of);
 	free(rank);
 	free(order);
 	free(tmp);
+	free(fidx);
+	free(cnt);
+	free(fixed);
 	if (rc == -1)
 		cd_recorder_release(r);
 	return rc;
@@ -740,13 +617,16 @@ void
 cd_recorder_release(struct cd_recorder *r)
 {
 	free(r->doc);
-	free(r->by_number);
 	free(r->dn_off);
 	free(r->dn);
 	free(r->text);
 	free(r->name_off);
 	free(r->post_off);
 	free(r->post);
+	free(r->chain_off);
+	free(r->chain);
+	free(r->owners);
+	free(r->owner_off);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -757,16 +637,32 @@ cd_recorder_find(const struct cd_recorder *r, uint64_t number)
 
 	while (lo <= hi) {
 		long mid = lo + (hi - lo) / 2;
-		uint64_t v = r->doc[r->by_number[mid]].number;
+		uint64_t v = r->doc[mid].number;
 
 		if (v == number)
-			return r->by_number[mid];
+			return mid;
 		if (v < number)
 			lo = mid + 1;
 		else
 			hi = mid - 1;
 	}
 	return -1;
+}
+
+const char *
+cd_recorder_owner(const struct cd_recorder *r, long p)
+{
+	if (p < 0 || p >= r->nparcels)
+		return "";
+	return r->owners + r->owner_off[p];
+}
+
+long
+cd_recorder_last_deed(const struct cd_recorder *r, long p)
+{
+	if (p < 0 || p >= r->nparcels || r->chain_off[p] == r->chain_off[p + 1])
+		return -1;
+	return r->chain[r->chain_off[p + 1] - 1];
 }
 
 /* --- answers ----------------------------------------------------------------- */
@@ -784,8 +680,8 @@ attrs(const struct cd_recorder *r, const struct cd_rdoc *d, struct attr *a)
 
 	cd_rng_init(&g, r->seed, d->number, S_ATTR);
 	a->restricted = cd_rng_chance(&g, 0.03);
-	a->pages = (int)cd_rng_range(&g, 1, codes[d->code].deed ? 6 : 25);
-	a->affidavit = codes[d->code].deed && cd_rng_chance(&g, 0.85);
+	a->pages = (int)cd_rng_range(&g, 1, (d->code < CD_C_DEEDS) ? 6 : 25);
+	a->affidavit = (d->code < CD_C_DEEDS) && cd_rng_chance(&g, 0.85);
 	a->aff_pages = a->affidavit ? (int)cd_rng_range(&g, 1, 2) : 0;
 	a->docket = a->pagemap = 0;
 	if (d->ymd / 10000 < 1983) {
@@ -828,9 +724,9 @@ cd_recorder_detail(const struct cd_recorder *r, long i, struct cd_buf *b)
 	}
 	cd_json_close(b, ']');
 	cd_json_open(b, "documentCodes", '[');
-	cd_json_str(b, NULL, codes[d->code].display);
+	cd_json_str(b, NULL, cd_code_display(d->code));
 	if (d->code2 != 0xff)
-		cd_json_str(b, NULL, codes2[d->code2]);
+		cd_json_str(b, NULL, cd_code_display(d->code2));
 	cd_json_close(b, ']');
 	date_mdy(name, sizeof(name), d->ymd);
 	cd_json_str(b, "recordingDate", name);
@@ -845,11 +741,12 @@ cd_recorder_detail(const struct cd_recorder *r, long i, struct cd_buf *b)
 	cd_json_end(b);
 }
 
+
 /* A search as countyd runs it: names already upper case and trimmed. */
 struct query {
 	char prefix[256];	/* lastNames [firstNames [middleNameIs]], "" for none */
 	char business[256];	/* "" for none */
-	int code;		/* -1 any, -2 none can match */
+	int code;		/* -1 any */
 	uint32_t begin, end;	/* yyyymmdd, 0 for open */
 };
 
@@ -863,6 +760,14 @@ cmp_prefix(const struct cd_recorder *r, uint32_t id, const char *p, size_t pl)
 	if (c != 0)
 		return c;
 	return n < pl ? -1 : 0;
+}
+
+static int
+name_contains(const struct cd_recorder *r, uint32_t id, const char *s, size_t sl)
+{
+	size_t n = r->name_off[id + 1] - r->name_off[id] - 1;
+
+	return memmem(r->text + r->name_off[id], n, s, sl) != NULL;
 }
 
 /* The name holding text position POS. */
@@ -883,26 +788,45 @@ name_at(const struct cd_recorder *r, size_t pos)
 }
 
 static int
-name_contains(const struct cd_recorder *r, uint32_t id, const char *s, size_t sl)
+doc_matches(const struct cd_rdoc *d, const struct query *q)
 {
-	size_t n = r->name_off[id + 1] - r->name_off[id] - 1;
-
-	return memmem(r->text + r->name_off[id], n, s, sl) != NULL;
+	return (q->code < 0 || d->code == q->code) && (q->begin == 0 || d->ymd >= q->begin) &&
+	    (q->end == 0 || d->ymd <= q->end);
 }
 
-/* The ids of the names Q matches, ascending, in a malloc'd array; its size in *N. */
-static uint32_t *
-matching_names(const struct cd_recorder *r, const struct query *q, size_t *n)
+/*
+ * The rows of Q in the real order: by name, then by recording number, one
+ * per (document, matching name); a query without names has one row per
+ * document, by number.  Stores rows FIRST .. FIRST+MAX-1 in DOCS and NAMES
+ * (UINT32_MAX for no name) and returns how many rows there are, counted up
+ * to CD_REC_CAP only.
+ */
+static long
+run_query(const struct cd_recorder *r, const struct query *q, long first, long max,
+    uint32_t *docs, uint32_t *names)
 {
-	size_t pl = strlen(q->prefix), bl = strlen(q->business), cap = 64;
-	uint32_t *ids = malloc(cap * sizeof(*ids));
+	size_t pl = strlen(q->prefix), bl = strlen(q->business);
+	long total = 0, lo, id;
 
-	*n = 0;
-	if (ids == NULL)
-		return NULL;
+#define ROW(doc_, name_) do {						\
+	if (total >= first && total < first + max) {			\
+		docs[total - first] = (doc_);				\
+		names[total - first] = (name_);				\
+	}								\
+	if (++total >= CD_REC_CAP)					\
+		return total;						\
+} while (0)
+
+	if (pl == 0 && bl == 0) {
+		for (long i = 0; i < r->ndocs; i++)
+			if (doc_matches(&r->doc[i], q))
+				ROW((uint32_t)i, UINT32_MAX);
+		return total;
+	}
 	if (pl > 0) {
-		long lo = 0, hi = r->nnames;
+		long hi = r->nnames;
 
+		lo = 0;
 		while (lo < hi) {	/* the first name not below the prefix */
 			long mid = lo + (hi - lo) / 2;
 
@@ -911,115 +835,29 @@ matching_names(const struct cd_recorder *r, const struct query *q, size_t *n)
 			else
 				hi = mid;
 		}
-		for (; lo < r->nnames && cmp_prefix(r, (uint32_t)lo, q->prefix, pl) == 0; lo++) {
-			if (bl > 0 && !name_contains(r, (uint32_t)lo, q->business, bl))
+		for (id = lo; id < r->nnames && cmp_prefix(r, (uint32_t)id, q->prefix, pl) == 0;
+		    id++) {
+			if (bl > 0 && !name_contains(r, (uint32_t)id, q->business, bl))
 				continue;
-			if (grow((void **)&ids, &cap, *n + 1, sizeof(*ids)) == -1)
-				goto oom;
-			ids[(*n)++] = (uint32_t)lo;
+			for (uint32_t k = r->post_off[id]; k < r->post_off[id + 1]; k++)
+				if (doc_matches(&r->doc[r->post[k]], q))
+					ROW(r->post[k], (uint32_t)id);
 		}
-		return ids;
+		return total;
 	}
-	for (size_t pos = 0; bl > 0 && pos < r->len;) {
+	for (size_t pos = 0; pos < r->len;) {
 		const char *hit = memmem(r->text + pos, r->len - pos, q->business, bl);
-		uint32_t id;
 
 		if (hit == NULL)
 			break;
 		id = name_at(r, (size_t)(hit - r->text));
-		if (grow((void **)&ids, &cap, *n + 1, sizeof(*ids)) == -1)
-			goto oom;
-		ids[(*n)++] = id;
+		for (uint32_t k = r->post_off[id]; k < r->post_off[id + 1]; k++)
+			if (doc_matches(&r->doc[r->post[k]], q))
+				ROW(r->post[k], (uint32_t)id);
 		pos = r->name_off[id + 1];
 	}
-	return ids;
-oom:
-	free(ids);
-	return NULL;
-}
-
-struct cursor {
-	uint32_t doc, name, pos, end;
-};
-
-static int
-cursor_less(const struct cursor *a, const struct cursor *b)
-{
-	return a->doc != b->doc ? a->doc < b->doc : a->name < b->name;
-}
-
-static void
-sift_down(struct cursor *h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		struct cursor t;
-
-		if (l < n && cursor_less(&h[l], &h[m]))
-			m = l;
-		if (l + 1 < n && cursor_less(&h[l + 1], &h[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
-/*
- * The rows of Q, newest first, one per (document, matching name): stores rows
- * FIRST .. FIRST+MAX-1 in DOCS and NAMES, and returns how many rows there are
- * up to CD_REC_CAP, or -1 when memory ran out.
- */
-static long
-run_query(const struct cd_recorder *r, const struct query *q, long first, long max,
-    uint32_t *docs, uint32_t *names)
-{
-	size_t n, live = 0;
-	uint32_t *ids;
-	struct cursor *h;
-	long total = 0;
-
-	if (q->code == -2)
-		return 0;
-	if ((ids = matching_names(r, q, &n)) == NULL)
-		return -1;
-	if ((h = reallocarray(NULL, n + 1, sizeof(*h))) == NULL) {
-		free(ids);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct cursor c = { 0, ids[i], r->post_off[ids[i]], r->post_off[ids[i] + 1] };
-
-		if (c.pos < c.end) {
-			c.doc = r->post[c.pos];
-			h[live++] = c;
-		}
-	}
-	free(ids);
-	for (size_t i = live / 2; i-- > 0;)
-		sift_down(h, live, i);
-	while (live > 0 && total < CD_REC_CAP) {
-		const struct cd_rdoc *d = &r->doc[h[0].doc];
-
-		if ((q->code < 0 || d->code == q->code) && (q->begin == 0 || d->ymd >= q->begin) &&
-		    (q->end == 0 || d->ymd <= q->end)) {
-			if (total >= first && total < first + max) {
-				docs[total - first] = h[0].doc;
-				names[total - first] = h[0].name;
-			}
-			total++;
-		}
-		if (++h[0].pos < h[0].end)
-			h[0].doc = r->post[h[0].pos];
-		else
-			h[0] = h[--live];
-		sift_down(h, live, 0);
-	}
-	free(h);
 	return total;
+#undef ROW
 }
 
 /* Upper-case copy of S, blanks trimmed, into OUT; "" for NULL. */
@@ -1075,11 +913,19 @@ date_param(const char *s, uint32_t *out)
 	return 0;
 }
 
+
+/* The real service's 400 body (FORMATS.md section 3). */
 static unsigned
-bad(struct cd_buf *b, const char *msg)
+bad(const struct cd_recorder *r, struct cd_buf *b)
 {
+	int y, m, d;
+
+	cd_civil(r->today, &y, &m, &d);
 	cd_json_open(b, NULL, '{');
-	cd_json_str(b, "message", msg);
+	cd_json_strf(b, "timestamp", "%d-%02d-%04d", m, d, y);
+	cd_json_int(b, "status", 400);
+	cd_json_str(b, "error", "Bad Request");
+	cd_json_str(b, "path", "/documents/search");
 	cd_json_close(b, '}');
 	cd_json_end(b);
 	return 400;
@@ -1095,34 +941,34 @@ cd_recorder_search(const struct cd_recorder *r, const struct cd_rquery *rq, stru
 
 	memset(&q, 0, sizeof(q));
 	q.code = -1;
-	if (int_param(rq->size, 1, CD_REC_MAXPAGE, 20, &size) == -1)
-		return bad(b, "pageSize must be 1 to 200");
-	if (int_param(rq->page, 1, 1000000, 1, &page) == -1)
-		return bad(b, "pageNumber must be 1 or more");
-	if (date_param(rq->begin, &q.begin) == -1 || date_param(rq->end, &q.end) == -1)
-		return bad(b, "dates must be YYYY-MM-DD");
+	if (int_param(rq->size, 1, CD_REC_MAXPAGE, 20, &size) == -1 ||
+	    int_param(rq->page, 1, 1000000, 1, &page) == -1 ||
+	    date_param(rq->begin, &q.begin) == -1 || date_param(rq->end, &q.end) == -1)
+		return bad(r, b);
 	upper(rq->last, last, sizeof(last));
 	upper(rq->first, first, sizeof(first));
 	upper(rq->middle, middle, sizeof(middle));
 	upper(rq->business, q.business, sizeof(q.business));
 	upper(rq->code, code, sizeof(code));
-	if (last[0] == '\0' && q.business[0] == '\0')
-		return bad(b, "lastNames or businessNames is required");
+	if (last[0] == '\0' && q.business[0] == '\0' && code[0] == '\0')
+		return bad(r, b);
+	/* a document code with a date range: the real service refuses it */
+	if (code[0] != '\0' && (q.begin != 0 || q.end != 0))
+		return bad(r, b);
+	/* "SMITH" starts SMITHSON too; "SMITH JOHN" starts SMITH JOHNNY and SMITH JOHN A */
 	if (last[0] != '\0')
-		snprintf(q.prefix, sizeof(q.prefix), "%.95s %.95s%s%.60s", last, first,
+		snprintf(q.prefix, sizeof(q.prefix), "%.95s%s%.95s%s%.60s", last,
+		    first[0] != '\0' ? " " : "", first,
 		    first[0] != '\0' && middle[0] != '\0' ? " " : "",
 		    first[0] != '\0' ? middle : "");
 	if (code[0] != '\0') {
-		q.code = -2;
-		for (size_t i = 0; i < NELEM(codes); i++)
-			if (strcmp(code, codes[i].query) == 0 || strcmp(code, codes[i].display) == 0)
-				q.code = (int)i;
+		for (int i = 0; i < CD_NCODES; i++)
+			if (strcmp(code, codes[i].query) == 0)
+				q.code = i;
+		if (q.code < 0)
+			return bad(r, b);
 	}
 	total = run_query(r, &q, (page - 1) * size, size, docs, names);
-	if (total < 0) {
-		b->oom = 1;
-		return 500;
-	}
 	nrows = total - (page - 1) * size;
 	if (nrows < 0)
 		nrows = 0;
@@ -1137,16 +983,25 @@ cd_recorder_search(const struct cd_recorder *r, const struct cd_rquery *rq, stru
 
 		attrs(r, d, &a);
 		cd_json_open(b, NULL, '{');
-		name_text(r, names[i], name, sizeof(name));
+		name[0] = '\0';
+		if (names[i] != UINT32_MAX)
+			name_text(r, names[i], name, sizeof(name));
 		cd_json_str(b, "names", name);
 		snprintf(v, sizeof(v), "%" PRIu64, d->number);
 		cd_json_raw(b, "recordingNumber", v);
 		cd_json_str(b, "recordingSuffix", "");
 		date_mdy(v, sizeof(v), d->ymd);
 		cd_json_str(b, "recordingDate", v);
-		cd_json_str(b, "documentCode", codes[d->code].display);
-		cd_json_strf(b, "docketBook", "%ld", a.docket);
-		cd_json_strf(b, "pageMap", "%ld", a.pagemap);
+		/* more codes than one: the first, and a "+" for the others */
+		cd_json_strf(b, "documentCode", "%s%s", cd_code_display(d->code),
+		    d->code2 != 0xff ? "+" : "");
+		if (a.docket > 0) {
+			cd_json_strf(b, "docketBook", "%ld", a.docket);
+			cd_json_strf(b, "pageMap", "%ld", a.pagemap);
+		} else {
+			cd_json_str(b, "docketBook", "");
+			cd_json_str(b, "pageMap", "");
+		}
 		cd_json_close(b, '}');
 	}
 	cd_json_close(b, ']');
@@ -1190,63 +1045,15 @@ void
 cd_recorder_truth(cJSON *t, const struct cd_recorder *r, const struct cd_facts *f)
 {
 	cJSON *sales = cJSON_AddArrayToObject(t, "sales");
-	uint32_t found[CD_REC_CAP + 1], docs[CD_REC_CAP], names[CD_REC_CAP];
 	char name[128], v[32];
-	size_t nfound = 0;
-	uint64_t newest = 0;
-	long i, total;
-	struct query q;
+	long p = f->index;
 
-	/* 1. the detail of MostCurrentDeed */
-	if (cd_recorder_number(f->deed, &newest) == 0 && (i = cd_recorder_find(r, newest)) >= 0)
-		found[nfound++] = (uint32_t)i;
-	/* 2. a search by the owner's name, every page, deeds only */
-	memset(&q, 0, sizeof(q));
-	q.code = -1;
-	if (cd_is_business(f->owner)) {
-		upper(f->owner, q.business, sizeof(q.business));
-	} else {
-		char part[128], w1[96] = "", w2[96] = "";
-
-		/* the part before any & or /: its first word, then its second */
-		upper(f->owner, part, sizeof(part));
-		part[strcspn(part, "&/")] = '\0';
-		if (sscanf(part, "%95s %95s", w1, w2) >= 1)
-			snprintf(q.prefix, sizeof(q.prefix), "%.100s %.100s", w1, w2);
-	}
-	total = q.prefix[0] != '\0' || q.business[0] != '\0' ?
-	    run_query(r, &q, 0, CD_REC_CAP, docs, names) : 0;
-	/* only results in the owner's own name: a business's whole name, a person's before & or / */
-	char who[128];
-	upper(f->owner, who, sizeof(who));
-	if (!cd_is_business(f->owner))
-		who[strcspn(who, "&/")] = '\0';
-	for (size_t n = strlen(who); n > 0 && who[n - 1] == ' '; n--)
-		who[n - 1] = '\0';
-	for (long k = 0; k < total; k++) {
-		size_t j;
-
-		if (!codes[r->doc[docs[k]].code].deed)
-			continue;
-		name_text(r, names[k], name, sizeof(name));
-		if (strcasecmp(name, who) != 0)
-			continue;
-		for (j = 0; j < nfound && found[j] != docs[k]; j++)
-			;
-		if (j == nfound)
-			found[nfound++] = docs[k];
-	}
-	/* by recording number, descending (requests run this at once: no qsort globals) */
-	for (size_t k = 1; k < nfound; k++) {
-		uint32_t x = found[k];
-		size_t j = k;
-
-		for (; j > 0 && r->doc[found[j - 1]].number < r->doc[x].number; j--)
-			found[j] = found[j - 1];
-		found[j] = x;
-	}
-	for (size_t k = 0; k < nfound; k++) {
-		const struct cd_rdoc *d = &r->doc[found[k]];
+	if (p < 0 || p >= r->nparcels)
+		return;
+	/* the parcel's own deeds, from its chain of owners: newest first */
+	for (uint32_t k = r->chain_off[p + 1]; k-- > r->chain_off[p];) {
+		uint32_t i = r->chain[k];
+		const struct cd_rdoc *d = &r->doc[i];
 		cJSON *o = cJSON_CreateObject(), *list;
 		struct attr a;
 
@@ -1257,18 +1064,18 @@ cd_recorder_truth(cJSON *t, const struct cd_recorder *r, const struct cd_facts *
 		snprintf(v, sizeof(v), "%04u-%02u-%02u", d->ymd / 10000, d->ymd / 100 % 100,
 		    d->ymd % 100);
 		cJSON_AddStringToObject(o, "recording_date", v);
-		cJSON_AddStringToObject(o, "document_code", codes[d->code].display);
+		cJSON_AddStringToObject(o, "document_code", cd_code_display(d->code));
 		list = cJSON_AddArrayToObject(o, "names");
-		for (uint32_t j = r->dn_off[found[k]]; j < r->dn_off[found[k] + 1]; j++) {
+		for (uint32_t j = r->dn_off[i]; j < r->dn_off[i + 1]; j++) {
 			name_text(r, r->dn[j], name, sizeof(name));
 			cJSON_AddItemToArray(list, cJSON_CreateString(name));
 		}
-		if (d->number == newest && f->has_price)
+		/* the assessor's price is the latest deed's */
+		if (k + 1 == r->chain_off[p + 1] && f->has_price)
 			cJSON_AddNumberToObject(o, "sale_price", f->price);
 		else
 			cJSON_AddNullToObject(o, "sale_price");
 		cJSON_AddBoolToObject(o, "restricted", a.restricted);
-		cJSON_AddStringToObject(o, "source", "recorder");
 		cJSON_AddItemToArray(sales, o);
 	}
 }

@@ -592,10 +592,11 @@ test_collect(void)
 	is_str(log, "GET /documents/20150453721 HTTP/1.1\n"
 	    "GET /documents/search?lastNames=DOE&firstNames=JANE" Q_TAIL "1 HTTP/1.1\n"
 	    "GET /documents/search?lastNames=DOE&firstNames=JANE" Q_TAIL "2 HTTP/1.1\n"
+	    "GET /documents/search?lastNames=ROE&firstNames=RICHARD" Q_TAIL "1 HTTP/1.1\n"
 	    "GET /documents/20090123456 HTTP/1.1\n"
 	    "GET /documents/19980077001 HTTP/1.1\n",
-	    "the latest deed, two search pages, the other deeds' details; each once");
-	is_int(ctx.requests, 5, "five requests counted");
+	    "the latest deed, two search pages, the previous owner, the other deeds' details; each once");
+	is_int(ctx.requests, 6, "six requests counted");
 	is_int(rec.parts, PDC_PART_BASIC | PDC_PART_SALES, "the sales part");
 	is_int(rec.sets, bit(&pdc_tbl_properties) | bit(&pdc_tbl_sales), "the sales set is carried");
 	is_int(count(&rec, &pdc_tbl_sales), 3, "three deeds (not the deed of trust, release, probate)");
@@ -609,6 +610,8 @@ test_collect(void)
 			{ "sale_price", "415000.00" },
 			{ "restricted", "f" },
 			{ "source", "recorder" },
+			{ "basis", "deed" },
+			{ "matched", "Owner.MostCurrentDeed" },
 		};
 		static const struct expect s1[] = {
 			{ "apn", "165-28-054" },
@@ -619,6 +622,8 @@ test_collect(void)
 			{ "sale_price", NULL },
 			{ "restricted", "t" },
 			{ "source", "recorder" },
+			{ "basis", "candidate" },
+			{ "matched", "found under \"DOE JANE A\" (the owner)" },
 		};
 		static const struct expect s2[] = {
 			{ "apn", "165-28-054" },
@@ -629,6 +634,8 @@ test_collect(void)
 			{ "sale_price", NULL },
 			{ "restricted", "f" },
 			{ "source", "recorder" },
+			{ "basis", "candidate" },
+			{ "matched", "found under \"DOE JANE A\" (the owner)" },
 		};
 
 		CHECK(nth(&rec, &pdc_tbl_sales, 0), s0, "the latest deed, with the assessor's price");
