@@ -332,7 +332,7 @@ main(void)
 		return unit_done();
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", srv.port);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.recorder.base_url = base;
+	cfg.source[pdc_config_source_index("recorder")].base_url = base;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = &cfg;
 	ctx.http = pdc_http_new(&(struct pdc_http_opts){ .timeout_seconds = 5 }, &err);
