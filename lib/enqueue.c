@@ -6,7 +6,7 @@
 #include "input.h"
 
 #define NCONN 2
-#define DEADLOCK_TRIES 5
+#define DEADLOCK_TRIES 10
 
 struct item {
 	char apn[PDC_APN_MAX];	/* "" for a bad input */

@@ -91,6 +91,12 @@ pdc_queue_array(const char *const *v, size_t n)
  * higher priority (the open CTE's snapshot cannot see a job committed while
  * the statement ran).  The quick form spares the speculative insertion ON
  * CONFLICT costs per row, about a third of writing a job.
+ *
+ * The careful form writes its rows in APN order, not input order: two runs
+ * over the same APNs in different orders would otherwise each wait for a
+ * row the other inserted, a deadlock the server breaks by failing one of
+ * them, again and again on a busy machine.  In one order, one waits for
+ * the other and goes on when it commits.
  */
 #define ENQ_HEAD \
 	"WITH input AS (" \
@@ -109,12 +115,12 @@ pdc_queue_array(const char *const *v, size_t n)
 	" raised_open AS (" \
 	"  UPDATE jobs j SET priority = $2::smallint FROM open o" \
 	"  WHERE j.id = o.id AND o.priority > $2::smallint RETURNING j.apn),"
-#define ENQ_ROWS \
+#define ENQ_ROWS(order) \
 	"  INSERT INTO jobs (apn, priority, max_attempts)" \
 	"  SELECT i.apn, $2::smallint, $4::int FROM input i" \
 	"  WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.apn = i.apn)" \
 	"  AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.apn = i.apn)" \
-	"  ORDER BY i.ord"
+	"  ORDER BY " order
 #define ENQ_TAIL \
 	" cnt AS (" \
 	"  INSERT INTO counters (name, value) VALUES" \
@@ -132,7 +138,7 @@ pdc_queue_array(const char *const *v, size_t n)
 
 static struct pdc_stmt st_enqueue_quick = { "pdc_enqueue_quick",
 	ENQ_HEAD
-	" ins AS (" ENQ_ROWS " RETURNING apn),"
+	" ins AS (" ENQ_ROWS("i.ord") " RETURNING apn),"
 	" raised AS (SELECT apn FROM raised_open),"
 	" stu AS ("
 	"  UPDATE data_collection_status s SET status = 'pending', error_message = NULL"
@@ -145,13 +151,13 @@ static struct pdc_stmt st_enqueue_quick = { "pdc_enqueue_quick",
 /* (xmax is 0 on a row the INSERT made, not on one its ON CONFLICT updated) */
 static struct pdc_stmt st_enqueue_careful = { "pdc_enqueue_careful",
 	ENQ_HEAD
-	" up AS (" ENQ_ROWS
+	" up AS (" ENQ_ROWS("i.apn")
 	"  ON CONFLICT (apn) WHERE state IN ('pending', 'active') DO UPDATE SET priority = EXCLUDED.priority"
 	"  WHERE jobs.priority > EXCLUDED.priority RETURNING apn, xmax = 0 AS made),"
 	" ins AS (SELECT apn FROM up WHERE made),"
 	" raised AS (SELECT apn FROM raised_open UNION ALL SELECT apn FROM up WHERE NOT made),"
 	" st AS ("
-	"  INSERT INTO data_collection_status (apn, status) SELECT apn, 'pending' FROM ins"
+	"  INSERT INTO data_collection_status (apn, status) SELECT apn, 'pending' FROM ins ORDER BY apn"
 	"  ON CONFLICT (apn) DO UPDATE SET status = 'pending', error_message = NULL),"
 	ENQ_TAIL, 5, 0 };
 
