@@ -258,6 +258,7 @@ struct gen {
 	struct cd_history *h;
 	const struct cd_base *b;
 	int loan;		/* the owner's lender, -1 for none */
+	const char *trustee;	/* who holds the trustee's sale under way */
 };
 
 static long
@@ -414,7 +415,7 @@ buyer(struct gen *g, long day, struct owner *o)
 		trust(g->seed, cd_rng_below(&g->r, households), o);
 }
 
-/* What FROM records between DAY and UNTIL (exclusive) while it holds the parcel. */
+/* What O records between DAY and UNTIL (exclusive) while it holds the parcel. */
 static void
 holding(struct gen *g, const struct owner *o, long day, long until)
 {
@@ -513,7 +514,7 @@ convey(struct gen *g, const struct owner *from, const struct owner *to, long day
 		names_of(g, d, to);
 	}
 	if (code == CD_C_TRST_DEED) {
-		name(d, trustee_cos[g->h->n % NELEM(trustee_cos)]);
+		name(d, g->trustee);
 		g->loan = -1;
 		return;
 	}
@@ -577,6 +578,8 @@ next_owner(struct gen *g, const struct owner *o, long day, long since, struct ow
 		/* foreclosure: the lender takes the parcel at the trustee's sale */
 		struct cd_hdoc *d;
 		const char *tco = trustee_cos[cd_rng_below(&g->r, NELEM(trustee_cos))];
+
+		g->trustee = tco;
 
 		if ((d = doc(g, day - cd_rng_range(&g->r, 110, 140), CD_C_SUB)) != NULL) {
 			names_of(g, d, o);
@@ -687,6 +690,7 @@ cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long
 	g.h = h;
 	g.b = &b;
 	g.loan = -1;
+	g.trustee = trustee_cos[0];
 	cd_rng_init(&g.r, c->seed, fixed != NULL ? fixed->key : (uint64_t)i, S_CHAIN);
 	if (fixed != NULL) {
 		/* a recorded parcel: the chain ends with the assessor's owner and deed */
