@@ -745,7 +745,7 @@ cd_recorder_detail(const struct cd_recorder *r, long i, struct cd_buf *b)
 struct query {
 	char prefix[256];	/* lastNames [firstNames [middleNameIs]], "" for none */
 	char business[256];	/* "" for none */
-	int code;		/* -1 any */
+	int code;		/* -1 any, CD_NCODES none */
 	uint32_t begin, end;	/* yyyymmdd, 0 for open */
 };
 
@@ -961,11 +961,11 @@ cd_recorder_search(const struct cd_recorder *r, const struct cd_rquery *rq, stru
 		    first[0] != '\0' && middle[0] != '\0' ? " " : "",
 		    first[0] != '\0' ? middle : "");
 	if (code[0] != '\0') {
+		/* a code the recorder does not have matches nothing */
+		q.code = CD_NCODES;
 		for (int i = 0; i < CD_NCODES; i++)
 			if (strcmp(code, codes[i].query) == 0)
 				q.code = i;
-		if (q.code < 0)
-			return bad(r, b);
 	}
 	total = run_query(r, &q, (page - 1) * size, size, docs, names);
 	nrows = total - (page - 1) * size;
