@@ -506,13 +506,9 @@ convey(struct gen *g, const struct owner *from, const struct owner *to, long day
 		return;
 	d->deed = 1;
 	d->number = number;
-	if (cd_rng_chance(&g->r, 0.3)) {
-		names_of(g, d, to);
-		names_of(g, d, from);
-	} else {
-		names_of(g, d, from);
-		names_of(g, d, to);
-	}
+	/* both sides, which the recorder lists in name order: no roles */
+	names_of(g, d, from);
+	names_of(g, d, to);
 	if (code == CD_C_TRST_DEED) {
 		name(d, g->trustee);
 		g->loan = -1;
