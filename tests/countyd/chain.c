@@ -258,6 +258,7 @@ struct gen {
 	struct cd_history *h;
 	const struct cd_base *b;
 	int loan;		/* the owner's lender, -1 for none */
+	const char *trustee;	/* who holds the trustee's sale under way */
 };
 
 static long
@@ -370,12 +371,26 @@ repay(struct gen *g, const struct owner *o, long day)
 	g->loan = -1;
 }
 
-/* A buyer for a sale: who buys depends on what the parcel is. */
+/*
+ * An investor active on DAY: each buys and sells for about a decade, a pool
+ * of them a decade, so that one holds several parcels at once, each buying
+ * about ten in its decade whatever the county's size.
+ */
+static uint64_t
+investor_num(struct gen *g, long day)
+{
+	uint64_t pool = (uint64_t)g->n / 60 + 4;
+	long decade = (long)(day / 365.25 + 1970 - 1900) / 10;
+
+	return (uint64_t)(decade < 0 ? 0 : decade) * pool + cd_rng_below(&g->r, pool);
+}
+
+/* A buyer on DAY: who buys depends on what the parcel is. */
 static void
-buyer(struct gen *g, struct owner *o)
+buyer(struct gen *g, long day, struct owner *o)
 {
 	double u = cd_rng_unit(&g->r), house, inv;
-	uint64_t households = (uint64_t)g->n * 3 + 100, investors = (uint64_t)g->n / 40 + 8;
+	uint64_t households = (uint64_t)g->n * 3 + 100;
 
 	switch (g->b->type) {
 	case CD_RESIDENTIAL:
@@ -395,12 +410,12 @@ buyer(struct gen *g, struct owner *o)
 	if (u < house)
 		household(g->seed, cd_rng_below(&g->r, households), o);
 	else if (u < inv)
-		investor(g->seed, cd_rng_below(&g->r, investors), o);
+		investor(g->seed, investor_num(g, day), o);
 	else
 		trust(g->seed, cd_rng_below(&g->r, households), o);
 }
 
-/* What FROM records between DAY and UNTIL (exclusive) while it holds the parcel. */
+/* What O records between DAY and UNTIL (exclusive) while it holds the parcel. */
 static void
 holding(struct gen *g, const struct owner *o, long day, long until)
 {
@@ -491,15 +506,11 @@ convey(struct gen *g, const struct owner *from, const struct owner *to, long day
 		return;
 	d->deed = 1;
 	d->number = number;
-	if (cd_rng_chance(&g->r, 0.3)) {
-		names_of(g, d, to);
-		names_of(g, d, from);
-	} else {
-		names_of(g, d, from);
-		names_of(g, d, to);
-	}
+	/* both sides, which the recorder lists in name order: no roles */
+	names_of(g, d, from);
+	names_of(g, d, to);
 	if (code == CD_C_TRST_DEED) {
-		name(d, trustee_cos[g->h->n % NELEM(trustee_cos)]);
+		name(d, g->trustee);
 		g->loan = -1;
 		return;
 	}
@@ -539,7 +550,7 @@ hold_days(struct gen *g, const struct owner *o)
 	case E_BANK:
 		return cd_rng_range(r, 60, 400);
 	case E_PUBLIC:
-		return years(2) + exp_days(r, 40);
+		return years(1) + exp_days(r, 6);	/* land sold off */
 	case E_INVESTOR:
 		return 180 + exp_days(r, 5);
 	case E_TRUST:
@@ -563,6 +574,8 @@ next_owner(struct gen *g, const struct owner *o, long day, long since, struct ow
 		/* foreclosure: the lender takes the parcel at the trustee's sale */
 		struct cd_hdoc *d;
 		const char *tco = trustee_cos[cd_rng_below(&g->r, NELEM(trustee_cos))];
+
+		g->trustee = tco;
 
 		if ((d = doc(g, day - cd_rng_range(&g->r, 110, 140), CD_C_SUB)) != NULL) {
 			names_of(g, d, o);
@@ -614,7 +627,7 @@ next_owner(struct gen *g, const struct owner *o, long day, long since, struct ow
 	case E_INVESTOR:
 		if (u < 0.06) {
 			/* to an affiliate */
-			investor(g->seed, cd_rng_below(&g->r, (uint64_t)g->n / 40 + 8), to);
+			investor(g->seed, investor_num(g, day), to);
 			*code = CD_C_QCL;
 			return 0;
 		}
@@ -622,7 +635,7 @@ next_owner(struct gen *g, const struct owner *o, long day, long since, struct ow
 	default:
 		break;
 	}
-	buyer(g, to);
+	buyer(g, day, to);
 	if (o->kind == E_BUILDER || o->kind == E_BANK || o->kind == E_TRUST ||
 	    (o->kind == E_INVESTOR && o->borrows == 0))
 		*code = cd_rng_chance(&g->r, 0.75) ? CD_C_SPEC : CD_C_WAR;
@@ -673,6 +686,7 @@ cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long
 	g.h = h;
 	g.b = &b;
 	g.loan = -1;
+	g.trustee = trustee_cos[0];
 	cd_rng_init(&g.r, c->seed, fixed != NULL ? fixed->key : (uint64_t)i, S_CHAIN);
 	if (fixed != NULL) {
 		/* a recorded parcel: the chain ends with the assessor's owner and deed */
@@ -699,19 +713,19 @@ cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long
 		struct owner land;
 
 		named(E_BUILDER, (uint64_t)b.builder, builders[b.builder], &o);
-		investor(g.seed, cd_rng_below(&g.r, (uint64_t)g.n / 40 + 8), &land);
 		day -= cd_rng_range(&g.r, 200, 500);
+		investor(g.seed, investor_num(&g, day), &land);
 		convey(&g, &land, &o, day, CD_C_SPEC, 0, 0);
 		if (cd_rng_chance(&g.r, 0.5))
 			borrow(&g, &o, day);
 	} else {
 		struct owner first;
 
-		if (cd_rng_chance(&g.r, 0.25))
+		if (cd_rng_chance(&g.r, 0.15))
 			named(E_PUBLIC, 0, publics[cd_rng_below(&g.r, NELEM(publics))], &first);
 		else
-			investor(g.seed, cd_rng_below(&g.r, (uint64_t)g.n / 40 + 8), &first);
-		buyer(&g, &o);
+			investor(g.seed, investor_num(&g, day), &first);
+		buyer(&g, day, &o);
 		convey(&g, &first, &o, day, day < cd_days(1975, 1, 1) ? CD_C_DEED : CD_C_WAR, 0, 1);
 	}
 

@@ -652,7 +652,8 @@ struct cd_rquery {
 
 /*
  * /documents/search.  Writes the JSON answer to B and returns 200, or
- * writes {"message": ...} and returns 400 for a bad query.
+ * writes the real service's 400 body and returns 400 for a query it
+ * refuses (a document code with dates, no name and no code, a bad number).
  */
 unsigned cd_recorder_search(const struct cd_recorder *r, const struct cd_rquery *q,
     struct cd_buf *b);

@@ -198,13 +198,18 @@ names_id(struct names *t, const char *name)
 }
 
 
-/* A document while the table is built: its names are ids in its slice's table. */
+/*
+ * A document while the table is built, its names inline (the slice's ids,
+ * then the county's), so that reading it in date order costs one cache
+ * line: the histories are drawn parcel by parcel, each over decades.
+ */
 struct bdoc {
 	uint64_t number;	/* the assessor's (--dir), then the one given */
 	int32_t day;
+	uint32_t ymd;
 	uint32_t parcel;
-	uint32_t name0;		/* its names: the slice's names[name0 .. name0 + nnames) */
 	uint8_t code, code2, deed, nnames;
+	uint32_t names[CD_H_NAMES];
 };
 
 struct slice {
@@ -214,14 +219,20 @@ struct slice {
 	long lo, hi, end;
 	struct bdoc *docs;
 	size_t ndocs, capdocs;
-	uint32_t *names;	/* ids in the slice's table */
-	size_t nnames, capnames;
 	struct names table;
-	uint32_t *global;	/* the slice's ids -> global ones */
 	char *owners;		/* each parcel's owner, NUL-terminated, in parcel order */
 	size_t olen, ocap;
 	int failed;
 };
+
+static uint32_t
+ymd_of(long day)
+{
+	int y, m, d;
+
+	cd_civil(day, &y, &m, &d);
+	return (uint32_t)(y * 10000 + m * 100 + d);
+}
 
 static void *
 build_slice(void *arg)
@@ -242,33 +253,30 @@ build_slice(void *arg)
 			cd_history(s->c, i, s->fn != NULL ? f : NULL, s->end, h);
 		}
 		ol = strlen(h->owner) + 1;
-		if (grow((void **)&s->owners, &s->ocap, s->olen + ol, 1) == -1)
+		if (grow((void **)&s->owners, &s->ocap, s->olen + ol, 1) == -1 ||
+		    grow((void **)&s->docs, &s->capdocs, s->ndocs + (size_t)h->n,
+		    sizeof(*s->docs)) == -1)
 			goto fail;
 		memcpy(s->owners + s->olen, h->owner, ol);
 		s->olen += ol;
 		for (int k = 0; k < h->n; k++) {
 			const struct cd_hdoc *d = &h->d[k];
-			struct bdoc *b;
+			struct bdoc *b = &s->docs[s->ndocs++];
 
-			if (grow((void **)&s->docs, &s->capdocs, s->ndocs + 1, sizeof(*s->docs)) == -1 ||
-			    grow((void **)&s->names, &s->capnames, s->nnames + CD_H_NAMES,
-			    sizeof(*s->names)) == -1)
-				goto fail;
-			b = &s->docs[s->ndocs++];
 			b->number = d->number;
 			b->day = (int32_t)d->day;
+			b->ymd = ymd_of(d->day);
 			b->parcel = (uint32_t)i;
 			b->code = d->code;
 			b->code2 = d->code2;
 			b->deed = d->deed;
-			b->name0 = (uint32_t)s->nnames;
 			b->nnames = d->nnames;
 			for (int j = 0; j < d->nnames; j++) {
 				long id = names_id(&s->table, d->names[j]);
 
 				if (id < 0)
 					goto fail;
-				s->names[s->nnames++] = (uint32_t)id;
+				b->names[j] = (uint32_t)id;
 			}
 		}
 	}
@@ -312,15 +320,6 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static uint32_t
-ymd_of(long day)
-{
-	int y, m, d;
-
-	cd_civil(day, &y, &m, &d);
-	return (uint32_t)(y * 10000 + m * 100 + d);
-}
-
 /*
  * Recording numbers in date order: the year, then a count through the year
  * that starts near 10,000 and leaves a small gap between one parcel's
@@ -334,12 +333,13 @@ number_docs(struct bdoc *all, const uint32_t *order, size_t n, uint64_t seed,
 {
 	struct cd_rng r;
 	uint64_t count = 0;
+	const struct bdoc *prev = NULL;
 	int year = -1;
 
 	cd_rng_init(&r, seed, 0, S_NUMBER);
 	for (size_t k = 0; k < n; k++) {
 		struct bdoc *b = &all[order[k]];
-		int y = (int)(ymd_of(b->day) / 10000);
+		int y = (int)(b->ymd / 10000);
 		uint64_t v;
 
 		if (b->number != 0)
@@ -347,16 +347,21 @@ number_docs(struct bdoc *all, const uint32_t *order, size_t n, uint64_t seed,
 		if (y != year) {
 			year = y;
 			count = 10000 + cd_rng_below(&r, 3000);
-		} else if (k > 0 && (all[order[k - 1]].day != b->day ||
-		    all[order[k - 1]].parcel != b->parcel)) {
+		} else if (prev != NULL && (prev->day != b->day || prev->parcel != b->parcel)) {
 			count += 1 + cd_rng_below(&r, 3);
 		}
 		do {
 			v = (uint64_t)y * 10000000ULL + count++;
 		} while (nfixed > 0 && bsearch(&v, fixed, nfixed, sizeof(*fixed), cmp_u64) != NULL);
 		b->number = v;
+		prev = b;
 	}
 }
+
+/* A deed of a parcel: the document's index in the table. */
+struct pdeed {
+	uint32_t parcel, doc;
+};
 
 int
 cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_facts_fn fn,
@@ -368,9 +373,9 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 	int started[MAXT];
 	long nt = sysconf(_SC_NPROCESSORS_ONLN), minday = 0, maxday = 0;
 	struct bdoc *all = NULL;
+	struct pdeed *deeds = NULL;
 	struct names global;
-	uint32_t *rank = NULL, *order = NULL, *tmp = NULL, *fidx = NULL, *cnt = NULL;
-	uint32_t *slice_of = NULL;
+	uint32_t *rank = NULL, *order = NULL, *tmp = NULL, *cnt = NULL, *gid = NULL;
 	uint64_t *fixed = NULL;
 	size_t total = 0, kept = 0, dn = 0, nfixed = 0, olen = 0, ndeeds = 0;
 	int rc = -1;
@@ -405,27 +410,10 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 			goto out;
 		total += sl[t].ndocs;
 		olen += sl[t].olen;
-		/* the slice's distinct names into the county's */
-		if ((sl[t].global = reallocarray(NULL, sl[t].table.n + 1,
-		    sizeof(*sl[t].global))) == NULL)
-			goto out;
-		for (size_t i = 0; i < sl[t].table.n; i++) {
-			long id = names_id(&global, sl[t].table.text + sl[t].table.off[i]);
-
-			if (id < 0)
-				goto out;
-			sl[t].global[i] = (uint32_t)id;
-		}
-		free(sl[t].table.slot);
-		free(sl[t].table.hash);
-		sl[t].table.slot = NULL;
-		sl[t].table.hash = NULL;
 	}
 	if (total >= UINT32_MAX || olen >= UINT32_MAX ||
 	    (all = reallocarray(NULL, total + 1, sizeof(*all))) == NULL ||
-	    (slice_of = reallocarray(NULL, total + 1, sizeof(*slice_of))) == NULL ||
 	    (order = reallocarray(NULL, total + 1, sizeof(*order))) == NULL ||
-	    (fidx = reallocarray(NULL, total + 1, sizeof(*fidx))) == NULL ||
 	    (r->owners = malloc(olen + 1)) == NULL ||
 	    (r->owner_off = reallocarray(NULL, (size_t)n + 1, sizeof(*r->owner_off))) == NULL)
 		goto out;
@@ -433,9 +421,24 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 	for (long t = 0; t < nt; t++) {
 		size_t o = 0;
 
+		/* the slice's distinct names into the county's, its documents' ids with them */
+		free(gid);
+		if ((gid = reallocarray(NULL, sl[t].table.n + 1, sizeof(*gid))) == NULL)
+			goto out;
+		for (size_t i = 0; i < sl[t].table.n; i++) {
+			long id = names_id(&global, sl[t].table.text + sl[t].table.off[i]);
+
+			if (id < 0)
+				goto out;
+			gid[i] = (uint32_t)id;
+		}
+		names_release(&sl[t].table);
 		for (size_t i = 0; i < sl[t].ndocs; i++) {
-			slice_of[kept] = (uint32_t)t;
-			all[kept++] = sl[t].docs[i];
+			struct bdoc *b = &all[kept++];
+
+			*b = sl[t].docs[i];
+			for (int j = 0; j < b->nnames; j++)
+				b->names[j] = gid[b->names[j]];
 		}
 		free(sl[t].docs);
 		sl[t].docs = NULL;
@@ -459,6 +462,8 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 			maxday = all[i].day;
 		if (all[i].number != 0)
 			nfixed++;
+		dn += all[i].nnames;
+		ndeeds += all[i].deed;
 	}
 	if ((cnt = calloc((size_t)(maxday - minday) + 2, sizeof(*cnt))) == NULL ||
 	    (fixed = reallocarray(NULL, nfixed + 1, sizeof(*fixed))) == NULL)
@@ -482,35 +487,38 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 	}
 
 	/*
-	 * One document a number.  Only --dir makes two alike: two parcels whose
-	 * recorded latest deeds share a number share one deed that conveyed
-	 * both, its names both parcels' parties.
+	 * The table in number order.  One document a number: only --dir makes
+	 * two alike, when two parcels' recorded latest deeds share a number:
+	 * that one deed conveyed both, its names both parcels' parties.
 	 */
-	for (size_t i = 0; i < total; i++)
-		dn += all[i].nnames;
 	if (dn >= UINT32_MAX ||
 	    (tmp = reallocarray(NULL, dn + 1, sizeof(*tmp))) == NULL ||
 	    (r->dn_off = reallocarray(NULL, total + 1, sizeof(*r->dn_off))) == NULL ||
 	    (r->dn = reallocarray(NULL, dn + 1, sizeof(*r->dn))) == NULL ||
-	    (r->doc = reallocarray(NULL, total + 1, sizeof(*r->doc))) == NULL)
+	    (r->doc = reallocarray(NULL, total + 1, sizeof(*r->doc))) == NULL ||
+	    (deeds = reallocarray(NULL, ndeeds + 1, sizeof(*deeds))) == NULL)
 		goto out;
 	dn = 0;
+	ndeeds = 0;
 	kept = 0;
 	for (size_t k = 0; k < total; k++) {
 		const struct bdoc *b = &all[order[k]];
-		const struct slice *s = &sl[slice_of[order[k]]];
 
 		if (kept == 0 || r->doc[kept - 1].number != b->number) {
 			r->doc[kept].number = b->number;
-			r->doc[kept].ymd = ymd_of(b->day);
+			r->doc[kept].ymd = b->ymd;
 			r->doc[kept].code = b->code;
 			r->doc[kept].code2 = b->code2;
 			r->doc[kept].deed = b->deed;
 			r->dn_off[kept++] = (uint32_t)dn;
 		}
-		fidx[order[k]] = (uint32_t)(kept - 1);
+		if (b->deed) {
+			/* drawn in chain order, and stably sorted: oldest first */
+			deeds[ndeeds].parcel = b->parcel;
+			deeds[ndeeds++].doc = (uint32_t)(kept - 1);
+		}
 		for (uint32_t j = 0; j < b->nnames; j++) {
-			uint32_t id = s->global[s->names[b->name0 + j]], x;
+			uint32_t id = b->names[j], x;
 
 			for (x = r->dn_off[kept - 1]; x < dn && tmp[x] != id; x++)
 				;
@@ -521,23 +529,16 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 	r->dn_off[kept] = (uint32_t)dn;
 	r->ndocs = (long)kept;
 
-	/* each parcel's chain of deeds, oldest first */
-	for (size_t i = 0; i < total; i++)
-		ndeeds += all[i].deed;
+	/* each parcel's chain of deeds, oldest first: a counting sort by parcel */
 	if ((r->chain_off = calloc((size_t)n + 2, sizeof(*r->chain_off))) == NULL ||
 	    (r->chain = reallocarray(NULL, ndeeds + 1, sizeof(*r->chain))) == NULL)
 		goto out;
-	for (size_t i = 0; i < total; i++)
-		if (all[i].deed)
-			r->chain_off[all[i].parcel + 1]++;
+	for (size_t i = 0; i < ndeeds; i++)
+		r->chain_off[deeds[i].parcel + 1]++;
 	for (long p = 0; p < n; p++)
 		r->chain_off[p + 1] += r->chain_off[p];
-	for (size_t i = 0; i < total; i++) {
-		if (!all[i].deed)
-			continue;
-		/* drawn in chain order, so oldest first */
-		r->chain[r->chain_off[all[i].parcel]++] = fidx[i];
-	}
+	for (size_t i = 0; i < ndeeds; i++)
+		r->chain[r->chain_off[deeds[i].parcel]++] = deeds[i].doc;
 	for (long p = n; p > 0; p--)
 		r->chain_off[p] = r->chain_off[p - 1];
 	r->chain_off[0] = 0;
@@ -594,19 +595,17 @@ cd_recorder_build(struct cd_recorder *r, const struct cd_county *c, long n, cd_f
 out:
 	for (long t = 0; t < nt; t++) {
 		free(sl[t].docs);
-		free(sl[t].names);
-		free(sl[t].global);
 		free(sl[t].owners);
 		names_release(&sl[t].table);
 	}
 	names_release(&global);
 	free(all);
-	free(slice_of);
+	free(deeds);
 	free(rank);
 	free(order);
 	free(tmp);
-	free(fidx);
 	free(cnt);
+	free(gid);
 	free(fixed);
 	if (rc == -1)
 		cd_recorder_release(r);
@@ -746,7 +745,7 @@ cd_recorder_detail(const struct cd_recorder *r, long i, struct cd_buf *b)
 struct query {
 	char prefix[256];	/* lastNames [firstNames [middleNameIs]], "" for none */
 	char business[256];	/* "" for none */
-	int code;		/* -1 any */
+	int code;		/* -1 any, CD_NCODES none */
 	uint32_t begin, end;	/* yyyymmdd, 0 for open */
 };
 
@@ -962,11 +961,11 @@ cd_recorder_search(const struct cd_recorder *r, const struct cd_rquery *rq, stru
 		    first[0] != '\0' && middle[0] != '\0' ? " " : "",
 		    first[0] != '\0' ? middle : "");
 	if (code[0] != '\0') {
+		/* a code the recorder does not have matches nothing */
+		q.code = CD_NCODES;
 		for (int i = 0; i < CD_NCODES; i++)
 			if (strcmp(code, codes[i].query) == 0)
 				q.code = i;
-		if (q.code < 0)
-			return bad(r, b);
 	}
 	total = run_query(r, &q, (page - 1) * size, size, docs, names);
 	nrows = total - (page - 1) * size;
