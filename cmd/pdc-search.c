@@ -26,12 +26,6 @@ usage(FILE *fp)
 	fprintf(fp, "usage: pdc-search [-l N] [--enqueue N] [--json] [--header] [--profile NAME] QUERY ...\n");
 }
 
-static const char *
-nz(const char *s)
-{
-	return s != NULL ? s : "";
-}
-
 static const struct pdc_out_col cols[] = {
 	{ "apn", PDC_OUT_STR, 0 }, { "owner", PDC_OUT_STR, 32 }, { "address", PDC_OUT_STR, 28 },
 	{ "city", PDC_OUT_STR, 16 }, { "zip", PDC_OUT_STR, 0 }, { "type", PDC_OUT_STR, 16 },
@@ -171,8 +165,9 @@ main(int argc, char *argv[])
 			}
 			for (size_t i = 0; i < keep; i++) {
 				const struct pdc_search_row *r = &rows[i];
-				const char *cells[7] = { r->apn, nz(r->owner), nz(r->address), nz(r->city),
-				    nz(r->zip), nz(r->type), pdc_apnstate_name(st[i].state) };
+				/* what the assessor did not say is unknown: null in JSON */
+				const char *cells[7] = { r->apn, r->owner, r->address, r->city, r->zip,
+				    r->type, pdc_apnstate_name(st[i].state) };
 
 				if (pdc_out_row(ow, cells) == -1) {
 					free(apns);
