@@ -90,11 +90,17 @@ bench:
 
 # The migrations are compiled into the programs; the man pages go beside them.
 # The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Every process writes its reports into build-san/reports, whoever started it
+# and wherever its stderr went; tests/run.sh fails the run on any report.
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize:
 	@sh tests/deps.sh --if-missing
 	$(MAKE) BUILD=build-san CFLAGS="-std=c17 -O1 -g $(WARN) -Werror $(SANFLAGS)" LDFLAGS="$(SANFLAGS)" all units
-	BUILD=build-san ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=87 sh tests/run.sh
+	rm -rf build-san/reports && mkdir -p build-san/reports && chmod 1777 build-san/reports
+	BUILD=build-san SANITIZER_REPORTS=$(CURDIR)/build-san/reports \
+	ASAN_OPTIONS=detect_leaks=1:exitcode=86:log_path=$(CURDIR)/build-san/reports/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:exitcode=87:log_path=$(CURDIR)/build-san/reports/ubsan \
+	sh tests/run.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR)

@@ -129,7 +129,10 @@ print_text(const char *json)
 		char when[64], err[512];
 
 		scalar(cJSON_GetObjectItem(it, "fetched_at"), when, sizeof(when));
+		/* a failed part says its error, a partial one what was missing */
 		scalar(cJSON_GetObjectItem(it, "error"), err, sizeof(err));
+		if (strcmp(err, "-") == 0)
+			scalar(cJSON_GetObjectItem(it, "reason"), err, sizeof(err));
 		printf("  %-12s %-9s from %-10s %s%s%s\n", it->string,
 		    cJSON_GetObjectItem(it, "state")->valuestring,
 		    cJSON_GetObjectItem(it, "source")->valuestring, when,

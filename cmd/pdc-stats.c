@@ -111,8 +111,8 @@ print_more(const struct more *m)
 	}
 
 	if (m->nsrc > 0)
-		printf("%-10s %9s %9s %9s %9s %9s %9s %12s %9s\n", "SOURCE", "PARTS", "COMPLETE", "MISSING",
-		    "FAILED", "SUCCESS", "REQUESTS", "NOT_MODIFIED", "HIT_RATE");
+		printf("%-10s %9s %9s %9s %9s %9s %9s %9s %12s %9s\n", "SOURCE", "PARTS", "COMPLETE",
+		    "PARTIAL", "MISSING", "FAILED", "SUCCESS", "REQUESTS", "NOT_MODIFIED", "HIT_RATE");
 	for (int i = 0; i < m->nsrc; i++) {
 		const struct pdc_sourcestats *x = &m->src[i];
 		char sr[16] = "-", hr[16] = "-";
@@ -121,9 +121,9 @@ print_more(const struct more *m)
 			snprintf(sr, sizeof(sr), "%.1f%%", x->success_rate * 100);
 		if (x->hit_rate >= 0)
 			snprintf(hr, sizeof(hr), "%.1f%%", x->hit_rate * 100);
-		printf("%-10s %9ld %9ld %9ld %9ld %9s %9ld %12ld %9s\n", x->source,
-		    x->complete + x->missing + x->failed, x->complete, x->missing, x->failed, sr,
-		    x->requests, x->not_modified, hr);
+		printf("%-10s %9ld %9ld %9ld %9ld %9ld %9s %9ld %12ld %9s\n", x->source,
+		    x->complete + x->partial + x->missing + x->failed, x->complete, x->partial,
+		    x->missing, x->failed, sr, x->requests, x->not_modified, hr);
 	}
 }
 
@@ -160,8 +160,8 @@ print_more_json(const struct more *m)
 
 		printf("%s{\"source\":", i ? "," : "");
 		pdc_cli_json_str(stdout, x->source);
-		printf(",\"complete\":%ld,\"missing\":%ld,\"failed\":%ld,\"success_rate\":", x->complete,
-		    x->missing, x->failed);
+		printf(",\"complete\":%ld,\"partial\":%ld,\"missing\":%ld,\"failed\":%ld,"
+		    "\"success_rate\":", x->complete, x->partial, x->missing, x->failed);
 		json_rate(x->success_rate);
 		printf(",\"requests\":%ld,\"not_modified\":%ld,\"hit_rate\":", x->requests, x->not_modified);
 		json_rate(x->hit_rate);
@@ -225,10 +225,11 @@ print_prometheus(const struct pdc_stats *s, const struct more *m)
 	printf("pdc_enqueue_queued_total %ld\n", s->queued);
 	metric("pdc_record_parts", "gauge", "Parts of the stored records by source and state, as last collected.");
 	for (int i = 0; i < m->nsrc; i++) {
-		static const char *const st[3] = { "complete", "missing", "failed" };
-		long v[3] = { m->src[i].complete, m->src[i].missing, m->src[i].failed };
+		static const char *const st[4] = { "complete", "partial", "missing", "failed" };
+		long v[4] = { m->src[i].complete, m->src[i].partial, m->src[i].missing,
+		    m->src[i].failed };
 
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4; k++) {
 			fputs("pdc_record_parts{source=\"", stdout);
 			label(m->src[i].source);
 			printf("\",state=\"%s\"} %ld\n", st[k], v[k]);

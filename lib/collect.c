@@ -177,6 +177,8 @@ join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct pdc_err *e
 	if (rc == 0) {
 		rec->parts |= a->rec.parts;
 		rec->sets |= a->rec.sets;
+		if (pdc_record_take_partial(rec, &a->rec) == -1)
+			rc = pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	}
 out:
 	a->ctx.validators = NULL;	/* CTX's, not its own */
@@ -216,6 +218,7 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 		pdc_record_truncate(rec, nrows);
 		rec->parts = parts;
 		rec->sets = sets;
+		pdc_record_unmark(rec, src->parts);
 		if (serr[i].kind == PDC_OK)
 			pdc_err_set(&serr[i], PDC_E_SYSTEM, "%s: failed without a reason", src->name);
 		if (serr[i].kind == PDC_E_AUTH || serr[i].kind == PDC_E_SYSTEM)
@@ -302,7 +305,7 @@ pdc_collect_finish(struct pdc_conn *c, const struct pdc_job *job, const struct p
 		rc = 0;	/* a re-parse fetched nothing: the status row stays as it was */
 	if (rc == -1 ||
 	    pdc_store_record(c, rec, err) == -1 ||
-	    (out != NULL && pdc_store_parts(c, rec->apn, out, rec->parts, err) == -1) ||
+	    (out != NULL && pdc_store_parts(c, rec->apn, out, rec, err) == -1) ||
 	    (ctx != NULL && ctx->keep && !ctx->replay &&
 	     pdc_store_responses(c, rec->apn, ctx->kept, ctx->nkept, err) == -1) ||
 	    pdc_db_commit(c, err) == -1 ||

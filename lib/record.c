@@ -1,3 +1,5 @@
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +34,83 @@ pdc_record_release(struct pdc_record *rec)
 	rec->rows = NULL;
 	rec->nrows = rec->cap = 0;
 	rec->parts = rec->sets = 0;
+	pdc_record_unmark(rec, ~0u);
+}
+
+/* The bit index of PART, or -1 when PART is not one known part bit. */
+static int
+part_index(unsigned part)
+{
+	for (int i = 0; i < PDC_NPARTS; i++)
+		if (part == (1u << i))
+			return i;
+	return -1;
+}
+
+int
+pdc_record_partial(struct pdc_record *rec, unsigned part, const char *fmt, ...)
+{
+	int i = part_index(part), n;
+	size_t had, len;
+	char *why;
+	va_list ap;
+
+	if (i < 0)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	had = rec->why[i] != NULL ? strlen(rec->why[i]) + 2 : 0;
+	len = had + (size_t)n + 1;
+	if ((why = realloc(rec->why[i], len)) == NULL)
+		return -1;
+	if (had > 0)
+		memcpy(why + had - 2, "; ", 2);
+	va_start(ap, fmt);
+	vsnprintf(why + had, len - had, fmt, ap);
+	va_end(ap);
+	rec->why[i] = why;
+	rec->partial |= part;
+	return 0;
+}
+
+const char *
+pdc_record_why(const struct pdc_record *rec, unsigned part)
+{
+	int i = part_index(part);
+
+	if (i < 0 || !(rec->partial & part) || !(rec->parts & part))
+		return NULL;
+	return rec->why[i];
+}
+
+void
+pdc_record_unmark(struct pdc_record *rec, unsigned parts)
+{
+	for (int i = 0; i < PDC_NPARTS; i++) {
+		if (!(parts & (1u << i)))
+			continue;
+		free(rec->why[i]);
+		rec->why[i] = NULL;
+	}
+	rec->partial &= ~parts;
+}
+
+int
+pdc_record_take_partial(struct pdc_record *dst, struct pdc_record *src)
+{
+	for (int i = 0; i < PDC_NPARTS; i++) {
+		unsigned bit = 1u << i;
+
+		if (!(src->partial & bit) || src->why[i] == NULL)
+			continue;
+		if (pdc_record_partial(dst, bit, "%s", src->why[i]) == -1)
+			return -1;
+	}
+	pdc_record_unmark(src, ~0u);
+	return 0;
 }
 
 void

@@ -59,12 +59,17 @@ enum pdc_part {
 	PDC_PART_SALES = 1 << 4
 };
 
+/* How many parts there are: bits 0 to PDC_NPARTS - 1. */
+#define PDC_NPARTS 5
+
 struct pdc_record {
 	char apn[PDC_APN_MAX];		/* canonical */
 	struct pdc_row *rows;
 	size_t nrows, cap;
 	unsigned parts;			/* enum pdc_part bits */
 	unsigned sets;			/* PDC_TABLE_MANY tables whose set the record carries, bit per schema index */
+	unsigned partial;		/* parts that came incomplete (pdc_record_partial) */
+	char *why[PDC_NPARTS];		/* why, per part bit index; owned; NULL unless partial */
 };
 
 /* Start an empty record for canonical APN. */
@@ -72,6 +77,30 @@ void pdc_record_init(struct pdc_record *rec, const char *apn);
 
 /* Free every row and value; REC can be initialised again. */
 void pdc_record_release(struct pdc_record *rec);
+
+/*
+ * Mark PART (one enum pdc_part bit) of REC partial: the source answered, but
+ * without something it should have said, and what it did not say is stored
+ * as unknown (NULL).  The reason, formatted from FMT, names what was
+ * missing ("tax: pnlOpen not found"); a second call for the same part adds
+ * its reason after "; ".  The part's rows are stored as usual; the store
+ * writes the part as 'partial' with the reasons when the part is in
+ * REC->parts.  Returns 0, or -1 when out of memory or PART is not one bit.
+ */
+int pdc_record_partial(struct pdc_record *rec, unsigned part, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * The reasons PART of REC is partial, or NULL when it is not (or the part
+ * did not come: a partial mark counts only for a part in REC->parts).
+ */
+const char *pdc_record_why(const struct pdc_record *rec, unsigned part);
+
+/* Drop the partial marks of the parts in PARTS. */
+void pdc_record_unmark(struct pdc_record *rec, unsigned parts);
+
+/* Move SRC's partial marks into DST (for the parts SRC has); SRC loses them. */
+int pdc_record_take_partial(struct pdc_record *dst, struct pdc_record *src);
 
 /*
  * Append a row for TABLE with all values NULL and return it, or NULL when out

@@ -183,7 +183,8 @@ pdc_stats_durations(struct pdc_conn *c, struct pdc_durations *d, struct pdc_err 
 
 static struct pdc_stmt st_parts = { "pdc_stats_parts",
 	"SELECT source, count(*) FILTER (WHERE state = 'complete'),"
-	" count(*) FILTER (WHERE state = 'missing'), count(*) FILTER (WHERE state = 'failed')"
+	" count(*) FILTER (WHERE state = 'missing'), count(*) FILTER (WHERE state = 'failed'),"
+	" count(*) FILTER (WHERE state = 'partial')"
 	" FROM record_parts GROUP BY source ORDER BY source", 0, 0 };
 
 static struct pdc_stmt st_requests = { "pdc_stats_requests",
@@ -218,6 +219,7 @@ pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, stru
 		s->complete = strtol(PQgetvalue(res, r, 1), NULL, 10);
 		s->missing = strtol(PQgetvalue(res, r, 2), NULL, 10);
 		s->failed = strtol(PQgetvalue(res, r, 3), NULL, 10);
+		s->partial = strtol(PQgetvalue(res, r, 4), NULL, 10);
 	}
 	PQclear(res);
 	if ((res = pdc_db_run(c, &st_requests, NULL, err)) == NULL)
@@ -234,7 +236,7 @@ pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, stru
 	}
 	PQclear(res);
 	for (int i = 0; i < n; i++) {
-		long all = out[i].complete + out[i].missing + out[i].failed;
+		long all = out[i].complete + out[i].partial + out[i].missing + out[i].failed;
 
 		out[i].success_rate = all > 0 ? (double)(out[i].complete + out[i].missing) / (double)all : -1;
 		out[i].hit_rate = out[i].requests > 0 ?

@@ -73,8 +73,9 @@ int pdc_stats_durations(struct pdc_conn *c, struct pdc_durations *d, struct pdc_
 /* How one county source is doing. */
 struct pdc_sourcestats {
 	char source[32];
-	long complete, missing, failed;	/* record parts, as last collected */
-	double success_rate;		/* (complete + missing) / all parts, -1 if none */
+	long complete, partial, missing, failed;	/* record parts, as last collected */
+	double success_rate;		/* (complete + missing) / all parts, -1 if none: a
+					 * partial part is not a success */
 	long requests, not_modified;	/* since the database was created */
 	double hit_rate;		/* not_modified / requests: downloads saved, -1 if none */
 };

@@ -423,32 +423,36 @@ pdc_store_part_name(unsigned bit)
 }
 
 static struct pdc_stmt st_part = { "pdc_store_part",
-	"INSERT INTO record_parts AS r (apn, part, source, fetched_at, state, error)"
-	" VALUES ($1, $2, $3, now(), $4, $5)"
+	"INSERT INTO record_parts AS r (apn, part, source, fetched_at, state, error, reason)"
+	" VALUES ($1, $2, $3, now(), $4, $5, $6)"
 	" ON CONFLICT (apn, part) DO UPDATE SET source = EXCLUDED.source, state = EXCLUDED.state,"
 	"  error = EXCLUDED.error,"
+	"  reason = CASE WHEN EXCLUDED.state = 'failed' THEN r.reason ELSE EXCLUDED.reason END,"
 	"  fetched_at = CASE WHEN EXCLUDED.state = 'failed' THEN r.fetched_at ELSE EXCLUDED.fetched_at END",
-	5, 0 };
+	6, 0 };
 
 int
 pdc_store_parts(struct pdc_conn *c, const char *apn, const struct pdc_outcome *out,
-    unsigned parts, struct pdc_err *err)
+    const struct pdc_record *rec, struct pdc_err *err)
 {
 	for (int i = 0; i < out->n; i++) {
 		const struct pdc_source *src = out->per[i].src;
 
 		for (unsigned bit = 1; bit != 0 && bit <= src->parts; bit <<= 1) {
-			const char *state, *error = NULL;
+			const char *state, *error = NULL, *reason = NULL;
 
 			if (!(src->parts & bit))
 				continue;
 			if (out->per[i].kind != PDC_OK) {
 				state = "failed";
 				error = out->per[i].error;
+			} else if ((reason = pdc_record_why(rec, bit)) != NULL) {
+				state = "partial";
 			} else {
-				state = (parts & bit) ? "complete" : "missing";
+				state = (rec->parts & bit) ? "complete" : "missing";
 			}
-			const char *params[5] = { apn, pdc_store_part_name(bit), src->name, state, error };
+			const char *params[6] = { apn, pdc_store_part_name(bit), src->name, state, error,
+			    reason };
 			if (pdc_db_send(c, &st_part, params, NULL, NULL, err) == -1)
 				return -1;
 		}

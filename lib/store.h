@@ -55,13 +55,15 @@ long pdc_store_prune_responses(struct pdc_conn *c, double keep_hours, struct pdc
 
 /*
  * Record where each part of APN's record came from: for every source in
- * OUT, each part it provides is "complete" (in PARTS), "missing" (the source
- * answered without it) or "failed" (with the source's error; a part stored
- * earlier keeps its data).  0 or -1.
+ * OUT, each part it provides is "complete" (in REC->parts), "partial" (in
+ * REC->parts, marked by pdc_record_partial; the reasons go into
+ * record_parts.reason), "missing" (the source answered without it) or
+ * "failed" (with the source's error; a part stored earlier keeps its
+ * data).  0 or -1.
  */
 struct pdc_outcome;
 int pdc_store_parts(struct pdc_conn *c, const char *apn, const struct pdc_outcome *out,
-    unsigned parts, struct pdc_err *err);
+    const struct pdc_record *rec, struct pdc_err *err);
 
 /* The name of part bit BIT ("basic", "valuations", ...). */
 const char *pdc_store_part_name(unsigned bit);

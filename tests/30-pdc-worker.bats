@@ -151,7 +151,9 @@ pending|0|4"
 	local w1=$!
 	wait_for sql_true "SELECT count(*) >= 8 FROM jobs WHERE state = 'completed'"
 	kill -KILL "$w1"
-	wait "$w1" || true
+	local rc=0
+	wait "$w1" || rc=$?
+	[ "$rc" -eq 137 ]
 	run_pdc 0 sql "SELECT count(*) > 0 FROM jobs WHERE state = 'active'"
 	assert_output "t"
 	run_pdc 0 pdc-worker -j 8 --drain
@@ -198,8 +200,11 @@ sql_true() {
 	run_pdc 0 pdc-worker --pause
 	pdc-worker -j 2 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
 	local w=$!
+	# the worker's own word that it holds back, before anything is queued
+	wait_for grep -q "Background collection is paused" "$BATS_TEST_TMPDIR/w.log"
 	run_pdc 0 pdc-enqueue "$(county_apns 1)"
-	sleep 2
+	# an unpaused worker wakes on the enqueue's notice and claims within milliseconds
+	sleep 1
 	run_pdc 0 sql "SELECT state FROM jobs"
 	assert_output "pending"
 	run_pdc 0 pdc-worker --resume
@@ -254,7 +259,7 @@ sql_true() {
 	kill -CONT "$w1"
 	wait_for grep -q "lease lost" "$BATS_TEST_TMPDIR/w1.log"
 	kill -TERM "$w1"
-	wait "$w1" || true
+	wait "$w1"
 	run_pdc 0 sql "SELECT state, attempts, worker = '$winner' FROM jobs"
 	assert_output "completed|2|t"
 	run grep -c "Data collection completed" "$BATS_TEST_TMPDIR/w1.log"
@@ -320,7 +325,7 @@ sql_true() {
 	run_pdc 0 sql "SELECT state, attempts, duration_ms > 3000 FROM jobs"
 	assert_output "completed|1|t"
 	kill -TERM "$a"
-	wait "$a" || true
+	wait "$a"
 	run grep -c "lease" "$BATS_TEST_TMPDIR/a.log" "$BATS_TEST_TMPDIR/b.log"
 	assert_output --partial "a.log:0"
 	assert_output --partial "b.log:0"

@@ -32,8 +32,9 @@ load test_helper
 	run make -s -C "$TOP" BUILD="$BUILD" install DESTDIR="$d" PREFIX=/opt/pdc \
 	    COMPDIR_BASH=/etc/bash_completion.d COMPDIR_ZSH=/usr/share/zsh/vendor-completions COMPDIR_FISH=/etc/fish/completions
 	assert_success
-	[ -f "$d/etc/bash_completion.d/pdc-db" ] && [ -f "$d/usr/share/zsh/vendor-completions/_pdc" ] &&
-	    [ -f "$d/etc/fish/completions/pdc-db.fish" ]
+	[ -f "$d/etc/bash_completion.d/pdc-db" ]
+	[ -f "$d/usr/share/zsh/vendor-completions/_pdc" ]
+	[ -f "$d/etc/fish/completions/pdc-db.fish" ]
 	run make -s -C "$TOP" BUILD="$BUILD" uninstall DESTDIR="$d" PREFIX=/opt/pdc
 	assert_success
 	run make -s -C "$TOP" BUILD="$BUILD" uninstall DESTDIR="$d" PREFIX=/opt/pdc \

@@ -123,7 +123,7 @@ ROBOTS
 	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE part = 'basic' AND state = 'complete'"
 	assert_output "30"
 	kill -TERM "$w"
-	wait "$w" || true
+	wait "$w"
 	grep -q "paused" "$BATS_TEST_TMPDIR/w.log"
 }
 

@@ -107,7 +107,7 @@ assert_all_collected() {
 		pids[i]=$!
 		bg $!
 	done
-	local k=0 victim
+	local k=0 victim rc
 	: >"$BATS_TEST_TMPDIR/inflight"
 	while [ "$k" -lt "$kills" ]; do
 		sleep "0.$((RANDOM % 8 + 2))"
@@ -120,7 +120,9 @@ assert_all_collected() {
 		sql "SELECT id || ' ' || attempts FROM jobs WHERE state = 'active'
 		     AND worker LIKE '%:$victim:%'" >>"$BATS_TEST_TMPDIR/inflight"
 		kill -KILL "$victim"
-		wait "$victim" 2>/dev/null || true
+		rc=0
+		wait "$victim" 2>/dev/null || rc=$?
+		[ "$rc" -eq 137 ] || { echo "worker $victim ended with $rc before its kill" >&2; return 1; }
 		k=$((k + 1))
 		gen=$((gen + 1))
 		pdc-worker -j 6 >"$BATS_TEST_TMPDIR/w$i.$gen.log" 2>&1 &
@@ -456,7 +458,7 @@ FAULT_REASONS='HTTP (429|50[03])|timed out|body cut short|connection lost|body l
 	kill -CONT "$w1"
 	wait_for grep -q "lease lost" "$BATS_TEST_TMPDIR/w1.log"
 	kill -TERM "$w1"
-	wait "$w1" || true
+	wait "$w1"
 	run_pdc 0 sql "$snap"
 	assert_output "$before"
 	echo "$apn" >"$BATS_TEST_TMPDIR/apns"

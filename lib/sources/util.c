@@ -382,6 +382,7 @@ pdc_util_mark(const struct pdc_record *rec, struct pdc_util_mark *mark)
 	mark->nrows = rec->nrows;
 	mark->parts = rec->parts;
 	mark->sets = rec->sets;
+	mark->partial = rec->partial;
 }
 
 void
@@ -397,6 +398,7 @@ pdc_util_rollback(struct pdc_record *rec, const struct pdc_util_mark *mark)
 	}
 	rec->parts = mark->parts;
 	rec->sets = mark->sets;
+	pdc_record_unmark(rec, rec->partial & ~mark->partial);
 }
 
 char *

@@ -110,13 +110,13 @@ int pdc_util_get(struct pdc_source_ctx *ctx, const char *source, const char *bas
 /* Where a record stood, so that a parse failing halfway can put it back. */
 struct pdc_util_mark {
 	size_t nrows;
-	unsigned parts, sets;
+	unsigned parts, sets, partial;
 };
 
 /* Note where REC stands in MARK. */
 void pdc_util_mark(const struct pdc_record *rec, struct pdc_util_mark *mark);
 
-/* Drop the rows added to REC since MARK and restore its parts and sets. */
+/* Drop the rows added to REC since MARK and restore its parts, sets and partial marks. */
 void pdc_util_rollback(struct pdc_record *rec, const struct pdc_util_mark *mark);
 
 #endif

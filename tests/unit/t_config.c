@@ -413,8 +413,10 @@ t_files(void)
 		ok(cfg.path == NULL, "no file anywhere: path NULL");
 		pdc_config_release(&cfg);
 	} else {
-		ok(1, "# SKIP /etc/pdc/config.json exists");
-		ok(1, "# SKIP /etc/pdc/config.json exists");
+		/* installed here: the system file is the last place looked, and it is found */
+		is_int(pdc_config_load(&cfg, &err), 0, "no file but the system's: it loads");
+		is_str(cfg.path, "/etc/pdc/config.json", "no file but the system's: its path");
+		pdc_config_release(&cfg);
 	}
 
 	snprintf(path, sizeof(path), "%s/xdg/pdc", dir);

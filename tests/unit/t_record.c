@@ -119,11 +119,53 @@ test_carry(void)
 	is_int(rec.sets, 0, "release clears the sets");
 }
 
+static void
+test_partial(void)
+{
+	struct pdc_record rec, other;
+
+	pdc_record_init(&rec, "165-28-054");
+	is_int(pdc_record_partial(&rec, PDC_PART_TAX | PDC_PART_SALES, "two parts"), -1,
+	    "partial takes one part bit");
+	is_int(pdc_record_partial(&rec, 1u << PDC_NPARTS, "no such part"), -1,
+	    "partial refuses a bit past the parts");
+	is_int(pdc_record_partial(&rec, PDC_PART_TAX, "tax: %s not found", "pnlOpen"), 0,
+	    "partial marks a part");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL,
+	    "a part that did not come is not partial");
+	rec.parts |= PDC_PART_TAX;
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "tax: pnlOpen not found", "the reason");
+	is_int(pdc_record_partial(&rec, PDC_PART_TAX, "tax: lblHalfTax not found"), 0,
+	    "a second reason");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX),
+	    "tax: pnlOpen not found; tax: lblHalfTax not found", "reasons joined");
+	is_str(pdc_record_why(&rec, PDC_PART_SALES), NULL, "another part is not partial");
+
+	pdc_record_init(&other, "165-28-054");
+	other.parts = PDC_PART_SALES;
+	is_int(pdc_record_partial(&other, PDC_PART_SALES, "more than 501 documents under X"), 0,
+	    "partial in another record");
+	rec.parts |= PDC_PART_SALES;
+	is_int(pdc_record_take_partial(&rec, &other), 0, "take the other's marks");
+	is_str(pdc_record_why(&rec, PDC_PART_SALES), "more than 501 documents under X",
+	    "the taken reason");
+	is_int(other.partial, 0, "the other has none left");
+	pdc_record_release(&other);
+
+	pdc_record_unmark(&rec, PDC_PART_TAX);
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL, "unmark drops the mark");
+	is_str(pdc_record_why(&rec, PDC_PART_SALES), "more than 501 documents under X",
+	    "unmark leaves the others");
+	pdc_record_release(&rec);
+	is_int(rec.partial, 0, "release drops the marks");
+}
+
 int
 main(void)
 {
 	test_init_release();
 	test_add_set_get();
 	test_carry();
+	test_partial();
 	return unit_done();
 }
