@@ -707,8 +707,10 @@ cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long
 		cd_gen_hostile(c, i, &h_owner, &h_mail, &h_desc);
 	}
 
-	/* the first owner, and the deed it took the parcel by */
+	/* the first owner, and the deed it took the parcel by: never after the end */
 	day = cd_days(b.first_year, 1, 1) + cd_rng_range(&g.r, 0, 364);
+	if (day > g.end)
+		day = g.end;
 	if (b.builder >= 0) {
 		struct owner land;
 
