@@ -29,7 +29,7 @@
 
 /* Streams: one per pool, keyed by the owner's number; one per parcel. */
 enum {
-	S_HOUSEHOLD = 301, S_INVESTOR, S_TRUST, S_HEIR, S_CHAIN
+	S_HOUSEHOLD = 301, S_INVESTOR, S_TRUST, S_HEIR, S_CHAIN, S_SPOUSE
 };
 
 enum kind {
@@ -522,7 +522,7 @@ convey(struct gen *g, const struct owner *from, const struct owner *to, long day
 		struct cd_rng r;
 		char sp[96], sur[96];
 
-		cd_rng_init(&r, g->seed, to->num, S_HEIR + 100);
+		cd_rng_init(&r, g->seed, to->num, S_SPOUSE);
 		snprintf(sur, sizeof(sur), "%.*s", (int)strcspn(to->names[0], " "), to->names[0]);
 		person(&r, sur, sp, sizeof(sp));
 		name(d, sp);
@@ -707,8 +707,10 @@ cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long
 		cd_gen_hostile(c, i, &h_owner, &h_mail, &h_desc);
 	}
 
-	/* the first owner, and the deed it took the parcel by */
+	/* the first owner, and the deed it took the parcel by: never after the end */
 	day = cd_days(b.first_year, 1, 1) + cd_rng_range(&g.r, 0, 364);
+	if (day > g.end)
+		day = g.end;
 	if (b.builder >= 0) {
 		struct owner land;
 
