@@ -25,7 +25,7 @@ for t in "$BUILD"/tests/t_*; do
 done
 
 if ls tests/*.bats >/dev/null 2>&1; then
-	bats --tap tests/ >"$out" 2>&1
+	bats --tap --timing tests/ >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	cat "$out" >>"$out.all"
