@@ -3,20 +3,17 @@
  * 165-28-054, on small bodies with each quirk, and collect()/search() against
  * a tiny HTTP server in a thread.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "http.h"
 #include "record.h"
 #include "schema.h"
 #include "sources/assessor.h"
+#include "httpd.h"
 #include "unit.h"
 
 #define FIXTURE "tests/fixtures/assessor-165-28-054-parcel.json"
@@ -480,125 +477,47 @@ test_search_parse(void)
  * the last request kept for the test to look at.
  */
 static struct {
-	int fd, port;
-	pthread_t th;
-	pthread_mutex_t mu;
-	char last[4096];
+	struct httpd h;
 	const char *parcel;
 	size_t parcel_len;
-} srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} srv;
 
 static void
-send_all(int fd, const char *p, size_t n)
+serve_one(int c, const char *req)
 {
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+	if (strncmp(req, "GET /x/parcel/165-28-054 ", 25) == 0 &&
+	    strstr(req, "\r\nAUTHORIZATION: bad\r\n") != NULL) {
+		static const char deny[] = "[parcel]:Unauthorized access! Please contact support.";
 
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
+		httpd_answer(c, "500 Internal Server Error", "Content-Type: text/html\r\n", deny,
+		    sizeof(deny) - 1);
+	} else if (strncmp(req, "GET /x/parcel/165-28-054 ", 25) == 0) {
+		httpd_answer(c, "200 OK", "Content-Type: application/json\r\n", srv.parcel,
+		    srv.parcel_len);
+	} else if (strncmp(req, "GET /x/parcel/111-11-111 ", 25) == 0) {
+		httpd_answer(c, "503 Service Unavailable", "Retry-After: 3\r\n", "busy", 4);
+	} else if (strncmp(req, "GET /x/parcel/222-22-222 ", 25) == 0) {
+		httpd_answer(c, "200 OK", "Content-Type: text/html\r\n", "<html>", 6);
+	} else if (strncmp(req, "GET /x/search/property/?q=", 26) == 0) {
+		static const char res[] = "{\"RealPropertyResults\": [{\"APN\": \"16528054\","
+		    " \"Ownership\": \"SMITH JOHN\"}], \"TotalRealPropertyResults\": 1}";
 
-static void
-answer(int fd, const char *status, const char *extra, const char *body, size_t len)
-{
-	char head[512];
-
-	snprintf(head, sizeof(head), "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
-	    status, len, extra);
-	send_all(fd, head, strlen(head));
-	send_all(fd, body, len);
-}
-
-static void *
-serve(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		char req[4096];
-		size_t n = 0;
-		int c = accept(srv.fd, NULL, NULL);
-
-		if (c == -1)
-			return NULL;	/* the test closed the listener */
-		/* header and body go in two sends: no Nagle wait between them */
-		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-		while (n < sizeof(req) - 1) {
-			ssize_t r = recv(c, req + n, sizeof(req) - 1 - n, 0);
-
-			if (r <= 0)
-				break;
-			n += (size_t)r;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n") != NULL)
-				break;
-		}
-		req[n] = '\0';
-		pthread_mutex_lock(&srv.mu);
-		memcpy(srv.last, req, n + 1);
-		pthread_mutex_unlock(&srv.mu);
-
-		if (strncmp(req, "GET /x/parcel/165-28-054 ", 25) == 0 &&
-		    strstr(req, "\r\nAUTHORIZATION: bad\r\n") != NULL) {
-			static const char deny[] = "[parcel]:Unauthorized access! Please contact support.";
-
-			answer(c, "500 Internal Server Error", "Content-Type: text/html\r\n", deny,
-			    sizeof(deny) - 1);
-		} else if (strncmp(req, "GET /x/parcel/165-28-054 ", 25) == 0) {
-			answer(c, "200 OK", "Content-Type: application/json\r\n", srv.parcel,
-			    srv.parcel_len);
-		} else if (strncmp(req, "GET /x/parcel/111-11-111 ", 25) == 0) {
-			answer(c, "503 Service Unavailable", "Retry-After: 3\r\n", "busy", 4);
-		} else if (strncmp(req, "GET /x/parcel/222-22-222 ", 25) == 0) {
-			answer(c, "200 OK", "Content-Type: text/html\r\n", "<html>", 6);
-		} else if (strncmp(req, "GET /x/search/property/?q=", 26) == 0) {
-			static const char res[] = "{\"RealPropertyResults\": [{\"APN\": \"16528054\","
-			    " \"Ownership\": \"SMITH JOHN\"}], \"TotalRealPropertyResults\": 1}";
-
-			answer(c, "200 OK", "Content-Type: application/json\r\n", res, sizeof(res) - 1);
-		} else {
-			answer(c, "404 Not Found", "", "not found", 9);
-		}
-		close(c);
+		httpd_answer(c, "200 OK", "Content-Type: application/json\r\n", res, sizeof(res) - 1);
+	} else {
+		httpd_answer(c, "404 Not Found", "", "not found", 9);
 	}
 }
 
 static int
 server_start(void)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t slen = sizeof(sin);
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((srv.fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(srv.fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(srv.fd, 16) == -1 ||
-	    getsockname(srv.fd, (struct sockaddr *)&sin, &slen) == -1)
-		return -1;
-	srv.port = ntohs(sin.sin_port);
-	return pthread_create(&srv.th, NULL, serve, NULL) == 0 ? 0 : -1;
+	return httpd_start(&srv.h, serve_one);
 }
 
 static void
 server_stop(void)
 {
-	/* shutdown wakes the blocked accept(); close alone may not */
-	shutdown(srv.fd, SHUT_RDWR);
-	close(srv.fd);
-	pthread_join(srv.th, NULL);
-}
-
-static int
-last_has(const char *s)
-{
-	int r;
-
-	pthread_mutex_lock(&srv.mu);
-	r = strstr(srv.last, s) != NULL;
-	pthread_mutex_unlock(&srv.mu);
-	return r;
+	httpd_stop(&srv.h);
 }
 
 static void
@@ -620,7 +539,7 @@ test_collect(void)
 		free(body);
 		return;
 	}
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d/x/", srv.port);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d/x/", srv.h.port);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.source[pdc_config_source_index("assessor")].base_url = base;
 	cfg.source[pdc_config_source_index("assessor")].token = token;
@@ -639,9 +558,9 @@ test_collect(void)
 	if (err.kind != PDC_OK)
 		printf("# %s\n", err.msg);
 	is_int(ctx.requests, 1, "one request counted");
-	ok(last_has("GET /x/parcel/165-28-054 HTTP/1.1\r\n"), "GET /parcel/{canonical apn}, one slash");
-	ok(last_has("\r\nAUTHORIZATION: tok\r\n"), "the token header");
-	ok(last_has("\r\nuser-agent: null\r\n"), "the literal user-agent null");
+	ok(httpd_last_has(&srv.h, "GET /x/parcel/165-28-054 HTTP/1.1\r\n"), "GET /parcel/{canonical apn}, one slash");
+	ok(httpd_last_has(&srv.h, "\r\nAUTHORIZATION: tok\r\n"), "the token header");
+	ok(httpd_last_has(&srv.h, "\r\nuser-agent: null\r\n"), "the literal user-agent null");
 	is_int(rec.nrows, 8, "collect gives the fixture's rows");
 	is_str(col(&rec, &pdc_tbl_properties, "owner_name"), "HORIZON HEALTH AND WELLNESS INC",
 	    "collect: owner");
@@ -653,7 +572,7 @@ test_collect(void)
 	is_int(err.kind, PDC_E_AUTH, "the refused token is an auth error");
 	is_str(err.msg, "assessor: authentication failed (HTTP 500 \"Unauthorized access!\"): "
 	    "check sources.assessor.token", "auth message");
-	ok(!last_has("tok"), "the old token is not sent");
+	ok(!httpd_last_has(&srv.h, "tok"), "the old token is not sent");
 	pdc_record_release(&rec);
 	cfg.source[pdc_config_source_index("assessor")].token = token;
 
@@ -685,9 +604,9 @@ test_collect(void)
 
 	is_int(pdc_assessor_search(&ctx, "SMITH JOHN & CO/1", 2, &rows, &n, &total, &err), 0,
 	    "search through the server");
-	ok(last_has("GET /x/search/property/?q=SMITH%20JOHN%20%26%20CO%2F1&page=2 HTTP/1.1\r\n"),
+	ok(httpd_last_has(&srv.h, "GET /x/search/property/?q=SMITH%20JOHN%20%26%20CO%2F1&page=2 HTTP/1.1\r\n"),
 	    "search URL encoded");
-	ok(last_has("\r\nAUTHORIZATION: tok\r\n") && last_has("\r\nuser-agent: null\r\n"),
+	ok(httpd_last_has(&srv.h, "\r\nAUTHORIZATION: tok\r\n") && httpd_last_has(&srv.h, "\r\nuser-agent: null\r\n"),
 	    "search sends both headers");
 	is_int(n, 1, "search: one row");
 	is_int(total, 1, "search: total");

@@ -5,20 +5,17 @@
  * the owner-name search rules, and collect() against a tiny HTTP server in
  * a thread: the latest deed, the paged search, the details, a 404.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "http.h"
 #include "record.h"
 #include "schema.h"
 #include "sources/recorder.h"
+#include "httpd.h"
 #include "unit.h"
 
 #define FIX "tests/fixtures/"
@@ -388,36 +385,14 @@ test_rules(void)
  * unknown document, 500 for 20990000002.
  */
 static struct {
-	int fd, port;
-	pthread_t th;
-	pthread_mutex_t mu;
-	char log[16384];
+	struct httpd h;
 	char *d2015, *d2009, *d1998, *s1, *s2, *nf;
-} srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
-
-static void
-send_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
+} srv;
 
 static void
 answer(int fd, const char *status, const char *body)
 {
-	char head[256];
-	size_t len = strlen(body);
-
-	snprintf(head, sizeof(head), "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n"
-	    "Content-Type: application/json\r\n\r\n", status, len);
-	send_all(fd, head, strlen(head));
-	send_all(fd, body, len);
+	httpd_answer(fd, status, "Content-Type: application/json\r\n", body, strlen(body));
 }
 
 #define BIZ "GET /documents/search?lastNames=&firstNames=&middleNameIs=&" \
@@ -456,49 +431,9 @@ serve_one(int c, const char *req)
 		answer(c, "404 Not Found", srv.nf);
 }
 
-static void *
-serve(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		char req[4096];
-		size_t n = 0;
-		int c = accept(srv.fd, NULL, NULL);
-
-		if (c == -1)
-			return NULL;
-		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-		while (n < sizeof(req) - 1) {
-			ssize_t r = recv(c, req + n, sizeof(req) - 1 - n, 0);
-
-			if (r <= 0)
-				break;
-			n += (size_t)r;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n") != NULL)
-				break;
-		}
-		req[n] = '\0';
-		pthread_mutex_lock(&srv.mu);
-		{
-			size_t l = strcspn(req, "\r\n"), have = strlen(srv.log);
-
-			if (have + l + 2 < sizeof(srv.log)) {
-				memcpy(srv.log + have, req, l);
-				memcpy(srv.log + have + l, "\n", 2);
-			}
-		}
-		pthread_mutex_unlock(&srv.mu);
-		serve_one(c, req);
-		close(c);
-	}
-}
-
 static int
 server_start(void)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t slen = sizeof(sin);
 	size_t len;
 
 	srv.d2015 = fixture("recorder-document-20150453721.json", &len);
@@ -507,37 +442,19 @@ server_start(void)
 	srv.s1 = fixture("recorder-search-doe-1.json", &len);
 	srv.s2 = fixture("recorder-search-doe-2.json", &len);
 	srv.nf = fixture("recorder-notfound.json", &len);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((srv.fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(srv.fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(srv.fd, 16) == -1 ||
-	    getsockname(srv.fd, (struct sockaddr *)&sin, &slen) == -1)
-		return -1;
-	srv.port = ntohs(sin.sin_port);
-	return pthread_create(&srv.th, NULL, serve, NULL) == 0 ? 0 : -1;
+	return httpd_start(&srv.h, serve_one);
 }
 
 static void
 server_stop(void)
 {
-	shutdown(srv.fd, SHUT_RDWR);
-	close(srv.fd);
-	pthread_join(srv.th, NULL);
+	httpd_stop(&srv.h);
 	free(srv.d2015);
 	free(srv.d2009);
 	free(srv.d1998);
 	free(srv.s1);
 	free(srv.s2);
 	free(srv.nf);
-}
-
-static void
-take_log(char *buf, size_t size)
-{
-	pthread_mutex_lock(&srv.mu);
-	snprintf(buf, size, "%s", srv.log);
-	srv.log[0] = '\0';
-	pthread_mutex_unlock(&srv.mu);
 }
 
 /*
@@ -551,7 +468,7 @@ collect(struct pdc_source_ctx *ctx, const char *deed, const char *owner, const c
 	struct pdc_row *row;
 	char log[16384];
 
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	pdc_record_init(rec, "165-28-054");
 	row = pdc_record_add(rec, &pdc_tbl_properties);
 	pdc_row_set(row, "deed_number", deed);
@@ -574,7 +491,7 @@ test_collect(void)
 
 	if (!ok(server_start() == 0, "start a local server"))
 		return;
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d", srv.port);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", srv.h.port);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.source[pdc_config_source_index("recorder")].base_url = base;
 	memset(&ctx, 0, sizeof(ctx));
@@ -588,7 +505,7 @@ test_collect(void)
 	    "collect the deeds of DOE JANE A & JOHN B");
 	if (err.kind != PDC_OK)
 		printf("# %s\n", err.msg);
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	is_str(log, "GET /documents/20150453721 HTTP/1.1\n"
 	    "GET /documents/search?lastNames=DOE&firstNames=JANE" Q_TAIL "1 HTTP/1.1\n"
 	    "GET /documents/search?lastNames=DOE&firstNames=JANE" Q_TAIL "2 HTTP/1.1\n"
@@ -654,7 +571,7 @@ test_collect(void)
 	pdc_record_release(&rec);
 
 	is_int(collect(&ctx, NULL, "DOE JANE A", NULL, &rec, &err), 0, "no MostCurrentDeed: search only");
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	ok(strncmp(log, "GET /documents/search?", 22) == 0, "the search first");
 	is_int(count(&rec, &pdc_tbl_sales), 3, "search only: three deeds");
 	pdc_record_release(&rec);
@@ -667,7 +584,7 @@ test_collect(void)
 
 	is_int(collect(&ctx, "20150453721", "SONORAN HOLDINGS LLC", NULL, &rec, &err), 0,
 	    "a business owner");
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	ok(strstr(log, "businessNames=SONORAN%20HOLDINGS%20LLC&") != NULL, "searched as a business");
 	is_int(count(&rec, &pdc_tbl_sales), 2, "the deed found twice is kept once");
 	is_int(ctx.requests, 3, "no second detail for the deed found twice");

@@ -8,16 +8,12 @@
  * that answers the real paths (/documents/{n}, /documents/search?...) with
  * these files, and every stored row must say what the files say.
  */
-#include <arpa/inet.h>
 #include <dirent.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -26,6 +22,7 @@
 #include "record.h"
 #include "schema.h"
 #include "sources/recorder.h"
+#include "httpd.h"
 #include "unit.h"
 
 #define REAL "tests/fixtures/recorder/"
@@ -411,34 +408,13 @@ static const struct route {
 };
 
 static struct {
-	int fd, port;
-	pthread_t th;
-	pthread_mutex_t mu;
-	char log[65536];
-} srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
-
-static void
-send_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
+	struct httpd h;
+} srv;
 
 static void
 answer(int fd, const char *status, const char *body, size_t len)
 {
-	char head[256];
-
-	snprintf(head, sizeof(head), "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n"
-	    "Content-Type: application/json\r\n\r\n", status, len);
-	send_all(fd, head, strlen(head));
-	send_all(fd, body, len);
+	httpd_answer(fd, status, "Content-Type: application/json\r\n", body, len);
 }
 
 static int
@@ -535,75 +511,17 @@ serve_one(int c, const char *req)
 		answer(c, "404 Not Found", "", 0);
 }
 
-static void *
-serve(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		char req[4096];
-		size_t n = 0;
-		int c = accept(srv.fd, NULL, NULL);
-
-		if (c == -1)
-			return NULL;
-		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-		while (n < sizeof(req) - 1) {
-			ssize_t r = recv(c, req + n, sizeof(req) - 1 - n, 0);
-
-			if (r <= 0)
-				break;
-			n += (size_t)r;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n") != NULL)
-				break;
-		}
-		req[n] = '\0';
-		pthread_mutex_lock(&srv.mu);
-		{
-			size_t l = strcspn(req, "\r\n"), have = strlen(srv.log);
-
-			if (have + l + 2 < sizeof(srv.log)) {
-				memcpy(srv.log + have, req, l);
-				memcpy(srv.log + have + l, "\n", 2);
-			}
-		}
-		pthread_mutex_unlock(&srv.mu);
-		serve_one(c, req);
-		close(c);
-	}
-}
-
 static int
 server_start(void)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t slen = sizeof(sin);
 
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((srv.fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(srv.fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(srv.fd, 16) == -1 ||
-	    getsockname(srv.fd, (struct sockaddr *)&sin, &slen) == -1)
-		return -1;
-	srv.port = ntohs(sin.sin_port);
-	return pthread_create(&srv.th, NULL, serve, NULL) == 0 ? 0 : -1;
+	return httpd_start(&srv.h, serve_one);
 }
 
 static void
 server_stop(void)
 {
-	shutdown(srv.fd, SHUT_RDWR);
-	close(srv.fd);
-	pthread_join(srv.th, NULL);
-}
-
-static void
-take_log(char *buf, size_t size)
-{
-	pthread_mutex_lock(&srv.mu);
-	snprintf(buf, size, "%s", srv.log);
-	srv.log[0] = '\0';
-	pthread_mutex_unlock(&srv.mu);
+	httpd_stop(&srv.h);
 }
 
 /* A record as the assessor leaves it (DEED and OWNER; NULL for none), then collect(). */
@@ -614,7 +532,7 @@ collect(struct pdc_source_ctx *ctx, const char *deed, const char *owner, struct 
 	struct pdc_row *row;
 	char log[65536];
 
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	pdc_record_init(rec, "165-28-054");
 	row = pdc_record_add(rec, &pdc_tbl_properties);
 	pdc_row_set(row, "deed_number", deed);
@@ -769,7 +687,7 @@ test_collect(void)
 
 	if (!ok(server_start() == 0, "start a local server"))
 		return;
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d", srv.port);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", srv.h.port);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.source[pdc_config_source_index("recorder")].base_url = base;
 	memset(&ctx, 0, sizeof(ctx));
@@ -778,7 +696,7 @@ test_collect(void)
 	ok(ctx.http != NULL, "an http handle");
 
 	collect_real(&ctx, "20070834753", "LOWRY AMY E", "scan-LOWRY_AMY_E.json");
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	ok(strstr(log, "GET /documents/20070834753 HTTP/1.1\n") != NULL,
 	    "the assessor's deed asked for at /documents/{n}");
 	ok(strstr(log, "GET /documents/search?lastNames=LOWRY&firstNames=AMY&") != NULL,

@@ -13,20 +13,17 @@
  * trust with an assignment (20120000003, "DEED TRST+") and bought another
  * parcel from SMITH AL in 2015 (20150000004).
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "http.h"
 #include "record.h"
 #include "schema.h"
 #include "sources/recorder.h"
+#include "httpd.h"
 #include "unit.h"
 
 enum mode {
@@ -37,13 +34,10 @@ enum mode {
 };
 
 static struct {
-	int fd, port;
-	pthread_t th;
-	pthread_mutex_t mu;
-	enum mode mode;
-	char log[65536];
+	struct httpd h;
+	enum mode mode;		/* these three under h.mu */
 	int searches, dated;
-} srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} srv;
 
 struct doc {
 	const char *number, *detail;
@@ -81,12 +75,7 @@ static const struct row rows[] = {
 static void
 answer(int c, const char *status, const char *body)
 {
-	char head[256];
-	int n = snprintf(head, sizeof(head), "HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, strlen(body));
-
-	if (write(c, head, (size_t)n) < 0 || write(c, body, strlen(body)) < 0)
-		return;
+	httpd_answer(c, status, "Content-Type: application/json\r\n", body, strlen(body));
 }
 
 /* The value of query parameter NAME in REQ into OUT ("" when absent). */
@@ -124,10 +113,10 @@ search(int c, const char *req)
 	param(req, "pageNumber", page, sizeof(page));
 	snprintf(who, sizeof(who), "%s %s", last, first);
 	doe = strcmp(who, "DOE JANE") == 0;
-	pthread_mutex_lock(&srv.mu);
+	pthread_mutex_lock(&srv.h.mu);
 	srv.searches++;
 	srv.dated += begin[0] != '\0';
-	pthread_mutex_unlock(&srv.mu);
+	pthread_mutex_unlock(&srv.h.mu);
 	if (doe && srv.mode == M_REFUSE && begin[0] != '\0') {
 		answer(c, "400 Bad Request", "{\"timestamp\":\"4-18-2026\",\"status\":400,"
 		    "\"error\":\"Bad Request\",\"path\":\"/documents/search\"}");
@@ -172,66 +161,16 @@ serve_one(int c, const char *req)
 	answer(c, "404 Not Found", "{\"message\":\"Document not found\"}");
 }
 
-static void *
-serve(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		char req[4096];
-		size_t n = 0;
-		int c = accept(srv.fd, NULL, NULL);
-
-		if (c == -1)
-			return NULL;
-		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-		while (n < sizeof(req) - 1) {
-			ssize_t r = recv(c, req + n, sizeof(req) - 1 - n, 0);
-
-			if (r <= 0)
-				break;
-			n += (size_t)r;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n") != NULL)
-				break;
-		}
-		req[n] = '\0';
-		pthread_mutex_lock(&srv.mu);
-		{
-			size_t l = strcspn(req, "\r\n"), have = strlen(srv.log);
-
-			if (have + l + 2 < sizeof(srv.log)) {
-				memcpy(srv.log + have, req, l);
-				memcpy(srv.log + have + l, "\n", 2);
-			}
-		}
-		pthread_mutex_unlock(&srv.mu);
-		serve_one(c, req);
-		close(c);
-	}
-}
-
 static int
 server_start(void)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t slen = sizeof(sin);
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((srv.fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(srv.fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(srv.fd, 16) == -1 ||
-	    getsockname(srv.fd, (struct sockaddr *)&sin, &slen) == -1)
-		return -1;
-	srv.port = ntohs(sin.sin_port);
-	return pthread_create(&srv.th, NULL, serve, NULL) == 0 ? 0 : -1;
+	return httpd_start(&srv.h, serve_one);
 }
 
 static void
 server_stop(void)
 {
-	shutdown(srv.fd, SHUT_RDWR);
-	close(srv.fd);
-	pthread_join(srv.th, NULL);
+	httpd_stop(&srv.h);
 }
 
 /* The recorder's collect over a record as the assessor leaves it, in MODE. */
@@ -240,11 +179,11 @@ collect(struct pdc_source_ctx *ctx, enum mode mode, struct pdc_record *rec, stru
 {
 	struct pdc_row *row;
 
-	pthread_mutex_lock(&srv.mu);
+	pthread_mutex_lock(&srv.h.mu);
 	srv.mode = mode;
-	srv.log[0] = '\0';
+	srv.h.log[0] = '\0';
 	srv.searches = srv.dated = 0;
-	pthread_mutex_unlock(&srv.mu);
+	pthread_mutex_unlock(&srv.h.mu);
 	pdc_record_init(rec, "165-28-054");
 	row = pdc_record_add(rec, &pdc_tbl_properties);
 	pdc_row_set(row, "deed_number", "20200000001");
@@ -330,7 +269,7 @@ main(void)
 
 	if (!ok(server_start() == 0, "start a local server"))
 		return unit_done();
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d", srv.port);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", srv.h.port);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.source[pdc_config_source_index("recorder")].base_url = base;
 	memset(&ctx, 0, sizeof(ctx));
@@ -342,9 +281,9 @@ main(void)
 	check_sales(&rec, "plain");
 	is_str(pdc_record_why(&rec, PDC_PART_SALES), NULL, "plain: the part is complete");
 	is_int(srv.dated, 0, "plain: no date windows");
-	ok(strstr(srv.log, "lastNames=ROE&firstNames=RICHARD") != NULL,
+	ok(strstr(srv.h.log, "lastNames=ROE&firstNames=RICHARD") != NULL,
 	    "plain: the previous owner was searched");
-	ok(strstr(srv.log, "GET /documents/20120000003 ") != NULL,
+	ok(strstr(srv.h.log, "GET /documents/20120000003 ") != NULL,
 	    "plain: the '+' deed of trust's detail was read to judge it");
 	pdc_record_release(&rec);
 
@@ -353,7 +292,7 @@ main(void)
 	is_str(pdc_record_why(&rec, PDC_PART_SALES), NULL,
 	    "capped: narrowed to windows under 501, the part is complete");
 	ok(srv.dated > 0, "capped: date windows were asked");
-	ok(strstr(srv.log, "beginDate=1850-01-01&endDate=") != NULL,
+	ok(strstr(srv.h.log, "beginDate=1850-01-01&endDate=") != NULL,
 	    "capped: the first window starts before the county's oldest document");
 	pdc_record_release(&rec);
 

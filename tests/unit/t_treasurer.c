@@ -5,20 +5,16 @@
  * against a tiny HTTP server in a thread that keeps an ASP.NET-style
  * session in a cookie and redirects the way the treasurer does.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "http.h"
 #include "record.h"
 #include "schema.h"
 #include "sources/treasurer.h"
+#include "httpd.h"
 #include "unit.h"
 
 #define FIX "tests/fixtures/"
@@ -932,36 +928,17 @@ test_cut(void)
  * without one, which then says "Session expired".
  */
 static struct {
-	int fd, port;
-	pthread_t th;
-	pthread_mutex_t mu;
-	char log[8192];		/* request lines, one a line */
+	struct httpd h;
 	char *sum1, *sum2, *paid, *years, *acts, *old, *none, *notfound, *expired;
-} srv = { .mu = PTHREAD_MUTEX_INITIALIZER };
-
-static void
-send_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
+} srv;
 
 static void
 answer(int fd, const char *status, const char *extra, const char *body)
 {
 	char head[512];
-	size_t len = strlen(body);
 
-	snprintf(head, sizeof(head), "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n"
-	    "Content-Type: text/html; charset=utf-8\r\n%s\r\n", status, len, extra);
-	send_all(fd, head, strlen(head));
-	send_all(fd, body, len);
+	snprintf(head, sizeof(head), "Content-Type: text/html; charset=utf-8\r\n%s", extra);
+	httpd_answer(fd, status, head, body, strlen(body));
 }
 
 /* The dashed form of a bare parcel in SESSION ("s16528054"), into OUT. */
@@ -1044,49 +1021,9 @@ serve_one(int c, const char *req)
 	free(page);
 }
 
-static void *
-serve(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		char req[4096];
-		size_t n = 0;
-		int c = accept(srv.fd, NULL, NULL);
-
-		if (c == -1)
-			return NULL;
-		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-		while (n < sizeof(req) - 1) {
-			ssize_t r = recv(c, req + n, sizeof(req) - 1 - n, 0);
-
-			if (r <= 0)
-				break;
-			n += (size_t)r;
-			req[n] = '\0';
-			if (strstr(req, "\r\n\r\n") != NULL)
-				break;
-		}
-		req[n] = '\0';
-		pthread_mutex_lock(&srv.mu);
-		{
-			size_t l = strcspn(req, "\r\n"), have = strlen(srv.log);
-
-			if (have + l + 2 < sizeof(srv.log)) {
-				memcpy(srv.log + have, req, l);
-				memcpy(srv.log + have + l, "\n", 2);
-			}
-		}
-		pthread_mutex_unlock(&srv.mu);
-		serve_one(c, req);
-		close(c);
-	}
-}
-
 static int
 server_start(void)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t slen = sizeof(sin);
 	size_t len;
 
 	srv.sum1 = fixture("treasurer-summary-taxdue1.html", &len);
@@ -1098,22 +1035,13 @@ server_start(void)
 	srv.none = fixture("treasurer-activities-none.html", &len);
 	srv.notfound = fixture("treasurer-notfound.html", &len);
 	srv.expired = fixture("treasurer-expired.html", &len);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((srv.fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    bind(srv.fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(srv.fd, 16) == -1 ||
-	    getsockname(srv.fd, (struct sockaddr *)&sin, &slen) == -1)
-		return -1;
-	srv.port = ntohs(sin.sin_port);
-	return pthread_create(&srv.th, NULL, serve, NULL) == 0 ? 0 : -1;
+	return httpd_start(&srv.h, serve_one);
 }
 
 static void
 server_stop(void)
 {
-	shutdown(srv.fd, SHUT_RDWR);
-	close(srv.fd);
-	pthread_join(srv.th, NULL);
+	httpd_stop(&srv.h);
 	free(srv.sum1);
 	free(srv.sum2);
 	free(srv.paid);
@@ -1125,23 +1053,13 @@ server_stop(void)
 	free(srv.expired);
 }
 
-/* The request log since the last call, into BUF. */
-static void
-take_log(char *buf, size_t size)
-{
-	pthread_mutex_lock(&srv.mu);
-	snprintf(buf, size, "%s", srv.log);
-	srv.log[0] = '\0';
-	pthread_mutex_unlock(&srv.mu);
-}
-
 /* One job's collect, cookies forgotten first as pdc_collect does. */
 static int
 collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec, struct pdc_err *err)
 {
 	char log[8192];
 
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	pdc_http_reset_cookies(ctx->http);
 	pdc_record_init(rec, apn);
 	pdc_err_clear(err);
@@ -1160,7 +1078,7 @@ test_collect(void)
 
 	if (!ok(server_start() == 0, "start a local server"))
 		return;
-	snprintf(base, sizeof(base), "http://127.0.0.1:%d/", srv.port);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d/", srv.h.port);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.source[pdc_config_source_index("treasurer")].base_url = base;
 	memset(&ctx, 0, sizeof(ctx));
@@ -1174,7 +1092,7 @@ test_collect(void)
 	is_int(collect(&ctx, "165-28-054", &rec, &err), 0, "collect 165-28-054");
 	if (err.kind != PDC_OK)
 		printf("# %s\n", err.msg);
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	is_str(log, "GET /parcel/default.aspx?Parcel=16528054 HTTP/1.1\n"
 	    "GET /Parcel/Summary.aspx HTTP/1.1\n"
 	    "GET /Parcel/Summary.aspx?List=All HTTP/1.1\n"
@@ -1202,7 +1120,7 @@ test_collect(void)
 	is_int(collect(&ctx, "300-12-001a", &rec, &err), 0, "collect a split parcel");
 	if (err.kind != PDC_OK)
 		printf("# %s\n", err.msg);
-	take_log(log, sizeof(log));
+	httpd_take_log(&srv.h, log, sizeof(log));
 	ok(strstr(log, "GET /parcel/default.aspx?Parcel=30012001A HTTP/1.1\n") == log,
 	    "the split letter in upper case");
 	is_int(rec.nrows, 6, "six bills, nothing else");
