@@ -77,6 +77,28 @@ build(void)
 	    p, v, r, b, d, y, s, s);
 }
 
+int
+pdc_show_json_sql(char *buf, size_t len, const char *apnref)
+{
+	const char *at, *from;
+	size_t n = 0, rl = strlen(apnref);
+
+	pthread_once(&once, build);
+	/* The statement's one parameter, $1, becomes APNREF wherever it stands. */
+	for (from = show_sql; (at = strstr(from, "$1")) != NULL; from = at + 2) {
+		if (n + (size_t)(at - from) + rl >= len)
+			return -1;
+		memcpy(buf + n, from, (size_t)(at - from));
+		n += (size_t)(at - from);
+		memcpy(buf + n, apnref, rl);
+		n += rl;
+	}
+	if (n + strlen(from) >= len)
+		return -1;
+	memcpy(buf + n, from, strlen(from) + 1);
+	return 0;
+}
+
 char *
 pdc_show_json(struct pdc_conn *c, const char *apn, struct pdc_err *err)
 {

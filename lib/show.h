@@ -4,6 +4,8 @@
 #ifndef PDC_SHOW_H
 #define PDC_SHOW_H
 
+#include <stddef.h>
+
 #include "db.h"
 #include "error.h"
 
@@ -20,5 +22,13 @@
  * frees it), or NULL with ERR.
  */
 char *pdc_show_json(struct pdc_conn *c, const char *apn, struct pdc_err *err);
+
+/*
+ * The statement pdc_show_json runs, its APN parameter replaced by the SQL
+ * expression APNREF (a column name a program fixes, never data), into BUF of
+ * LEN bytes: a query that selects the record as text in one row, for use as
+ * a scalar subquery ("(" BUF ")") over many APNs.  0, or -1 when LEN is short.
+ */
+int pdc_show_json_sql(char *buf, size_t len, const char *apnref);
 
 #endif
