@@ -1,5 +1,5 @@
 # bash completion for the pdc programs: pdc-search, pdc-enqueue, pdc-worker,
-# pdc-status, pdc-stats, pdc-show and pdc-db.  One file for all seven: `make
+# pdc-status, pdc-stats, pdc-show, pdc-export and pdc-db.  One file for all eight: `make
 # install` puts a copy under each program's name, where bash-completion looks.
 # Standalone too: `source completions/pdc.bash`.
 
@@ -14,6 +14,7 @@ _pdc_options() {
 	pdc-status)  echo "-h --help --version --follow --header --interval= --json --profile= --timeout= --wait --watch" ;;
 	pdc-stats)   echo "-h --help --version --header --json --profile= --prometheus" ;;
 	pdc-show)    echo "-h --help --version --json --profile=" ;;
+	pdc-export)  echo "-h --help --version --csv --json --profile=" ;;
 	pdc-db)      echo "-h --help --version --header --json --profile=" ;;
 	esac
 }
@@ -73,4 +74,4 @@ _pdc() {
 	mapfile -t COMPREPLY < <(compgen -W "$subs" -- "$cur")
 }
 
-complete -F _pdc pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-db
+complete -F _pdc pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db

@@ -8,7 +8,7 @@ load test_helper
 	run make -s -C "$TOP" BUILD="$BUILD" install DESTDIR="$d" PREFIX=/opt/pdc
 	assert_success
 	local p
-	for p in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-db; do
+	for p in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db; do
 		[ -x "$d/opt/pdc/bin/$p" ]
 	done
 	run "$d/opt/pdc/bin/pdc-db" --version

@@ -154,6 +154,10 @@ setup() {
 	run_examples "$TOP/man/pdc-show.1"
 }
 
+@test "pdc-export(1) EXAMPLES" {
+	run_examples "$TOP/man/pdc-export.1"
+}
+
 @test "pdc-db(1) EXAMPLES" {
 	run_examples "$TOP/man/pdc-db.1"
 }
