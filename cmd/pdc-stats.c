@@ -270,10 +270,14 @@ print_prometheus(const struct pdc_stats *s, const struct more *m)
 	printf("pdc_pool_connections{state=\"in_use\"} %ld\n", s->pool_in_use);
 	printf("pdc_pool_connections{state=\"open\"} %ld\n", s->pool_size);
 	printf("pdc_pool_connections{state=\"max\"} %ld\n", s->pool_max);
-	metric("pdc_worker_db_queries", "gauge", "Statements run by the live workers since they started.");
+	metric("pdc_worker_db_queries", "gauge", "Statements the workers ran in the last hour, stopped ones too.");
 	printf("pdc_worker_db_queries %ld\n", s->db_queries);
-	metric("pdc_worker_http_requests", "gauge", "Requests made by the live workers since they started.");
+	metric("pdc_worker_http_requests", "gauge", "Requests the workers made in the last hour, stopped ones too.");
 	printf("pdc_worker_http_requests %ld\n", s->http_requests);
+	metric("pdc_worker_db_queries_total", "counter", "Statements the workers ran, as long as their reports are kept.");
+	printf("pdc_worker_db_queries_total %ld\n", s->db_queries_total);
+	metric("pdc_worker_http_requests_total", "counter", "Requests the workers made, as long as their reports are kept.");
+	printf("pdc_worker_http_requests_total %ld\n", s->http_requests_total);
 }
 
 /*
@@ -389,10 +393,17 @@ main(int argc, char *argv[])
 	fig(o, "pool_in_use", (double)s.pool_in_use, 0, "", 1);
 	fig(o, "pool_size", (double)s.pool_size, 0, "", 1);
 	fig(o, "pool_max", (double)s.pool_max, 0, "", 1);
+	/* what every worker reported, the stopped ones too: the last hour, then all kept */
+	fig(o, "pool_peak_in_use", (double)s.pool_peak_in_use, 0, "", 1);
+	fig(o, "pool_peak_size", (double)s.pool_peak_size, 0, "", 1);
 	fig(o, "pool_wait_seconds", s.pool_wait_ms, 2, "s", 0.001);
 	fig(o, "db_queries", (double)s.db_queries, 0, "", 1);
 	fig(o, "db_mean_query_ms", s.db_mean_ms, 2, "ms", 1);
 	fig(o, "http_requests", (double)s.http_requests, 0, "", 1);
+	fig(o, "pool_wait_seconds_total", s.pool_wait_ms_total, 2, "s", 0.001);
+	fig(o, "db_queries_total", (double)s.db_queries_total, 0, "", 1);
+	fig(o, "db_mean_query_ms_total", s.db_mean_ms_total, 2, "ms", 1);
+	fig(o, "http_requests_total", (double)s.http_requests_total, 0, "", 1);
 	if (as_json) {
 		print_more_json(m);
 		puts("}");

@@ -84,8 +84,7 @@ static struct pdc_stmt st_stats = { "pdc_stats",
 	" coalesce((SELECT value FROM counters WHERE name = 'cache_hits'), 0),"
 	" coalesce((SELECT value FROM counters WHERE name = 'queued'), 0),"
 	" count(w.id), coalesce(sum(w.pool_in_use), 0), coalesce(sum(w.pool_size), 0),"
-	" coalesce(sum(w.pool_max), 0), coalesce(sum(w.pool_wait_ms), 0),"
-	" coalesce(sum(w.db_queries), 0), coalesce(sum(w.db_query_ms), 0), coalesce(sum(w.http_requests), 0)"
+	" coalesce(sum(w.pool_max), 0)"
 	" FROM (SELECT * FROM workers WHERE stopped_at IS NULL"
 	"   AND heartbeat_at > now() - interval '30 seconds') w", 0, 0 };
 
@@ -93,6 +92,41 @@ static double
 num(PGresult *res, int col)
 {
 	return PQgetisnull(res, 0, col) ? -1 : strtod(PQgetvalue(res, 0, col), NULL);
+}
+
+/* FIG's value: its last hour, or its total when TOTAL; 0 when no worker reported it. */
+static double
+figure(const struct pdc_figsum *f, int n, const char *name, bool peak, bool total)
+{
+	for (int i = 0; i < n; i++)
+		if (f[i].peak == peak && strcmp(f[i].name, name) == 0)
+			return total ? f[i].total : f[i].hour;
+	return 0;
+}
+
+/* The pool, query and HTTP figures the workers reported, the stopped ones' too. */
+static int
+reported(struct pdc_conn *c, struct pdc_stats *s, struct pdc_err *err)
+{
+	struct pdc_figsum f[64];
+	int n = pdc_stats_figures(c, f, 64, err);
+	double qms, qms_total;
+
+	if (n == -1)
+		return -1;
+	s->pool_peak_in_use = (long)figure(f, n, "pool_peak_in_use", true, false);
+	s->pool_peak_size = (long)figure(f, n, "pool_size", true, false);
+	s->pool_wait_ms = figure(f, n, "pool_wait_ms", false, false);
+	s->pool_wait_ms_total = figure(f, n, "pool_wait_ms", false, true);
+	s->db_queries = (long)figure(f, n, "db_queries", false, false);
+	s->db_queries_total = (long)figure(f, n, "db_queries", false, true);
+	qms = figure(f, n, "db_query_ms", false, false);
+	qms_total = figure(f, n, "db_query_ms", false, true);
+	s->http_requests = (long)figure(f, n, "http_requests", false, false);
+	s->http_requests_total = (long)figure(f, n, "http_requests", false, true);
+	s->db_mean_ms = s->db_queries > 0 ? qms / (double)s->db_queries : -1;
+	s->db_mean_ms_total = s->db_queries_total > 0 ? qms_total / (double)s->db_queries_total : -1;
+	return 0;
 }
 
 int
@@ -115,17 +149,115 @@ pdc_stats_collect(struct pdc_conn *c, struct pdc_stats *s, struct pdc_err *err)
 	s->pool_in_use = (long)num(res, 9);
 	s->pool_size = (long)num(res, 10);
 	s->pool_max = (long)num(res, 11);
-	s->pool_wait_ms = num(res, 12);
-	s->db_queries = (long)num(res, 13);
-	double qms = num(res, 14);
-	s->http_requests = (long)num(res, 15);
 	PQclear(res);
+	if (reported(c, s, err) == -1)
+		return -1;
 	s->success_rate = s->completed + s->failed > 0 ?
 	    (double)s->completed / (double)(s->completed + s->failed) : -1;
 	s->cache_hit_rate = s->cache_hits + s->queued > 0 ?
 	    (double)s->cache_hits / (double)(s->cache_hits + s->queued) : -1;
-	s->db_mean_ms = s->db_queries > 0 ? qms / (double)s->db_queries : -1;
 	return 0;
+}
+
+static struct pdc_stmt st_report = { "pdc_stats_report",
+	"INSERT INTO worker_figures (worker, minute, counts, peaks)"
+	" SELECT $1, date_trunc('minute', now()),"
+	"  coalesce((SELECT jsonb_object_agg(k, v) FROM unnest($2::text[], $3::float8[]) AS c(k, v)), '{}'),"
+	"  coalesce((SELECT jsonb_object_agg(k, v) FROM unnest($4::text[], $5::float8[]) AS p(k, v)), '{}')"
+	" ON CONFLICT (worker, minute) DO UPDATE"
+	" SET counts = pdc_figures_add(worker_figures.counts, EXCLUDED.counts),"
+	"  peaks = pdc_figures_max(worker_figures.peaks, EXCLUDED.peaks)", 5, 0 };
+
+static struct pdc_stmt st_prune_figures = { "pdc_stats_prune_figures",
+	"WITH old AS (DELETE FROM worker_figures"
+	"  WHERE minute < now() - make_interval(secs => $1::float8) AND minute > '-infinity'"
+	"  RETURNING worker, counts),"
+	" sums AS (SELECT worker, jsonb_object_agg(k, s) AS counts FROM (SELECT worker, k, sum(v::float8) AS s"
+	"  FROM old, jsonb_each_text(old.counts) AS e(k, v) GROUP BY worker, k) x GROUP BY worker),"
+	" folded AS (INSERT INTO worker_figures (worker, minute, counts) SELECT worker, '-infinity', counts"
+	"  FROM sums ON CONFLICT (worker, minute) DO UPDATE"
+	"  SET counts = pdc_figures_add(worker_figures.counts, EXCLUDED.counts) RETURNING 1)"
+	" SELECT (SELECT count(*) FROM old), (SELECT count(*) FROM folded)", 1, 0 };
+
+/* The last hour is the sixty minutes pdc_stats_minutes draws. */
+static struct pdc_stmt st_figures = { "pdc_stats_figures",
+	"SELECT false, k, coalesce(sum(v::float8) FILTER (WHERE minute >= date_trunc('minute', now())"
+	"  - interval '59 minutes'), 0), sum(v::float8)"
+	" FROM worker_figures, jsonb_each_text(counts) AS e(k, v) GROUP BY k"
+	" UNION ALL"
+	" SELECT true, k, max(s), -1 FROM (SELECT minute, k, sum(v::float8) AS s"
+	"  FROM worker_figures, jsonb_each_text(peaks) AS e(k, v)"
+	"  WHERE minute >= date_trunc('minute', now()) - interval '59 minutes' GROUP BY minute, k) x"
+	" GROUP BY k ORDER BY 1, 2", 0, 0 };
+
+/* NAMES and VALUES of N figures as text[] and float8[] literals. */
+static int
+figure_arrays(const struct pdc_figure *f, int n, char *names, size_t nlen, char *values,
+    size_t vlen, struct pdc_err *err)
+{
+	strlcpy(names, "{", nlen);
+	strlcpy(values, "{", vlen);
+	for (int i = 0; i < n; i++) {
+		char v[40];
+
+		if (f[i].name[0] == '\0' || strspn(f[i].name, "abcdefghijklmnopqrstuvwxyz0123456789_:") !=
+		    strlen(f[i].name))
+			return pdc_err_set(err, PDC_E_SYSTEM, "figure name \"%s\" is not a key", f[i].name);
+		snprintf(v, sizeof(v), "%s%.17g", i > 0 ? "," : "", isfinite(f[i].value) ? f[i].value : 0);
+		if ((i > 0 && strlcat(names, ",", nlen) >= nlen) || strlcat(names, f[i].name, nlen) >= nlen ||
+		    strlcat(values, v, vlen) >= vlen)
+			return pdc_err_set(err, PDC_E_SYSTEM, "too many figures");
+	}
+	if (strlcat(names, "}", nlen) >= nlen || strlcat(values, "}", vlen) >= vlen)
+		return pdc_err_set(err, PDC_E_SYSTEM, "too many figures");
+	return 0;
+}
+
+int
+pdc_stats_report(struct pdc_conn *c, const char *worker, const struct pdc_figure *counts,
+    int ncounts, const struct pdc_figure *peaks, int npeaks, struct pdc_err *err)
+{
+	char cn[2048], cv[2048], pn[1024], pv[1024];
+	const char *params[5] = { worker, cn, cv, pn, pv };
+
+	if (figure_arrays(counts, ncounts, cn, sizeof(cn), cv, sizeof(cv), err) == -1 ||
+	    figure_arrays(peaks, npeaks, pn, sizeof(pn), pv, sizeof(pv), err) == -1)
+		return -1;
+	return pdc_db_do(c, &st_report, params, err) == -1 ? -1 : 0;
+}
+
+long
+pdc_stats_prune_figures(struct pdc_conn *c, double keep_hours, struct pdc_err *err)
+{
+	char secs[32];
+	const char *params[1] = { secs };
+	PGresult *res;
+	long n;
+
+	snprintf(secs, sizeof(secs), "%.0f", keep_hours * 3600);
+	if ((res = pdc_db_run(c, &st_prune_figures, params, err)) == NULL)
+		return -1;
+	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return n;
+}
+
+int
+pdc_stats_figures(struct pdc_conn *c, struct pdc_figsum *out, int max, struct pdc_err *err)
+{
+	PGresult *res;
+	int n = 0;
+
+	if ((res = pdc_db_run(c, &st_figures, NULL, err)) == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res) && n < max; r++, n++) {
+		out[n].peak = strcmp(PQgetvalue(res, r, 0), "t") == 0;
+		strlcpy(out[n].name, PQgetvalue(res, r, 1), sizeof(out[n].name));
+		out[n].hour = strtod(PQgetvalue(res, r, 2), NULL);
+		out[n].total = strtod(PQgetvalue(res, r, 3), NULL);
+	}
+	PQclear(res);
+	return n;
 }
 
 static struct pdc_stmt st_minutes = { "pdc_stats_minutes",

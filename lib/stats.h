@@ -57,11 +57,17 @@ struct pdc_stats {
 	long cache_hits, queued;		/* enqueue's counters since the start */
 	double cache_hit_rate;			/* hits / (hits + queued), -1 if none */
 	long workers_alive;
-	long pool_in_use, pool_size, pool_max;	/* summed over live workers */
-	double pool_wait_ms;
-	long db_queries;
-	double db_mean_ms;			/* per statement, -1 if none */
-	long http_requests;
+	long pool_in_use, pool_size, pool_max;	/* summed over live workers, now */
+	/*
+	 * What every worker, live or stopped, reported (pdc_stats_report): in
+	 * the last hour (the sixty minutes of pdc_stats_minutes), and in all
+	 * that is kept (_total).
+	 */
+	long pool_peak_in_use, pool_peak_size;	/* the busiest minute, over all workers */
+	double pool_wait_ms, pool_wait_ms_total;
+	long db_queries, db_queries_total;
+	double db_mean_ms, db_mean_ms_total;	/* per statement, -1 if none */
+	long http_requests, http_requests_total;
 };
 
 /* Gather the figures.  0 or -1. */
@@ -100,6 +106,39 @@ int pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, 
 /* Add a worker's REQUESTS and NOT_MODIFIED answers for SOURCE to the totals.  0 or -1. */
 int pdc_stats_count_requests(struct pdc_conn *c, const char *source, long requests,
     long not_modified, struct pdc_err *err);
+
+/* A figure a worker reports: NAME is a key the program fixes ([a-z0-9_:]). */
+struct pdc_figure {
+	const char *name;
+	double value;
+};
+
+/*
+ * Add to WORKER's row of the current minute in worker_figures
+ * (010_worker_figures.sql): COUNTS, what happened since its last report,
+ * are summed key by key; PEAKS, readings, keep the highest of the minute.
+ * Any key is taken, so a new figure needs no new column.  0, or -1 with ERR
+ * (nothing added).
+ */
+int pdc_stats_report(struct pdc_conn *c, const char *worker, const struct pdc_figure *counts,
+    int ncounts, const struct pdc_figure *peaks, int npeaks, struct pdc_err *err);
+
+/*
+ * Fold the reported minutes older than KEEP_HOURS into each worker's totals
+ * (its row at minute -infinity).  Returns how many minutes went, or -1.
+ */
+long pdc_stats_prune_figures(struct pdc_conn *c, double keep_hours, struct pdc_err *err);
+
+/* A reported figure summed over every worker, live or stopped. */
+struct pdc_figsum {
+	char name[48];
+	bool peak;	/* a reading: HOUR is its busiest minute (summed over workers) */
+	double hour;	/* a count: its sum over the last hour */
+	double total;	/* a count: its sum over all that is kept; -1 for a peak */
+};
+
+/* Up to MAX reported figures, counts then peaks, by name, into OUT.  How many, or -1. */
+int pdc_stats_figures(struct pdc_conn *c, struct pdc_figsum *out, int max, struct pdc_err *err);
 
 /* Jobs due now or active anywhere: what a worker's ETA is about.  The count, or -1. */
 long pdc_stats_due(struct pdc_conn *c, struct pdc_err *err);

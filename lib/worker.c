@@ -21,6 +21,7 @@
 #include "log.h"
 #include "pool.h"
 #include "queue.h"
+#include "stats.h"
 #include "worker.h"
 #include "db_int.h"	/* the listening connection is polled through its PGconn */
 
@@ -41,6 +42,9 @@ pdc_worker_stop(void)
 	stop_flag = 1;
 }
 
+/* The counts a worker reports to worker_figures, as report_figures names them. */
+#define NREPORTED 6
+
 struct shared {
 	const struct pdc_config *cfg;
 	const struct pdc_worker_opts *opts;
@@ -59,6 +63,7 @@ struct shared {
 	atomic_int busy;		/* collector threads holding a job */
 	atomic_long completed, failed, retried;
 	atomic_long requests;
+	double reported[NREPORTED];	/* the counts as last reported (report_figures) */
 };
 
 /* The running worker, for pdc_worker_progress; its struct lives on pdc_worker_run's stack. */
@@ -435,6 +440,49 @@ pdc_workers_paused(struct pdc_conn *c, struct pdc_err *err)
 	return p;
 }
 
+/*
+ * What this run did since its last report, into worker_figures, where it
+ * stays after the worker stops (pdc-stats reads it).  A report that fails
+ * is not lost: the next one carries it.  Called from the main thread only.
+ */
+static void
+report_figures(struct shared *sh, struct pdc_conn *c)
+{
+	static const char *const names[NREPORTED] = { "jobs_completed", "jobs_failed",
+	    "http_requests", "db_queries", "db_query_ms", "pool_wait_ms" };
+	struct pdc_figure counts[NREPORTED], peaks[3];
+	struct pdc_pool_stats ps;
+	struct pdc_err err;
+	double now[NREPORTED];
+	uint64_t q;
+	double qms;
+
+	pdc_pool_stats(sh->pool, &ps);
+	pdc_db_totals(&q, &qms);
+	now[0] = (double)atomic_load(&sh->completed);
+	now[1] = (double)atomic_load(&sh->failed);
+	now[2] = (double)atomic_load(&sh->requests);
+	now[3] = (double)q;
+	now[4] = qms;
+	now[5] = ps.wait_ms;
+	if (!sh->cfg->enable_performance_monitoring) {
+		/* jobs and requests only, as the heartbeat */
+		memset(&ps, 0, sizeof(ps));
+		now[3] = sh->reported[3];
+		now[4] = sh->reported[4];
+		now[5] = sh->reported[5];
+	}
+	for (int i = 0; i < NREPORTED; i++)
+		counts[i] = (struct pdc_figure){ names[i], now[i] - sh->reported[i] };
+	peaks[0] = (struct pdc_figure){ "pool_peak_in_use", ps.peak_in_use };
+	peaks[1] = (struct pdc_figure){ "pool_size", ps.size };
+	peaks[2] = (struct pdc_figure){ "pool_max", ps.max };
+	if (pdc_stats_report(c, sh->id, counts, NREPORTED, peaks, 3, &err) == 0)
+		memcpy(sh->reported, now, sizeof(now));
+	else
+		pdc_log(PDC_LOG_WARNING, "could not report the worker's figures: %s", err.msg);
+}
+
 static void
 heartbeat(struct shared *sh)
 {
@@ -474,8 +522,10 @@ heartbeat(struct shared *sh)
 	 * A live worker keeps the leases of the jobs it holds; a stopped or
 	 * killed one sends no heartbeat, so its leases run out.
 	 */
-	if (res != NULL)
+	if (res != NULL) {
 		pdc_queue_extend(c, sh->id, sh->cfg->job_timeout_seconds, &err);
+		report_figures(sh, c);
+	}
 	pdc_pool_put(sh->pool, c);
 	if (res == NULL)
 		return;
@@ -522,6 +572,8 @@ maintain(struct shared *sh, bool prune)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld finished jobs", n);
 	if (prune && (n = pdc_kept_prune(c, sh->opts->keep_hours, &err)) > 0)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld stored responses", n);
+	if (prune)
+		pdc_stats_prune_figures(c, sh->opts->keep_hours, &err);
 	pdc_pool_put(sh->pool, c);
 }
 
@@ -566,6 +618,13 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	memset(&sh, 0, sizeof(sh));
 	sh.cfg = cfg;
 	sh.opts = opts;
+	{
+		/* the process's statement counts before this run are not its own */
+		uint64_t q;
+
+		pdc_db_totals(&q, &sh.reported[4]);
+		sh.reported[3] = (double)q;
+	}
 	sh.http_opts.user_agent = cfg->user_agent;
 	/* Leave room in the lease for storing what was fetched. */
 	sh.http_opts.timeout_seconds = cfg->job_timeout_seconds * 0.8 < 60 ?
@@ -690,6 +749,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 
 		snprintf(done, sizeof(done), "%ld", atomic_load(&sh.completed));
 		snprintf(failed, sizeof(failed), "%ld", atomic_load(&sh.failed));
+		report_figures(&sh, c);
 		pdc_db_do(c, &st_stopped, sp, err);
 		pdc_pool_put(sh.pool, c);
 	}

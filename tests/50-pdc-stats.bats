@@ -107,6 +107,46 @@ known_run() {
 	jq -e '.completions_per_minute | add == 40' "$BATS_TEST_TMPDIR/stats2.json"
 }
 
+@test "after a drain ends, pdc-stats still shows the requests, statements and connections of the drain" {
+	known_run
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/county.json"
+	run_pdc 0 pdc-stats --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/stats.json"
+	jq -e '.workers_alive == 0 and .pool_in_use == 0' "$BATS_TEST_TMPDIR/stats.json"
+	# every request of the drain, as countyd counted them (less its robots.txt, one per host)
+	jq -e '.http_requests > 0' "$BATS_TEST_TMPDIR/stats.json"
+	assert_equal "$(jq .http_requests "$BATS_TEST_TMPDIR/stats.json")" \
+	    "$(jq '[.hosts[].total] | add - 3' "$BATS_TEST_TMPDIR/county.json")"
+	jq -e '.http_requests_total == .http_requests' "$BATS_TEST_TMPDIR/stats.json"
+	# the statements it ran and the connections it held
+	jq -e '.db_queries > 0 and .db_queries_total == .db_queries' "$BATS_TEST_TMPDIR/stats.json"
+	jq -e '.db_mean_query_ms > 0 and .pool_wait_seconds >= 0' "$BATS_TEST_TMPDIR/stats.json"
+	jq -e '.pool_peak_in_use > 0 and .pool_peak_size >= .pool_peak_in_use' "$BATS_TEST_TMPDIR/stats.json"
+	# and the jobs it finished, as the job table has them
+	assert_equal "$(sql "SELECT sum((counts->>'jobs_completed')::float8)::int || ' ' || sum((counts->>'jobs_failed')::float8)::int FROM worker_figures")" \
+	    "$(sql "SELECT count(*) FILTER (WHERE state = 'completed') || ' ' || count(*) FILTER (WHERE state = 'failed') FROM jobs")"
+	run_pdc 0 pdc-stats --prometheus
+	assert_line "pdc_worker_http_requests_total $(jq .http_requests_total "$BATS_TEST_TMPDIR/stats.json")"
+
+	# Two days on, the drain is out of the last hour; its totals stay, and a
+	# worker folds its minutes, older than the keep window, into them.
+	sql "UPDATE worker_figures SET minute = minute - interval '2 days'"
+	curl -sf "$COUNTYD_URL/_countyd/stats/reset" >/dev/null
+	run_pdc 0 pdc-enqueue --force "$(head -n 1 "$BATS_TEST_TMPDIR/apns")"
+	run_pdc 0 pdc-worker --drain --keep-days 1
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/county2.json"
+	run_pdc 0 pdc-stats --json
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/stats2.json"
+	assert_equal "$(jq .http_requests "$BATS_TEST_TMPDIR/stats2.json")" \
+	    "$(jq '[.hosts[].total] | add' "$BATS_TEST_TMPDIR/county2.json")"
+	assert_equal "$(jq .http_requests_total "$BATS_TEST_TMPDIR/stats2.json")" \
+	    "$(jq -n --slurpfile a "$BATS_TEST_TMPDIR/stats.json" --slurpfile b "$BATS_TEST_TMPDIR/stats2.json" '$a[0].http_requests_total + $b[0].http_requests')"
+	run_pdc 0 sql "SELECT count(*) FROM worker_figures WHERE minute > '-infinity' AND minute < now() - interval '1 day'"
+	assert_output 0
+	run_pdc 0 sql "SELECT count(*) FROM worker_figures WHERE minute = '-infinity'"
+	assert_output 1
+}
+
 # stats_on_tty LOCALE: pdc-stats on a terminal (script(1)), its lines in
 # $output and $lines.
 stats_on_tty() {

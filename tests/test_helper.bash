@@ -40,7 +40,7 @@ sql() {
 db_reset() {
 	sql "TRUNCATE jobs, workers, control, counters, data_collection_status, properties,
 	     valuations, residential_details, sales, tax_bills, tax_districts, tax_payments,
-	     record_parts, responses, hosts, source_formats"
+	     record_parts, responses, hosts, source_formats, worker_figures"
 }
 
 county() {
