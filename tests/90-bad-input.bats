@@ -138,6 +138,17 @@ pdc-show    | 165-28-054 1A5-28-054        | - | 65 | bad APN "1A5-28-054"
 pdc-show    | \xff\xfe                     | - | 65 | bad APN "\\xff\\xfe"
 pdc-show    | @BIG                         | - | 65 | bad APN "1{40}"\.\.\.$
 pdc-show    | 165-28-054;rm\x20-rf\x20/    | - | 65 | bad APN "165-28-054;rm -rf /"
+pdc-export  | --bogus                      | - | 64 | unrecognized option '--bogus'
+pdc-export  | --profile                    | - | 64 | option '--profile' requires an argument
+pdc-export  | --profile nosuch             | - | 78 | unknown profile "nosuch"
+pdc-export  | 165-28-05                    | - | 65 | bad APN "165-28-05"
+pdc-export  | --json 165-28-054 1A5-28-054 | - | 65 | bad APN "1A5-28-054"
+pdc-export  | \xff\xfe                     | - | 65 | bad APN "\\xff\\xfe"
+pdc-export  | @BIG                         | - | 65 | bad APN "1{40}"\.\.\.$
+pdc-export  | - 165-28-054                 | - | 64 | "-" reads the APNs from standard input: no APN beside it
+pdc-export  | -                            | 165-28-05\n | 65 | line 1: bad APN "165-28-05"
+pdc-export  | --csv -                      | 165-28-054\n\0\n | 65 | line 2: line contains a NUL byte
+pdc-export  | -                            | @BIG10M | 65 | line 1: line too long
 pdc-db      | --bogus config               | - | 64 | unrecognized option '--bogus'
 pdc-db      | --profile                    | - | 64 | option '--profile' requires an argument
 pdc-db      | --profile nosuch config      | - | 78 | unknown profile "nosuch"
@@ -218,7 +229,7 @@ good_args() {
 	pdc-db) echo config ;;
 	esac
 }
-PROGRAMS="pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-db"
+PROGRAMS="pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db"
 RUNAS=()
 
 setup() {
@@ -367,6 +378,11 @@ run_configs() {
 @test "pdc-show: bad options, APNs and configurations" {
 	run_table pdc-show
 	run_configs pdc-show
+}
+
+@test "pdc-export: bad options, APNs, input lines and configurations" {
+	run_table pdc-export
+	run_configs pdc-export
 }
 
 @test "pdc-db: bad commands and configurations" {
