@@ -113,8 +113,11 @@ export_stdin(struct pdc_conn *conn, struct run *run, char (*batch)[PDC_APN_MAX],
 		if (len > 0 && line[len - 1] == '\n')
 			len--;
 		if ((r = pdc_input_apn(line, (size_t)len, batch[n], &why)) == -1) {
-			fprintf(stderr, "pdc-export: line %ld: %s\n", lineno, why.msg);
-			rc = PDC_EXIT_DATAERR;
+			/* the records of the lines before it, and none after */
+			if ((rc = flush(conn, run, batch, &n, err)) == 0) {
+				fprintf(stderr, "pdc-export: line %ld: %s\n", lineno, why.msg);
+				rc = PDC_EXIT_DATAERR;
+			}
 		} else if (r == 1 && ++n == PDC_EXPORT_BATCH)
 			rc = flush(conn, run, batch, &n, err);
 	}
