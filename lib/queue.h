@@ -149,7 +149,8 @@ enum pdc_apnstate {
 	PDC_APN_ACTIVE,
 	PDC_APN_COMPLETE,	/* collected within cache_expiry_hours */
 	PDC_APN_STALE,		/* collected, but longer ago */
-	PDC_APN_FAILED
+	PDC_APN_FAILED,
+	PDC_APN_CANCELLED	/* its last job was cancelled */
 };
 const char *pdc_apnstate_name(enum pdc_apnstate s);
 

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "collect.h"
 #include "fetch.h"
+#include "jobs.h"
 #include "kept.h"
 #include "polite.h"
 #include "store.h"
@@ -41,6 +42,12 @@ pdc_worker_stop(void)
 	stop_flag = 1;
 }
 
+/* The job a collector holds, for a cancel to reach it. */
+struct held {
+	_Atomic int64_t id;		/* 0: none */
+	volatile int cancelled;		/* its ctx.cancelled */
+};
+
 struct shared {
 	const struct pdc_config *cfg;
 	const struct pdc_worker_opts *opts;
@@ -59,6 +66,8 @@ struct shared {
 	atomic_int busy;		/* collector threads holding a job */
 	atomic_long completed, failed, retried;
 	atomic_long requests;
+	struct held *held;		/* one per collector thread */
+	atomic_int nheld;
 };
 
 /* The running worker, for pdc_worker_progress; its struct lives on pdc_worker_run's stack. */
@@ -242,10 +251,10 @@ lacking(const struct pdc_record *rec, const struct pdc_err *cerr, char *buf, siz
 
 static void
 run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint64_t *rng,
-    const struct pdc_job *job)
+    const struct pdc_job *job, volatile int *cancelled)
 {
 	struct pdc_source_ctx ctx = { .http = http, .apart = apart, .cfg = sh->cfg,
-	    .polite = sh->polite, .apn = job->apn, .keep = true };
+	    .polite = sh->polite, .apn = job->apn, .keep = true, .cancelled = cancelled };
 	struct pdc_record rec;
 	struct pdc_outcome out;
 	struct pdc_err cerr, ferr;
@@ -269,7 +278,10 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	o.reason = cerr.msg;
 	if (rc == -1 && cerr.kind == PDC_E_AUTH)
 		refused(sh, &cerr);
-	if (rc == 0) {
+	if (*cancelled) {
+		/* The cancel made the job final already; what came is dropped whole. */
+		pdc_log(PDC_LOG_INFO, "Job for APN %s cancelled, nothing stored", bare);
+	} else if (rc == 0) {
 		if (with_retries(sh, do_finish, &o, deadline, &ferr) == 0) {
 			atomic_fetch_add(&sh->completed, 1);
 			/* one line a job, whatever it lacks: a changed site is not a flood */
@@ -312,6 +324,7 @@ static void *
 collector(void *arg)
 {
 	struct shared *sh = arg;
+	struct held *me = &sh->held[atomic_fetch_add(&sh->nheld, 1)];
 	struct pdc_http *http;
 	struct pdc_apart *apart;
 	struct pdc_err err;
@@ -358,7 +371,10 @@ collector(void *arg)
 			continue;
 		}
 		atomic_fetch_add(&sh->busy, 1);
-		run_job(sh, http, apart, &rng, &job);
+		me->cancelled = 0;
+		atomic_store(&me->id, job.id);
+		run_job(sh, http, apart, &rng, &job, &me->cancelled);
+		atomic_store(&me->id, 0);
 		atomic_fetch_sub(&sh->busy, 1);
 	}
 	pdc_apart_free(apart);
@@ -435,6 +451,37 @@ pdc_workers_paused(struct pdc_conn *c, struct pdc_err *err)
 	return p;
 }
 
+/* Stop the collector holding job ID, if one does. */
+static void
+cancel_held(struct shared *sh, int64_t id)
+{
+	for (int i = 0; i < atomic_load(&sh->nheld); i++)
+		if (id != 0 && atomic_load(&sh->held[i].id) == id) {
+			sh->held[i].cancelled = 1;
+			pdc_log(PDC_LOG_INFO, "Job %lld cancelled; stopping it at its next request",
+			    (long long)id);
+		}
+}
+
+/* The cancels whose notification was missed (the listening connection was down). */
+static void
+check_cancelled(struct shared *sh, struct pdc_conn *c)
+{
+	int64_t ids[256];
+	bool cancelled[256];
+	struct pdc_err err;
+	size_t n = 0;
+
+	for (int i = 0; i < atomic_load(&sh->nheld) && n < 256; i++)
+		if ((ids[n] = atomic_load(&sh->held[i].id)) != 0 && !sh->held[i].cancelled)
+			n++;
+	if (n == 0 || pdc_jobs_cancelled(c, ids, n, cancelled, &err) == -1)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (cancelled[i])
+			cancel_held(sh, ids[i]);
+}
+
 static void
 heartbeat(struct shared *sh)
 {
@@ -474,8 +521,10 @@ heartbeat(struct shared *sh)
 	 * A live worker keeps the leases of the jobs it holds; a stopped or
 	 * killed one sends no heartbeat, so its leases run out.
 	 */
-	if (res != NULL)
+	if (res != NULL) {
 		pdc_queue_extend(c, sh->id, sh->cfg->job_timeout_seconds, &err);
+		check_cancelled(sh, c);
+	}
 	pdc_pool_put(sh->pool, c);
 	if (res == NULL)
 		return;
@@ -534,7 +583,8 @@ listen_conn(const char *ci)
 	if (c == NULL)
 		return NULL;
 	if (pdc_db_exec(c, "LISTEN pdc_jobs", &err) == -1 ||
-	    pdc_db_exec(c, "LISTEN pdc_control", &err) == -1) {
+	    pdc_db_exec(c, "LISTEN pdc_control", &err) == -1 ||
+	    pdc_db_exec(c, "LISTEN pdc_cancel", &err) == -1) {
 		pdc_db_close(c);
 		return NULL;
 	}
@@ -616,7 +666,9 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 		pthread_cond_init(&sh.wake, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	if ((threads = calloc((size_t)opts->jobs, sizeof(*threads))) == NULL) {
+	if ((threads = calloc((size_t)opts->jobs, sizeof(*threads))) == NULL ||
+	    (sh.held = calloc((size_t)opts->jobs, sizeof(*sh.held))) == NULL) {
+		free(threads);
 		pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 		goto done;
 	}
@@ -660,6 +712,8 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 			while (lc != NULL && (nf = PQnotifies(lc->pg)) != NULL) {
 				if (strcmp(nf->relname, "pdc_control") == 0)
 					last_beat = 0;	/* read the pause flag now */
+				if (strcmp(nf->relname, "pdc_cancel") == 0)
+					cancel_held(&sh, strtoll(nf->extra, NULL, 10));
 				notified = true;
 				PQfreemem(nf);
 			}
@@ -702,6 +756,7 @@ done:
 		result->failed = atomic_load(&sh.failed);
 		result->retried = atomic_load(&sh.retried);
 	}
+	free(sh.held);
 	pdc_db_close(lc);
 	pdc_polite_free(sh.polite);
 	pdc_pool_free(sh.pool);
