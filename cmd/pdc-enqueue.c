@@ -28,7 +28,7 @@ usage(FILE *fp)
 	    "       pdc-enqueue --cancel [--active] [-p PRIORITY | --all] [--json | --header] [APN ... | -]\n"
 	    "       pdc-enqueue --retry-failed [--since TIME] [--error PATTERN] [-p PRIORITY]\n"
 	    "                   [--json | --header] [APN ... | -]\n"
-	    "       pdc-enqueue --refresh[=AGE] [-p PRIORITY]\n");
+	    "       pdc-enqueue --refresh [--older AGE] [-p PRIORITY]\n");
 }
 
 static const struct pdc_out_col cols[] = { { "apn", PDC_OUT_STR, 0 }, { "result", PDC_OUT_STATE, 0 } };
@@ -289,9 +289,10 @@ main(int argc, char *argv[])
 		{ "header", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "older", required_argument, NULL, 'O' },
 		{ "priority", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, 'P' },
-		{ "refresh", optional_argument, NULL, 'R' },
+		{ "refresh", no_argument, NULL, 'R' },
 		{ "retry-failed", no_argument, NULL, 'r' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -341,14 +342,13 @@ main(int argc, char *argv[])
 			prio_set = true;
 			break;
 		case 'P': profile = optarg; break;
-		case 'R':
-			jr.mode = REFRESH;
-			nmodes++;
-			if (optarg != NULL && pdc_jobs_parse_age(optarg, &age, &err) == -1) {
-				fprintf(stderr, "pdc-enqueue: --refresh: %s\n", err.msg);
+		case 'O':
+			if (pdc_jobs_parse_age(optarg, &age, &err) == -1) {
+				fprintf(stderr, "pdc-enqueue: --older: %s\n", err.msg);
 				return PDC_EXIT_USAGE;
 			}
 			break;
+		case 'R': jr.mode = REFRESH; nmodes++; break;
 		case 'r': jr.mode = RETRY; nmodes++; break;
 		case 'S':
 			if (pdc_jobs_parse_time(optarg, &jr.retry.since, &err) == -1) {
@@ -372,6 +372,10 @@ main(int argc, char *argv[])
 	}
 	if (nmodes > 1) {
 		fprintf(stderr, "pdc-enqueue: --cancel, --retry-failed and --refresh do not mix\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (age >= 0 && jr.mode != REFRESH) {
+		fprintf(stderr, "pdc-enqueue: --older needs --refresh\n");
 		return PDC_EXIT_USAGE;
 	}
 	if ((jr.active || all) && jr.mode != CANCEL) {

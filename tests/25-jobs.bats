@@ -264,7 +264,7 @@ active"
 	sql "UPDATE data_collection_status SET completed_at = completed_at - interval '30 hours' WHERE apn IN ($(sql_list <"$BATS_TEST_TMPDIR/aged"))"
 	# one aged parcel is queued already: left alone
 	run_pdc 0 pdc-enqueue --force "$(head -n 1 "$BATS_TEST_TMPDIR/aged")"
-	run_pdc 0 pdc-enqueue --refresh=2d
+	run_pdc 0 pdc-enqueue --refresh --older 2d
 	assert_output "Queued 0 properties for refresh (collected more than 48h ago)"
 	run_pdc 0 pdc-enqueue --refresh
 	assert_output "Queued 5 properties for refresh (collected more than 24h ago)"
@@ -275,7 +275,7 @@ active"
 	run_pdc 0 pdc-enqueue --refresh
 	assert_output "Queued 0 properties for refresh (collected more than 24h ago)"
 	run_pdc 0 pdc-worker -j 4 --drain
-	run_pdc 0 pdc-enqueue --refresh=1h -p normal
+	run_pdc 0 pdc-enqueue --refresh --older 1h -p normal
 	assert_output "Queued 0 properties for refresh (collected more than 1h ago)"
 	run_pdc 0 pdc-status $(cat "$BATS_TEST_TMPDIR/apns")
 	run_pdc 0 sql "SELECT count(*) FROM jobs WHERE state = 'completed'"
@@ -292,8 +292,9 @@ active"
 	run_pdc 64 pdc-enqueue --cancel --all -p low
 	run_pdc 64 pdc-enqueue --since 1h 165-28-054
 	run_pdc 64 pdc-enqueue --cancel --wait 165-28-054
-	run_pdc 64 pdc-enqueue --refresh=soon
-	assert_output --partial 'bad age "soon"'
+	run_pdc 64 pdc-enqueue --refresh --older soon
+	assert_output "pdc-enqueue: --older: bad age \"soon\" (a number and s, m, h, d or w)"
+	run_pdc 64 pdc-enqueue --older 2d 165-28-054
 	run_pdc 64 pdc-enqueue --refresh 165-28-054
 	run_pdc 64 pdc-enqueue --retry-failed --since yesterday
 	assert_output --partial 'bad time "yesterday"'
