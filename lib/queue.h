@@ -2,7 +2,8 @@
  * queue.h - the job table: enqueue, claim, finish, retry, fail, reap, prune.
  *
  * States: pending -> active -> completed; active -> pending (retry, later
- * due time); active -> failed; pending -> cancelled.  A claim turns due
+ * due time); active -> failed; pending or active -> cancelled and failed ->
+ * pending (jobs.h).  A claim turns due
  * pending jobs active under a lease (lease_until, lease_token); every finish
  * names the token, so a worker whose lease ran out and was taken over cannot
  * overwrite the newer attempt (the call then fails with PDC_E_FENCED).  The

@@ -256,6 +256,21 @@ active"
 	assert_line "Cancelled 2 jobs"
 }
 
+@test "--follow hears a cancel as cancelled and a failed job sent round again as queued" {
+	list_fixture
+	pdc-status --follow --json "${A[0]}" "${A[3]}" >"$BATS_TEST_TMPDIR/events" &
+	local f=$!
+	wait_for sql_true "SELECT count(*) >= 1 FROM pg_stat_activity WHERE application_name = 'pdc-status' AND query = 'LISTEN pdc_events'"
+	run_pdc 0 pdc-enqueue --retry-failed "${A[0]}"
+	run_pdc 0 pdc-enqueue --cancel "${A[3]}"
+	wait_for grep -q '"event":"cancelled"' "$BATS_TEST_TMPDIR/events"
+	kill -TERM "$f"
+	wait "$f"
+	run_pdc 0 jq -r '[.apn, .event, .attempt] | @tsv' "$BATS_TEST_TMPDIR/events"
+	assert_output "${A[0]}	queued	0
+${A[3]}	cancelled	0"
+}
+
 @test "refresh queues the parcels collected longer ago than the freshness window, at low priority, and not the fresh" {
 	county_apns 10 >"$BATS_TEST_TMPDIR/apns"
 	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
