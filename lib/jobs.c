@@ -190,9 +190,10 @@ pdc_jobs_cancel_apns(struct pdc_conn *c, const char *const *apns, size_t n, int 
 	if (res == NULL)
 		return -1;
 	if ((size_t)PQntuples(res) != n) {
+		int got = PQntuples(res);
+
 		PQclear(res);
-		return pdc_err_set(err, PDC_E_SYSTEM, "cancel: %zu rows back for %zu APNs",
-		    (size_t)PQntuples(res), n);
+		return pdc_err_set(err, PDC_E_SYSTEM, "cancel: %d rows back for %zu APNs", got, n);
 	}
 	for (size_t i = 0; i < n; i++)
 		out[i] = (enum pdc_cancel_outcome)strtol(PQgetvalue(res, (int)i, 1), NULL, 10);

@@ -42,9 +42,12 @@ pdc_worker_stop(void)
 	stop_flag = 1;
 }
 
-/* The job a collector holds, for a cancel to reach it. */
+/*
+ * The job a collector holds, for a cancel to reach it.  Both change under
+ * held_mu, so that a cancel meant for the last job never lands on the next.
+ */
 struct held {
-	_Atomic int64_t id;		/* 0: none */
+	int64_t id;			/* 0: none */
 	volatile int cancelled;		/* its ctx.cancelled */
 };
 
@@ -68,6 +71,7 @@ struct shared {
 	atomic_long requests;
 	struct held *held;		/* one per collector thread */
 	atomic_int nheld;
+	pthread_mutex_t held_mu;
 };
 
 /* The running worker, for pdc_worker_progress; its struct lives on pdc_worker_run's stack. */
@@ -371,10 +375,14 @@ collector(void *arg)
 			continue;
 		}
 		atomic_fetch_add(&sh->busy, 1);
+		pthread_mutex_lock(&sh->held_mu);
+		me->id = job.id;
 		me->cancelled = 0;
-		atomic_store(&me->id, job.id);
+		pthread_mutex_unlock(&sh->held_mu);
 		run_job(sh, http, apart, &rng, &job, &me->cancelled);
-		atomic_store(&me->id, 0);
+		pthread_mutex_lock(&sh->held_mu);
+		me->id = 0;
+		pthread_mutex_unlock(&sh->held_mu);
 		atomic_fetch_sub(&sh->busy, 1);
 	}
 	pdc_apart_free(apart);
@@ -455,12 +463,17 @@ pdc_workers_paused(struct pdc_conn *c, struct pdc_err *err)
 static void
 cancel_held(struct shared *sh, int64_t id)
 {
+	bool found = false;
+
+	pthread_mutex_lock(&sh->held_mu);
 	for (int i = 0; i < atomic_load(&sh->nheld); i++)
-		if (id != 0 && atomic_load(&sh->held[i].id) == id) {
+		if (id != 0 && sh->held[i].id == id) {
 			sh->held[i].cancelled = 1;
-			pdc_log(PDC_LOG_INFO, "Job %lld cancelled; stopping it at its next request",
-			    (long long)id);
+			found = true;
 		}
+	pthread_mutex_unlock(&sh->held_mu);
+	if (found)
+		pdc_log(PDC_LOG_INFO, "Job %lld cancelled; stopping it at its next request", (long long)id);
 }
 
 /* The cancels whose notification was missed (the listening connection was down). */
@@ -472,9 +485,11 @@ check_cancelled(struct shared *sh, struct pdc_conn *c)
 	struct pdc_err err;
 	size_t n = 0;
 
+	pthread_mutex_lock(&sh->held_mu);
 	for (int i = 0; i < atomic_load(&sh->nheld) && n < 256; i++)
-		if ((ids[n] = atomic_load(&sh->held[i].id)) != 0 && !sh->held[i].cancelled)
+		if ((ids[n] = sh->held[i].id) != 0 && !sh->held[i].cancelled)
 			n++;
+	pthread_mutex_unlock(&sh->held_mu);
 	if (n == 0 || pdc_jobs_cancelled(c, ids, n, cancelled, &err) == -1)
 		return;
 	for (size_t i = 0; i < n; i++)
@@ -658,6 +673,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_mutex_init(&sh.refused_mu, NULL);
+	pthread_mutex_init(&sh.held_mu, NULL);
 	{
 		pthread_condattr_t ca;
 
@@ -763,6 +779,7 @@ done:
 	pthread_cond_destroy(&sh.wake);
 	pthread_mutex_destroy(&sh.mu);
 	pthread_mutex_destroy(&sh.refused_mu);
+	pthread_mutex_destroy(&sh.held_mu);
 	if (atomic_load(&sh.refused)) {
 		*err = sh.refused_err;
 		return -1;
