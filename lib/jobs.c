@@ -10,6 +10,8 @@
 #include "queue.h"
 
 #define LIST_PAGE 5000
+#define STR(x) #x
+#define XSTR(x) STR(x)
 #define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 int
@@ -325,85 +327,104 @@ pdc_jobs_refresh(struct pdc_conn *c, double age, int priority, int max_attempts,
 }
 
 /*
- * A page of jobs after id $1.  A job's age is that of its last change: when
- * it finished, started, or was queued.  Keyset pages on the primary key:
- * each costs the same however deep into the table.
+ * The jobs, through a cursor: one scan of the table in one snapshot, read
+ * a page at a time.  Paging by id instead planned each page afresh, and
+ * with a state filter the planner took the pending jobs' index and sorted
+ * every matching job after the last page again for each page.  A job's age is that of its last change: when it finished, started, or
+ * was queued.
  */
 #define JOB_TIME "CASE WHEN state IN ('completed', 'failed', 'cancelled') THEN finished_at" \
 	" WHEN state = 'active' THEN started_at ELSE created_at END"
 
 static struct pdc_stmt st_list = { "pdc_jobs_list",
-	"SELECT id, apn, state, priority, attempts, max_attempts, " ISO("created_at") ","
+	"DECLARE pdc_jobs_list NO SCROLL CURSOR FOR"
+	" SELECT id, apn, state, priority, attempts, max_attempts, " ISO("created_at") ","
 	" CASE WHEN state = 'pending' THEN " ISO("run_after") " WHEN state = 'active' THEN " ISO("started_at")
 	"  ELSE " ISO("finished_at") " END, last_error"
-	" FROM jobs WHERE id > $1::bigint"
-	" AND ($2::text IS NULL OR state = $2::text OR ($2::text = 'retrying' AND state = 'pending' AND attempts > 0))"
-	" AND ($3::smallint IS NULL OR priority = $3::smallint)"
-	" AND ($4::float8 IS NULL OR " JOB_TIME " < now() - make_interval(secs => $4::float8))"
-	" AND ($5::float8 IS NULL OR " JOB_TIME " >= now() - make_interval(secs => $5::float8))"
-	" AND ($6::text IS NULL OR last_error ~* $6::text)"
-	" AND ($7::text[] IS NULL OR apn = ANY ($7::text[]))"
-	" ORDER BY id LIMIT $8::int", 8, 0 };
+	" FROM jobs WHERE ($1::text IS NULL OR state = $1::text"
+	"  OR ($1::text = 'retrying' AND state = 'pending' AND attempts > 0))"
+	" AND ($2::smallint IS NULL OR priority = $2::smallint)"
+	" AND ($3::float8 IS NULL OR " JOB_TIME " < now() - make_interval(secs => $3::float8))"
+	" AND ($4::float8 IS NULL OR " JOB_TIME " >= now() - make_interval(secs => $4::float8))"
+	" AND ($5::text IS NULL OR last_error ~* $5::text)"
+	" AND ($6::text[] IS NULL OR apn = ANY ($6::text[]))"
+	" ORDER BY id", 6, 0 };
+
+static struct pdc_stmt st_list_page = { "pdc_jobs_list_page",
+	"FETCH " XSTR(LIST_PAGE) " FROM pdc_jobs_list", 0, 0 };
+
+/* Each row of RES to FN; how many, or -1. */
+static long
+list_rows(PGresult *res, int (*fn)(void *, const struct pdc_jobrow *, struct pdc_err *), void *arg,
+    struct pdc_err *err)
+{
+	int n = PQntuples(res);
+
+	for (int i = 0; i < n; i++) {
+		struct pdc_jobrow row;
+
+#define CELL(k) (PQgetisnull(res, i, k) ? NULL : PQgetvalue(res, i, k))
+		row.id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		row.apn = PQgetvalue(res, i, 1);
+		row.state = PQgetvalue(res, i, 2);
+		row.priority = (int)strtol(PQgetvalue(res, i, 3), NULL, 10);
+		row.attempts = (int)strtol(PQgetvalue(res, i, 4), NULL, 10);
+		row.max_attempts = (int)strtol(PQgetvalue(res, i, 5), NULL, 10);
+		row.queued = CELL(6);
+		row.time = CELL(7);
+		row.error = CELL(8);
+#undef CELL
+		if (fn(arg, &row, err) == -1)
+			return -1;
+	}
+	return n;
+}
 
 long
 pdc_jobs_list(struct pdc_conn *c, const struct pdc_jobs_filter *f,
     int (*fn)(void *arg, const struct pdc_jobrow *row, struct pdc_err *err), void *arg,
     struct pdc_err *err)
 {
-	char after[24] = "0", prio[8], older[32], newer[32], page[16], *arr = NULL;
-	const char *params[8];
-	long total = 0;
-	int got;
+	char prio[8], older[32], newer[32], *arr = NULL;
+	const char *params[6];
+	PGresult *res;
+	long total = 0, got;
 
 	if (f->apns != NULL && (arr = pdc_queue_array(f->apns, f->napns)) == NULL)
 		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	snprintf(prio, sizeof(prio), "%d", f->priority);
 	snprintf(older, sizeof(older), "%.3f", f->older);
 	snprintf(newer, sizeof(newer), "%.3f", f->newer);
-	snprintf(page, sizeof(page), "%d", LIST_PAGE);
-	params[0] = after;
-	params[1] = f->state;
-	params[2] = f->priority >= 0 ? prio : NULL;
-	params[3] = f->older >= 0 ? older : NULL;
-	params[4] = f->newer >= 0 ? newer : NULL;
-	params[5] = f->error;
-	params[6] = arr;
-	params[7] = page;
-	do {
-		PGresult *res = pdc_db_run(c, &st_list, params, err);
-
-		if (res == NULL) {
-			free(arr);
-			return -1;
-		}
-		got = PQntuples(res);
-		for (int i = 0; i < got; i++) {
-			struct pdc_jobrow row;
-
-#define CELL(k) (PQgetisnull(res, i, k) ? NULL : PQgetvalue(res, i, k))
-			row.id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
-			row.apn = PQgetvalue(res, i, 1);
-			row.state = PQgetvalue(res, i, 2);
-			row.priority = (int)strtol(PQgetvalue(res, i, 3), NULL, 10);
-			row.attempts = (int)strtol(PQgetvalue(res, i, 4), NULL, 10);
-			row.max_attempts = (int)strtol(PQgetvalue(res, i, 5), NULL, 10);
-			row.queued = CELL(6);
-			row.time = CELL(7);
-			row.error = CELL(8);
-#undef CELL
-			if (fn(arg, &row, err) == -1) {
-				PQclear(res);
-				free(arr);
-				return -1;
-			}
-			total++;
-		}
-		if (got > 0)
-			strlcpy(after, PQgetvalue(res, got - 1, 0), sizeof(after));
-		PQclear(res);
-	} while (got == LIST_PAGE);
+	params[0] = f->state;
+	params[1] = f->priority >= 0 ? prio : NULL;
+	params[2] = f->older >= 0 ? older : NULL;
+	params[3] = f->newer >= 0 ? newer : NULL;
+	params[4] = f->error;
+	params[5] = arr;
+	if (pdc_db_begin(c, err) == -1) {
+		free(arr);
+		return -1;
+	}
+	res = pdc_db_run(c, &st_list, params, err);
 	free(arr);
+	if (res == NULL)
+		goto fail;
+	PQclear(res);
+	do {
+		if ((res = pdc_db_run(c, &st_list_page, NULL, err)) == NULL)
+			goto fail;
+		got = list_rows(res, fn, arg, err);
+		PQclear(res);
+		if (got == -1)
+			goto fail;
+		total += got;
+	} while (got == LIST_PAGE);
+	if (pdc_db_commit(c, err) == -1)
+		goto fail;
 	return total;
+fail:
+	pdc_db_rollback(c);
+	return -1;
 }
 
 static struct pdc_stmt st_cancelled = { "pdc_jobs_cancelled",
