@@ -106,20 +106,20 @@ struct jobrun {
 	int priority;		/* -1: none given */
 	bool active;
 	struct pdc_jobs_retry retry;
-	long done, left, none, bad;
+	long done, left, bad;	/* jobs changed, active ones left, bad inputs */
 };
 
-/* A batch of APNs to cancel or retry: each one's outcome as a row. */
+/* An APN --retry-failed looked at, as a row. */
 static int
 retried_row(void *arg, const char *apn, bool retried)
 {
 	struct jobrun *r = arg;
 	const char *cells[2] = { apn, retried ? "retried" : "none" };
 
-	r->none += !retried;
 	return pdc_out_row(r->out, cells);
 }
 
+/* A batch of APNs to cancel or retry in one statement: each one's outcome as a row. */
 static int
 run_batch(struct jobrun *r, const char *const *apns, size_t n, struct pdc_err *err)
 {
@@ -144,7 +144,6 @@ run_batch(struct jobrun *r, const char *const *apns, size_t n, struct pdc_err *e
 
 		r->done += oc[i] == PDC_CANCEL_DONE;
 		r->left += oc[i] == PDC_CANCEL_ACTIVE;
-		r->none += oc[i] == PDC_CANCEL_NONE;
 		if (pdc_out_row(r->out, cells) == -1)
 			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	}
