@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "autostart.h"
 #include "cli.h"
 #include "enqueue.h"
+#include "input.h"
+#include "jobs.h"
 #include "jobwait.h"
 #include "log.h"
 #include "out.h"
@@ -21,7 +24,11 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: pdc-enqueue [-p PRIORITY] [--top N] [--force] [--wait [--timeout S]]\n"
-	    "                   [--json | --header] [--profile NAME] [APN ...]\n");
+	    "                   [--json | --header] [--profile NAME] [APN ...]\n"
+	    "       pdc-enqueue --cancel [--active] [-p PRIORITY | --all] [--json | --header] [APN ... | -]\n"
+	    "       pdc-enqueue --retry-failed [--since TIME] [--error PATTERN] [-p PRIORITY]\n"
+	    "                   [--json | --header] [APN ... | -]\n"
+	    "       pdc-enqueue --refresh [--older AGE] [-p PRIORITY]\n");
 }
 
 static const struct pdc_out_col cols[] = { { "apn", PDC_OUT_STR, 0 }, { "result", PDC_OUT_STATE, 0 } };
@@ -89,16 +96,204 @@ wait_all(struct pdc_conn *conn, const struct pdc_enqueue *q, double fresh_hours,
 	return rc;
 }
 
+/* The job-table modes: what to do, and with which selectors. */
+enum mode { ENQUEUE, CANCEL, RETRY, REFRESH };
+
+struct jobrun {
+	enum mode mode;
+	struct pdc_conn *conn;
+	struct pdc_out *out;
+	int priority;		/* -1: none given */
+	bool active;
+	struct pdc_jobs_retry retry;
+	long done, left, bad;	/* jobs changed, active ones left, bad inputs */
+};
+
+/* An APN --retry-failed looked at, as a row. */
+static int
+retried_row(void *arg, const char *apn, bool retried)
+{
+	struct jobrun *r = arg;
+	const char *cells[2] = { apn, retried ? "retried" : "none" };
+
+	return pdc_out_row(r->out, cells);
+}
+
+/* A batch of APNs to cancel or retry in one statement: each one's outcome as a row. */
+static int
+run_batch(struct jobrun *r, const char *const *apns, size_t n, struct pdc_err *err)
+{
+	enum pdc_cancel_outcome oc[PDC_ENQUEUE_BATCH];
+	long got;
+
+	if (n == 0)
+		return 0;
+	if (r->mode == RETRY) {
+		r->retry.apns = apns;
+		r->retry.napns = n;
+		if ((got = pdc_jobs_retry_failed(r->conn, &r->retry, retried_row, r, err)) == -1)
+			return -1;
+		r->done += got;
+		pdc_out_flush(r->out);
+		return 0;
+	}
+	if (pdc_jobs_cancel_apns(r->conn, apns, n, r->priority, r->active, oc, err) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *cells[2] = { apns[i], pdc_cancel_outcome_name(oc[i]) };
+
+		r->done += oc[i] == PDC_CANCEL_DONE;
+		r->left += oc[i] == PDC_CANCEL_ACTIVE;
+		if (pdc_out_row(r->out, cells) == -1)
+			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	}
+	pdc_out_flush(r->out);
+	return 0;
+}
+
+/*
+ * The APNs of the arguments, or of standard input when they are "-" (or
+ * absent, for a cancel), in batches.  A bad one is reported, printed bad
+ * and counted.  0, or -1 with ERR.
+ */
+static int
+run_apns(struct jobrun *r, int argc, char *argv[], bool from_stdin, struct pdc_err *err)
+{
+	static char apns[PDC_ENQUEUE_BATCH][PDC_APN_MAX];
+	const char *ptrs[PDC_ENQUEUE_BATCH];
+	char *line = NULL, where[32];
+	size_t n = 0, cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int i = 0, rc = 0;
+
+	for (;;) {
+		const char *s;
+		struct pdc_err why;
+		int k;
+
+		if (from_stdin) {
+			if ((len = getline(&line, &cap, stdin)) == -1)
+				break;
+			if (len > 0 && line[len - 1] == '\n')
+				len--;
+			s = line;
+			snprintf(where, sizeof(where), "line %ld", ++lineno);
+		} else {
+			if (i == argc)
+				break;
+			s = argv[i];
+			len = (ssize_t)strlen(s);
+			snprintf(where, sizeof(where), "argument %d", ++i);
+		}
+		if ((k = pdc_input_apn(s, (size_t)len, apns[n], &why)) == 0 && !from_stdin)
+			k = pdc_err_set(&why, PDC_E_INPUT, "bad APN \"\"");
+		if (k < 0) {
+			char shown[64];
+			const char *cells[2] = { shown, "bad" };
+			size_t j = 0;
+
+			/* The first field, printable and short, as a queueing run shows it. */
+			for (ssize_t c = 0; c < len && s[c] != '\t' && j + 4 < sizeof(shown); c++)
+				shown[j++] = (s[c] >= 0x20 && s[c] < 0x7f) ? s[c] : '?';
+			shown[j] = '\0';
+
+			fprintf(stderr, "pdc-enqueue: %s: %s\n", where, why.msg);
+			r->bad++;
+			if (pdc_out_row(r->out, cells) == -1) {
+				rc = pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+				break;
+			}
+		}
+		if (k <= 0)
+			continue;
+		ptrs[n] = apns[n];
+		if (++n == PDC_ENQUEUE_BATCH) {
+			if ((rc = run_batch(r, ptrs, n, err)) == -1)
+				break;
+			n = 0;
+		}
+	}
+	free(line);
+	if (rc == 0)
+		rc = run_batch(r, ptrs, n, err);
+	if (rc == 0 && from_stdin && ferror(stdin))
+		rc = pdc_err_set(err, PDC_E_INPUT, "standard input: %s", strerror(errno));
+	return rc;
+}
+
+/* --cancel, --retry-failed, --refresh: the exit code. */
+static int
+run_jobs(struct jobrun *r, const struct pdc_config *cfg, double age, bool all, int argc,
+    char *argv[])
+{
+	struct pdc_err err;
+	int rc = PDC_EXIT_OK;
+	bool from_stdin = (argc == 1 && strcmp(argv[0], "-") == 0) ||
+	    (argc == 0 && r->mode == CANCEL && !all && r->priority < 0);
+
+	pdc_err_clear(&err);
+	if (r->mode == REFRESH) {
+		long n = pdc_jobs_refresh(r->conn, age, r->priority < 0 ? PDC_PRIO_LOW : r->priority,
+		    1 + cfg->retry_attempts, &err);
+
+		if (n == -1)
+			return pdc_cli_fail(&err);
+		r->done = n;
+		fprintf(stderr, "Queued %ld %s for refresh (collected more than %g%s ago)\n", n,
+		    n == 1 ? "property" : "properties", fmod(age, 3600) == 0 ? age / 3600 : age,
+		    fmod(age, 3600) == 0 ? "h" : "s");
+	} else if (r->mode == CANCEL && argc == 0 && !from_stdin) {
+		if (pdc_jobs_cancel_all(r->conn, r->priority, r->active, &r->done, &r->left, &err) == -1)
+			return pdc_cli_fail(&err);
+	} else if (r->mode == RETRY && argc == 0) {
+		if ((r->done = pdc_jobs_retry_failed(r->conn, &r->retry, retried_row, r, &err)) == -1)
+			return pdc_cli_fail(&err);
+	} else {
+		if (from_stdin && isatty(STDIN_FILENO)) {
+			fprintf(stderr, "pdc-enqueue: no APNs given (as arguments or on standard input)\n");
+			return PDC_EXIT_USAGE;
+		}
+		if (run_apns(r, from_stdin ? 0 : argc, argv, from_stdin, &err) == -1)
+			rc = pdc_cli_fail(&err);
+	}
+	if (r->mode == CANCEL) {
+		fprintf(stderr, "Cancelled %ld %s", r->done, r->done == 1 ? "job" : "jobs");
+		if (r->left > 0)
+			fprintf(stderr, ", %ld active left to finish (--active stops them)", r->left);
+		fputc('\n', stderr);
+	} else if (r->mode == RETRY) {
+		fprintf(stderr, "Retrying %ld failed %s\n", r->done, r->done == 1 ? "job" : "jobs");
+	}
+	if (r->mode != CANCEL && r->done > 0 && cfg->auto_start_collection) {
+		char log[PATH_MAX + 16];
+
+		if (pdc_autostart_worker(r->conn, log, sizeof(log)) == 1)
+			pdc_log(PDC_LOG_INFO, "Started background data collection (pdc-worker --drain, log %s)", log);
+	}
+	if (rc == PDC_EXIT_OK && r->bad > 0)
+		rc = PDC_EXIT_DATAERR;
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "active", no_argument, NULL, 'A' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "cancel", no_argument, NULL, 'C' },
+		{ "error", required_argument, NULL, 'E' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "header", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "older", required_argument, NULL, 'O' },
 		{ "priority", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, 'P' },
+		{ "refresh", no_argument, NULL, 'R' },
+		{ "retry-failed", no_argument, NULL, 'r' },
+		{ "since", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "top", required_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
@@ -114,12 +309,25 @@ main(int argc, char *argv[])
 	struct pdc_out *out;
 	const char *profile = NULL;
 	long top = -1, timeout = 0, taken = 0;
-	bool as_json = false, header = false, timeout_set = false;
-	int ch, rc;
+	bool as_json = false, header = false, timeout_set = false, prio_set = false, all = false;
+	struct jobrun jr = { .mode = ENQUEUE, .priority = -1,
+	    .retry = { .since = -1, .priority = -1 } };
+	double age = -1;
+	int ch, rc, nmodes = 0;
 
 	pdc_cli_init("pdc-enqueue");
 	while ((ch = getopt_long(argc, argv, "fhp:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'A': jr.active = true; break;
+		case 'a': all = true; break;
+		case 'C': jr.mode = CANCEL; nmodes++; break;
+		case 'E':
+			if (pdc_jobs_check_pattern(optarg, &err) == -1) {
+				fprintf(stderr, "pdc-enqueue: --error: %s\n", err.msg);
+				return PDC_EXIT_USAGE;
+			}
+			jr.retry.error = optarg;
+			break;
 		case 'f': opts.force = true; break;
 		case 'H': header = true; break;
 		case 'h': usage(stdout); return 0;
@@ -130,8 +338,23 @@ main(int argc, char *argv[])
 				    "(critical, high, normal, low)\n", optarg);
 				return PDC_EXIT_USAGE;
 			}
+			prio_set = true;
 			break;
 		case 'P': profile = optarg; break;
+		case 'O':
+			if (pdc_jobs_parse_age(optarg, &age, &err) == -1) {
+				fprintf(stderr, "pdc-enqueue: --older: %s\n", err.msg);
+				return PDC_EXIT_USAGE;
+			}
+			break;
+		case 'R': jr.mode = REFRESH; nmodes++; break;
+		case 'r': jr.mode = RETRY; nmodes++; break;
+		case 'S':
+			if (pdc_jobs_parse_time(optarg, &jr.retry.since, &err) == -1) {
+				fprintf(stderr, "pdc-enqueue: --since: %s\n", err.msg);
+				return PDC_EXIT_USAGE;
+			}
+			break;
 		case 'T':
 			if ((timeout = pdc_cli_number("--timeout", optarg, 1, 86400 * 30)) < 0)
 				return PDC_EXIT_USAGE;
@@ -145,6 +368,54 @@ main(int argc, char *argv[])
 		case 'w': opts.keep = true; break;
 		default: usage(stderr); return PDC_EXIT_USAGE;
 		}
+	}
+	if (nmodes > 1) {
+		fprintf(stderr, "pdc-enqueue: --cancel, --retry-failed and --refresh do not mix\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (age >= 0 && jr.mode != REFRESH) {
+		fprintf(stderr, "pdc-enqueue: --older needs --refresh\n");
+		return PDC_EXIT_USAGE;
+	}
+	if ((jr.active || all) && jr.mode != CANCEL) {
+		fprintf(stderr, "pdc-enqueue: --%s needs --cancel\n", jr.active ? "active" : "all");
+		return PDC_EXIT_USAGE;
+	}
+	if ((jr.retry.since >= 0 || jr.retry.error != NULL) && jr.mode != RETRY) {
+		fprintf(stderr, "pdc-enqueue: --%s needs --retry-failed\n", jr.retry.error ? "error" : "since");
+		return PDC_EXIT_USAGE;
+	}
+	if (jr.mode != ENQUEUE && (opts.force || opts.keep || top >= 0)) {
+		fprintf(stderr, "pdc-enqueue: --force, --top and --wait go with queueing APNs only\n");
+		return PDC_EXIT_USAGE;
+	}
+	if ((jr.mode == REFRESH && optind < argc) || (all && (optind < argc || prio_set))) {
+		fprintf(stderr, "pdc-enqueue: --%s takes no APNs%s\n", all ? "all" : "refresh",
+		    all ? " and no priority" : "");
+		return PDC_EXIT_USAGE;
+	}
+	if (jr.mode != ENQUEUE) {
+		if (prio_set)
+			jr.priority = jr.retry.priority = opts.priority;
+		if ((rc = pdc_cli_config(&cfg, profile)) != 0)
+			return rc;
+		if (age < 0)
+			age = cfg.cache_expiry_hours * 3600;
+		jr.retry.max_attempts = 1 + cfg.retry_attempts;
+		if ((jr.out = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, cols, 2)) == NULL) {
+			pdc_config_release(&cfg);
+			return PDC_EXIT_FAILED;
+		}
+		if ((jr.conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL)
+			rc = pdc_cli_fail(&err);
+		else
+			rc = run_jobs(&jr, &cfg, age, all, argc - optind, argv + optind);
+		pdc_out_free(jr.out);
+		if (pdc_cli_fshut(stdout, "stdout") && rc == 0)
+			rc = PDC_EXIT_FAILED;
+		pdc_db_close(jr.conn);
+		pdc_config_release(&cfg);
+		return rc;
 	}
 	if (timeout_set && !opts.keep) {
 		fprintf(stderr, "pdc-enqueue: --timeout needs --wait\n");

@@ -14,6 +14,7 @@
 #include "apn.h"
 #include "cli.h"
 #include "clock.h"
+#include "jobs.h"
 #include "jobwait.h"
 #include "out.h"
 #include "queue.h"
@@ -33,7 +34,9 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: pdc-status [--watch [--interval S]] [--wait [--timeout S]] [--json | --header] [--profile NAME] [APN ...]\n"
-	    "       pdc-status --follow [--json] [--profile NAME] [APN ...]\n");
+	    "       pdc-status --follow [--json] [--profile NAME] [APN ...]\n"
+	    "       pdc-status --list [--state STATE] [--priority PRIORITY] [--older AGE] [--newer AGE]\n"
+	    "                  [--error PATTERN] [--json | --header] [--profile NAME] [APN ...]\n");
 }
 
 /* 1 while anything is open; then 2 if failures are on record, else 0. */
@@ -398,16 +401,64 @@ watch_loop(struct pdc_conn *conn, const char *const *apns, struct pdc_apnstatus 
 	return rc;
 }
 
+static const struct pdc_out_col job_cols[] = {
+	{ "apn", PDC_OUT_STR, 0 }, { "id", PDC_OUT_NUM, 0 }, { "state", PDC_OUT_STATE, 0 },
+	{ "priority", PDC_OUT_STR, 0 }, { "attempts", PDC_OUT_NUM, 0 }, { "queued", PDC_OUT_STR, 0 },
+	{ "time", PDC_OUT_STR, 0 }, { "error", PDC_OUT_STR, 60 }
+};
+
+/* A page of a table is lined up as it comes: the memory stays that of a page. */
+#define LIST_FLUSH 1000
+
+static int
+job_row(void *arg, const struct pdc_jobrow *j, struct pdc_err *err)
+{
+	static long rows;
+	char id[24], attempts[16];
+	const char *cells[8] = { j->apn, id, j->state, pdc_priority_name(j->priority), attempts,
+	    j->queued, j->time, j->error };
+
+	snprintf(id, sizeof(id), "%lld", (long long)j->id);
+	snprintf(attempts, sizeof(attempts), "%d", j->attempts);
+	if (pdc_out_row(arg, cells) == -1)
+		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	if (++rows % LIST_FLUSH == 0)
+		pdc_out_flush(arg);
+	return 0;
+}
+
+/* --list: the jobs F selects, one a row; the exit code. */
+static int
+list_jobs(struct pdc_conn *conn, const struct pdc_jobs_filter *f, enum pdc_outfmt fmt, bool header)
+{
+	struct pdc_out *o = pdc_out_new(stdout, fmt, header, job_cols, 8);
+	struct pdc_err err;
+	int rc = PDC_EXIT_OK;
+
+	if (o == NULL)
+		return PDC_EXIT_FAILED;
+	if (pdc_jobs_list(conn, f, job_row, o, &err) == -1)
+		rc = pdc_cli_fail(&err);
+	pdc_out_free(o);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "error", required_argument, NULL, 'E' },
 		{ "follow", no_argument, NULL, 'F' },
 		{ "header", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "list", no_argument, NULL, 'L' },
+		{ "newer", required_argument, NULL, 'N' },
+		{ "older", required_argument, NULL, 'O' },
+		{ "priority", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, 'P' },
+		{ "state", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "wait", no_argument, NULL, 'w' },
@@ -423,13 +474,22 @@ main(int argc, char *argv[])
 	const char *profile = NULL;
 	bool as_json = false, header = false, wait = false, watch = false, timeout_set = false, follow_events = false;
 	long timeout = 0, interval = 1;
-	bool interval_set = false;
+	bool interval_set = false, list = false, filtered = false;
+	struct pdc_jobs_filter filter = { .priority = -1, .older = -1, .newer = -1 };
 	size_t n = 0;
 	int ch, rc;
 
 	pdc_cli_init("pdc-status");
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'E':
+			if (pdc_jobs_check_pattern(optarg, &err) == -1) {
+				fprintf(stderr, "pdc-status: --error: %s\n", err.msg);
+				return PDC_EXIT_USAGE;
+			}
+			filter.error = optarg;
+			filtered = true;
+			break;
 		case 'F': follow_events = true; break;
 		case 'H': header = true; break;
 		case 'h': usage(stdout); return 0;
@@ -439,6 +499,32 @@ main(int argc, char *argv[])
 			interval_set = true;
 			break;
 		case 'J': as_json = true; break;
+		case 'L': list = true; break;
+		case 'N':
+		case 'O':
+			if (pdc_jobs_parse_age(optarg, ch == 'N' ? &filter.newer : &filter.older, &err) == -1) {
+				fprintf(stderr, "pdc-status: --%s: %s\n", ch == 'N' ? "newer" : "older", err.msg);
+				return PDC_EXIT_USAGE;
+			}
+			filtered = true;
+			break;
+		case 'p':
+			if ((filter.priority = pdc_priority_parse(optarg)) < 0) {
+				fprintf(stderr, "pdc-status: --priority: \"%s\" is not a priority "
+				    "(critical, high, normal, low)\n", optarg);
+				return PDC_EXIT_USAGE;
+			}
+			filtered = true;
+			break;
+		case 'S':
+			if (!pdc_jobs_state_known(optarg)) {
+				fprintf(stderr, "pdc-status: --state: \"%s\" is not a state (pending, retrying, "
+				    "active, completed, failed, cancelled)\n", optarg);
+				return PDC_EXIT_USAGE;
+			}
+			filter.state = optarg;
+			filtered = true;
+			break;
 		case 'P': profile = optarg; break;
 		case 'T':
 			if ((timeout = pdc_cli_number("--timeout", optarg, 1, 86400 * 30)) < 0)
@@ -450,6 +536,14 @@ main(int argc, char *argv[])
 		case 'W': watch = true; break;
 		default: usage(stderr); return PDC_EXIT_USAGE;
 		}
+	}
+	if (filtered && !list) {
+		fprintf(stderr, "pdc-status: --state, --priority, --older, --newer and --error need --list\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (list && (wait || watch || follow_events)) {
+		fprintf(stderr, "pdc-status: --list does not mix with --wait, --watch or --follow\n");
+		return PDC_EXIT_USAGE;
 	}
 	if (timeout_set && !wait) {
 		fprintf(stderr, "pdc-status: --timeout needs --wait\n");
@@ -493,6 +587,14 @@ main(int argc, char *argv[])
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	enum pdc_outfmt fmt = pdc_cli_outfmt(as_json);
+	if (list) {
+		filter.apns = n > 0 ? ptrs : NULL;
+		filter.napns = n;
+		rc = list_jobs(conn, &filter, fmt, header);
+		if (pdc_cli_fshut(stdout, "stdout") && rc == 0)
+			rc = PDC_EXIT_FAILED;
+		goto out;
+	}
 	if (follow_events) {
 		rc = follow(conn, ptrs, n, fmt);
 		goto out;

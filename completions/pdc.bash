@@ -9,9 +9,9 @@
 _pdc_options() {
 	case $1 in
 	pdc-search)  echo "-h --help --version -l= --limit= --enqueue= --header --json --profile=" ;;
-	pdc-enqueue) echo "-h --help --version -f --force --header --json -p= --priority= --profile= --timeout= --top= --wait" ;;
+	pdc-enqueue) echo "-h --help --version --active --all --cancel --error= -f --force --header --json --older= -p= --priority= --profile= --refresh --retry-failed --since= --timeout= --top= --wait" ;;
 	pdc-worker)  echo "-h --help --version --apn= --ca-file= --drain -j= --jobs= --keep-days= --pause --profile= --reparse --resume" ;;
-	pdc-status)  echo "-h --help --version --follow --header --interval= --json --profile= --timeout= --wait --watch" ;;
+	pdc-status)  echo "-h --help --version --error= --follow --header --interval= --json --list --newer= --older= --priority= --profile= --state= --timeout= --wait --watch" ;;
 	pdc-stats)   echo "-h --help --version --header --json --profile= --prometheus" ;;
 	pdc-show)    echo "-h --help --version --json --profile=" ;;
 	pdc-export)  echo "-h --help --version --csv --json --profile=" ;;
@@ -24,6 +24,7 @@ _pdc_values() {
 	case $1 in
 	--profile) echo "conservative high-performance auto" ;;
 	-p | --priority) echo "critical high normal low" ;;
+	--state) echo "pending retrying active completed failed cancelled" ;;
 	esac
 }
 

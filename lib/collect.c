@@ -222,7 +222,8 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 		pdc_record_unmark(rec, src->parts);
 		if (serr[i].kind == PDC_OK)
 			pdc_err_set(&serr[i], PDC_E_SYSTEM, "%s: failed without a reason", src->name);
-		if (serr[i].kind == PDC_E_AUTH || serr[i].kind == PDC_E_SYSTEM)
+		if (serr[i].kind == PDC_E_AUTH || serr[i].kind == PDC_E_SYSTEM ||
+		    serr[i].kind == PDC_E_CANCELLED)
 			stop = true;
 	}
 	if (beside)
@@ -246,7 +247,8 @@ pdc_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record *rec,
 			continue;
 		}
 		strlcpy(out->per[out->n++].error, serr[i].msg, sizeof(out->per[0].error));
-		if (serr[i].kind == PDC_E_AUTH || serr[i].kind == PDC_E_SYSTEM) {
+		if (serr[i].kind == PDC_E_AUTH || serr[i].kind == PDC_E_SYSTEM ||
+		    serr[i].kind == PDC_E_CANCELLED) {
 			*err = serr[i];
 			return -1;
 		}

@@ -41,6 +41,7 @@ pdc_err_kindname(enum pdc_errkind kind)
 	case PDC_E_INPUT:	return "input";
 	case PDC_E_FENCED:	return "fenced";
 	case PDC_E_SYSTEM:	return "system";
+	case PDC_E_CANCELLED:	return "cancelled";
 	}
 	return "unknown";
 }

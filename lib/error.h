@@ -18,7 +18,8 @@ enum pdc_errkind {
 	PDC_E_CONFIG,		/* bad configuration */
 	PDC_E_INPUT,		/* bad input data */
 	PDC_E_FENCED,		/* our lease was taken over; drop the result */
-	PDC_E_SYSTEM		/* out of memory, I/O error, anything else */
+	PDC_E_SYSTEM,		/* out of memory, I/O error, anything else */
+	PDC_E_CANCELLED		/* the job was cancelled: stop, store nothing */
 };
 
 struct pdc_err {

@@ -35,6 +35,7 @@ struct pdc_source_ctx {
 	struct pdc_pool *pool;		/* where stored responses are, for conditional requests; or NULL */
 	struct pdc_kept_list validators; /* stored validators of this APN (no bodies) */
 	int not_modified;		/* 304 answers that saved a download */
+	volatile int *cancelled;	/* set (by another thread) when the job is cancelled; NULL: never */
 };
 
 /*
@@ -48,7 +49,9 @@ struct pdc_source_ctx {
  * yourself), or -1 with ERR: a transport failure (as pdc_http_get), a path
  * robots.txt disallows (PDC_E_PERMANENT, "disallowed by robots.txt"), a
  * paused host (PDC_E_TRANSIENT, retry_after set), or, when replaying, no
- * stored response for KEY (PDC_E_PERMANENT).  Counts ctx->requests.
+ * stored response for KEY (PDC_E_PERMANENT), or the job cancelled
+ * (*ctx->cancelled set: PDC_E_CANCELLED, before any request is made).
+ * Counts ctx->requests.
  * When ctx->validators holds an ETag or Last-Modified stored for KEY, the
  * request is conditional, and a 304 answer is served from the stored body
  * (counted in ctx->not_modified).

@@ -44,6 +44,7 @@ pdc_apnstate_name(enum pdc_apnstate s)
 	case PDC_APN_COMPLETE:	return "complete";
 	case PDC_APN_STALE:	return "stale";
 	case PDC_APN_FAILED:	return "failed";
+	case PDC_APN_CANCELLED:	return "cancelled";
 	}
 	return "?";
 }
@@ -587,8 +588,8 @@ static struct pdc_stmt st_lookup = { "pdc_lookup",
 	" LEFT JOIN LATERAL (SELECT * FROM jobs WHERE jobs.apn = i.apn"
 	"   AND state IN ('pending', 'active') LIMIT 1) j ON true"
 	" LEFT JOIN data_collection_status s ON s.apn = i.apn"
-	" LEFT JOIN LATERAL (SELECT finished_at FROM jobs WHERE jobs.apn = i.apn AND state = 'failed'"
-	"   ORDER BY finished_at DESC LIMIT 1) f ON s.status = 'failed'"
+	" LEFT JOIN LATERAL (SELECT finished_at FROM jobs WHERE jobs.apn = i.apn AND state = s.status"
+	"   ORDER BY finished_at DESC LIMIT 1) f ON s.status IN ('failed', 'cancelled')"
 	" ORDER BY i.ord", 2, 0 };
 
 int
@@ -632,6 +633,10 @@ pdc_queue_lookup(struct pdc_conn *c, const char *const *apns, size_t n, double f
 		} else if (strcmp(sstatus, "failed") == 0) {
 			o->state = PDC_APN_FAILED;
 			strlcpy(o->when, PQgetvalue(res, r, 9), sizeof(o->when));
+		} else if (strcmp(sstatus, "cancelled") == 0) {
+			o->state = PDC_APN_CANCELLED;
+			strlcpy(o->when, PQgetvalue(res, r, 9), sizeof(o->when));
+			o->error[0] = '\0';
 		} else {
 			o->state = PDC_APN_NONE;
 			o->error[0] = '\0';

@@ -2,7 +2,8 @@
  * queue.h - the job table: enqueue, claim, finish, retry, fail, reap, prune.
  *
  * States: pending -> active -> completed; active -> pending (retry, later
- * due time); active -> failed; pending -> cancelled.  A claim turns due
+ * due time); active -> failed; pending or active -> cancelled and failed ->
+ * pending (jobs.h).  A claim turns due
  * pending jobs active under a lease (lease_until, lease_token); every finish
  * names the token, so a worker whose lease ran out and was taken over cannot
  * overwrite the newer attempt (the call then fails with PDC_E_FENCED).  The
@@ -149,7 +150,8 @@ enum pdc_apnstate {
 	PDC_APN_ACTIVE,
 	PDC_APN_COMPLETE,	/* collected within cache_expiry_hours */
 	PDC_APN_STALE,		/* collected, but longer ago */
-	PDC_APN_FAILED
+	PDC_APN_FAILED,
+	PDC_APN_CANCELLED	/* its last job was cancelled */
 };
 const char *pdc_apnstate_name(enum pdc_apnstate s);
 

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "collect.h"
 #include "fetch.h"
+#include "jobs.h"
 #include "kept.h"
 #include "polite.h"
 #include "store.h"
@@ -45,6 +46,15 @@ pdc_worker_stop(void)
 /* The counts a worker reports to worker_figures, as report_figures names them. */
 #define NREPORTED 6
 
+/*
+ * The job a collector holds, for a cancel to reach it.  Both change under
+ * held_mu, so that a cancel meant for the last job never lands on the next.
+ */
+struct held {
+	int64_t id;			/* 0: none */
+	volatile int cancelled;		/* its ctx.cancelled */
+};
+
 struct shared {
 	const struct pdc_config *cfg;
 	const struct pdc_worker_opts *opts;
@@ -64,6 +74,9 @@ struct shared {
 	atomic_long completed, failed, retried;
 	atomic_long requests;
 	double reported[NREPORTED];	/* the counts as last reported (report_figures) */
+	struct held *held;		/* one per collector thread */
+	atomic_int nheld;
+	pthread_mutex_t held_mu;
 };
 
 /* The running worker, for pdc_worker_progress; its struct lives on pdc_worker_run's stack. */
@@ -247,10 +260,10 @@ lacking(const struct pdc_record *rec, const struct pdc_err *cerr, char *buf, siz
 
 static void
 run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint64_t *rng,
-    const struct pdc_job *job)
+    const struct pdc_job *job, volatile int *cancelled)
 {
 	struct pdc_source_ctx ctx = { .http = http, .apart = apart, .cfg = sh->cfg,
-	    .polite = sh->polite, .apn = job->apn, .keep = true };
+	    .polite = sh->polite, .apn = job->apn, .keep = true, .cancelled = cancelled };
 	struct pdc_record rec;
 	struct pdc_outcome out;
 	struct pdc_err cerr, ferr;
@@ -274,7 +287,10 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	o.reason = cerr.msg;
 	if (rc == -1 && cerr.kind == PDC_E_AUTH)
 		refused(sh, &cerr);
-	if (rc == 0) {
+	if (*cancelled) {
+		/* The cancel made the job final already; what came is dropped whole. */
+		pdc_log(PDC_LOG_INFO, "Job for APN %s cancelled, nothing stored", bare);
+	} else if (rc == 0) {
 		if (with_retries(sh, do_finish, &o, deadline, &ferr) == 0) {
 			atomic_fetch_add(&sh->completed, 1);
 			/* one line a job, whatever it lacks: a changed site is not a flood */
@@ -317,6 +333,7 @@ static void *
 collector(void *arg)
 {
 	struct shared *sh = arg;
+	struct held *me = &sh->held[atomic_fetch_add(&sh->nheld, 1)];
 	struct pdc_http *http;
 	struct pdc_apart *apart;
 	struct pdc_err err;
@@ -363,7 +380,14 @@ collector(void *arg)
 			continue;
 		}
 		atomic_fetch_add(&sh->busy, 1);
-		run_job(sh, http, apart, &rng, &job);
+		pthread_mutex_lock(&sh->held_mu);
+		me->id = job.id;
+		me->cancelled = 0;
+		pthread_mutex_unlock(&sh->held_mu);
+		run_job(sh, http, apart, &rng, &job, &me->cancelled);
+		pthread_mutex_lock(&sh->held_mu);
+		me->id = 0;
+		pthread_mutex_unlock(&sh->held_mu);
 		atomic_fetch_sub(&sh->busy, 1);
 	}
 	pdc_apart_free(apart);
@@ -483,6 +507,44 @@ report_figures(struct shared *sh, struct pdc_conn *c)
 		pdc_log(PDC_LOG_WARNING, "could not report the worker's figures: %s", err.msg);
 }
 
+/* Stop the collector holding job ID, if one does. */
+static void
+cancel_held(struct shared *sh, int64_t id)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&sh->held_mu);
+	for (int i = 0; i < atomic_load(&sh->nheld); i++)
+		if (id != 0 && sh->held[i].id == id) {
+			sh->held[i].cancelled = 1;
+			found = true;
+		}
+	pthread_mutex_unlock(&sh->held_mu);
+	if (found)
+		pdc_log(PDC_LOG_INFO, "Job %lld cancelled; stopping it at its next request", (long long)id);
+}
+
+/* The cancels whose notification was missed (the listening connection was down). */
+static void
+check_cancelled(struct shared *sh, struct pdc_conn *c)
+{
+	int64_t ids[256];
+	bool cancelled[256];
+	struct pdc_err err;
+	size_t n = 0;
+
+	pthread_mutex_lock(&sh->held_mu);
+	for (int i = 0; i < atomic_load(&sh->nheld) && n < 256; i++)
+		if ((ids[n] = sh->held[i].id) != 0 && !sh->held[i].cancelled)
+			n++;
+	pthread_mutex_unlock(&sh->held_mu);
+	if (n == 0 || pdc_jobs_cancelled(c, ids, n, cancelled, &err) == -1)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (cancelled[i])
+			cancel_held(sh, ids[i]);
+}
+
 static void
 heartbeat(struct shared *sh)
 {
@@ -525,6 +587,7 @@ heartbeat(struct shared *sh)
 	if (res != NULL) {
 		pdc_queue_extend(c, sh->id, sh->cfg->job_timeout_seconds, &err);
 		report_figures(sh, c);
+		check_cancelled(sh, c);
 	}
 	pdc_pool_put(sh->pool, c);
 	if (res == NULL)
@@ -586,7 +649,8 @@ listen_conn(const char *ci)
 	if (c == NULL)
 		return NULL;
 	if (pdc_db_exec(c, "LISTEN pdc_jobs", &err) == -1 ||
-	    pdc_db_exec(c, "LISTEN pdc_control", &err) == -1) {
+	    pdc_db_exec(c, "LISTEN pdc_control", &err) == -1 ||
+	    pdc_db_exec(c, "LISTEN pdc_cancel", &err) == -1) {
 		pdc_db_close(c);
 		return NULL;
 	}
@@ -667,6 +731,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_mutex_init(&sh.refused_mu, NULL);
+	pthread_mutex_init(&sh.held_mu, NULL);
 	{
 		pthread_condattr_t ca;
 
@@ -675,7 +740,9 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 		pthread_cond_init(&sh.wake, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	if ((threads = calloc((size_t)opts->jobs, sizeof(*threads))) == NULL) {
+	if ((threads = calloc((size_t)opts->jobs, sizeof(*threads))) == NULL ||
+	    (sh.held = calloc((size_t)opts->jobs, sizeof(*sh.held))) == NULL) {
+		free(threads);
 		pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 		goto done;
 	}
@@ -719,6 +786,8 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 			while (lc != NULL && (nf = PQnotifies(lc->pg)) != NULL) {
 				if (strcmp(nf->relname, "pdc_control") == 0)
 					last_beat = 0;	/* read the pause flag now */
+				if (strcmp(nf->relname, "pdc_cancel") == 0)
+					cancel_held(&sh, strtoll(nf->extra, NULL, 10));
 				notified = true;
 				PQfreemem(nf);
 			}
@@ -762,12 +831,14 @@ done:
 		result->failed = atomic_load(&sh.failed);
 		result->retried = atomic_load(&sh.retried);
 	}
+	free(sh.held);
 	pdc_db_close(lc);
 	pdc_polite_free(sh.polite);
 	pdc_pool_free(sh.pool);
 	pthread_cond_destroy(&sh.wake);
 	pthread_mutex_destroy(&sh.mu);
 	pthread_mutex_destroy(&sh.refused_mu);
+	pthread_mutex_destroy(&sh.held_mu);
 	if (atomic_load(&sh.refused)) {
 		*err = sh.refused_err;
 		return -1;
