@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "collect.h"
 #include "fetch.h"
+#include "history.h"
 #include "kept.h"
 #include "polite.h"
 #include "store.h"
@@ -522,6 +523,8 @@ maintain(struct shared *sh, bool prune)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld finished jobs", n);
 	if (prune && (n = pdc_kept_prune(c, sh->opts->keep_hours, &err)) > 0)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld stored responses", n);
+	if (prune && (n = pdc_history_prune(c, sh->opts->keep_hours, &err)) > 0)
+		pdc_log(PDC_LOG_INFO, "Pruned %ld changes from records' history", n);
 	pdc_pool_put(sh->pool, c);
 }
 
