@@ -276,7 +276,7 @@ main(int argc, char *argv[])
 			if (parse_since(optarg, &q.since, &q.since_secs) == -1) {
 				char buf[PDC_INPUT_QUOTEMAX];
 
-				fprintf(stderr, "pdc-changes: --since: bad time or duration \"%s\""
+				fprintf(stderr, "pdc-changes: --since: bad time or duration %s"
 				    " (2026-12-01, 2026-12-01T08:00:00Z, 24h, 7d ...)\n",
 				    pdc_input_quote(buf, sizeof(buf), optarg, strlen(optarg)));
 				return PDC_EXIT_USAGE;
