@@ -1,5 +1,5 @@
 # bash completion for the pdc programs: pdc-search, pdc-enqueue, pdc-worker,
-# pdc-status, pdc-stats, pdc-show and pdc-db.  One file for all seven: `make
+# pdc-status, pdc-stats, pdc-show, pdc-changes and pdc-db.  One file for all eight: `make
 # install` puts a copy under each program's name, where bash-completion looks.
 # Standalone too: `source completions/pdc.bash`.
 
@@ -13,7 +13,8 @@ _pdc_options() {
 	pdc-worker)  echo "-h --help --version --apn= --ca-file= --drain -j= --jobs= --keep-days= --pause --profile= --reparse --resume" ;;
 	pdc-status)  echo "-h --help --version --follow --header --interval= --json --profile= --timeout= --wait --watch" ;;
 	pdc-stats)   echo "-h --help --version --header --json --profile= --prometheus" ;;
-	pdc-show)    echo "-h --help --version --json --profile=" ;;
+	pdc-show)    echo "-h --help --version --history --json --profile=" ;;
+	pdc-changes) echo "-h --help --version --follow --json --kind= --profile= --since= --tsv" ;;
 	pdc-db)      echo "-h --help --version --header --json --profile=" ;;
 	esac
 }
@@ -23,6 +24,7 @@ _pdc_values() {
 	case $1 in
 	--profile) echo "conservative high-performance auto" ;;
 	-p | --priority) echo "critical high normal low" ;;
+	--kind) echo "sale owner mailing tax valuation residential record" ;;
 	esac
 }
 
@@ -73,4 +75,4 @@ _pdc() {
 	mapfile -t COMPREPLY < <(compgen -W "$subs" -- "$cur")
 }
 
-complete -F _pdc pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-db
+complete -F _pdc pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-changes pdc-db
