@@ -154,6 +154,10 @@ setup() {
 	run_examples "$TOP/man/pdc-show.1"
 }
 
+@test "pdc-changes(1) EXAMPLES" {
+	run_examples "$TOP/man/pdc-changes.1"
+}
+
 @test "pdc-db(1) EXAMPLES" {
 	run_examples "$TOP/man/pdc-db.1"
 }
