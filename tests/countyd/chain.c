@@ -665,6 +665,50 @@ code_of_type(const char *type)
 	return CD_C_DEED;
 }
 
+/*
+ * countyd's clock: the sales after the start date, on the days clock.c
+ * draws, to the end (or the day c->asof asks for).  Each sale draws from its
+ * own stream, and the documents that follow it (a release, a new loan) are
+ * drawn whatever the end and kept only when recorded by then: the chain on a
+ * day is the same however far the clock has gone.
+ */
+static void
+future(const struct cd_county *c, long i, long end, struct gen *g, struct owner *o, long day)
+{
+	long days[16], upto = c->asof != 0 && c->asof < end ? c->asof : end;
+	int ns, kept = 0;
+	struct owner to;
+
+	if (c->clock_start <= 0 || upto <= c->clock_start)
+		return;
+	ns = cd_clock_sales(c, i, upto, days, 16);
+	if (ns == 0)
+		return;
+	for (int s = 0; s < g->h->n; s++)
+		if (g->h->d[s].day <= upto)
+			g->h->d[kept++] = g->h->d[s];
+	g->h->n = kept;
+	g->end = days[ns - 1] + 3650;
+	for (int s = 0; s < ns; s++) {
+		int code, sale, loan = g->loan;
+
+		cd_rng_init(&g->r, c->seed, (uint64_t)i, ((uint64_t)S_CHAIN << 32) |
+		    (uint64_t)days[s]);
+		/* no foreclosure: its notices would be dated before the sale */
+		g->loan = -1;
+		sale = next_owner(g, o, days[s], day, &to, &code);
+		g->loan = loan;
+		convey(g, o, &to, days[s], code, 0, sale);
+		day = days[s];
+		*o = to;
+	}
+	kept = 0;
+	for (int s = 0; s < g->h->n; s++)
+		if (g->h->d[s].day <= upto)
+			g->h->d[kept++] = g->h->d[s];
+	g->h->n = kept;
+}
+
 void
 cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long end,
     struct cd_history *h)
@@ -682,7 +726,8 @@ cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long
 	memset(&g, 0, sizeof(g));
 	g.seed = c->seed;
 	g.n = c->n > 0 ? c->n : 1;
-	g.end = end;
+	/* the county as it was on the clock's start; its sales since, below */
+	g.end = c->clock_start > 0 && end > c->clock_start - 1 ? c->clock_start - 1 : end;
 	g.h = h;
 	g.b = &b;
 	g.loan = -1;
@@ -766,5 +811,6 @@ cd_history(const struct cd_county *c, long i, const struct cd_facts *fixed, long
 		convey(&g, &o, &to, next > day ? next : day, CD_C_WAR, 0, 1);
 		o = to;
 	}
+	future(c, i, end, &g, &o, day);
 	cd_copy(h->owner, sizeof(h->owner), o.owner);
 }

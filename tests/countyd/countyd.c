@@ -42,7 +42,7 @@ usage(FILE *fp)
 	    "               [--hang-rate p] [--truncate-rate p] [--hang-seconds s]\n"
 	    "               [--oversize-bytes n]\n"
 	    "               [--fault host:kind=p] [--fail-host host] [--rate-limit host=n]\n"
-	    "               [--robots host=file] [--today yyyy-mm-dd] [--session-seconds s]\n"
+	    "               [--robots host=file] [--start-date yyyy-mm-dd] [--session-seconds s]\n"
 	    "               [--dir dir] [--sketch-bytes n] [--pidfile file]\n"
 	    "               [--treasurer-open rows|charges|mix] [--treasurer-portal]\n"
 	    "               [--tls-cert file --tls-key file] [--hostile-names]\n", fp);
@@ -133,7 +133,7 @@ date_arg(const char *s)
 
 	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] != '\0' || y < 1970 ||
 	    m < 1 || m > 12 || d < 1 || d > 31)
-		errx(EX_USAGE, "--today: bad date \"%s\" (expected YYYY-MM-DD)", s);
+		errx(EX_USAGE, "--start-date: bad date \"%s\" (expected YYYY-MM-DD)", s);
 	return cd_days(y, m, d);
 }
 
@@ -304,6 +304,7 @@ main(int argc, char *argv[])
 		{ "seed", required_argument, NULL, 's' },
 		{ "session-seconds", required_argument, NULL, O_SESSION },
 		{ "sketch-bytes", required_argument, NULL, O_SKETCH },
+		{ "start-date", required_argument, NULL, O_TODAY },
 		{ "throttle-rate", required_argument, NULL, O_THROTTLE },
 		{ "tls-cert", required_argument, NULL, O_TLSCERT },
 		{ "tls-key", required_argument, NULL, O_TLSKEY },
@@ -518,6 +519,8 @@ main(int argc, char *argv[])
 	sigaction(SIGTERM, &sact, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* the clock starts on the start date: the county as generated */
+	cd_cfg.county.clock_start = cd_cfg.county.clock_now = cd_cfg.today;
 	load_county();
 
 	if ((got = listen_all(sa, port, d)) == -1)

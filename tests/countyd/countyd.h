@@ -11,6 +11,7 @@
 #ifndef COUNTYD_H
 #define COUNTYD_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,6 +83,13 @@ struct cd_county {
 	 * latest deed (recorder.c); NULL until it is built.
 	 */
 	const struct cd_recorder *rec;
+	/*
+	 * countyd's clock (clock.c): the start date, on which the county is
+	 * as generated, and the clock's today; events dated after START and
+	 * on or before NOW have happened.  ASOF, when not 0, draws a parcel
+	 * as it was on that day (before NOW) for the changes between two days.
+	 */
+	long clock_start, clock_now, asof;
 };
 
 enum cd_ptype {
@@ -425,7 +433,8 @@ struct cd_facts {
 	char mail[4][128];	/* name block lines after the owner; "" when unused */
 	char situs[192];	/* "10010 N 29TH ST PHOENIX 85028"; "" when none */
 	char tax_area[16];
-	long alpv[CD_NYEARS];	/* assessed LPV, CD_YEAR first; -1 unknown */
+	long alpv[CD_NYEARS];	/* assessed LPV, alpv_year first; -1 unknown */
+	int alpv_year;		/* the newest valuation year (CD_YEAR until the clock moves) */
 	int exempt;		/* no property tax at all */
 	char deed[32];		/* MostCurrentDeed; "" when none */
 	int deed_y, deed_m, deed_d;	/* DeedDate; deed_y 0 when none */
@@ -472,6 +481,18 @@ struct cd_activity {
 	char txn[16];		/* "" for none */
 };
 
+/* What happened to a tax year on a day (the clock's changes). */
+enum cd_tax_event { CD_TE_BILLED, CD_TE_HALF_PAID, CD_TE_PAID, CD_TE_DELINQUENT };
+
+struct cd_taxev {
+	long day;
+	int year;
+	int kind;		/* enum cd_tax_event */
+	long due;		/* cents left to pay of the year's tax after it, interest aside */
+};
+
+#define CD_TAX_EVS	48
+
 struct cd_taxes {
 	int nyears;
 	struct cd_taxyear y[CD_TAX_YEARS];	/* newest first: y[0] is CD_TAX_YEAR */
@@ -489,9 +510,14 @@ struct cd_taxes {
 	int old_grid;			/* P_Activities1_gvActs rather than P_activityList_gvActs */
 	int airy;			/* cells spread over lines */
 	uint64_t key;
+	int nev;
+	struct cd_taxev ev[CD_TAX_EVS];	/* on or before today, year by year */
 };
 
-/* Draw parcel F's taxes as of TODAY (days since 1970). Never fails. */
+/*
+ * Draw parcel F's taxes as of TODAY (days since 1970). Never fails.  Each
+ * September after the county's clock_start bills one more tax year.
+ */
 void cd_tax_gen(const struct cd_county *c, const struct cd_facts *f, long today,
     struct cd_taxes *t);
 
@@ -754,6 +780,43 @@ void cd_treasurer_answer(enum cd_route route, const char *parcel, long session, 
 /* The recorder's answer for ROUTE; ARG is the {recordingNumber}. */
 void cd_recorder_answer(enum cd_route route, const char *arg, const struct cd_rquery *q,
     int bad, unsigned variant, struct cd_reply *r);
+
+/* --- clock.c: countyd's clock ------------------------------------------------ */
+
+/* A year's chances of the clock's events for each parcel (README.md). */
+#define CD_RATE_SALE	0.065	/* a deed to a new owner */
+#define CD_RATE_MAILING	0.05	/* the owner's mailing address changes */
+#define CD_RATE_APPEAL	0.08	/* the newest valuation lowered on appeal, April to August */
+
+/*
+ * The days after the county's clock_start and on or before UPTO, oldest
+ * first, of parcel I's sales, mailing address changes and appeals, and of
+ * the county's valuation notices (each February): at most MAX of them.
+ */
+int cd_clock_sales(const struct cd_county *c, long i, long upto, long *days, int max);
+int cd_clock_mailings(const struct cd_county *c, long i, long upto, long *days, int max);
+int cd_clock_appeals(const struct cd_county *c, long i, long upto, long *days, int max);
+int cd_clock_notices(const struct cd_county *c, long upto, long *days, int max);
+
+/* Held for reading by every request, for writing while the clock moves. */
+extern pthread_rwlock_t cd_lock;
+
+/*
+ * Move the clock DAYS days on: FROM and TO are the days before and after.
+ * Returns 0, or -1 with ERR filled (out of memory: the clock stays).
+ */
+int cd_clock_move(long days, long *from, long *to, char *err, size_t errsz);
+
+/*
+ * Append to B the changes after FROM and on or before TO (at most the
+ * clock's today) of parcel ONLY, or of every parcel when ONLY is -1: JSON
+ * Lines in date order.  Returns 0, or -1 when out of memory.  Call it
+ * holding cd_lock for reading.
+ */
+int cd_clock_changes(long from, long to, long only, struct cd_buf *b);
+
+/* Copy IN's lines to OUT stably sorted on their "date". 0, or -1 (memory). */
+int cd_clock_sort_lines(const struct cd_buf *in, struct cd_buf *out);
 
 #ifdef MHD_VERSION
 /* The MHD handler of every host; CLS points at the host's enum cd_host. */

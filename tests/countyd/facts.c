@@ -38,6 +38,7 @@ cd_facts_from_parcel(const struct cd_parcel *p, struct cd_facts *f)
 	cd_copy(f->tax_area, sizeof(f->tax_area), p->tax_area);
 	for (int y = 0; y < CD_NYEARS; y++)
 		f->alpv[y] = p->val[y].alpv;
+	f->alpv_year = p->val[0].year;
 	f->exempt = strcmp(p->use_code, "9060") == 0;
 	cd_copy(f->deed, sizeof(f->deed), p->deed);
 	f->deed_y = p->deed_y;
@@ -99,6 +100,7 @@ cd_facts_from_json(const char *apn, long index, const char *json, size_t len,
 	snprintf(f->bare, sizeof(f->bare), "%.3s%.2s%s", apn, apn + 4, apn + 7);
 	for (int y = 0; y < CD_NYEARS; y++)
 		f->alpv[y] = -1;
+	f->alpv_year = CD_YEAR;
 	p = cJSON_ParseWithLength(json, len);
 	if (!cJSON_IsObject(p)) {
 		cJSON_Delete(p);

@@ -1096,6 +1096,136 @@ draw_house(const struct cd_county *c, struct cd_parcel *p, const struct block *k
 			h->flips |= 1u << bit;
 }
 
+/* --- countyd's clock (clock.c) ---------------------------------------------- */
+
+static uint32_t
+ymd_of(long day)
+{
+	int y, m, d;
+
+	cd_civil(day, &y, &m, &d);
+	return (uint32_t)(y * 10000 + m * 100 + d);
+}
+
+/* Parcel I's owner on c->asof: the end of its chain drawn to that day. */
+static void
+owner_on(const struct cd_county *c, long i, char *out, size_t sz)
+{
+	struct cd_history *h = malloc(sizeof(*h));
+
+	if (h == NULL) {
+		snprintf(out, sz, "%s", cd_recorder_owner(c->rec, i));
+		return;
+	}
+	cd_history(c, i, NULL, c->asof, h);
+	cd_copy(out, sz, h->owner);
+	free(h);
+}
+
+/* Parcel I's latest deed recorded on or before DAY, or -1. */
+static long
+last_deed_on(const struct cd_recorder *r, long i, long day)
+{
+	uint32_t ymd = ymd_of(day);
+
+	if (i < 0 || i >= r->nparcels)
+		return -1;
+	for (uint32_t k = r->chain_off[i + 1]; k > r->chain_off[i]; k--)
+		if (r->doc[r->chain[k - 1]].ymd <= ymd)
+			return (long)r->chain[k - 1];
+	return -1;
+}
+
+/* The value of a valuation year with its ratio: AssessedFCV and AssessedLPV. */
+static void
+assess(const struct cd_parcel *p, struct cd_valuation *v, const char *ratio)
+{
+	double x = p->class_code[0] == '1' ? strtod(ratio, NULL) :
+	    p->class_code[0] == '2' ? 0.15 : 0.10;
+
+	v->afcv = (long)floor((double)v->fcv * x + 0.5);
+	v->alpv = (long)floor((double)v->lpv * x + 0.5);
+}
+
+/*
+ * What the clock has done to parcel P by c->clock_now (or c->asof): each
+ * February's new valuation year, the appeals that lower the newest, and
+ * the owner's new mailing addresses, a sale's among them.
+ */
+static void
+clock_apply(const struct cd_county *c, struct cd_parcel *p, const struct block *k,
+    int company)
+{
+	long now = c->asof != 0 ? c->asof : c->clock_now, nv[16], av[16], ev[16], sales[16];
+	int n, nn, na, x = 0, y = 0, nsales;
+	struct cd_rng r;
+
+	if (c->clock_start <= 0 || now <= c->clock_start)
+		return;
+	/* notices and appeals in date order: an appeal lowers the newest year */
+	nn = cd_clock_notices(c, now, nv, 16);
+	na = cd_clock_appeals(c, p->index, now, av, 16);
+	while (x < nn || y < na) {
+		int notice = y >= na || (x < nn && nv[x] <= av[y]);
+		long day = notice ? nv[x++] : av[y++];
+
+		rng_init(&r, c->seed, (uint64_t)p->index, ((uint64_t)S_VALUE << 32) |
+		    (uint64_t)day);
+		if (notice) {
+			struct cd_valuation v = p->val[0];
+			double lpv = floor((double)v.lpv * 1.05 + 0.5);
+			const char *ratio = p->ratio[0];
+
+			memmove(&p->val[1], &p->val[0], sizeof(p->val[0]) * (CD_NYEARS - 1));
+			memmove(&p->ratio[1], &p->ratio[0], sizeof(p->ratio[0]) * (CD_NYEARS - 1));
+			v.year++;
+			v.fcv = round_to((double)v.fcv * (1 + (-0.04 + 0.20 * unit(&r))), 100);
+			v.lpv = lpv > (double)v.fcv ? v.fcv : (long)lpv;
+			v.source = "Notice";
+			v.notice = 'N';
+			v.alpv_na = chance(&r, 0.02);
+			assess(p, &v, ratio);
+			p->val[0] = v;
+			p->ratio[0] = ratio;
+		} else {
+			struct cd_valuation *v = &p->val[0];
+
+			v->fcv = round_to((double)v->fcv * (0.85 + 0.12 * unit(&r)), 100);
+			if (v->lpv > v->fcv)
+				v->lpv = v->fcv;
+			v->source = "Appeal";
+			assess(p, v, p->ratio[0]);
+		}
+	}
+
+	/* the mailing address: the last move's, or the last buyer's */
+	n = cd_clock_mailings(c, p->index, now, ev, 16);
+	nsales = cd_clock_sales(c, p->index, now, sales, 16);
+	long last = n > 0 ? ev[n - 1] : -1;
+	int sold = nsales > 0 && sales[nsales - 1] > last;
+
+	if (sold)
+		last = sales[nsales - 1];
+	if (last < 0)
+		return;
+	char before[160];
+
+	snprintf(before, sizeof(before), "%s|%s|%s|%s|%s", p->mail1, p->has_mail2 ? p->mail2 : "",
+	    p->mail_city, p->mail_state, p->mail_zip);
+	for (int tries = 0; tries < 8; tries++) {
+		char after[160];
+
+		rng_init(&r, c->seed, (uint64_t)p->index, ((uint64_t)S_MAIL << 40) |
+		    ((uint64_t)last << 4) | (uint64_t)tries);
+		draw_mailing(&r, p, k, company);
+		snprintf(after, sizeof(after), "%s|%s|%s|%s|%s", p->mail1,
+		    p->has_mail2 ? p->mail2 : "", p->mail_city, p->mail_state, p->mail_zip);
+		/* an owner who moves has a new address; a buyer may live at the old one */
+		if (sold || strcmp(before, after) != 0)
+			break;
+	}
+}
+
 void
 cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 {
@@ -1185,7 +1315,9 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 	draw_owner(&r, p->type, &k, p->owner, sizeof(p->owner));
 	if (hostile_now)
 		snprintf(p->owner, sizeof(p->owner), "%s", h_owner);
-	if (c->rec != NULL)
+	if (c->rec != NULL && c->asof != 0)
+		owner_on(c, i, p->owner, sizeof(p->owner));
+	else if (c->rec != NULL)
 		snprintf(p->owner, sizeof(p->owner), "%s", cd_recorder_owner(c->rec, i));
 	company = strstr(p->owner, " LLC") != NULL || strstr(p->owner, " INC") != NULL ||
 	    strstr(p->owner, " LP") != NULL || strstr(p->owner, " CORP") != NULL;
@@ -1236,10 +1368,15 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 	rng_init(&r, c->seed, (uint64_t)i, S_DEED);
 	if (c->rec != NULL) {
 		/* the end of the parcel's chain of owners */
-		long d = cd_recorder_last_deed(c->rec, i);
+		long d = c->asof != 0 ? last_deed_on(c->rec, i, c->asof) :
+		    cd_recorder_last_deed(c->rec, i);
 
 		if (d >= 0) {
 			const struct cd_rdoc *doc = &c->rec->doc[d];
+
+			/* a deed of the clock's: its own draws, whatever came before */
+			if (c->clock_start > 0 && doc->ymd > ymd_of(c->clock_start))
+				rng_init(&r, c->seed, (uint64_t)i ^ (doc->number << 24), S_DEED);
 
 			p->deed_y = (int)(doc->ymd / 10000);
 			p->deed_m = (int)(doc->ymd / 100 % 100);
@@ -1278,6 +1415,8 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 		if (chance(&r, 0.4) && p->sale_d > 10)
 			p->sale_d -= (int)range(&r, 1, 10);
 	}
+
+	clock_apply(c, p, &k, company);
 
 	rng_init(&r, c->seed, (uint64_t)i, S_SIMILAR);
 	if (p->has_res && k.count > 1) {

@@ -1202,6 +1202,120 @@ stats_reset(void)
 	}
 }
 
+/* "YYYY-MM-DD" into days since 1970; -1 when S is not a date. */
+static long
+parse_day(const char *s)
+{
+	int y, m, d, n = 0;
+	long day;
+
+	if (s == NULL || strlen(s) != 10 ||
+	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	day = cd_days(y, m, d);
+	/* no February 30th: the day must come back as written */
+	{
+		int y2, m2, d2;
+
+		cd_civil(day, &y2, &m2, &d2);
+		if (y2 != y || m2 != m || d2 != d)
+			return -1;
+	}
+	return day;
+}
+
+static void
+day_json(struct cd_buf *b, const char *key, long day)
+{
+	int y, m, d;
+
+	cd_civil(day, &y, &m, &d);
+	cd_json_strf(b, key, "%04d-%02d-%02d", y, m, d);
+}
+
+/* POST /_countyd/clock?days=N: the county N days on. */
+static void
+clock_move(struct MHD_Connection *conn, struct cd_reply *r)
+{
+	const char *s = arg_of(conn, "days");
+	char *end, err[128];
+	long days, from, to;
+	struct cd_buf b;
+
+	errno = 0;
+	days = s != NULL ? strtol(s, &end, 10) : 0;
+	if (s == NULL || errno != 0 || end == s || *end != '\0' || days < 1 || days > 36500) {
+		cd_reply_text(r, 400, cd_ctype_text, "Invalid days (expected 1 to 36500)\n");
+		return;
+	}
+	if (cd_clock_move(days, &from, &to, err, sizeof(err)) == -1) {
+		cd_reply_text(r, 500, cd_ctype_text, err);
+		return;
+	}
+	cd_buf_init(&b, 64);
+	cd_json_open(&b, NULL, '{');
+	day_json(&b, "from", from);
+	day_json(&b, "to", to);
+	cd_json_close(&b, '}');
+	cd_json_end(&b);
+	cd_buf_putc(&b, '\n');
+	cd_reply_buf(r, 200, cd_ctype_json, &b);
+}
+
+/* GET /_countyd/clock */
+static void
+clock_today(struct cd_reply *r)
+{
+	struct cd_buf b;
+
+	cd_buf_init(&b, 64);
+	cd_json_open(&b, NULL, '{');
+	day_json(&b, "today", cd_cfg.county.clock_now);
+	day_json(&b, "start", cd_cfg.county.clock_start);
+	cd_json_close(&b, '}');
+	cd_json_end(&b);
+	cd_buf_putc(&b, '\n');
+	cd_reply_buf(r, 200, cd_ctype_json, &b);
+}
+
+/* GET /_countyd/truth/changes?from=D1&to=D2[&apn=A] */
+static void
+changes(struct MHD_Connection *conn, struct cd_reply *r)
+{
+	const char *a = arg_of(conn, "apn");
+	long from = parse_day(arg_of(conn, "from")), to = parse_day(arg_of(conn, "to")), only = -1;
+	char canon[CD_APN_MAX];
+	struct cd_buf b;
+
+	if (from < 0 || to < 0 || to < from) {
+		cd_reply_text(r, 400, cd_ctype_text,
+		    "Invalid from or to (expected YYYY-MM-DD, from on or before to)\n");
+		return;
+	}
+	if (to > cd_cfg.county.clock_now) {
+		cd_reply_text(r, 400, cd_ctype_text, "to is after the clock's today\n");
+		return;
+	}
+	if (a != NULL) {
+		if (cd_apn_parse(a, strlen(a), canon) == -1) {
+			cd_reply_text(r, 400, cd_ctype_text, "Invalid parcel number\n");
+			return;
+		}
+		if ((only = cd_lookup(canon)) < 0) {
+			cd_reply_text(r, 404, cd_ctype_text, "Parcel not found\n");
+			return;
+		}
+	}
+	cd_buf_init(&b, 1 << 16);
+	if (cd_clock_changes(from, to, only, &b) == -1) {
+		cd_buf_release(&b);
+		cd_reply_text(r, 500, cd_ctype_text, "countyd: out of memory\n");
+		return;
+	}
+	cd_reply_buf(r, 200, "application/jsonl", &b);
+}
+
 static enum MHD_Result
 internal(struct MHD_Connection *conn, const char *path, int get)
 {
@@ -1211,8 +1325,14 @@ internal(struct MHD_Connection *conn, const char *path, int get)
 	if (strcmp(path, "stats/reset") == 0) {
 		stats_reset();
 		stats(&r);
+	} else if (strcmp(path, "clock") == 0 && !get) {
+		clock_move(conn, &r);
 	} else if (!get) {
 		cd_reply_text(&r, 404, cd_ctype_text, "Not found\n");
+	} else if (strcmp(path, "clock") == 0) {
+		clock_today(&r);
+	} else if (strcmp(path, "truth/changes") == 0) {
+		changes(conn, &r);
 	} else if (strcmp(path, "apns") == 0) {
 		apns(conn, &r);
 	} else if (strncmp(path, "truth/", 6) == 0) {
@@ -1232,6 +1352,7 @@ cd_serve(void *cls, struct MHD_Connection *conn, const char *url, const char *me
 {
 	static int request_seen;
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	enum MHD_Result ret;
 
 	(void)version;
 	(void)upload;
@@ -1249,7 +1370,14 @@ cd_serve(void *cls, struct MHD_Connection *conn, const char *url, const char *me
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/* the clock moves under the write lock: it takes it itself */
+	if (strcmp(url, "/_countyd/clock") == 0 && strcmp(method, "POST") == 0)
+		return internal(conn, url + 10, 0);
+	pthread_rwlock_rdlock(&cd_lock);
 	if (strncmp(url, "/_countyd/", 10) == 0)
-		return internal(conn, url + 10, get);
-	return serve(*(const enum cd_host *)cls, conn, url, get);
+		ret = internal(conn, url + 10, get);
+	else
+		ret = serve(*(const enum cd_host *)cls, conn, url, get);
+	pthread_rwlock_unlock(&cd_lock);
+	return ret;
 }

@@ -18,7 +18,7 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-enum { S_TAX = 101, S_AREA = 102, S_YEAR = 110 };
+enum { S_TAX = 101, S_AREA = 102, S_YEAR = 110, S_NEWYEAR = 130 };
 
 enum mode { M_FULL, M_HALVES, M_SKIP, M_FIRST_ONLY };
 
@@ -73,7 +73,7 @@ interest(long amount, long due, long day)
 static long
 alpv_for(const struct cd_facts *f, int year)
 {
-	int idx = CD_YEAR - year, last = -1;
+	int idx = (f->alpv_year != 0 ? f->alpv_year : CD_YEAR) - year, last = -1;
 	double v;
 
 	if (idx >= 0 && idx < CD_NYEARS && f->alpv[idx] >= 0)
@@ -114,64 +114,86 @@ txn_id(struct cd_rng *r, char *out, size_t sz)
 	snprintf(out, sz, "%c%09ld", lead[cd_rng_below(r, 3)], cd_rng_range(r, 1, 999999999));
 }
 
+static void
+event(struct cd_taxes *t, long day, int year, int kind, long due, long today)
+{
+	struct cd_taxev *e;
+
+	if (day > today || t->nev >= CD_TAX_EVS)
+		return;
+	e = &t->ev[t->nev++];
+	e->day = day;
+	e->year = year;
+	e->kind = kind;
+	e->due = due;
+}
+
 /*
  * One tax year: its bill, payments, interest and adjustment as of TODAY.
- * J is 0 for the current year.  Fills t->y[j] and, for the current year,
- * the open amounts.
+ * SLOT is its place in t->y (0 for the current year), Y the year's number
+ * and CAL the calendar year whose September bills it (Y but for the years
+ * the clock adds), STREAM its draws.  A year the clock adds has no
+ * adjustment: nothing changes its bill but the clock's own events.
  */
 static void
-draw_year(const struct cd_county *c, const struct cd_facts *f, struct cd_taxes *t, int j,
-    long assessed, enum mode mode, long today)
+draw_year(const struct cd_county *c, const struct cd_facts *f, struct cd_taxes *t, int slot,
+    int Y, int cal, uint64_t stream, long assessed, enum mode mode, long today)
 {
-	struct cd_taxyear *ty = &t->y[j];
-	int Y = CD_TAX_YEAR - j;
+	struct cd_taxyear *ty = &t->y[slot];
 	long h1 = assessed - assessed / 2, h2 = assessed / 2;
 	long paid1 = 0, paid2 = 0, ipaid = 0, bill, adj = 0, adjday, p, posted, u1, u2;
-	long oct1 = cd_days(Y, 10, 1), nov1 = cd_days(Y, 11, 1);
-	long mar1 = cd_days(Y + 1, 3, 1), may1 = cd_days(Y + 1, 5, 1);
+	long oct1 = cd_days(cal, 10, 1), nov1 = cd_days(cal, 11, 1);
+	long mar1 = cd_days(cal + 1, 3, 1), may1 = cd_days(cal + 1, 5, 1);
+	long paid1_day = -1, paid2_day = -1;
 	struct cd_rng r;
 	char txn[16];
-	int late, fee_hit;
+	int late, fee_hit, added = cal != Y || Y > CD_TAX_YEAR;
 	long fee;
 
-	cd_rng_init(&r, c->seed, f->key, S_YEAR + (uint64_t)j);
+	cd_rng_init(&r, c->seed, f->key, stream);
 	ty->year = Y;
 	ty->assessed = assessed;
-	bill = day_in(&r, cd_days(Y, 9, 1), cd_days(Y, 9, 10));
-	adjday = day_in(&r, cd_days(Y, 12, 1), cd_days(Y + 1, 1, 31));
-	if (cd_rng_chance(&r, 0.04) && assessed > 0 && adjday <= today)
+	bill = day_in(&r, cd_days(cal, 9, 1), cd_days(cal, 9, 10));
+	adjday = day_in(&r, cd_days(cal, 12, 1), cd_days(cal + 1, 1, 31));
+	if (cd_rng_chance(&r, 0.04) && assessed > 0 && adjday <= today && !added)
 		adj = assessed * cd_rng_range(&r, 1, 8) / 100;
 	late = cd_rng_chance(&r, 0.05);
 	fee_hit = cd_rng_chance(&r, 0.4);
 	fee = (long[]){ 500, 1000, 1500, 2500 }[cd_rng_below(&r, 4)];
-	if (assessed > 0 && bill <= today)
+	if (assessed > 0 && bill <= today) {
 		act(t, Y, "Tax Bill", assessed + adj, bill, -1, NULL);
+		event(t, bill, Y, CD_TE_BILLED, assessed, today);
+	}
 	if (adj > 0)
 		act(t, Y, "Adjustment", -adj, adjday, -1, NULL);
 	if (assessed > 0) {
 		switch (mode) {
 		case M_FULL:
-			p = day_in(&r, cd_days(Y, 9, 20), cd_days(Y, 12, 15));
+			/* the clock's years: a payment in full before the first half is late */
+			p = day_in(&r, cd_days(cal, 9, 20), added ? cd_days(cal, 10, 28) :
+			    cd_days(cal, 12, 15));
 			posted = p + cd_rng_range(&r, 0, 3);
 			txn_id(&r, txn, sizeof(txn));
 			if (posted <= today) {
 				paid1 = h1;
 				paid2 = h2;
+				paid1_day = paid2_day = posted;
 				act(t, Y, "Payment", -assessed, posted, p, txn);
 			}
 			break;
 		case M_HALVES:
 		case M_FIRST_ONLY:
 			if (late && mode == M_HALVES)
-				p = day_in(&r, cd_days(Y, 11, 3), cd_days(Y, 12, 20));
+				p = day_in(&r, cd_days(cal, 11, 3), cd_days(cal, 12, 20));
 			else
-				p = day_in(&r, cd_days(Y, 9, 20), cd_days(Y, 10, 31));
+				p = day_in(&r, cd_days(cal, 9, 20), cd_days(cal, 10, 31));
 			posted = p + cd_rng_range(&r, 0, 3);
 			txn_id(&r, txn, sizeof(txn));
 			if (posted <= today) {
 				long i = p > nov1 ? interest(h1, oct1, p) : 0;
 
 				paid1 = h1;
+				paid1_day = posted;
 				ipaid += i;
 				if (i > 0)
 					act(t, Y, "Interest", i, posted, -1, NULL);
@@ -179,23 +201,36 @@ draw_year(const struct cd_county *c, const struct cd_facts *f, struct cd_taxes *
 			}
 			if (mode == M_FIRST_ONLY)
 				break;
-			p = day_in(&r, cd_days(Y + 1, 2, 1), cd_days(Y + 1, 4, 30));
+			p = day_in(&r, cd_days(cal + 1, 2, 1), cd_days(cal + 1, 4, 30));
 			posted = p + cd_rng_range(&r, 0, 3);
 			txn_id(&r, txn, sizeof(txn));
 			if (posted <= today) {
 				paid2 = h2;
+				paid2_day = posted;
 				act(t, Y, "Payment", -h2, posted, p, txn);
 			}
 			break;
 		default:
 			break;
 		}
+		/* the year's story in order: a half unpaid after its day is delinquent */
+		if (h1 > 0 && (paid1_day < 0 || paid1_day > nov1))
+			event(t, nov1 + 1, Y, CD_TE_DELINQUENT, assessed, today);
+		if (paid1_day >= 0 && paid1_day == paid2_day)
+			event(t, paid1_day, Y, CD_TE_PAID, 0, today);
+		else if (paid1_day >= 0)
+			event(t, paid1_day, Y, CD_TE_HALF_PAID, h2, today);
+		if (h2 > 0 && (paid2_day < 0 || paid2_day > may1))
+			event(t, may1 + 1, Y, CD_TE_DELINQUENT, h2 + (h1 - (paid1_day >= 0 &&
+			    paid1_day <= may1 ? h1 : 0)), today);
+		if (paid2_day >= 0 && paid2_day != paid1_day)
+			event(t, paid2_day, Y, CD_TE_PAID, 0, today);
 	}
 	ty->paid = paid1 + paid2;
 	u1 = h1 - paid1;
 	u2 = h2 - paid2;
 	ty->due = u1 + u2;
-	if (j == 0) {
+	if (slot == 0) {
 		t->half = h1;
 		t->interest_paid = ipaid;
 		t->first_due = u1;
@@ -251,6 +286,33 @@ draw_districts(const struct cd_county *c, const struct cd_facts *f, struct cd_ta
 	}
 }
 
+/*
+ * The years the clock has billed for F by TODAY: the calendar years whose
+ * September (after the county's start) has billed F, oldest first.
+ */
+static int
+added_years(const struct cd_county *c, const struct cd_facts *f, long today, int *cal, int max)
+{
+	int y0, y1, m, d, n = 0;
+	struct cd_rng r;
+
+	if (c->clock_start <= 0 || today <= c->clock_start)
+		return 0;
+	cd_civil(c->clock_start, &y0, &m, &d);
+	cd_civil(today, &y1, &m, &d);
+	for (int y = y0; y <= y1 && n < max; y++) {
+		long bill;
+
+		if (cd_days(y, 9, 1) <= c->clock_start)
+			continue;
+		cd_rng_init(&r, c->seed, f->key, ((uint64_t)S_NEWYEAR << 16) | (uint64_t)y);
+		bill = day_in(&r, cd_days(y, 9, 1), cd_days(y, 9, 10));
+		if (bill <= today)
+			cal[n++] = y;
+	}
+	return n;
+}
+
 void
 cd_tax_gen(const struct cd_county *c, const struct cd_facts *f, long today, struct cd_taxes *t)
 {
@@ -258,7 +320,7 @@ cd_tax_gen(const struct cd_county *c, const struct cd_facts *f, long today, stru
 	long rate;
 	double u;
 	enum mode cur_mode;
-	int older_unpaid = 0;
+	int older_unpaid = 0, cal[CD_TAX_YEARS], nadd;
 
 	memset(t, 0, sizeof(*t));
 	t->key = f->key;
@@ -281,6 +343,24 @@ cd_tax_gen(const struct cd_county *c, const struct cd_facts *f, long today, stru
 	cd_rng_init(&ra, c->seed, cd_hash_bytes(0x7461786172656100ULL, f->tax_area,
 	    strlen(f->tax_area)), S_AREA);
 	rate = cd_rng_range(&ra, 75000, 135000);	/* per $100 of assessed LPV, x 10^4 */
+
+	/* the clock's years, newest in slot 0; the page keeps CD_TAX_YEARS */
+	nadd = added_years(c, f, today, cal, CD_TAX_YEARS);
+	for (int n = 0; n < nadd; n++) {
+		struct cd_rng ry;
+		uint64_t stream = ((uint64_t)S_NEWYEAR << 16) | (uint64_t)cal[n];
+		int Y = CD_TAX_YEAR + 1 + n;
+		long assessed = 0;
+		enum mode m;
+
+		cd_rng_init(&ry, c->seed, f->key, stream ^ 0x8000);
+		u = cd_rng_unit(&ry);
+		m = u < 0.03 ? (cd_rng_chance(&ry, 0.5) ? M_SKIP : M_FIRST_ONLY) :
+		    u < 0.40 ? M_FULL : M_HALVES;
+		if (!f->exempt)
+			assessed = alpv_for(f, Y) * (rate + cd_rng_range(&ry, -3000, 3000)) / 10000;
+		draw_year(c, f, t, nadd - 1 - n, Y, cal[n], stream, assessed, m, today);
+	}
 	for (int j = 0; j < t->nyears; j++) {
 		long assessed = 0;
 		enum mode m = cur_mode;
@@ -291,8 +371,11 @@ cd_tax_gen(const struct cd_county *c, const struct cd_facts *f, long today, stru
 		if (j > 0)
 			m = j <= older_unpaid ? (cd_rng_chance(&r, 0.5) ? M_SKIP : M_FIRST_ONLY) :
 			    cd_rng_chance(&r, 0.4) ? M_FULL : M_HALVES;
-		draw_year(c, f, t, j, assessed, m, today);
+		if (j + nadd < CD_TAX_YEARS)
+			draw_year(c, f, t, j + nadd, CD_TAX_YEAR - j, CD_TAX_YEAR - j,
+			    S_YEAR + (uint64_t)j, assessed, m, today);
 	}
+	t->nyears = t->nyears + nadd < CD_TAX_YEARS ? t->nyears + nadd : CD_TAX_YEARS;
 	draw_districts(c, f, t);
 	/* page order: newest activity first */
 	for (int i = 1; i < t->nact; i++) {
@@ -686,7 +769,7 @@ statement(const struct cd_facts *f, const struct cd_taxes *t, struct cd_buf *b)
 	page_open(b, "Detailed Tax Statement - Maricopa County Treasurer",
 	    "./DetailedTaxStatement.aspx", t->key);
 	cd_buf_puts(b, "<div id=\"" P "dtlTaxBill_pnlBill\">\r\n\t<h2>");
-	snprintf(v, sizeof(v), "Detailed Tax Statement %d %s", CD_TAX_YEAR, f->apn);
+	snprintf(v, sizeof(v), "Detailed Tax Statement %d %s", t->y[0].year, f->apn);
 	esc(b, v);
 	cd_buf_puts(b, "</h2>\r\n\t<p>Grand total, current year: ");
 	money(v, sizeof(v), t->y[0].assessed);
