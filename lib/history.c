@@ -289,41 +289,33 @@ on_valuations(struct reader *r, const char *op, const cJSON *old, const cJSON *n
 	char text[1024];
 	bool any = false;
 
-	if (strcmp(op, "delete") == 0) {
-		cJSON *ev = cJSON_CreateObject();
-
-		if (ev != NULL) {
-			cJSON_AddNumberToObject(ev, "year", strtod(r->key, NULL));
-			cJSON_AddStringToObject(ev, "field", "other");
-			copy(ev, "old", NULL, "");
-			copy(ev, "new", NULL, "");
-		}
-		snprintf(text, sizeof(text), "valuation %s removed", r->key);
-		emit(r, ev, PDC_CHANGE_VALUATION, "removed", text);
+	/* The county lists six years: the oldest leaves when a new one comes. */
+	if (strcmp(op, "delete") == 0)
 		return;
-	}
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		bool update = strcmp(op, "update") == 0;
 		double o, n;
 		char os[32], ns[32];
 		cJSON *ev;
 
-		if (strcmp(op, "update") == 0 && !has(old, vals[i].col))
+		if (update && !has(old, vals[i].col))
 			continue;
-		if (strcmp(op, "insert") == 0 && get(row, vals[i].col) == NULL)
+		if (!update && get(row, vals[i].col) == NULL)
 			continue;
 		any = true;
 		ev = cJSON_CreateObject();
 		if (ev != NULL) {
 			cJSON_AddNumberToObject(ev, "year", strtod(r->key, NULL));
 			cJSON_AddStringToObject(ev, "field", vals[i].field);
-			copy(ev, "old", strcmp(op, "update") == 0 ? old : NULL, vals[i].col);
+			/* a new year's old value is the year before's */
+			copy(ev, "old", old, vals[i].col);
 			copy(ev, "new", new, vals[i].col);
 		}
 		if (!num(new, vals[i].col, &n))
 			snprintf(ns, sizeof(ns), "(unknown)");
 		else
 			fmt_num(ns, sizeof(ns), n, false);
-		if (strcmp(op, "update") == 0 && num(old, vals[i].col, &o)) {
+		if (num(old, vals[i].col, &o)) {
 			fmt_num(os, sizeof(os), o, false);
 			if (o != 0 && num(new, vals[i].col, &n))
 				snprintf(text, sizeof(text), "valuation %s %s %s -> %s (%+.1f%%)", r->key,
@@ -331,13 +323,12 @@ on_valuations(struct reader *r, const char *op, const cJSON *old, const cJSON *n
 			else
 				snprintf(text, sizeof(text), "valuation %s %s %s -> %s", r->key,
 				    vals[i].words, os, ns);
-		} else if (strcmp(op, "update") == 0)
+		} else if (update)
 			snprintf(text, sizeof(text), "valuation %s %s (unknown) -> %s", r->key,
 			    vals[i].words, ns);
 		else
 			snprintf(text, sizeof(text), "valuation %s %s %s", r->key, vals[i].words, ns);
-		emit(r, ev, PDC_CHANGE_VALUATION, strcmp(op, "update") == 0 ? "changed" : "added",
-		    text);
+		emit(r, ev, PDC_CHANGE_VALUATION, update ? "changed" : "added", text);
 	}
 	if (!any) {
 		char list[512];
@@ -359,17 +350,44 @@ on_valuations(struct reader *r, const char *op, const cJSON *old, const cJSON *n
 	}
 }
 
+/* O names only keys of NAMES. */
+static bool
+only(const cJSON *o, const char *const *names)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, o) {
+		size_t i;
+
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(names[i], it->string) == 0)
+				break;
+		if (names[i] == NULL)
+			return false;
+	}
+	return true;
+}
+
 static void
 on_tax(struct reader *r, const char *op, const cJSON *old, const cJSON *new)
 {
+	static const char *const accrues[] = { "due", "interest_due", "fees_due", NULL };
 	const cJSON *row = new != NULL ? new : old;
 	char text[1024], due[32] = "", list[512];
 	const char *event;
-	double d, h1 = 0, h2 = 0;
+	double d, h1 = 0, h2 = 0, o1;
 	bool have_due = num(row, "due", &d);
-	cJSON *ev = cJSON_CreateObject();
+	cJSON *ev;
 
-	if (ev == NULL) {
+	/*
+	 * The treasurer lists a window of years: the oldest leaves as a new one
+	 * comes.  A year listed with nothing assessed (an exempt parcel's) is no
+	 * bill.
+	 */
+	if (strcmp(op, "delete") == 0 ||
+	    (strcmp(op, "insert") == 0 && num(row, "assessed_tax", &o1) && o1 == 0))
+		return;
+	if ((ev = cJSON_CreateObject()) == NULL) {
 		emit(r, NULL, PDC_CHANGE_TAX, "", "");
 		return;
 	}
@@ -383,9 +401,6 @@ on_tax(struct reader *r, const char *op, const cJSON *old, const cJSON *new)
 		event = "billed";
 		snprintf(text, sizeof(text), "tax %s billed%s%s%s", r->key, have_due ? " (" : "", due,
 		    have_due ? " due)" : "");
-	} else if (strcmp(op, "delete") == 0) {
-		event = "removed";
-		snprintf(text, sizeof(text), "tax %s removed", r->key);
 	} else if (has(old, "delinquent") && cJSON_IsTrue(get(new, "delinquent"))) {
 		const char *which = h1 > 0 && h2 > 0 ? "both halves unpaid" :
 		    h1 > 0 ? "first half unpaid" : h2 > 0 ? "second half unpaid" : "unpaid";
@@ -396,9 +411,14 @@ on_tax(struct reader *r, const char *op, const cJSON *old, const cJSON *new)
 	} else if (has(old, "due") && have_due && d == 0) {
 		event = "paid";
 		snprintf(text, sizeof(text), "tax %s paid", r->key);
-	} else if (has(old, "due") && have_due && h1 == 0 && h2 > 0) {
+	} else if (num(old, "first_half_due", &o1) && o1 > 0 && h1 == 0 && h2 > 0) {
 		event = "half_paid";
-		snprintf(text, sizeof(text), "tax %s first half paid (%s due)", r->key, due);
+		snprintf(text, sizeof(text), "tax %s first half paid%s%s%s", r->key,
+		    have_due ? " (" : "", due, have_due ? " due)" : "");
+	} else if (only(old, accrues)) {
+		event = "interest";
+		snprintf(text, sizeof(text), "tax %s interest and fees%s%s%s", r->key,
+		    have_due ? " (" : "", due, have_due ? " due)" : "");
 	} else {
 		event = "changed";
 		fields(ev, old, NULL, list, sizeof(list));
@@ -560,6 +580,25 @@ pdc_history_read(struct pdc_conn *c, const struct pdc_history_query *q, pdc_hist
 		r.apn = PQgetvalue(res, i, 1);
 		r.seen = PQgetvalue(res, i, 2);
 		r.key = PQgetvalue(res, i, 4);
+		/*
+		 * A value the source no longer gives (the treasurer details the
+		 * current year only; a redacted owner) is unknown now, not changed:
+		 * no news.  A row that only lost values makes no event.
+		 */
+		if (strcmp(op, "update") == 0 && old != NULL) {
+			cJSON *it = old->child, *next;
+
+			for (; it != NULL; it = next) {
+				next = it->next;
+				if (get(new, it->string) == NULL)
+					cJSON_DeleteItemFromObjectCaseSensitive(old, it->string);
+			}
+			if (old->child == NULL) {
+				cJSON_Delete(old);
+				cJSON_Delete(new);
+				continue;
+			}
+		}
 		if (strcmp(tbl, "properties") == 0)
 			on_properties(&r, op, old, new);
 		else if (strcmp(tbl, "valuations") == 0)

@@ -76,11 +76,13 @@ struct pdc_history_query {
  * Called for each event, in order.  EV is a JSON object the callee may
  * read but not keep: "id" (the stored line's), "apn", "seen_at" (UTC,
  * ISO 8601), "kind", "event" (what happened: "recorded", "changed",
- * "billed", "paid", "half_paid", "delinquent", "added", "removed" ...),
+ * "billed", "paid", "half_paid", "delinquent", "interest" (a bill's
+ * interest and fees grew), "added", "removed" ...),
  * "text" (the line a person reads), and the kind's own keys: sale
  * {recording_number, recording_date, document_code, sale_price}; owner and
  * mailing {old, new}; tax {year, amount_due}; valuation {year, field
- * ("full_cash", "limited" or "other"), old, new}; residential and record
+ * ("full_cash", "limited" or "other"), old (for a year new to the record, the
+ * year before's value), new}; residential and record
  * {fields}.  A value the source did not give is null.  Return 0 to go on,
  * -1 to stop (pdc_history_read then returns -1 with ERR as the callee set
  * it).

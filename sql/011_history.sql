@@ -3,8 +3,9 @@
 -- A collection that rewrites a row (the store's upserts leave an equal row
 -- alone, so only a changed row is rewritten), adds one or deletes one leaves
 -- a line here, in the same transaction: the table, the row's key, what the
--- changed columns held before (old; the whole row for a delete) and the row
--- as it is now (new; NULL for a delete).  pdc-changes and
+-- changed columns held before (old; the whole row for a delete; for a new
+-- valuation year, the year before it) and the row as it is now (new; NULL
+-- for a delete).  pdc-changes and
 -- pdc-show --history read it (lib/history.c turns the lines into events).
 --
 -- Only a collection writes history: the store opens it for the transaction
@@ -71,6 +72,16 @@ BEGIN
 	ELSE
 		oc := o;
 		nc := n;
+		-- a new valuation year is news against the year before it, as the
+		-- county's notice compares them
+		IF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'valuations' THEN
+			SELECT jsonb_build_object('tax_year', v.tax_year,
+			    'full_cash_value', v.full_cash_value,
+			    'limited_property_value', v.limited_property_value)
+			INTO oc FROM valuations v
+			WHERE v.apn = NEW.apn AND v.tax_year < NEW.tax_year
+			ORDER BY v.tax_year DESC LIMIT 1;
+		END IF;
 	END IF;
 	IF TG_ARGV[1] <> '' THEN
 		k := coalesce(n, o) ->> TG_ARGV[1];
