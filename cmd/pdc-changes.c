@@ -63,6 +63,7 @@ parse_since(const char *when, const char **since, double *secs)
 		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 604800 }
 	};
 	size_t len = strlen(when);
+	int month, day;
 
 	if (len >= 2 && len <= 9 && strspn(when, "0123456789") == len - 1) {
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
@@ -73,9 +74,17 @@ parse_since(const char *when, const char **since, double *secs)
 		}
 		return -1;
 	}
-	/* D a digit; the values themselves PostgreSQL checks */
+	/* D a digit */
 	if (!shaped(when, "DDDD-DD-DD") && !shaped(when, "DDDD-DD-DDTDD:DD:DD") &&
 	    !shaped(when, "DDDD-DD-DDTDD:DD:DDZ"))
+		return -1;
+	month = (when[5] - '0') * 10 + (when[6] - '0');
+	day = (when[8] - '0') * 10 + (when[9] - '0');
+	if (month < 1 || month > 12 || day < 1 || day > 31)
+		return -1;
+	if (len > 10 && ((when[11] - '0') * 10 + (when[12] - '0') > 23 ||
+	    (when[14] - '0') * 10 + (when[15] - '0') > 59 ||
+	    (when[17] - '0') * 10 + (when[18] - '0') > 59))
 		return -1;
 	*since = when;
 	return 0;

@@ -126,6 +126,9 @@ edited_parcel() {
 	[ "${#lines[@]}" -eq 1 ]
 	run_pdc 64 pdc-changes --since 24x
 	run_pdc 64 pdc-changes --since 0h
+	run_pdc 64 pdc-changes --since 2026-13-01
+	run_pdc 64 pdc-changes --since 2026-12-01T25:00:00Z
+	run_pdc 0 pdc-changes --since 2026-12-01T08:00:00Z
 	run_pdc 64 pdc-changes --kind sale,weather
 	assert_output 'pdc-changes: --kind: unknown kind "weather"'
 	run_pdc 64 pdc-changes --json --tsv
@@ -136,14 +139,19 @@ edited_parcel() {
 	run_pdc 64 pdc-show --history
 }
 
+has_follower() {
+	[ -n "$(sql "SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+	    WHERE a.application_name = 'pdc-changes' AND l.locktype = 'advisory'")" ]
+}
+
 @test "--follow prints a change when its collection lands" {
 	local apn pid
 	apn=$(county_apns 1)
 	run_pdc 0 pdc-worker --apn "$apn"
 	pdc-changes --follow --json </dev/null >"$BATS_TEST_TMPDIR/follow" 2>"$BATS_TEST_TMPDIR/follow.err" &
 	pid=$!
-	# following has begun once the database knows the listener
-	wait_for sql "SELECT 1 FROM pg_stat_activity WHERE application_name = 'pdc-changes' AND query LIKE 'LISTEN%'" >/dev/null
+	# following has begun once the follower holds its lock (sql/005_followed.sql)
+	wait_for has_follower
 	sql "UPDATE properties SET owner_name = 'BEFORE FOLLOW' WHERE apn = '$apn'"
 	collect "$apn"
 	wait_for grep -q '"kind":"owner"' "$BATS_TEST_TMPDIR/follow"
