@@ -205,7 +205,7 @@ recollect_section() {
 	[ "$(q "$rdb" -c "SELECT count(*) FROM history")" -eq 0 ] ||
 	    die "recollect: a collection of unchanged parcels kept changes"
 	figure recollect_requests "$(calc "$r2 / $RECOLLECT_N")" requests/parcel "$(calc "$r2 / $r1")" \
-	    "the first collection ($(calc "$r1 / $RECOLLECT_N") requests/parcel); $n304 answered 304" "< 1"
+	    "the first collection ($(calc "$r1 / $RECOLLECT_N") requests/parcel); $n304 of them answered 304" "< 1"
 	figure recollect_bytes "$(calc "$b2 / $RECOLLECT_N / 1024" 1)" KiB/parcel "$(calc "$b2 / $b1")" \
 	    "the first collection ($(calc "$b1 / $RECOLLECT_N / 1024" 1) KiB/parcel)" "< 1"
 	info "recollect: first collection at -j 8" "$t1" s
