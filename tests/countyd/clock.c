@@ -114,6 +114,7 @@ cd_clock_move(long days, long *from, long *to, char *err, size_t errsz)
 		pthread_mutex_unlock(&move_mu);
 		return -1;
 	}
+	rec.today = *to;	/* what its 400 body's timestamp says */
 	c.rec = &rec;
 	if (cd_index_build(&ix, &c) == -1) {
 		cd_recorder_release(&rec);

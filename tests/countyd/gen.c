@@ -1111,9 +1111,12 @@ ymd_of(long day)
 static void
 owner_on(const struct cd_county *c, long i, char *out, size_t sz)
 {
-	struct cd_history *h = malloc(sizeof(*h));
+	struct cd_history *h;
+	long days[16];
+	int ns = cd_clock_sales(c, i, c->clock_now, days, 16);
 
-	if (h == NULL) {
+	/* no sale since that day: the owner is the recorder's */
+	if (ns == 0 || days[ns - 1] <= c->asof || (h = malloc(sizeof(*h))) == NULL) {
 		snprintf(out, sz, "%s", cd_recorder_owner(c->rec, i));
 		return;
 	}

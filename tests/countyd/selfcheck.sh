@@ -4,7 +4,9 @@
 # equal the corresponding pieces of /parcel/X, and the search row must carry
 # the truth's situs.  The truth's tax_bills, tax_districts and tax_payments
 # must be what the treasurer's pages show, and its sales what the recorder
-# gives a collector that follows SERVICES.md.
+# gives a collector that follows SERVICES.md.  Once the clock has moved, the
+# last owner, mailing address and deed of each parcel's changes since the
+# start must be the truth's.
 #
 # usage: sh tests/countyd/selfcheck.sh http://127.0.0.1:PORT [N] [TOKEN]
 # The treasurer and the recorder are taken to be .2 and .3 of the assessor's
@@ -251,6 +253,29 @@ refusal() {
 	fi
 }
 
+# After the clock moved: the changes since the start end where the truth is.
+clock=$(curl -sf "$base/_countyd/clock" || echo '{}')
+start=$(printf '%s' "$clock" | jq -r '.start // empty')
+today=$(printf '%s' "$clock" | jq -r '.today // empty')
+changes() {
+	[ -n "$start" ] && [ "$start" != "$today" ] || return 0
+	curl -sf "$base/_countyd/truth/changes?from=$start&to=$today&apn=$1" >"$tmp/c" || {
+		echo "$1: no changes from the clock"
+		return 1
+	}
+	jq -rs --slurpfile t "$tmp/t" '$t[0] as $t |
+	    (map(select(.kind == "owner")) | last | select(. != null and .new != $t.properties.owner_name) |
+	     "owner \(.new) is not the truth'"'"'s") //
+	    (map(select(.kind == "mailing")) | last | select(. != null and .new != $t.properties.full_mailing_address) |
+	     "mailing \(.new) is not the truth'"'"'s") //
+	    (map(select(.kind == "sale")) | last | select(. != null and .recording_number != $t.sales[0].recording_number) |
+	     "sale \(.recording_number) is not the truth'"'"'s newest") // empty' "$tmp/c" >"$tmp/cx"
+	if [ -s "$tmp/cx" ]; then
+		sed "s|^|$1: |" "$tmp/cx"
+		return 1
+	fi
+}
+
 bad=0
 count=0
 for apn in $(curl -sf "$base/_countyd/apns?limit=$n"); do
@@ -270,6 +295,7 @@ for apn in $(curl -sf "$base/_countyd/apns?limit=$n"); do
 		jq -S '{tax_bills, tax_districts, tax_payments}' "$tmp/t" | diff - "$tmp/tx" | head -5
 		bad=$((bad + 1))
 	fi
+	changes "$apn" || bad=$((bad + 1))
 	recorder "$apn" >"$tmp/rx"
 	if [ -s "$tmp/rx" ]; then
 		cat "$tmp/rx"

@@ -160,10 +160,10 @@ draw_year(const struct cd_county *c, const struct cd_facts *f, struct cd_taxes *
 	late = cd_rng_chance(&r, 0.05);
 	fee_hit = cd_rng_chance(&r, 0.4);
 	fee = (long[]){ 500, 1000, 1500, 2500 }[cd_rng_below(&r, 4)];
-	if (assessed > 0 && bill <= today) {
+	if (assessed > 0 && bill <= today)
 		act(t, Y, "Tax Bill", assessed + adj, bill, -1, NULL);
-		event(t, bill, Y, CD_TE_BILLED, assessed, today);
-	}
+	/* an exempt parcel's year is billed too, at nothing: the page shows it */
+	event(t, bill, Y, CD_TE_BILLED, assessed, today);
 	if (adj > 0)
 		act(t, Y, "Adjustment", -adj, adjday, -1, NULL);
 	if (assessed > 0) {
