@@ -379,13 +379,8 @@ on_tax(struct reader *r, const char *op, const cJSON *old, const cJSON *new)
 	bool have_due = num(row, "due", &d);
 	cJSON *ev;
 
-	/*
-	 * The treasurer lists a window of years: the oldest leaves as a new one
-	 * comes.  A year listed with nothing assessed (an exempt parcel's) is no
-	 * bill.
-	 */
-	if (strcmp(op, "delete") == 0 ||
-	    (strcmp(op, "insert") == 0 && num(row, "assessed_tax", &o1) && o1 == 0))
+	/* The treasurer lists a window of years: the oldest leaves as a new one comes. */
+	if (strcmp(op, "delete") == 0)
 		return;
 	if ((ev = cJSON_CreateObject()) == NULL) {
 		emit(r, NULL, PDC_CHANGE_TAX, "", "");
