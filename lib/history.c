@@ -189,7 +189,8 @@ emit(struct reader *r, cJSON *ev, unsigned kind, const char *event, const char *
 
 		cJSON_AddItemToObject(ev, it->string, it);
 	}
-	if (r->rc == 0 && (r->q->kinds == 0 || (r->q->kinds & kind)) && r->fn(r->arg, ev, r->err) == -1)
+	if (r->rc == 0 && r->fn != NULL && (r->q->kinds == 0 || (r->q->kinds & kind)) &&
+	    r->fn(r->arg, ev, r->err) == -1)
 		r->rc = -1;
 	cJSON_Delete(ev);
 }
@@ -508,8 +509,8 @@ on_residential(struct reader *r, const char *op, const cJSON *old)
 	}
 }
 
-/* The tables whose lines may make an event of each kind. */
-static const char *
+/* The tables whose lines may make an event of KINDS, into V (N of them). */
+static void
 tables_of(unsigned kinds, const char **v, size_t *n)
 {
 	*n = 0;
@@ -523,7 +524,6 @@ tables_of(unsigned kinds, const char **v, size_t *n)
 		v[(*n)++] = "valuations";
 	if (kinds & PDC_CHANGE_RESIDENTIAL)
 		v[(*n)++] = "residential_details";
-	return NULL;
 }
 
 long long

@@ -90,7 +90,8 @@ struct pdc_history_query {
 typedef int (*pdc_history_fn)(void *arg, const cJSON *ev, struct pdc_err *err);
 
 /*
- * Read the changes Q selects from C and call FN with each event.  Returns
+ * Read the changes Q selects from C and call FN (NULL: none) with each
+ * event.  Returns
  * the largest stored id read (0 when none; a stored line may make no event
  * a filter keeps), or -1 with ERR.
  */

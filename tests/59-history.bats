@@ -148,6 +148,9 @@ has_follower() {
 	local apn pid
 	apn=$(county_apns 1)
 	run_pdc 0 pdc-worker --apn "$apn"
+	# a change from before: a follower without --since starts after it
+	sql "UPDATE properties SET owner_name = 'ALREADY TOLD' WHERE apn = '$apn'"
+	collect "$apn"
 	pdc-changes --follow --json </dev/null >"$BATS_TEST_TMPDIR/follow" 2>"$BATS_TEST_TMPDIR/follow.err" &
 	pid=$!
 	# following has begun once the follower holds its lock (sql/005_followed.sql)
