@@ -177,7 +177,7 @@ fi
 # end, or alone with BENCH_ONLY=recollect.
 RECOLLECT_N="${BENCH_RECOLLECT:-1000}"
 recollect_section() {
-	local rdb r1 b1 r2 b2 n304 t1 t2 on off r
+	local rdb r1 b1 r2 b2 n304 t1 t2 on off r t0
 	log "recollect: $RECOLLECT_N parcels collected twice, nothing changed between"
 	rdb="$(db bench_recollect)" || die "cannot create bench_recollect"
 	start_countyd recollect -n "$RECOLLECT_N" -s 15
@@ -217,7 +217,7 @@ recollect_section() {
 			for t in properties valuations residential_details tax_bills sales; do
 				q "$rdb" -c "ALTER TABLE $t $mode TRIGGER USER" >/dev/null
 			done
-			local t0=$(now)
+			t0=$(now)
 			PDC_CONFIG="$ROOT/recollect.json" pdc-worker --reparse >/dev/null 2>&1 ||
 			    die "pdc-worker --reparse failed"
 			if [ $mode = ENABLE ]; then calc "$(now) - $t0" 3 >>"$ROOT/hist_on"; echo >>"$ROOT/hist_on"
@@ -227,12 +227,18 @@ recollect_section() {
 	for t in properties valuations residential_details tax_bills sales; do
 		q "$rdb" -c "ALTER TABLE $t ENABLE TRIGGER USER" >/dev/null
 	done
-	on=$(median <"$ROOT/hist_on") off=$(median <"$ROOT/hist_off")
+	# the fastest of the rounds: the floor, since a busy machine only adds
+	on=$(sort -g "$ROOT/hist_on" | head -n 1) off=$(sort -g "$ROOT/hist_off" | head -n 1)
 	figure history_store "$on" s "$(calc "$on / $off")" \
-	    "the same $RECOLLECT_N records rebuilt without history triggers ($off s)" "<= 1.1"
+	    "the same $RECOLLECT_N records rebuilt without history triggers ($off s), fastest of $ROUNDS" "<= 1.1"
+	# what a collection always pays: opening the history, once per record
+	t0=$(now)
+	q "$rdb" -c "SELECT count(pdc_history_begin(apn)) FROM properties, generate_series(1, 20)" >/dev/null
+	info "recollect: opening a record's history (pdc_history_begin)" \
+	    "$(calc "($(now) - $t0) * 1000000 / ($RECOLLECT_N * 20)" 1)" "us/record"
 	# and when every record changed: each owner edited, put back by a reparse
 	q "$rdb" -c "UPDATE properties SET owner_name = owner_name || ' X'" >/dev/null
-	local t0=$(now)
+	t0=$(now)
 	PDC_CONFIG="$ROOT/recollect.json" pdc-worker --reparse >/dev/null 2>&1 || die "pdc-worker --reparse failed"
 	info "recollect: rebuilt with every owner changed back (history kept)" "$(calc "$(now) - $t0" 3)" s
 	info "recollect: changes kept" "$(q "$rdb" -c "SELECT count(*) FROM history")" rows
