@@ -91,10 +91,14 @@ recorder() {
 	done <"$BATS_TEST_TMPDIR/mail"
 	# each new deed: the recorder serves it now, and did not before
 	jq -rs 'map(select(.kind == "sale")) | group_by(.apn)[] | last |
-	    [.apn, .recording_number, .document_code] | @tsv' "$f" >"$BATS_TEST_TMPDIR/sales"
-	while IFS=$'\t' read -r a num code; do
+	    [.apn, .recording_number, .document_code, (.sale_price | tostring)] | @tsv' "$f" \
+		>"$BATS_TEST_TMPDIR/sales"
+	[ -s "$BATS_TEST_TMPDIR/sales" ]
+	while IFS=$'\t' read -r a num code price; do
 		run jq -r .MostCurrentDeed "$t1/owner-details-$a"
 		assert_output "$num"
+		run jq -r '.properties.sale_price | tostring' "$t1/truth-$a"
+		assert_output "$price"
 		run jq -r '.sales[0] | "\(.recording_number) \(.document_code)"' "$t1/truth-$a"
 		assert_output "$num $code"
 		run jq -r '[.sales[].recording_number] | index($n) == null' --arg n "$num" "$t0/truth-$a"
@@ -174,7 +178,7 @@ recorder() {
 
 @test "clock: bad days and bad dates are refused with 400, and the clock stays" {
 	local c
-	for q in "days=0" "days=-3" "days=abc" "days=" ""; do
+	for q in "days=0" "days=-3" "days=abc" "days=" "" "days=1800"; do
 		c=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$CLOCK_URL/_countyd/clock?$q")
 		[ "$c" = 400 ]
 	done

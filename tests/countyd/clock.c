@@ -403,8 +403,13 @@ cd_clock_sort_lines(const struct cd_buf *in, struct cd_buf *out)
 		v[n].len = (size_t)(nl - p);
 		v[n].seq = n;
 		v[n].date[0] = '\0';
-		if ((d = strstr(p, "\"date\":\"")) != NULL && d + 18 <= nl)
-			cd_copy(v[n].date, sizeof(v[n].date), d + 8);
+		/* the line is not a string of its own: copy the ten bytes */
+		for (d = p; d + 18 <= nl && memcmp(d, "\"date\":\"", 8) != 0; d++)
+			;
+		if (d + 18 <= nl) {
+			memcpy(v[n].date, d + 8, 10);
+			v[n].date[10] = '\0';
+		}
 		n++;
 		p = nl + 1;
 	}

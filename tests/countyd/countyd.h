@@ -787,6 +787,7 @@ void cd_recorder_answer(enum cd_route route, const char *arg, const struct cd_rq
 #define CD_RATE_SALE	0.065	/* a deed to a new owner */
 #define CD_RATE_MAILING	0.05	/* the owner's mailing address changes */
 #define CD_RATE_APPEAL	0.08	/* the newest valuation lowered on appeal, April to August */
+#define CD_CLOCK_SPAN	1826	/* days the clock may go past its start: five years */
 
 /*
  * The days after the county's clock_start and on or before UPTO, oldest

@@ -1245,8 +1245,15 @@ clock_move(struct MHD_Connection *conn, struct cd_reply *r)
 
 	errno = 0;
 	days = s != NULL ? strtol(s, &end, 10) : 0;
-	if (s == NULL || errno != 0 || end == s || *end != '\0' || days < 1 || days > 36500) {
-		cd_reply_text(r, 400, cd_ctype_text, "Invalid days (expected 1 to 36500)\n");
+	if (s == NULL || errno != 0 || end == s || *end != '\0' || days < 1 ||
+	    days > CD_CLOCK_SPAN) {
+		cd_reply_text(r, 400, cd_ctype_text, "Invalid days (expected 1 to 1826)\n");
+		return;
+	}
+	/* the schedules hold five years of each kind of event */
+	if (cd_cfg.county.clock_now + days - cd_cfg.county.clock_start > CD_CLOCK_SPAN) {
+		cd_reply_text(r, 400, cd_ctype_text,
+		    "The clock goes at most 1826 days past its start date\n");
 		return;
 	}
 	if (cd_clock_move(days, &from, &to, err, sizeof(err)) == -1) {
