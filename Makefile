@@ -29,7 +29,7 @@ BUILD   = build
 
 LIB_SRC  = $(wildcard lib/*.c lib/sources/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/sql_embed.o
-PROGS    = pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db
+PROGS    = pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-changes pdc-db
 PROG_BIN = $(PROGS:%=$(BUILD)/bin/%)
 UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

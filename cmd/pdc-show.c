@@ -10,12 +10,13 @@
 
 #include "apn.h"
 #include "cli.h"
+#include "history.h"
 #include "show.h"
 
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: pdc-show [--json] [--profile NAME] APN ...\n");
+	fprintf(fp, "usage: pdc-show [--history] [--json] [--profile NAME] APN ...\n");
 }
 
 /* A JSON scalar as text: strings bare, null as "-". */
@@ -156,11 +157,46 @@ print_text(const char *json)
 	cJSON_Delete(r);
 }
 
+/* --history: an event a line, JSON or "seen_at  text". */
+static int
+print_change(void *arg, const cJSON *ev, struct pdc_err *err)
+{
+	bool as_json = *(bool *)arg;
+
+	if (as_json) {
+		char *s = cJSON_PrintUnformatted(ev);
+
+		if (s == NULL)
+			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		puts(s);
+		cJSON_free(s);
+	} else {
+		printf("%s  %s\n", cJSON_GetObjectItem(ev, "seen_at")->valuestring,
+		    cJSON_GetObjectItem(ev, "text")->valuestring);
+	}
+	return 0;
+}
+
+/* APN's changes, newest first. */
+static int
+show_history(struct pdc_conn *conn, const char *apn, bool as_json, struct pdc_err *err)
+{
+	struct pdc_history_query q;
+	const char *apns[1] = { apn };
+
+	memset(&q, 0, sizeof(q));
+	q.apns = apns;
+	q.napns = 1;
+	q.newest_first = true;
+	return pdc_history_read(conn, &q, print_change, &as_json, err) == -1 ? -1 : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "history", no_argument, NULL, 'H' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "profile", required_argument, NULL, 'P' },
 		{ "version", no_argument, NULL, 'V' },
@@ -170,13 +206,14 @@ main(int argc, char *argv[])
 	struct pdc_err err;
 	struct pdc_conn *conn;
 	const char *profile = NULL;
-	bool as_json = false;
+	bool as_json = false, history = false;
 	int ch, rc;
 
 	pdc_cli_init("pdc-show");
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h': usage(stdout); return 0;
+		case 'H': history = true; break;
 		case 'J': as_json = true; break;
 		case 'P': profile = optarg; break;
 		case 'V': printf("pdc-show %s\n", PDC_VERSION); return 0;
@@ -206,6 +243,15 @@ main(int argc, char *argv[])
 		char apn[PDC_APN_MAX], *json;
 
 		pdc_apn_parse(argv[i], strlen(argv[i]), apn);
+		if (history) {
+			if (!as_json && optind + 1 < argc)
+				printf("%sAPN %s\n", i > optind ? "\n" : "", apn);
+			if (show_history(conn, apn, as_json, &err) == -1) {
+				rc = pdc_cli_fail(&err);
+				break;
+			}
+			continue;
+		}
 		if ((json = pdc_show_json(conn, apn, &err)) == NULL) {
 			rc = pdc_cli_fail(&err);
 			break;

@@ -1,6 +1,7 @@
 # bash completion for the pdc programs: pdc-search, pdc-enqueue, pdc-worker,
-# pdc-status, pdc-stats, pdc-show, pdc-export and pdc-db.  One file for all eight: `make
-# install` puts a copy under each program's name, where bash-completion looks.
+# pdc-status, pdc-stats, pdc-show, pdc-export, pdc-changes and pdc-db.  One
+# file for all nine: `make install` puts a copy under each program's name,
+# where bash-completion looks.
 # Standalone too: `source completions/pdc.bash`.
 
 # The options of each program, short and long, as in its man page.  An option
@@ -13,8 +14,9 @@ _pdc_options() {
 	pdc-worker)  echo "-h --help --version --apn= --ca-file= --drain -j= --jobs= --keep-days= --pause --profile= --reparse --resume" ;;
 	pdc-status)  echo "-h --help --version --error= --follow --header --interval= --json --list --newer= --older= --priority= --profile= --state= --timeout= --wait --watch" ;;
 	pdc-stats)   echo "-h --help --version --header --json --profile= --prometheus" ;;
-	pdc-show)    echo "-h --help --version --json --profile=" ;;
+	pdc-show)    echo "-h --help --version --history --json --profile=" ;;
 	pdc-export)  echo "-h --help --version --csv --json --profile=" ;;
+	pdc-changes) echo "-h --help --version --follow --json --kind= --profile= --since= --tsv" ;;
 	pdc-db)      echo "-h --help --version --header --json --profile=" ;;
 	esac
 }
@@ -25,6 +27,7 @@ _pdc_values() {
 	--profile) echo "conservative high-performance auto" ;;
 	-p | --priority) echo "critical high normal low" ;;
 	--state) echo "pending retrying active completed failed cancelled" ;;
+	--kind) echo "sale owner mailing tax valuation residential record" ;;
 	esac
 }
 
@@ -75,4 +78,4 @@ _pdc() {
 	mapfile -t COMPREPLY < <(compgen -W "$subs" -- "$cur")
 }
 
-complete -F _pdc pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db
+complete -F _pdc pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-changes pdc-db

@@ -1,4 +1,4 @@
-# fish completion for the pdc programs.  One file for all eight: `make
+# fish completion for the pdc programs.  One file for all nine: `make
 # install` puts a copy under each program's name in vendor_completions.d.
 #
 # Each program's options are its block of `complete -c PROG` lines, one line
@@ -8,7 +8,7 @@
 set -l __pdc_profiles 'conservative high-performance auto'
 set -l __pdc_priorities 'critical high normal low'
 
-for prog in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db
+for prog in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-changes pdc-db
     complete -c $prog -e
     complete -c $prog -f
 end
@@ -79,6 +79,7 @@ complete -c pdc-stats -l prometheus -d 'the Prometheus text format'
 complete -c pdc-show -s h -l help -d 'print the usage and exit'
 complete -c pdc-show -l version -d 'print the version and exit'
 complete -c pdc-show -l json -d 'one JSON object per record'
+complete -c pdc-show -l history -d 'the record changes, newest first'
 complete -c pdc-show -l profile -x -a "$__pdc_profiles" -d 'configuration profile'
 
 complete -c pdc-export -s h -l help -d 'print the usage and exit'
@@ -86,6 +87,14 @@ complete -c pdc-export -l version -d 'print the version and exit'
 complete -c pdc-export -l csv -d 'CSV with a header row (the default)'
 complete -c pdc-export -l json -d 'JSON Lines, one whole record a line'
 complete -c pdc-export -l profile -x -a "$__pdc_profiles" -d 'configuration profile'
+complete -c pdc-changes -s h -l help -d 'print the usage and exit'
+complete -c pdc-changes -l version -d 'print the version and exit'
+complete -c pdc-changes -l follow -d 'stream changes as collections land'
+complete -c pdc-changes -l json -d 'JSON Lines'
+complete -c pdc-changes -l tsv -d 'TSV even on a terminal'
+complete -c pdc-changes -l kind -x -a 'sale owner mailing tax valuation residential record' -d 'only these kinds'
+complete -c pdc-changes -l since -x -d 'changes since a date or for a duration'
+complete -c pdc-changes -l profile -x -a "$__pdc_profiles" -d 'configuration profile'
 
 complete -c pdc-db -s h -l help -d 'print the usage and exit'
 complete -c pdc-db -l version -d 'print the version and exit'

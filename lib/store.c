@@ -6,6 +6,7 @@
 
 #include <cJSON.h>
 
+#include "history.h"
 #include "queue.h"
 #include "schema.h"
 #include "store.h"
@@ -139,6 +140,9 @@ pdc_store_record(struct pdc_conn *c, const struct pdc_record *rec, struct pdc_er
 	pthread_once(&stmts_once, build_stmts);
 	if (!stmts_ok)
 		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	/* What the rows below change is kept, in this transaction (history.h). */
+	if (pdc_history_begin(c, rec->apn, err) == -1)
+		return -1;
 
 	for (int ti = 0; pdc_tables[ti] != NULL; ti++) {
 		const struct pdc_table *t = pdc_tables[ti];

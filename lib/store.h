@@ -18,7 +18,8 @@
  * Write REC's rows on C, inside the caller's transaction: one-per-APN tables
  * are upserted; for each set the record carries, rows are upserted and stored
  * rows the record no longer has are deleted.  A row equal to the stored one
- * is not rewritten.  Returns 0 or -1 with ERR.  In a pipeline
+ * is not rewritten; what a row that is changes goes into the record's
+ * history (history.h) in the same transaction.  Returns 0 or -1 with ERR.  In a pipeline
  * (pdc_db_pipe_begin) the statements are only sent: their failure shows
  * when the pipeline is read.  So for pdc_store_parts.
  */

@@ -16,6 +16,7 @@
 #include "collect.h"
 #include "fetch.h"
 #include "jobs.h"
+#include "history.h"
 #include "kept.h"
 #include "polite.h"
 #include "store.h"
@@ -637,6 +638,8 @@ maintain(struct shared *sh, bool prune)
 		pdc_log(PDC_LOG_INFO, "Pruned %ld stored responses", n);
 	if (prune)
 		pdc_stats_prune_figures(c, sh->opts->keep_hours, &err);
+	if (prune && (n = pdc_history_prune(c, sh->opts->keep_hours, &err)) > 0)
+		pdc_log(PDC_LOG_INFO, "Pruned %ld changes from records' history", n);
 	pdc_pool_put(sh->pool, c);
 }
 

@@ -6,7 +6,7 @@
 
 load test_helper
 
-PAGES="pdc.7 pdc.conf.5 pdc-search.1 pdc-enqueue.1 pdc-worker.1 pdc-status.1 pdc-stats.1 pdc-show.1 pdc-export.1 pdc-db.1"
+PAGES="pdc.7 pdc.conf.5 pdc-search.1 pdc-enqueue.1 pdc-worker.1 pdc-status.1 pdc-stats.1 pdc-show.1 pdc-export.1 pdc-changes.1 pdc-db.1"
 
 # man_options PROG: one line per option in the OPTIONS section of PROG's man
 # page, "LONG SHORT ARG" ("-" for a missing form; ARG yes when an .Ar follows),
@@ -193,7 +193,7 @@ check_completions() {
 			grep -qx ".Sh $s" "$TOP/man/$f" || { echo "man/$f has no $s" >&2; return 1; }
 		done
 	done
-	for f in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db; do
+	for f in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-changes pdc-db; do
 		for s in SYNOPSIS OPTIONS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES; do
 			grep -qx ".Sh $s" "$TOP/man/$f.1" || { echo "man/$f.1 has no $s" >&2; return 1; }
 		done
@@ -289,4 +289,12 @@ check_completions() {
 
 @test "pdc-export: bash, zsh and fish complete exactly the options it accepts" {
 	check_completions pdc-export
+}
+
+@test "pdc-changes: man page, usage text and program agree on the options" {
+	check_options pdc-changes
+}
+
+@test "pdc-changes: bash, zsh and fish complete exactly the options it accepts" {
+	check_completions pdc-changes
 }

@@ -63,7 +63,7 @@ fish_complete() {
 
 @test "bash: bash-completion loads it by name; options, priorities, profiles, subcommands, files" {
 	local p
-	for p in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db; do
+	for p in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-changes pdc-db; do
 		run bash_complete "$p --ver"
 		assert_output "--version"
 	done
@@ -101,7 +101,7 @@ stop"
 
 @test "zsh: compinit registers _pdc for every program; options, priorities, profiles, subcommands" {
 	run zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -D
-		for p in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-db; do
+		for p in pdc-search pdc-enqueue pdc-worker pdc-status pdc-stats pdc-show pdc-export pdc-changes pdc-db; do
 			print -r -- "$p ${_comps[$p]}"
 		done' zsh "$SHARE/zsh/site-functions"
 	assert_success
@@ -112,6 +112,7 @@ pdc-status _pdc
 pdc-stats _pdc
 pdc-show _pdc
 pdc-export _pdc
+pdc-changes _pdc
 pdc-db _pdc"
 	run zsh_complete "pdc-enqueue --pri"
 	assert_output "--priority"

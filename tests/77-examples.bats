@@ -158,6 +158,10 @@ setup() {
 	run_examples "$TOP/man/pdc-export.1"
 }
 
+@test "pdc-changes(1) EXAMPLES" {
+	run_examples "$TOP/man/pdc-changes.1"
+}
+
 @test "pdc-db(1) EXAMPLES" {
 	run_examples "$TOP/man/pdc-db.1"
 }

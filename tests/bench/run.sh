@@ -10,7 +10,9 @@
 # (1700000), BENCH_ENQUEUE_APNS (1000000), BENCH_COLLECT (2000),
 # BENCH_MEMORY_JOBS (10000), BENCH_FLOOR (parcels per fetch-floor round, 200),
 # BENCH_LATENCY_J64 (parcels in the -j 64 latency round, 3000), BENCH_SALES
-# (parcels of the sales figures, 1000), BENCH_ONLY=sales (that section alone).
+# (parcels of the sales figures, 1000), BENCH_RECOLLECT (parcels of the
+# re-collection figures, 1000), BENCH_ONLY=sales or BENCH_ONLY=recollect (that
+# section alone).
 set -u
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -162,6 +164,87 @@ sales_section() {
 }
 if [ "${BENCH_ONLY:-}" = sales ]; then
 	sales_section
+	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
+	exit 0
+fi
+
+# ---------------------------------------------------------------- recollect
+# A second collection of parcels that did not change, against the first:
+# the requests and bytes it costs (pdc-worker's own log of each GET, with
+# PDC_LOG_LEVEL=debug), and what keeping history costs the store: the same
+# records rebuilt from the stored responses (pdc-worker --reparse, no
+# request) with the history triggers on and off, alternated.  Run at the
+# end, or alone with BENCH_ONLY=recollect.
+RECOLLECT_N="${BENCH_RECOLLECT:-1000}"
+recollect_section() {
+	local rdb r1 b1 r2 b2 n304 t1 t2 on off r t0
+	log "recollect: $RECOLLECT_N parcels collected twice, nothing changed between"
+	rdb="$(db bench_recollect)" || die "cannot create bench_recollect"
+	start_countyd recollect -n "$RECOLLECT_N" -s 15
+	config "$ROOT/recollect.json" "$CURL_BASE" "$rdb"
+	curl -sf "$CURL_BASE/_countyd/apns?limit=$RECOLLECT_N" >"$ROOT/recollect.apns" || die "countyd apns"
+	# gets LOG: "requests bytes not-modified" of the GETs pdc-worker logged
+	gets() { awk '/ GET .*: HTTP [0-9]+, [0-9]+ bytes/ { n++; for (i = 1; i < NF; i++)
+	    if ($(i + 1) == "bytes") b += $i; if ($0 ~ /HTTP 304,/) m++ }
+	    END { printf "%d %d %d\n", n, b, m }' "$1"; }
+	# round NAME FORCE: collect every parcel, the log in $ROOT/NAME.log; prints seconds
+	round() {
+		PDC_CONFIG="$ROOT/recollect.json" pdc-enqueue $2 <"$ROOT/recollect.apns" >/dev/null 2>&1 ||
+		    die "pdc-enqueue failed"
+		local t0=$(now)
+		PDC_LOG_LEVEL=debug PDC_CONFIG="$ROOT/recollect.json" pdc-worker --drain -j 8 \
+		    >/dev/null 2>"$ROOT/$1.log" || { tail -n 20 "$ROOT/$1.log" >&2; die "pdc-worker failed"; }
+		calc "$(now) - $t0"
+	}
+	t1=$(round recollect1 "")
+	read -r r1 b1 _ <<<"$(gets "$ROOT/recollect1.log")"
+	t2=$(round recollect2 --force)
+	read -r r2 b2 n304 <<<"$(gets "$ROOT/recollect2.log")"
+	[ "$(q "$rdb" -c "SELECT count(*) FROM jobs WHERE state = 'completed'")" -eq $((2 * RECOLLECT_N)) ] ||
+	    die "recollect: not every parcel completed twice"
+	[ "$(q "$rdb" -c "SELECT count(*) FROM history")" -eq 0 ] ||
+	    die "recollect: a collection of unchanged parcels kept changes"
+	figure recollect_requests "$(calc "$r2 / $RECOLLECT_N")" requests/parcel "$(calc "$r2 / $r1")" \
+	    "the first collection ($(calc "$r1 / $RECOLLECT_N") requests/parcel); $n304 of them answered 304" "< 1"
+	figure recollect_bytes "$(calc "$b2 / $RECOLLECT_N / 1024" 1)" KiB/parcel "$(calc "$b2 / $b1")" \
+	    "the first collection ($(calc "$b1 / $RECOLLECT_N / 1024" 1) KiB/parcel)" "< 1"
+	info "recollect: first collection at -j 8" "$t1" s
+	info "recollect: second collection at -j 8" "$t2" s
+	# reparse: the store's time for the same records, history on and off
+	: >"$ROOT/hist_on" && : >"$ROOT/hist_off"
+	for r in $(seq "$ROUNDS"); do
+		for mode in ENABLE DISABLE; do
+			for t in properties valuations residential_details tax_bills sales; do
+				q "$rdb" -c "ALTER TABLE $t $mode TRIGGER USER" >/dev/null
+			done
+			t0=$(now)
+			PDC_CONFIG="$ROOT/recollect.json" pdc-worker --reparse >/dev/null 2>&1 ||
+			    die "pdc-worker --reparse failed"
+			if [ $mode = ENABLE ]; then calc "$(now) - $t0" 3 >>"$ROOT/hist_on"; echo >>"$ROOT/hist_on"
+			else calc "$(now) - $t0" 3 >>"$ROOT/hist_off"; echo >>"$ROOT/hist_off"; fi
+		done
+	done
+	for t in properties valuations residential_details tax_bills sales; do
+		q "$rdb" -c "ALTER TABLE $t ENABLE TRIGGER USER" >/dev/null
+	done
+	# the fastest of the rounds: the floor, since a busy machine only adds
+	on=$(sort -g "$ROOT/hist_on" | head -n 1) off=$(sort -g "$ROOT/hist_off" | head -n 1)
+	figure history_store "$on" s "$(calc "$on / $off")" \
+	    "the same $RECOLLECT_N records rebuilt without history triggers ($off s), fastest of $ROUNDS" "<= 1.1"
+	# what a collection always pays: opening the history, once per record
+	t0=$(now)
+	q "$rdb" -c "SELECT count(pdc_history_begin(apn)) FROM properties, generate_series(1, 20)" >/dev/null
+	info "recollect: opening a record's history (pdc_history_begin)" \
+	    "$(calc "($(now) - $t0) * 1000000 / ($RECOLLECT_N * 20)" 1)" "us/record"
+	# and when every record changed: each owner edited, put back by a reparse
+	q "$rdb" -c "UPDATE properties SET owner_name = owner_name || ' X'" >/dev/null
+	t0=$(now)
+	PDC_CONFIG="$ROOT/recollect.json" pdc-worker --reparse >/dev/null 2>&1 || die "pdc-worker --reparse failed"
+	info "recollect: rebuilt with every owner changed back (history kept)" "$(calc "$(now) - $t0" 3)" s
+	info "recollect: changes kept" "$(q "$rdb" -c "SELECT count(*) FROM history")" rows
+}
+if [ "${BENCH_ONLY:-}" = recollect ]; then
+	recollect_section
 	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
 	exit 0
 fi
@@ -423,6 +506,7 @@ rss=$(calc "$LAT_RSS / 1024" 1)
 figure memory_j64 "$rss" MB "$(calc "$rss / 64")" "the 64 MB target, peak RSS of pdc-worker -j 64" "< 1"
 
 sales_section
+recollect_section
 
 if [ -n "${BENCH_OUT:-}" ]; then
 	printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
