@@ -203,6 +203,8 @@ struct cd_parcel {
 	int redacted;
 
 	struct cd_valuation val[CD_NYEARS];
+	long alpv_base;		/* the oldest generated year's assessed LPV, which */
+	int alpv_base_year;	/* older tax years come from, whatever the clock adds */
 	int has_res;
 	struct cd_residential res;
 
@@ -435,6 +437,8 @@ struct cd_facts {
 	char tax_area[16];
 	long alpv[CD_NYEARS];	/* assessed LPV, alpv_year first; -1 unknown */
 	int alpv_year;		/* the newest valuation year (CD_YEAR until the clock moves) */
+	long alpv_base;		/* alpv_base_year and older, once out of alpv */
+	int alpv_base_year;	/* 0: from the oldest year known */
 	int exempt;		/* no property tax at all */
 	char deed[32];		/* MostCurrentDeed; "" when none */
 	int deed_y, deed_m, deed_d;	/* DeedDate; deed_y 0 when none */

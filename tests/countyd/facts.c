@@ -39,6 +39,8 @@ cd_facts_from_parcel(const struct cd_parcel *p, struct cd_facts *f)
 	for (int y = 0; y < CD_NYEARS; y++)
 		f->alpv[y] = p->val[y].alpv;
 	f->alpv_year = p->val[0].year;
+	f->alpv_base = p->alpv_base;
+	f->alpv_base_year = p->alpv_base_year;
 	f->exempt = strcmp(p->use_code, "9060") == 0;
 	cd_copy(f->deed, sizeof(f->deed), p->deed);
 	f->deed_y = p->deed_y;

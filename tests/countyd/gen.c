@@ -1030,6 +1030,13 @@ draw_values(const struct cd_county *c, struct cd_parcel *p, const struct block *
 		v->afcv = (long)floor((double)v->fcv * ratio + 0.5);
 		v->alpv = (long)floor((double)v->lpv * ratio + 0.5);
 	}
+	/*
+	 * The tax years before the valuations come from the oldest one as
+	 * generated, so that a new valuation year the clock adds (and the
+	 * oldest it drops) leaves the old bills as they were.
+	 */
+	p->alpv_base = p->val[CD_NYEARS - 1].alpv;
+	p->alpv_base_year = p->val[CD_NYEARS - 1].year;
 }
 
 static void

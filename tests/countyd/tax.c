@@ -78,6 +78,12 @@ alpv_for(const struct cd_facts *f, int year)
 
 	if (idx >= 0 && idx < CD_NYEARS && f->alpv[idx] >= 0)
 		return f->alpv[idx];
+	if (f->alpv_base_year != 0 && year <= f->alpv_base_year) {
+		v = (double)f->alpv_base;
+		for (int i = year; i < f->alpv_base_year; i++)
+			v *= 0.95;
+		return (long)v;
+	}
 	for (int i = 0; i < CD_NYEARS; i++)
 		if (f->alpv[i] >= 0)
 			last = i;
