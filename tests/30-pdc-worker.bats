@@ -7,17 +7,6 @@ setup() {
 	db_reset
 }
 
-# A config for a countyd started in the test; extra JSON merged into background_collection.
-config_for() {
-	local file="$BATS_TEST_TMPDIR/config.json"
-	write_config "$file" "$1" "${3:-$COUNTYD_TOKEN}"
-	if [ -n "${2:-}" ]; then
-		jq --argjson extra "$2" '.background_collection += $extra' "$file" >"$file.new" && mv "$file.new" "$file"
-		chmod 600 "$file"
-	fi
-	echo "$file"
-}
-
 @test "a worker collects 200 parcels and every stored field matches countyd's truth" {
 	county_apns 200 >"$BATS_TEST_TMPDIR/apns"
 	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
@@ -165,10 +154,6 @@ pending|0|4"
 	COUNTY_URL=$COUNTYD_URL truth_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
 	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/stored"
 	assert_success
-}
-
-sql_true() {
-	[ "$(sql "$1")" = "t" ]
 }
 
 @test "four workers on one database complete every job exactly once" {

@@ -128,6 +128,20 @@ records_agree() {
 	return 0
 }
 
+# config_for BASE_URL [EXTRA] [TOKEN]: the path of a config.json in the
+# test's directory for the countyd at BASE_URL, the JSON object EXTRA merged
+# into its background_collection ('{"retry_attempts": 8}').
+config_for() {
+	local file="$BATS_TEST_TMPDIR/config.json"
+	write_config "$file" "$1" "${3:-}" "${2:+.background_collection += $2}" || return 1
+	echo "$file"
+}
+
+# sql_true QUERY: QUERY answers true (for wait_for).
+sql_true() {
+	[ "$(sql "$1")" = "t" ]
+}
+
 # wait_for CMD...: retry CMD for up to 60 s.
 wait_for() {
 	local i
