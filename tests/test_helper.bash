@@ -76,11 +76,17 @@ truth_json() {
 # APN.  Its sales are the parcel's own deeds, newest first: every one of them,
 # where pdc presents those it can stand behind (records_agree compares them).
 truth_full() {
-	local a
+	county_truths | jq -S -c 'del(.search) | .tax_districts |= sort_by(.district)' | LC_ALL=C sort
+}
+
+# countyd's truth for each APN on stdin, one object a line, in their order:
+# one curl for them all, on one connection.
+county_truths() {
+	local a urls=()
 	while read -r a; do
-		county "/_countyd/truth/$a"
-		echo
-	done | jq -S -c 'del(.search) | .tax_districts |= sort_by(.district)' | LC_ALL=C sort
+		urls+=("$COUNTY_URL/_countyd/truth/$a")
+	done
+	[ "${#urls[@]}" -eq 0 ] || curl -sf -w '\n' "${urls[@]}"
 }
 
 # A jq filter: pdc-show --json's record in the truth's shape.  The presented
