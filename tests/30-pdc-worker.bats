@@ -236,7 +236,7 @@ pending|0|4"
 	wait_for sql_true "SELECT state = 'active' FROM jobs"
 	# stopped in the middle of its job, past its lease
 	kill -STOP "$w1"
-	sleep 6
+	wait_for sql_true "SELECT lease_until < now() FROM jobs"
 	run_pdc 0 pdc-worker --drain
 	run_pdc 0 sql "SELECT state, attempts FROM jobs"
 	assert_output "completed|2"
@@ -265,7 +265,8 @@ pending|0|4"
 	# while it is down, a new program fails cleanly with 69 (nothing starts it: a server is configured)
 	PDC_DATABASE_URL="$DBURL" run_pdc 69 pdc-status
 	assert_output --partial "database unavailable"
-	sleep 2
+	# the worker's own word that it met the database down
+	wait_for grep -q "lost the database connection" "$BATS_TEST_TMPDIR/w.log"
 	run_pdc 0 pdc-db start
 	wait_for sql_true "SELECT count(*) = 40 FROM jobs WHERE state = 'completed'"
 	kill -TERM "$w"
