@@ -34,11 +34,12 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 status=0
 
-# The suites that take longest (tests/README.md gives each one's time), in
-# that order; every other runner follows in name order.
-slow="85-faults.bats 30-pdc-worker.bats 05-countyd-recorder.bats 80-politeness.bats
-    45-live.bats 77-examples.bats 50-pdc-stats.bats 91-security.bats 90-bad-input.bats
-    55-pdc-show.bats 70-docs.bats 05-probe.bats 57-sales.bats 58-treasurer.bats"
+# The runners that take longest (tests/README.md gives each suite's time),
+# about in that order; every other runner follows in name order.
+slow="85-faults.bats 30-pdc-worker.bats 45-live.bats 90-bad-input.bats 70-docs.bats
+    91-security.bats 77-examples.bats 80-politeness.bats 05-countyd-recorder.bats
+    50-pdc-stats.bats 57-sales.bats 58-treasurer.bats 05-probe.bats 55-pdc-show.bats
+    20-pdc-enqueue.bats"
 # FILE:N cuts FILE into N shards, its tests dealt out in turn (N at least the
 # number of tests: one test a shard).  A shard costs a cluster and a countyd
 # (about 3 s, mostly waiting), so only files of long tests are cut.
