@@ -59,7 +59,7 @@ $(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/libpdc.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libpdc.a $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/httpd.h $(BUILD)/libpdc.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/httpd.h tests/unit/rows.h $(BUILD)/libpdc.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS_ALL) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libpdc.a $(LDLIBS_ALL)
 

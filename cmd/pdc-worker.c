@@ -66,13 +66,18 @@ static struct pdc_conn *
 watcher_conn(struct watcher *w)
 {
 	struct pdc_err err;
+	char ci[8192];
 
 	if (w->conn != NULL && pdc_db_broken(w->conn)) {
 		pdc_db_close(w->conn);
 		w->conn = NULL;
 	}
-	if (w->conn == NULL)
-		w->conn = pdc_db_open(w->cfg, "pdc-worker", &err);
+	/*
+	 * Reconnect without starting the embedded cluster: a database someone
+	 * stopped while the worker ran stays stopped until they start it.
+	 */
+	if (w->conn == NULL && pdc_db_conninfo(w->cfg, false, ci, sizeof(ci), &err) == 0)
+		w->conn = pdc_db_connect(ci, "pdc-worker", &err);
 	return w->conn;
 }
 

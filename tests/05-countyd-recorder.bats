@@ -10,11 +10,7 @@ recorder() {
 
 # The truth of the first N parcels of the main county, one object a line.
 truths() {
-	local a
-	for a in $(county_apns "$1"); do
-		county "/_countyd/truth/$a"
-		echo
-	done
+	county_apns "$1" | county_truths
 }
 
 @test "the recorder serves the truth's deeds, and its search keeps the real order, codes and cap" {
@@ -92,10 +88,9 @@ truths() {
 
 @test "a search row's code carries a + when its detail lists several codes" {
 	# deeds of a few parcels' chains, searched under their first name
-	local a n p name found=0
-	for a in $(county_apns 300); do
-		county "/_countyd/truth/$a" | jq -r '.sales[] | [.recording_number, .names[0]] | @tsv'
-	done >"$BATS_TEST_TMPDIR/deeds"
+	local n p name found=0
+	county_apns 300 | county_truths | jq -r '.sales[] | [.recording_number, .names[0]] | @tsv' \
+		>"$BATS_TEST_TMPDIR/deeds"
 	while IFS=$'\t' read -r n name; do
 		recorder "/documents/$n" >"$BATS_TEST_TMPDIR/d"
 		[ "$(jq '.documentCodes | length' "$BATS_TEST_TMPDIR/d")" -gt 1 ] || continue

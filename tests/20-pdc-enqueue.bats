@@ -138,10 +138,6 @@ setup() {
 	wait_for sql_true "SELECT count(*) = 1 FROM workers WHERE stopped_at IS NOT NULL"
 }
 
-sql_true() {
-	[ "$(sql "$1")" = "t" ]
-}
-
 @test "two pdc-enqueue runs over the same APNs at once: one job each, each APN queued by one run" {
 	# 25,000 APNs: three batches each, met in opposite orders.
 	awk 'BEGIN { for (i = 1; i <= 25000; i++) { s = sprintf("%08d", i * 7919 % 100000000);

@@ -7,17 +7,6 @@ setup() {
 	db_reset
 }
 
-# A config for a countyd started in the test; extra JSON merged into background_collection.
-config_for() {
-	local file="$BATS_TEST_TMPDIR/config.json"
-	write_config "$file" "$1" "${3:-$COUNTYD_TOKEN}"
-	if [ -n "${2:-}" ]; then
-		jq --argjson extra "$2" '.background_collection += $extra' "$file" >"$file.new" && mv "$file.new" "$file"
-		chmod 600 "$file"
-	fi
-	echo "$file"
-}
-
 @test "a worker collects 200 parcels and every stored field matches countyd's truth" {
 	county_apns 200 >"$BATS_TEST_TMPDIR/apns"
 	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
@@ -143,8 +132,9 @@ pending|0|4"
 }
 
 @test "a worker killed with SIGKILL loses no job: another finishes them after the leases run out" {
+	# 24 jobs: 8 done before the kill, up to 8 held by it, the rest never claimed
 	start_countyd slow -n 200 -s 7 --latency 300
-	curl -sf "$COUNTYD_URL/_countyd/apns?limit=60" >"$BATS_TEST_TMPDIR/apns"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=24" >"$BATS_TEST_TMPDIR/apns"
 	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
 	export PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"job_timeout_seconds": 3}')
 	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w1.log" 2>&1 &
@@ -158,17 +148,13 @@ pending|0|4"
 	assert_output "t"
 	run_pdc 0 pdc-worker -j 8 --drain
 	run_pdc 0 sql "SELECT state, count(*), count(DISTINCT apn) FROM jobs GROUP BY state"
-	assert_output "completed|60|60"
+	assert_output "completed|24|24"
 	run_pdc 0 sql "SELECT count(*) FROM data_collection_status WHERE status = 'completed'"
-	assert_output "60"
+	assert_output "24"
 	stored_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/stored"
 	COUNTY_URL=$COUNTYD_URL truth_json <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
 	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/stored"
 	assert_success
-}
-
-sql_true() {
-	[ "$(sql "$1")" = "t" ]
 }
 
 @test "four workers on one database complete every job exactly once" {
@@ -250,7 +236,7 @@ sql_true() {
 	wait_for sql_true "SELECT state = 'active' FROM jobs"
 	# stopped in the middle of its job, past its lease
 	kill -STOP "$w1"
-	sleep 6
+	wait_for sql_true "SELECT lease_until < now() FROM jobs"
 	run_pdc 0 pdc-worker --drain
 	run_pdc 0 sql "SELECT state, attempts FROM jobs"
 	assert_output "completed|2"
@@ -269,7 +255,8 @@ sql_true() {
 @test "workers ride out a database restart and finish every job" {
 	start_countyd slow4 -n 200 -s 7 --latency 100
 	export PDC_CONFIG=$(config_for "$COUNTYD_URL")
-	curl -sf "$COUNTYD_URL/_countyd/apns?limit=80" >"$BATS_TEST_TMPDIR/apns"
+	# enough jobs that some are still open when the database goes
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=40" >"$BATS_TEST_TMPDIR/apns"
 	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
 	pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
 	local w=$!
@@ -278,15 +265,16 @@ sql_true() {
 	# while it is down, a new program fails cleanly with 69 (nothing starts it: a server is configured)
 	PDC_DATABASE_URL="$DBURL" run_pdc 69 pdc-status
 	assert_output --partial "database unavailable"
-	sleep 2
+	# the worker's own word that it met the database down
+	wait_for grep -q "lost the database connection" "$BATS_TEST_TMPDIR/w.log"
 	run_pdc 0 pdc-db start
-	wait_for sql_true "SELECT count(*) = 80 FROM jobs WHERE state = 'completed'"
+	wait_for sql_true "SELECT count(*) = 40 FROM jobs WHERE state = 'completed'"
 	kill -TERM "$w"
 	local rc=0
 	wait "$w" || rc=$?
 	[ "$rc" -eq 0 ]
 	run_pdc 0 sql "SELECT count(DISTINCT apn) FROM jobs WHERE state = 'completed'"
-	assert_output "80"
+	assert_output "40"
 }
 
 @test "finished jobs older than the retention period are pruned" {

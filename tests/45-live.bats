@@ -8,17 +8,6 @@ setup() {
 	db_reset
 }
 
-# A config for a countyd started in the test; extra JSON merged into background_collection.
-config_for() {
-	local file="$BATS_TEST_TMPDIR/config.json"
-	write_config "$file" "$1"
-	if [ -n "${2:-}" ]; then
-		jq --argjson extra "$2" '.background_collection += $extra' "$file" >"$file.new" && mv "$file.new" "$file"
-		chmod 600 "$file"
-	fi
-	echo "$file"
-}
-
 # True once a pdc-status connection sits in LISTEN pdc_events: events from
 # then on reach it.
 listening() {

@@ -149,10 +149,6 @@ ROBOTS
 	assert_output --partial "no stored responses"
 }
 
-sql_true() {
-	[ "$(sql "$1")" = "t" ]
-}
-
 @test "a second collection asks conditionally and a 304 saves the download" {
 	start_countyd etag -n 100 -s 7
 	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000

@@ -21,16 +21,6 @@ capture() {
 	"$@" >>"$out" 2>&1 || true
 }
 
-# config_for FILE BASE_URL [TOKEN]: write_config, then the JSON merge EXTRA
-# (a jq object) if given as $4.
-config_for() {
-	write_config "$1" "$2" "${3:-$COUNTYD_TOKEN}"
-	if [ -n "${4:-}" ]; then
-		jq "$4" "$1" >"$1.new" && mv "$1.new" "$1"
-		chmod 600 "$1"
-	fi
-}
-
 # The first N APNs of the countyd at COUNTYD_URL.
 apns_of() {
 	curl -sf "$COUNTYD_URL/_countyd/apns?limit=$1"
@@ -39,7 +29,7 @@ apns_of() {
 @test "county text that looks like SQL, shell or format strings is stored byte for byte, and nothing runs" {
 	rm -f /tmp/pwned
 	start_countyd hostile -n 50 -s 7 --hostile-names
-	config_for "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"
+	write_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"
 	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json" COUNTY_URL="$COUNTYD_URL"
 	apns_of 8 >"$BATS_TEST_TMPDIR/apns"
 	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
@@ -81,7 +71,7 @@ apns_of() {
 @test "a search for SQL- or shell-looking text finds those owners and prints them verbatim" {
 	rm -f /tmp/pwned
 	start_countyd hostile2 -n 50 -s 7 --hostile-names
-	config_for "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"
+	write_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"
 	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
 	local q want
 	for q in "O'BRIEN'); DROP TABLE" '$(touch /tmp/pwned)' '`id`' '%s%n%x%p' 'BACK\SLASH \\' '<script>'; do
@@ -131,7 +121,7 @@ make_cert() {
 	run curl -sf "$url/_countyd/apns?limit=1"
 	assert_failure
 
-	config_for "$BATS_TEST_TMPDIR/c.json" "$url"
+	write_config "$BATS_TEST_TMPDIR/c.json" "$url"
 	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
 	run_pdc 2 pdc-worker --apn "$apn"
 	assert_output --regexp "TLS verification failed for 127\.0\.0\.[123]: .*certificate"
@@ -150,7 +140,7 @@ make_cert() {
 
 	# trusting the certificate: collected, and equal to the truth
 	db_reset
-	config_for "$BATS_TEST_TMPDIR/c.json" "$url" "" ".sources.ca_file = \"$BATS_TEST_TMPDIR/cert.pem\""
+	write_config "$BATS_TEST_TMPDIR/c.json" "$url" "" ".sources.ca_file = \"$BATS_TEST_TMPDIR/cert.pem\""
 	run_pdc 0 pdc-db config
 	assert_line "sources.ca_file	$BATS_TEST_TMPDIR/cert.pem	file"
 	run_pdc 0 pdc-worker --apn "$apn"
@@ -165,7 +155,7 @@ make_cert() {
 
 	# --ca-file does the same for one worker
 	db_reset
-	config_for "$BATS_TEST_TMPDIR/c.json" "$url"
+	write_config "$BATS_TEST_TMPDIR/c.json" "$url"
 	run_pdc 0 pdc-worker --apn "$apn" --ca-file "$BATS_TEST_TMPDIR/cert.pem"
 	run_pdc 0 sql "SELECT count(*) FROM properties"
 	assert_output 1
@@ -218,7 +208,7 @@ sample_ps() {
 	local secret="tok-SECRET-7f3a9c-$$" wrong="tok-WRONG-b41e07-$$"
 	out="$BATS_TEST_TMPDIR/out"
 	start_countyd secret -n 100 -s 7 -t "$secret"
-	config_for "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" "$secret"
+	write_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" "$secret"
 	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json" PDC_LOG_LEVEL=debug COUNTY_URL="$COUNTYD_URL"
 	: >"$out"
 	# no fd of bats's may stay open in the background
@@ -252,7 +242,7 @@ sample_ps() {
 	(export PDC_ASSESSOR_TOKEN="$secret"; capture pdc-db config; capture pdc-worker --apn "$first")
 
 	# a wrong token: the county refuses, pdc says so (exit 78), naming no token
-	config_for "$BATS_TEST_TMPDIR/w.json" "$COUNTYD_URL" "$wrong"
+	write_config "$BATS_TEST_TMPDIR/w.json" "$COUNTYD_URL" "$wrong"
 	run_pdc 78 env PDC_CONFIG="$BATS_TEST_TMPDIR/w.json" pdc-worker --apn "$first"
 	echo "$output" >>"$out"
 	assert_output --partial "sources.assessor.token"
@@ -263,14 +253,14 @@ sample_ps() {
 	echo "$output" >>"$out"
 	# a host that fails, and one that is not there: errors that carry URLs
 	start_countyd secret-down -n 100 -s 7 -t "$secret" --fail-host assessor
-	config_for "$BATS_TEST_TMPDIR/d.json" "$COUNTYD_URL" "$secret" '.background_collection.retry_attempts = 0'
+	write_config "$BATS_TEST_TMPDIR/d.json" "$COUNTYD_URL" "$secret" '.background_collection.retry_attempts = 0'
 	run_pdc 69 env PDC_CONFIG="$BATS_TEST_TMPDIR/d.json" pdc-worker --apn "$first"
 	echo "$output" >>"$out"
 	run_pdc 69 env PDC_CONFIG="$BATS_TEST_TMPDIR/d.json" pdc-search SMITH
 	echo "$output" >>"$out"
 	capture env PDC_CONFIG="$BATS_TEST_TMPDIR/d.json" pdc-enqueue --force "$first" "$last"
 	capture env PDC_CONFIG="$BATS_TEST_TMPDIR/d.json" pdc-worker --drain
-	config_for "$BATS_TEST_TMPDIR/n.json" "http://127.0.0.1:9" "$secret" '.background_collection.retry_attempts = 0'
+	write_config "$BATS_TEST_TMPDIR/n.json" "http://127.0.0.1:9" "$secret" '.background_collection.retry_attempts = 0'
 	run_pdc 69 env PDC_CONFIG="$BATS_TEST_TMPDIR/n.json" pdc-worker --apn "$first"
 	echo "$output" >>"$out"
 	run_pdc 69 env PDC_CONFIG="$BATS_TEST_TMPDIR/n.json" pdc-search SMITH
@@ -302,7 +292,7 @@ sample_ps() {
 }
 
 @test "a configuration file holding the token and readable by others gets a warning" {
-	config_for "$BATS_TEST_TMPDIR/c.json" "$COUNTY_URL"
+	write_config "$BATS_TEST_TMPDIR/c.json" "$COUNTY_URL"
 	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
 	chmod 644 "$PDC_CONFIG"
 	run_pdc 0 pdc-stats

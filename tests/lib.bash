@@ -19,9 +19,10 @@ start_countyd() {
 	return 1
 }
 
-# write_config FILE BASE_URL [TOKEN]: a config.json pointing at a countyd (the
-# assessor at BASE_URL, the treasurer and recorder on .2 and .3 of its port),
-# with politeness limits high enough not to slow the tests.
+# write_config FILE BASE_URL [TOKEN] [JQ]: a config.json pointing at a countyd
+# (the assessor at BASE_URL, the treasurer and recorder on .2 and .3 of its
+# port), with politeness limits high enough not to slow the tests; then the
+# jq filter JQ applied to it, if given.
 write_config() {
 	local treasurer=${2/127.0.0.1/127.0.0.2} recorder=${2/127.0.0.1/127.0.0.3}
 	cat >"$1" <<JSON
@@ -36,5 +37,9 @@ write_config() {
   }
 }
 JSON
+	if [ -n "${4:-}" ]; then
+		jq "$4" "$1" >"$1.new" || return 1
+		mv "$1.new" "$1"
+	fi
 	chmod 600 "$1"
 }

@@ -1,39 +1,181 @@
 #!/bin/sh
-# run.sh - run every test (C unit tests, then the bats suites) and end with
-# one line "N passed, N failed".  Exit status 0 only when nothing failed.
-# Set BUILD to use another build directory (the sanitizer build).
+# run.sh - run every test (the C unit tests and every bats suite, several at
+# once) and end with one line "N passed, N failed".  Exit status 0 only when
+# nothing failed.
+#
+# Each bats file runs in a bats process of its own, and so in a world of its
+# own (setup_suite.bash: a PostgreSQL cluster in a temporary directory, a
+# countyd on a free port).  A long file whose tests stand alone (each begins
+# with db_reset) is cut into shards, each a bats process running some of its
+# tests (--filter on their names): the wall time is then bounded by the
+# longest test, not the longest file.  TEST_JOBS processes run at once, by
+# default two more than the processors: most of a suite's time is spent
+# waiting on a county's latency, a lease or a restart, not computing.  The
+# longest runners start first, so that none starts last; the unit tests are
+# one runner more.  The lanes are plain background jobs taking the next
+# runner in turn (mkdir claims one atomically), so the run needs nothing
+# beyond sh.
+#
+# A line per runner as it finishes shows progress; once all have finished,
+# their TAP follows whole, in name order, and the count.  A runner that ran
+# fewer tests than it planned, or a shard that planned fewer than it was
+# given, counts each missing test as failed; a runner that failed without a
+# "not ok" line counts as one failure.
+#
+# Set BUILD to use another build directory (the sanitizer build), TEST_JOBS
+# for the number of lanes, TESTS for a subset ("units 30-pdc-worker.bats").
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 export BUILD
-out=$(mktemp) || exit 1
-trap 'rm -f "$out"' EXIT
+jobs=${TEST_JOBS:-$(($(nproc 2>/dev/null || echo 2) + 2))}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pdc-run.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 status=0
 
-# Each runner prints TAP; a runner that dies without a plan counts as a failure.
-for t in "$BUILD"/tests/t_*; do
-	[ -x "$t" ] || continue
-	echo "# unit: $(basename "$t")"
-	"$t" >"$out" 2>&1
-	rc=$?
-	cat "$out"
-	cat "$out" >>"$out.all"
-	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out"; then
-		echo "not ok - $(basename "$t") exited with status $rc"
-		echo "not ok - $(basename "$t") exited with status $rc" >>"$out.all"
+# The runners that take longest (tests/README.md gives each suite's time),
+# about in that order; every other runner follows in name order.
+slow="85-faults.bats 30-pdc-worker.bats 45-live.bats 90-bad-input.bats 70-docs.bats
+    91-security.bats 77-examples.bats 80-politeness.bats 05-countyd-recorder.bats
+    50-pdc-stats.bats 57-sales.bats 58-treasurer.bats 05-probe.bats 55-pdc-show.bats
+    20-pdc-enqueue.bats"
+# FILE:N cuts FILE into N shards, its tests dealt out in turn (N at least the
+# number of tests: one test a shard).  A shard costs a cluster and a countyd
+# (about 3 s, mostly waiting), so only files of long tests are cut.
+shards="85-faults.bats:99 30-pdc-worker.bats:4 05-countyd-recorder.bats:3 80-politeness.bats:4"
+
+# test_names FILE: the names of FILE's tests, one a line, as bats reads them.
+test_names() {
+	sed -n -E 's/^[[:blank:]]*@test[[:blank:]]+(.*[^[:blank:]])[[:blank:]]+\{.*$/\1/p' "$1" |
+	    sed -E "s/^[\"']//; s/[\"']\$//"
+}
+
+files=""
+for f in tests/*.bats; do
+	[ -f "$f" ] && files="$files ${f#tests/}"
+done
+# Every runner: "units", a whole FILE, or a shard FILE#K whose names are in
+# $tmp/FILE#K.names.
+all="units"
+for f in $files; do
+	n=$(echo " $shards " | sed -n "s/.* $f:\([0-9]*\) .*/\1/p")
+	if [ -z "$n" ]; then
+		all="$all $f"
+		continue
 	fi
+	test_names "tests/$f" >"$tmp/names"
+	# names read otherwise than bats reads them: the file runs whole
+	if [ "$(wc -l <"$tmp/names")" -ne "$(bats --count "tests/$f")" ]; then
+		all="$all $f"
+		continue
+	fi
+	[ "$n" -le "$(wc -l <"$tmp/names")" ] || n=$(wc -l <"$tmp/names")
+	k=0
+	while [ "$k" -lt "$n" ]; do
+		k=$((k + 1))
+		awk -v k="$k" -v n="$n" '(NR - 1) % n == k - 1' "$tmp/names" >"$tmp/$f#$k.names"
+		if [ -s "$tmp/$f#$k.names" ]; then
+			all="$all $f#$k"
+		else
+			rm -f "$tmp/$f#$k.names"
+		fi
+	done
+done
+queue=""
+for name in $slow $all; do
+	for r in $all; do
+		case "$r" in "$name" | "$name#"*) ;; *) continue ;; esac
+		case " $queue " in *" $r "*) continue ;; esac
+		case " ${TESTS:-$files units} " in *" $r "* | *" ${r%#*} "*) queue="$queue $r" ;; esac
+	done
 done
 
-if ls tests/*.bats >/dev/null 2>&1; then
-	bats --tap --timing tests/ >"$out" 2>&1
-	rc=$?
-	cat "$out"
-	cat "$out" >>"$out.all"
-	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out"; then
-		echo "not ok - bats exited with status $rc"
-		echo "not ok - bats exited with status $rc" >>"$out.all"
+# tap_check FILE LABEL STATUS [EXPECTED]: append to FILE the failures its TAP
+# does not say itself: the tests planned (or EXPECTED) but never run, or a
+# bad exit unexplained.
+tap_check() {
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1)
+	ran=$(grep -c -E '^(not )?ok ' "$1")
+	if [ -n "${4:-}" ] && [ "${plan:-0}" -lt "$4" ]; then
+		echo "# $2: given $4 tests, planned ${plan:-none}" >>"$1"
+		plan=$4
 	fi
-fi
+	if [ -z "$plan" ]; then
+		[ "$3" -ne 0 ] || echo "not ok - $2 printed no plan" >>"$1"
+	else
+		k=$ran
+		while [ "$k" -lt "$plan" ]; do
+			k=$((k + 1))
+			echo "not ok - $2: test $k of $plan did not run" >>"$1"
+		done
+	fi
+	if [ "$3" -ne 0 ] && ! grep -q '^not ok' "$1"; then
+		echo "not ok - $2 exited with status $3" >>"$1"
+	fi
+}
+
+# ere TEXT...: TEXT as an extended regular expression matching itself.
+ere() {
+	printf '%s\n' "$*" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
+}
+
+run_one() {
+	out="$tmp/$1.tap"
+	start=$(date +%s)
+	case "$1" in
+	units)
+		: >"$out"
+		for t in "$BUILD"/tests/t_*; do
+			[ -x "$t" ] || continue
+			"$t" >"$out.one" 2>&1
+			rc=$?
+			tap_check "$out.one" "$(basename "$t")" "$rc"
+			{ echo "# unit: $(basename "$t")"; cat "$out.one"; } >>"$out"
+		done
+		rm -f "$out.one"
+		;;
+	*#*)
+		# its tests by their whole names, and no other
+		re="^($(while IFS= read -r t; do ere "$t"; done <"$tmp/$1.names" | paste -sd '|' -))\$"
+		bats --tap --timing --filter "$re" "tests/${1%#*}" >"$out" 2>&1
+		tap_check "$out" "$1" "$?" "$(wc -l <"$tmp/$1.names")"
+		;;
+	*)
+		bats --tap --timing "tests/$1" >"$out" 2>&1
+		tap_check "$out" "$1" "$?"
+		;;
+	esac
+	secs=$(($(date +%s) - start))
+	echo "$secs" >"$tmp/$1.secs"
+	# one short write: lines of lanes finishing together do not mix
+	echo "# done: $1: $(grep -c '^ok ' "$out") ok, $(grep -c '^not ok ' "$out") not ok, $secs s"
+}
+
+lane() {
+	for name in $queue; do
+		mkdir "$tmp/claim.$name" 2>/dev/null || continue
+		run_one "$name"
+	done
+}
+
+echo "# $(echo $queue | wc -w) runners in $jobs lanes:$queue"
+began=$(date +%s)
+i=0
+while [ "$i" -lt "$jobs" ]; do
+	lane &
+	i=$((i + 1))
+done
+wait
+wall=$(($(date +%s) - began))
+
+: >"$tmp/all"
+for name in $all; do
+	[ -f "$tmp/$name.tap" ] || continue
+	echo "# $name"
+	cat "$tmp/$name.tap"
+	cat "$tmp/$name.tap" >>"$tmp/all"
+done
 
 # Under make sanitize every process writes its sanitizer reports into one
 # directory, whoever started it and wherever its stderr went: any report
@@ -46,24 +188,34 @@ if [ -n "${SANITIZER_REPORTS:-}" ]; then
 			sed 's/^/#   /' "$r" | head -n 60
 		done
 		echo "not ok - sanitizer reports: $(echo "$reports" | wc -l) (in $SANITIZER_REPORTS)" |
-		    tee -a "$out.all"
+		    tee -a "$tmp/all"
 	else
-		echo "ok - no sanitizer report from any process" | tee -a "$out.all"
+		echo "ok - no sanitizer report from any process" | tee -a "$tmp/all"
 	fi
 fi
 
+# Where the time went: the wall clock against the runners' own times and the
+# tests' (bats --timing), so a run on a busy machine can be read.
+runners=$(cat "$tmp"/*.secs 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+tests_s=$(sed -n -E 's/^(not )?ok .* in ([0-9]+)ms( # .*)?$/\2/p' "$tmp/all" |
+    awk '{ s += $1 } END { printf "%d", s / 1000 }')
+echo "# time: $wall s wall in $jobs lanes; $runners s summed over runners; $tests_s s summed over bats tests"
+echo "# slowest runners: $(for f in "$tmp"/*.secs; do
+	[ -f "$f" ] && echo "$(cat "$f") $(basename "$f" .secs)"
+done | sort -rn | head -n 6 | awk '{ printf "%s%s %d s", (NR > 1 ? ", " : ""), $2, $1 }')"
+
 # A skipped test is not a passed one: TAP marks it "# skip" (bats) or "# SKIP".
 skip_re='^ok .*# [Ss][Kk][Ii][Pp]'
-passed=$(grep '^ok ' "$out.all" 2>/dev/null | grep -vc "$skip_re")
-failed=$(grep -c '^not ok ' "$out.all" 2>/dev/null)
-skipped=$(grep -c "$skip_re" "$out.all" 2>/dev/null)
+passed=$(grep '^ok ' "$tmp/all" | grep -vc "$skip_re")
+failed=$(grep -c '^not ok ' "$tmp/all")
+skipped=$(grep -c "$skip_re" "$tmp/all")
 [ "$failed" -eq 0 ] || status=1
 [ "$passed" -gt 0 ] || status=1
 # the skipped ones, with their reasons, on the line before the last
 if [ "$skipped" -gt 0 ]; then
-	echo "skipped: $skipped: $(grep "$skip_re" "$out.all" |
-	    sed -E 's/^ok [0-9]+ (- )?//; s/ # [Ss][Kk][Ii][Pp] ?/ (/; s/$/)/' | paste -sd ';' - | sed 's/;/; /g')"
+	echo "skipped: $skipped: $(grep "$skip_re" "$tmp/all" |
+	    sed -E 's/^ok [0-9]+ (- )?//; s/ in [0-9]+ms( # )/\1/; s/ # [Ss][Kk][Ii][Pp] ?/ (/; s/$/)/' |
+	    paste -sd ';' - | sed 's/;/; /g')"
 fi
-rm -f "$out.all"
 echo "$passed passed, $failed failed"
 exit $status

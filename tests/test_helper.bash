@@ -76,11 +76,17 @@ truth_json() {
 # APN.  Its sales are the parcel's own deeds, newest first: every one of them,
 # where pdc presents those it can stand behind (records_agree compares them).
 truth_full() {
-	local a
+	county_truths | jq -S -c 'del(.search) | .tax_districts |= sort_by(.district)' | LC_ALL=C sort
+}
+
+# countyd's truth for each APN on stdin, one object a line, in their order:
+# one curl for them all, on one connection.
+county_truths() {
+	local a urls=()
 	while read -r a; do
-		county "/_countyd/truth/$a"
-		echo
-	done | jq -S -c 'del(.search) | .tax_districts |= sort_by(.district)' | LC_ALL=C sort
+		urls+=("$COUNTY_URL/_countyd/truth/$a")
+	done
+	[ "${#urls[@]}" -eq 0 ] || curl -sf -w '\n' "${urls[@]}"
 }
 
 # A jq filter: pdc-show --json's record in the truth's shape.  The presented
@@ -126,6 +132,20 @@ records_agree() {
 	      else empty end)
 	  end' | grep . && return 1
 	return 0
+}
+
+# config_for BASE_URL [EXTRA] [TOKEN]: the path of a config.json in the
+# test's directory for the countyd at BASE_URL, the JSON object EXTRA merged
+# into its background_collection ('{"retry_attempts": 8}').
+config_for() {
+	local file="$BATS_TEST_TMPDIR/config.json"
+	write_config "$file" "$1" "${3:-}" "${2:+.background_collection += $2}" || return 1
+	echo "$file"
+}
+
+# sql_true QUERY: QUERY answers true (for wait_for).
+sql_true() {
+	[ "$(sql "$1")" = "t" ]
 }
 
 # wait_for CMD...: retry CMD for up to 60 s.

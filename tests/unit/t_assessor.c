@@ -15,48 +15,9 @@
 #include "sources/assessor.h"
 #include "httpd.h"
 #include "unit.h"
+#include "rows.h"
 
 #define FIXTURE "tests/fixtures/assessor-165-28-054-parcel.json"
-
-struct expect {
-	const char *col;
-	const char *want;	/* NULL: SQL NULL */
-};
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		*len = fread(buf, 1, (size_t)n, fp);
-		buf[*len] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
-
-/* Check ROW against EXP, which must name every column of the table. */
-static void
-check_row(const struct pdc_row *row, const struct expect *exp, size_t nexp, const char *what)
-{
-	char name[160];
-
-	if (!ok(row != NULL, what))
-		return;
-	snprintf(name, sizeof(name), "%s: every column has an expectation", what);
-	is_int(nexp, row->table->ncols, name);
-	for (size_t i = 0; i < nexp; i++) {
-		snprintf(name, sizeof(name), "%s %s", what, exp[i].col);
-		ok(pdc_table_col(row->table, exp[i].col) >= 0, name);
-		is_str(pdc_row_get(row, exp[i].col), exp[i].want, name);
-	}
-}
 
 static const struct expect fixture_properties[] = {
 	{ "apn", "165-28-054" },
@@ -138,12 +99,6 @@ static const struct expect fixture_residential[] = {
 	{ "locational_characteristics", NULL },
 	{ "physical_condition", NULL },
 };
-
-static unsigned
-bit(const struct pdc_table *t)
-{
-	return 1u << pdc_schema_index(t);
-}
 
 static void
 test_fixture(void)

@@ -13,24 +13,6 @@
 #include "sources/treasurer.h"
 #include "unit.h"
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		*len = fread(buf, 1, (size_t)n, fp);
-		buf[*len] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
-
 /* The real assessor's answer for 165-28-054 has every field the check expects. */
 static void
 test_real_assessor(void)

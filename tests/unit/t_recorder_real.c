@@ -29,25 +29,6 @@
 #define REFUSED "api-test-doccode-prdeed-2024.json"	/* the real HTTP 400 body */
 #define EMPTY "scan-LARSON_SANDERS.json"		/* a real search that found nothing */
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	*len = 0;
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		*len = fread(buf, 1, (size_t)n, fp);
-		buf[*len] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
-
 /* DIR/NAME's bytes; bails out when it cannot be read. */
 static char *
 real(const char *dir, const char *name, size_t *len)

@@ -16,47 +16,7 @@
 #include "sources/treasurer.h"
 #include "httpd.h"
 #include "unit.h"
-
-#define FIX "tests/fixtures/"
-
-struct expect {
-	const char *col;
-	const char *want;	/* NULL: SQL NULL */
-};
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	*len = 0;
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		*len = fread(buf, 1, (size_t)n, fp);
-		buf[*len] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
-
-/* A fixture, or a bail-out: nothing here means anything without them. */
-static char *
-fixture(const char *name, size_t *len)
-{
-	char path[128];
-	char *body;
-
-	snprintf(path, sizeof(path), FIX "%s", name);
-	if ((body = slurp(path, len)) == NULL) {
-		printf("Bail out! cannot read %s (run from the repository root)\n", path);
-		exit(1);
-	}
-	return body;
-}
+#include "rows.h"
 
 /* BODY with every FROM replaced by TO, in a malloc'd copy. */
 static char *
@@ -81,50 +41,6 @@ replace(const char *body, const char *from, const char *to)
 	out[o] = '\0';
 	return out;
 }
-
-static void
-check_row(const struct pdc_row *row, const struct expect *exp, size_t nexp, const char *what)
-{
-	char name[160];
-
-	if (!ok(row != NULL, what))
-		return;
-	snprintf(name, sizeof(name), "%s: every column has an expectation", what);
-	is_int(nexp, row->table->ncols, name);
-	for (size_t i = 0; i < nexp; i++) {
-		snprintf(name, sizeof(name), "%s %s", what, exp[i].col);
-		ok(pdc_table_col(row->table, exp[i].col) >= 0, name);
-		is_str(pdc_row_get(row, exp[i].col), exp[i].want, name);
-	}
-}
-
-/* The Nth (from 0) row of REC in table T, or NULL. */
-static const struct pdc_row *
-nth(const struct pdc_record *rec, const struct pdc_table *t, size_t n)
-{
-	for (size_t i = 0; i < rec->nrows; i++)
-		if (rec->rows[i].table == t && n-- == 0)
-			return &rec->rows[i];
-	return NULL;
-}
-
-static size_t
-count(const struct pdc_record *rec, const struct pdc_table *t)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < rec->nrows; i++)
-		n += rec->rows[i].table == t;
-	return n;
-}
-
-static unsigned
-bit(const struct pdc_table *t)
-{
-	return 1u << pdc_schema_index(t);
-}
-
-#define CHECK(row, exp, what) check_row((row), (exp), sizeof(exp) / sizeof((exp)[0]), (what))
 
 static void
 test_summary(void)
