@@ -36,7 +36,7 @@ status=0
 
 # The runners that take longest (tests/README.md gives each suite's time),
 # about in that order; every other runner follows in name order.
-slow="85-faults.bats 30-pdc-worker.bats 45-live.bats 90-bad-input.bats 70-docs.bats
+slow="85-faults.bats 05-countyd-clock.bats 30-pdc-worker.bats 59-history.bats 45-live.bats 90-bad-input.bats 70-docs.bats
     91-security.bats 77-examples.bats 80-politeness.bats 05-countyd-recorder.bats
     50-pdc-stats.bats 57-sales.bats 58-treasurer.bats 05-probe.bats 55-pdc-show.bats
     20-pdc-enqueue.bats"
