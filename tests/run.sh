@@ -36,10 +36,10 @@ status=0
 
 # The runners that take longest (tests/README.md gives each suite's time),
 # about in that order; every other runner follows in name order.
-slow="85-faults.bats 05-countyd-clock.bats 30-pdc-worker.bats 59-history.bats 45-live.bats 90-bad-input.bats 70-docs.bats
-    91-security.bats 77-examples.bats 80-politeness.bats 05-countyd-recorder.bats
-    50-pdc-stats.bats 57-sales.bats 58-treasurer.bats 05-probe.bats 55-pdc-show.bats
-    20-pdc-enqueue.bats"
+slow="85-faults.bats 05-countyd-clock.bats 30-pdc-worker.bats 59-history.bats 45-live.bats
+    90-bad-input.bats 70-docs.bats 91-security.bats 77-examples.bats 80-politeness.bats
+    05-countyd-recorder.bats 50-pdc-stats.bats 57-sales.bats 58-treasurer.bats
+    05-probe.bats 55-pdc-show.bats 20-pdc-enqueue.bats"
 # FILE:N cuts FILE into N shards, its tests dealt out in turn (N at least the
 # number of tests: one test a shard).  A shard costs a cluster and a countyd
 # (about 3 s, mostly waiting), so only files of long tests are cut.
