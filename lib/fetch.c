@@ -129,7 +129,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	}
 	hdrs[nh] = NULL;
 	for (;;) {
-		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, err) == -1)
+		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, ctx->priority, err) == -1)
 			return -1;
 		ctx->requests++;
 		pdc_fetch_tally_add(source, 1, 0);
