@@ -166,6 +166,109 @@ if [ "${BENCH_ONLY:-}" = sales ]; then
 	exit 0
 fi
 
+# ---------------------------------------------------------------- priority
+# Critical means now (issue 13): at the default politeness (the sources' own
+# requests_per_second), `pdc-enqueue -p critical --wait` behind a backlog of
+# normal jobs two workers at -j 8 are draining, against the same on an idle
+# queue with the same workers; and the share of the allowed rate the drain
+# uses on its busiest host, with those two workers and with four at -j 64.
+# Run alone with BENCH_ONLY=priority.
+PRIO_N="${BENCH_PRIORITY_BACKLOG:-400}"
+PRIO_WINDOW="${BENCH_PRIORITY_WINDOW:-20}"	# seconds of drain each budget figure counts
+# the sources' default rates (lib/sources/*.c), which this section leaves in force
+declare -A PRIO_RATE=([assessor]=5 [treasurer]=2 [recorder]=2)
+priority_section() {
+	local pdb i r line used best=0 bhost="" t1 t2 json
+	local wpids=()
+	log "priority: critical --wait on an idle queue and behind $PRIO_N normal jobs, default politeness"
+	pdb="$(db bench_priority)" || die "cannot create bench_priority"
+	start_countyd polite -n 2000 -s 17
+	config "$ROOT/polite.json" "$CURL_BASE" "$pdb"
+	jq 'del(.sources.assessor.requests_per_second, .sources.treasurer.requests_per_second,
+	    .sources.recorder.requests_per_second)' "$ROOT/polite.json" >"$ROOT/polite.json.new" &&
+	    mv "$ROOT/polite.json.new" "$ROOT/polite.json" && chmod 600 "$ROOT/polite.json"
+	curl -sf "$CURL_BASE/_countyd/apns?limit=2000" >"$ROOT/polite.apns" || die "countyd apns"
+	# workers N J: start N workers at -j J, and wait until they have announced themselves
+	workers() {
+		local k
+		for k in $(seq "$1"); do
+			PDC_CONFIG="$ROOT/polite.json" pdc-worker -j "$2" >/dev/null 2>"$ROOT/pw-$1-$k.err" &
+			wpids+=($!)
+			PIDS+=($!)
+		done
+		for _ in $(seq 100); do
+			[ "$(q "$pdb" -c "SELECT count(*) FROM workers WHERE stopped_at IS NULL")" -ge "$1" ] && return 0
+			sleep 0.1
+		done
+		die "priority: the workers did not start"
+	}
+	stop_workers() {
+		kill "${wpids[@]}" 2>/dev/null
+		wait "${wpids[@]}" 2>/dev/null
+		wpids=()
+		q "$pdb" -c "UPDATE workers SET stopped_at = now() WHERE stopped_at IS NULL" >/dev/null
+	}
+	# critical APN: seconds until pdc-enqueue -p critical --wait returns
+	critical() {
+		local t0
+		t0=$(now)
+		PDC_CONFIG="$ROOT/polite.json" pdc-enqueue -p critical --wait --timeout 600 "$1" \
+		    >/dev/null 2>"$ROOT/crit.err" || { cat "$ROOT/crit.err" >&2; die "critical --wait failed"; }
+		calc "$(now) - $t0" 3
+		echo
+	}
+	# budget: the busiest host's requests over the last PRIO_WINDOW whole seconds,
+	# against its allowed rate; sets BUDGET and BUDGET_HOST
+	budget() {
+		t1=$(($(date +%s) + 1))
+		sleep $((PRIO_WINDOW + 2))
+		t2=$((t1 + PRIO_WINDOW))
+		json=$(curl -sf "$CURL_BASE/_countyd/stats") || die "countyd stats"
+		BUDGET=0 BUDGET_HOST=""
+		for h in assessor treasurer recorder; do
+			used=$(echo "$json" | jq --arg h "$h" --argjson a "$t1" --argjson b "$t2" \
+			    '[.hosts[$h].per_second | to_entries[] | select((.key | tonumber) >= $a and (.key | tonumber) < $b) | .value] | add // 0')
+			r=$(calc "$used / (${PRIO_RATE[$h]} * $PRIO_WINDOW)" 3)
+			if awk "BEGIN { exit !($r > $BUDGET) }"; then
+				BUDGET=$r BUDGET_HOST=$h
+			fi
+		done
+	}
+	workers 2 8
+	: >"$ROOT/crit_idle" && : >"$ROOT/crit_busy"
+	for r in $(seq "$ROUNDS"); do
+		critical "$(sed -n "${r}p" "$ROOT/polite.apns")" >>"$ROOT/crit_idle"
+	done
+	sed -n "$((ROUNDS + 1)),$((ROUNDS + PRIO_N))p" "$ROOT/polite.apns" |
+	    PDC_CONFIG="$ROOT/polite.json" pdc-enqueue >/dev/null 2>&1 || die "pdc-enqueue failed"
+	# the drain under way: every worker busy
+	sleep 5
+	budget
+	figure budget_j8 "$BUDGET" fraction "$(calc "$BUDGET / 0.95" 3)" \
+	    "0.95 of the allowed rate on the busiest host ($BUDGET_HOST, ${PRIO_RATE[$BUDGET_HOST]}/s), two workers at -j 8, over ${PRIO_WINDOW} s" ">= 1"
+	for r in $(seq "$ROUNDS"); do
+		critical "$(sed -n "$((ROUNDS + PRIO_N + r))p" "$ROOT/polite.apns")" >>"$ROOT/crit_busy"
+	done
+	ci=$(median <"$ROOT/crit_idle") cb=$(median <"$ROOT/crit_busy")
+	info "critical --wait on an idle queue (two workers at -j 8)" "$ci" s
+	figure critical_latency "$cb" s "$(calc "$cb / $ci")" \
+	    "the same on an idle queue ($ci s), here behind $PRIO_N normal jobs being drained" "<= 1.5"
+	stop_workers
+	workers 4 64
+	sleep 5
+	budget
+	figure budget_j64 "$BUDGET" fraction "$(calc "$BUDGET / 0.95" 3)" \
+	    "0.95 of the allowed rate on the busiest host ($BUDGET_HOST, ${PRIO_RATE[$BUDGET_HOST]}/s), four workers at -j 64, over ${PRIO_WINDOW} s" ">= 1"
+	info "peak requests in one second on each host (assessor, treasurer, recorder)" \
+	    "$(echo "$json" | jq -r '[.hosts.assessor.peak_per_second, .hosts.treasurer.peak_per_second, .hosts.recorder.peak_per_second] | map(tostring) | join(", ")')" requests
+	stop_workers
+}
+if [ "${BENCH_ONLY:-}" = priority ]; then
+	priority_section
+	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
+	exit 0
+fi
+
 # ---------------------------------------------------------------- queue
 SMALL="$(db bench_small)" && BIG="$(db bench_big)" || die "cannot create the databases"
 log "queue: $SCALE_JOBS pending jobs into bench_big"
@@ -422,6 +525,7 @@ figure latency_j64 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 6
 rss=$(calc "$LAT_RSS / 1024" 1)
 figure memory_j64 "$rss" MB "$(calc "$rss / 64")" "the 64 MB target, peak RSS of pdc-worker -j 64" "< 1"
 
+priority_section
 sales_section
 
 if [ -n "${BENCH_OUT:-}" ]; then
