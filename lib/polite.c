@@ -56,6 +56,7 @@ struct host {
 	unsigned serving[PDC_NPRIO];	/* ... and the one whose turn it is */
 	int passed[PDC_NPRIO];		/* turns given to more urgent waiters meanwhile */
 	double yield_until;		/* pdc_clock_mono(): another process is more urgent */
+	double marked_until;		/* pdc_clock_mono(): the others know we are (sql/013) */
 };
 
 struct pdc_polite {
@@ -373,6 +374,9 @@ reserve(struct pdc_polite *p, struct host *h, int want, int prio, struct pdc_err
 		for (int i = 0; i < n && i < MAXSLOTS; i++)
 			h->slots[i] = now + wait + i * iv;
 		h->nslots = n < MAXSLOTS ? n : MAXSLOTS;
+		/* as long as the database holds the mark, less a margin (sql/013) */
+		if (prio <= PDC_PRIO_HIGH)
+			h->marked_until = h->slots[h->nslots - 1] + (2 * iv > 1.0 ? 2 * iv : 1.0) - 0.2;
 	} else {
 		double start = h->nslots > 0 ? h->slots[h->nslots - 1] + interval : now;
 
@@ -533,6 +537,33 @@ again:
 
 		while (h->next < h->nslots && h->slots[h->next] < now - SLOT_STALE)
 			h->next++;
+		if (h->next < h->nslots && prio <= PDC_PRIO_HIGH && p->pool != NULL &&
+		    h->marked_until < now) {
+			/*
+			 * The slots at hand were planned for less urgent work and
+			 * the other processes do not know yet: tell them (one more
+			 * slot, for whoever comes next), and keep the earlier ones.
+			 */
+			double keep[MAXSLOTS];
+			int nk = h->nslots - h->next;
+
+			memcpy(keep, &h->slots[h->next], (size_t)nk * sizeof(keep[0]));
+			if ((r = reserve(p, h, 1, prio, err)) == -1) {
+				rc = -1;
+				goto out;
+			}
+			if (r == 1) {
+				/* a more urgent process: not before it is done */
+				h->nslots = 0;
+				h->marked_until = h->yield_until;
+			}
+			if (h->nslots + nk > MAXSLOTS)
+				h->nslots = MAXSLOTS - nk;
+			memmove(&h->slots[nk], h->slots, (size_t)h->nslots * sizeof(keep[0]));
+			memcpy(h->slots, keep, (size_t)nk * sizeof(keep[0]));
+			h->nslots += nk;
+			h->next = 0;
+		}
 		if (h->next < h->nslots) {
 			t = h->slots[h->next];
 			if (nap(h, t))

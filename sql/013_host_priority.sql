@@ -7,8 +7,9 @@
 -- a lower priority reserves nothing (it is told to look again after one
 -- slot's interval).  Slots already handed out stay theirs: the urgent
 -- request waits only for those, not for the backlog behind them.  The mark
--- lapses on its own a moment after the owner's last slot, and the owner
--- clears it as soon as it has nothing urgent left for the host.
+-- lapses on its own a moment after the owner's last urgent slot (time for
+-- the answer to come back and the job's next request to be asked), so it
+-- holds while an urgent job goes from one request to its next.
 ALTER TABLE hosts ADD COLUMN IF NOT EXISTS urgent_priority smallint;
 ALTER TABLE hosts ADD COLUMN IF NOT EXISTS urgent_owner text;
 ALTER TABLE hosts ADD COLUMN IF NOT EXISTS urgent_until timestamptz;
@@ -55,9 +56,7 @@ BEGIN
 		h.window_ok := 0;
 		h.window_failed := 0;
 	END IF;
-	IF h.urgent_until IS NOT NULL AND (h.urgent_until <= t
-	    OR (h.urgent_owner = p_owner AND p_priority > h.urgent_priority)) THEN
-		-- lapsed, or its owner has nothing that urgent left
+	IF h.urgent_until IS NOT NULL AND h.urgent_until <= t THEN
 		h.urgent_until := NULL;
 		h.urgent_priority := NULL;
 		h.urgent_owner := NULL;

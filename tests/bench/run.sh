@@ -24,6 +24,7 @@ ROUNDS="${BENCH_ROUNDS:-3}"
 SCALE_JOBS="${BENCH_SCALE_JOBS:-1700000}"
 SMALL_JOBS=10000
 QUEUE_JOBS=2000			# claimed and finished per measurement
+QUEUE_BATCH=8			# jobs per claim: a worker at -j 8 with room for all of them
 ENQ_APNS="${BENCH_ENQUEUE_APNS:-1000000}"
 COLLECT="${BENCH_COLLECT:-2000}"
 TOKEN="bench-token-$$"
@@ -278,24 +279,29 @@ q "$BIG" -c "VACUUM ANALYZE jobs" -c "VACUUM ANALYZE data_collection_status"
 info "generate $SCALE_JOBS jobs (INSERT ... SELECT generate_series)" "$(calc "$(now) - $t0")" s
 fill "$SMALL" "$SMALL_JOBS"
 q "$SMALL" -c "VACUUM ANALYZE jobs"
-: >"$ROOT/pgbench" && : >"$ROOT/qsmall" && : >"$ROOT/qbig" && : >"$ROOT/qone"
+: >"$ROOT/pgbench" && : >"$ROOT/qsmall" && : >"$ROOT/qbig" && : >"$ROOT/qgroup"
 for r in $(seq "$ROUNDS"); do
 	fill "$SMALL" "$SMALL_JOBS"
 	"$PGBENCH" -n -M prepared -c 4 -j 2 -t $((QUEUE_JOBS / 4)) -f "$BENCH/claim-finish.sql" "$SMALL" \
 	    >"$ROOT/pgbench.out" 2>&1 || { cat "$ROOT/pgbench.out" >&2; die "pgbench failed"; }
 	sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$ROOT/pgbench.out" >>"$ROOT/pgbench"
 	fill "$SMALL" "$SMALL_JOBS"
-	"$QBENCH" "$SMALL" 4 "$QUEUE_JOBS" 32 >>"$ROOT/qsmall" || die "qbench failed"
+	"$QBENCH" "$SMALL" 4 "$QUEUE_JOBS" "$QUEUE_BATCH" >>"$ROOT/qsmall" || die "qbench failed"
 	fill "$BIG" "$SCALE_JOBS"
-	"$QBENCH" "$BIG" 4 "$QUEUE_JOBS" 32 >>"$ROOT/qbig" || die "qbench failed"
+	"$QBENCH" "$BIG" 4 "$QUEUE_JOBS" "$QUEUE_BATCH" >>"$ROOT/qbig" || die "qbench failed"
 	fill "$SMALL" "$SMALL_JOBS"
-	"$QBENCH" "$SMALL" 4 $((QUEUE_JOBS / 4)) 1 >>"$ROOT/qone" || die "qbench failed"
+	"$QBENCH" "$SMALL" 4 "$QUEUE_JOBS" 32 group >>"$ROOT/qgroup" || die "qbench failed"
 done
-pg=$(median <"$ROOT/pgbench") qs=$(median <"$ROOT/qsmall") qb=$(median <"$ROOT/qbig") q1=$(median <"$ROOT/qone")
-figure queue "$(calc "$qs" 0)" jobs/s "$(calc "$qs / $pg")" "pgbench single-job claim+finish, -c 4 ($(calc "$pg" 0) jobs/s)" ">= 3"
-info "queue, library calls one job at a time (the worker's way today)" "$(calc "$q1" 0)" jobs/s
+pg=$(median <"$ROOT/pgbench") qs=$(median <"$ROOT/qsmall") qb=$(median <"$ROOT/qbig") qg=$(median <"$ROOT/qgroup")
+figure queue "$(calc "$qs" 0)" jobs/s "$(calc "$qs / $pg")" \
+    "pgbench single-job claim+finish, -c 4 ($(calc "$pg" 0) jobs/s); the worker's path: claims of up to $QUEUE_BATCH, each job finished in its own transaction" ">= 3"
+info "queue, claims of 32 finished together in one transaction (a group commit the worker does not do)" "$(calc "$qg" 0)" jobs/s
 figure queue_county_scale "$(calc "$qb" 0)" jobs/s "$(calc "$qb / $qs")" \
     "the same with $SMALL_JOBS pending ($(calc "$qs" 0) jobs/s), $SCALE_JOBS pending here" ">= 0.9"
+if [ "${BENCH_ONLY:-}" = queue ]; then
+	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
+	exit 0
+fi
 
 # ---------------------------------------------------------------- status
 config "$ROOT/big.json" "http://127.0.0.1:9" "$BIG"
@@ -347,19 +353,31 @@ figure enqueue "$e" APNs/s "$(calc "$e / $c")" "COPY into a plain table ($c APNs
 # What writing the rows pdc-enqueue must write costs at all: COPY straight
 # into the job table and the status table, with their indexes and triggers
 # (nobody follows the job events, so the triggers announce none).
-FLOOR_APNS=$((ENQ_APNS < 200000 ? ENQ_APNS : 200000))
+# At the figure's size, over as many connections as pdc-enqueue uses (two,
+# each writing its batches to both tables): each connection COPYs half the
+# APNs into the job table, then into the status table.
+FLOOR_APNS=$ENQ_APNS
+split -n l/2 -d "$ROOT/apns" "$ROOT/apns.half."
+# copy_half N: one connection's COPYs
+copy_half() {
+	q "$ENQ" -c "COPY jobs (apn) FROM STDIN" <"$ROOT/apns.half.0$1" >/dev/null &&
+	    sed 's/$/\tpending/' "$ROOT/apns.half.0$1" |
+	    q "$ENQ" -c "COPY data_collection_status (apn, status) FROM STDIN" >/dev/null
+}
 # copy_floor: APNs per second of that COPY
 copy_floor() {
-	local t0
+	local t0 p1 p2
 	q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
 	t0=$(now)
-	head -n "$FLOOR_APNS" "$ROOT/apns" | q "$ENQ" -c "COPY jobs (apn) FROM STDIN" >/dev/null &&
-	    head -n "$FLOOR_APNS" "$ROOT/apns" | sed 's/$/\tpending/' |
-	    q "$ENQ" -c "COPY data_collection_status (apn, status) FROM STDIN" >/dev/null || die "COPY failed"
+	copy_half 0 &
+	p1=$!
+	copy_half 1 &
+	p2=$!
+	wait "$p1" && wait "$p2" || die "COPY failed"
 	calc "$FLOOR_APNS / ($(now) - $t0)" 0
 }
 f=$(copy_floor)
-info "floor: COPY of $FLOOR_APNS APNs into jobs and data_collection_status themselves" "$f" APNs/s
+info "floor: COPY of $FLOOR_APNS APNs into jobs and data_collection_status themselves, two connections" "$f" APNs/s
 info "enqueue against that floor" "$(calc "$e / $f")" ratio
 # The same while someone follows the job events (pdc-status --follow): the
 # insert trigger then builds one JSON event per job and queues it.
@@ -414,7 +432,8 @@ rpp=$(calc "($(served "$FAST") - $r0) / $n")
 cpu=$(calc "($(runstat_field user "$ROOT/worker.err") + $(runstat_field sys "$ROOT/worker.err")) * 1000 / $n" 3)
 info "collect, parcels per second at -j 4 (no latency)" "$(rate_db "$COL")" parcels/s
 info "collect, requests per full parcel" "$rpp" requests
-figure collect_cpu "$cpu" ms/parcel "$(calc "$cpu / 1" 3)" "the 1 ms target, pdc-worker user+sys over $n full records" "<= 1"
+# for information, no longer a target: a polite collection uses little of a core
+info "collect, CPU per full record (pdc-worker user + system over $n records)" "$cpu" ms
 # The treasurer's part of that CPU: its pages of those records parsed again by
 # htmlfloor, against libxml2's own floor (README.md).
 HTMLFLOOR="$BUILD/bench/htmlfloor"
@@ -506,22 +525,32 @@ start_countyd slow -n $((30 + LAT64)) -s 11 --latency 100
 SLOW="$CURL_BASE"
 config "$ROOT/slow.json" "$SLOW" "$LAT"
 curl -sf "$SLOW/_countyd/apns?limit=$((30 + LAT64))" >"$ROOT/slow.apns" || die "countyd apns"
+# requests countyd served on one host so far
+served_on() { curl -sf "$1/_countyd/stats" | jq --arg h "$2" '.hosts[$h].total'; }
 lat_round() {	# J PARCELS FIRST
 	q "$LAT" -c "DELETE FROM jobs" >/dev/null
 	sed -n "$3,$(($3 + $2 - 1))p" "$ROOT/slow.apns" | PDC_CONFIG="$ROOT/slow.json" pdc-enqueue >/dev/null 2>&1
-	local r0
-	r0=$(served "$SLOW")
+	local r0 a0 t0 c0 n
+	r0=$(served "$SLOW") a0=$(served_on "$SLOW" assessor) t0=$(served_on "$SLOW" treasurer)
+	c0=$(served_on "$SLOW" recorder)
 	collect "$LAT" "$ROOT/slow.json" "$1"
-	LAT_RPP=$(calc "($(served "$SLOW") - $r0) / $(completed "$LAT")")
+	n=$(completed "$LAT")
+	LAT_RPP=$(calc "($(served "$SLOW") - $r0) / $n")
+	# The treasurer runs beside the assessor and the recorder (its source is
+	# "apart", lib/sources/treasurer.c), which run in turn: a parcel takes its
+	# longer chain of requests, not their sum.
+	LAT_TRE=$(calc "($(served_on "$SLOW" treasurer) - $t0) / $n")
+	LAT_AR=$(calc "($(served_on "$SLOW" assessor) - $a0 + $(served_on "$SLOW" recorder) - $c0) / $n")
+	LAT_CHAIN=$(awk -v a="$LAT_TRE" -v b="$LAT_AR" 'BEGIN { printf "%.2f", a > b ? a : b }')
 	LAT_RATE=$(rate_db "$LAT")
 	LAT_RSS=$(runstat_field maxrss "$ROOT/worker.err")
 }
 lat_round 3 30 1
-ideal=$(calc "3 / ($LAT_RPP * 0.1)")
-figure latency_j3 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 3 / ($LAT_RPP requests x 0.1 s) = $ideal parcels/s" ">= 0.9"
+ideal=$(calc "3 / ($LAT_CHAIN * 0.1)")
+figure latency_j3 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 3 / (longest chain $LAT_CHAIN requests x 0.1 s) = $ideal parcels/s; treasurer $LAT_TRE beside assessor+recorder $LAT_AR, $LAT_RPP in all" ">= 0.9"
 lat_round 64 "$LAT64" 31
-ideal=$(calc "64 / ($LAT_RPP * 0.1)")
-figure latency_j64 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 64 / ($LAT_RPP requests x 0.1 s) = $ideal parcels/s" ">= 0.9"
+ideal=$(calc "64 / ($LAT_CHAIN * 0.1)")
+figure latency_j64 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 64 / (longest chain $LAT_CHAIN requests x 0.1 s) = $ideal parcels/s; treasurer $LAT_TRE beside assessor+recorder $LAT_AR, $LAT_RPP in all" ">= 0.9"
 rss=$(calc "$LAT_RSS / 1024" 1)
 figure memory_j64 "$rss" MB "$(calc "$rss / 64")" "the 64 MB target, peak RSS of pdc-worker -j 64" "< 1"
 
