@@ -594,27 +594,33 @@ preempted:
 	goto again;
 }
 
-unsigned
-pdc_polite_queued(struct pdc_polite *p)
+int
+pdc_polite_room(struct pdc_polite *p, double seconds, int coming)
 {
-	unsigned most = 0;
+	int least = 0, first = 1;
 
 	if (p == NULL)
-		return 0;
+		return -coming;
 	pthread_mutex_lock(&p->mu);
 	for (int i = 0; i < p->nhosts; i++) {
 		struct host *h = &p->hosts[i];
-		unsigned n = 0;
+		double rate;
+		int n = coming, room;
 
 		pthread_mutex_lock(&h->mu);
 		for (int c = PDC_PRIO_CRITICAL; c <= PDC_PRIO_LOW; c++)
-			n += waiting(h, c);
+			n += (int)waiting(h, c);
+		rate = h->rate;
+		if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < rate)
+			rate = 1.0 / h->crawl_delay;
 		pthread_mutex_unlock(&h->mu);
-		if (n > most)
-			most = n;
+		room = (int)(rate * HEADROOM * seconds) - n;
+		if (first || room < least)
+			least = room;
+		first = 0;
 	}
 	pthread_mutex_unlock(&p->mu);
-	return most;
+	return first ? -coming : least;
 }
 
 static struct pdc_stmt st_throttle = { "pdc_host_throttle",

@@ -47,11 +47,13 @@ int pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *
     const char *url, int prio, struct pdc_err *err);
 
 /*
- * The most of this process's requests waiting for one host's slots (the one
- * whose slot is next included): how crowded the busiest host is.  A job
- * claimed while it is crowded would only wait there with its lease running.
+ * How many more requests the most crowded host serves within SECONDS than
+ * this process has waiting for its slots (the one whose slot is next
+ * included), counting COMING more on every host (jobs about to ask); below
+ * zero when more wait than that.  A job claimed while a host is crowded
+ * would only wait there with its lease running.
  */
-unsigned pdc_polite_queued(struct pdc_polite *p);
+int pdc_polite_room(struct pdc_polite *p, double seconds, int coming);
 
 /*
  * After a request to URL: its HTTP STATUS (0 when there was no answer),

@@ -34,13 +34,16 @@
 #define POLL_EVERY 5.0
 /*
  * Claims sized to the budget: a job is claimed only while no host has more
- * than ROOM of this process's requests waiting for a slot (counting jobs
- * claimed that have not yet asked), so the backlog waits in the queue, where
+ * than ROOM of this process's requests waiting for a slot beyond what it
+ * serves in ROOM_SECONDS (counting jobs claimed that have not yet asked), so the backlog waits in the queue, where
  * priorities rule, instead of on the hosts' slots with its lease running.
  * ROOM keeps the busiest host's next slots spoken for (its budget used) with
  * requests in between on the wire and being parsed.
  */
 #define ROOM 3
+/* Requests a host serves within this long do not count as waiting: a fast host is
+ * never crowded, and a worker claims for all its idle collectors at once. */
+#define ROOM_SECONDS 0.25
 /* How often the thread watching for room looks again while hosts are crowded. */
 #define CROWD_POLL 0.05
 /* The most jobs claimed in one go, and held claimed before a thread takes them. */
@@ -110,9 +113,13 @@ pdc_worker_progress(struct pdc_worker_progress *p)
 }
 
 
-/* Sleep up to SECONDS, or until the main thread signals new work. */
+/*
+ * Sleep up to SECONDS, or until the main thread signals new work.  STASH: a
+ * collector that takes stashed jobs, which a batch stashed since it looked
+ * spares the sleep.
+ */
 static void
-wait_wake(struct shared *sh, double seconds)
+wait_work(struct shared *sh, double seconds, bool stash)
 {
 	struct timespec abs;
 
@@ -124,9 +131,16 @@ wait_wake(struct shared *sh, double seconds)
 		abs.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&sh->mu);
-	if (!stop_flag && !atomic_load(&sh->drained) && !atomic_load(&sh->refused))
+	if (!stop_flag && !atomic_load(&sh->drained) && !atomic_load(&sh->refused) &&
+	    (!stash || sh->nstash == 0))
 		pthread_cond_timedwait(&sh->wake, &sh->mu, &abs);
 	pthread_mutex_unlock(&sh->mu);
+}
+
+static void
+wait_wake(struct shared *sh, double seconds)
+{
+	wait_work(sh, seconds, false);
 }
 
 static void
@@ -161,7 +175,7 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 {
 	struct pdc_job got[MAXBATCH];
 	struct pdc_conn *c;
-	int room, n;
+	int room, n, stashed;
 
 	*crowded = false;
 	if (lane) {
@@ -182,11 +196,15 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 	if (n == 1)
 		return 1;
 	pthread_mutex_lock(&sh->claim_mu);
-	room = ROOM - (int)pdc_polite_queued(sh->polite) - atomic_load(&sh->starting);
-	if (room > idle)
-		room = idle;
-	if (room > MAXBATCH)
-		room = MAXBATCH;
+	/* Stashed jobs are started ones and have their collectors: neither counts twice. */
+	pthread_mutex_lock(&sh->mu);
+	stashed = sh->nstash;
+	pthread_mutex_unlock(&sh->mu);
+	room = ROOM + pdc_polite_room(sh->polite, ROOM_SECONDS, atomic_load(&sh->starting));
+	if (room > idle - stashed)
+		room = idle - stashed;
+	if (room > MAXBATCH - stashed)
+		room = MAXBATCH - stashed;
 	if (room <= 0) {
 		pthread_mutex_unlock(&sh->claim_mu);
 		*crowded = true;
@@ -447,7 +465,7 @@ collector(void *arg)
 			if ((watch = !sh->watching))
 				sh->watching = true;
 			pthread_mutex_unlock(&sh->mu);
-			wait_wake(sh, watch ? CROWD_POLL : POLL_EVERY);
+			wait_work(sh, watch ? CROWD_POLL : POLL_EVERY, true);
 			if (watch) {
 				pthread_mutex_lock(&sh->mu);
 				sh->watching = false;
@@ -462,9 +480,9 @@ collector(void *arg)
 					wake_all(sh);
 					break;
 				}
-				wait_wake(sh, 0.5);
+				wait_work(sh, 0.5, !lane);
 			} else {
-				wait_wake(sh, POLL_EVERY);
+				wait_work(sh, POLL_EVERY, !lane);
 			}
 			continue;
 		}

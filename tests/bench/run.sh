@@ -121,6 +121,20 @@ JSON
 	chmod 600 "$1"
 }
 
+# runstat_field NAME FILE: a field of the last runstat line in FILE
+runstat_field() { sed -n "s/^runstat: .*$1 \([0-9.]*\).*/\1/p" "$2" | tail -n 1; }
+# requests countyd served so far
+served() { curl -sf "$1/_countyd/stats" | jq '.total'; }
+# parcels per second between the first claim and the last finish
+rate_db() { q "$1" -c "SELECT round(count(*) / greatest(extract(epoch FROM max(finished_at) - min(started_at)), 0.001), 1)
+	FROM jobs WHERE state = 'completed' AND worker LIKE '%'"; }
+completed() { q "$1" -c "SELECT count(*) FROM jobs WHERE state = 'completed'"; }
+# collect DB CONFIG J: drain the queue with pdc-worker -j J under runstat
+collect() {
+	PDC_CONFIG="$2" "$RUNSTAT" pdc-worker --drain -j "$3" >/dev/null 2>"$ROOT/worker.err" ||
+	    { tail -n 20 "$ROOT/worker.err" >&2; die "pdc-worker failed"; }
+}
+
 # ---------------------------------------------------------------- sales
 # How right the stored sales are, as tests/57-sales.bats measures them: a
 # county of its own collected whole, then the presented sales (basis deed or
@@ -163,6 +177,53 @@ sales_section() {
 }
 if [ "${BENCH_ONLY:-}" = sales ]; then
 	sales_section
+	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
+	exit 0
+fi
+
+# ---------------------------------------------------------------- latency
+# Latency-bound collection: countyd answering each request after 100 ms, the
+# worker at -j 3 and -j 64 against the ideal of its longest chain of requests.
+# Run at the end, or alone with BENCH_ONLY=latency.
+LAT64="${BENCH_LATENCY_J64:-3000}"	# parcels of the -j 64 latency round
+latency_section() {
+	log "latency bound: countyd with 100 ms per request"
+	LAT="$(db bench_latency)" || die "cannot create bench_latency"
+	start_countyd slow -n $((30 + LAT64)) -s 11 --latency 100
+	SLOW="$CURL_BASE"
+	config "$ROOT/slow.json" "$SLOW" "$LAT"
+	curl -sf "$SLOW/_countyd/apns?limit=$((30 + LAT64))" >"$ROOT/slow.apns" || die "countyd apns"
+	# requests countyd served on one host so far
+	served_on() { curl -sf "$1/_countyd/stats" | jq --arg h "$2" '.hosts[$h].total'; }
+	lat_round() {	# J PARCELS FIRST
+		q "$LAT" -c "DELETE FROM jobs" >/dev/null
+		sed -n "$3,$(($3 + $2 - 1))p" "$ROOT/slow.apns" | PDC_CONFIG="$ROOT/slow.json" pdc-enqueue >/dev/null 2>&1
+		local r0 a0 t0 c0 n
+		r0=$(served "$SLOW") a0=$(served_on "$SLOW" assessor) t0=$(served_on "$SLOW" treasurer)
+		c0=$(served_on "$SLOW" recorder)
+		collect "$LAT" "$ROOT/slow.json" "$1"
+		n=$(completed "$LAT")
+		LAT_RPP=$(calc "($(served "$SLOW") - $r0) / $n")
+		# The treasurer runs beside the assessor and the recorder (its source is
+		# "apart", lib/sources/treasurer.c), which run in turn: a parcel takes its
+		# longer chain of requests, not their sum.
+		LAT_TRE=$(calc "($(served_on "$SLOW" treasurer) - $t0) / $n")
+		LAT_AR=$(calc "($(served_on "$SLOW" assessor) - $a0 + $(served_on "$SLOW" recorder) - $c0) / $n")
+		LAT_CHAIN=$(awk -v a="$LAT_TRE" -v b="$LAT_AR" 'BEGIN { printf "%.2f", (a + 0 > b + 0 ? a : b) }')
+		LAT_RATE=$(rate_db "$LAT")
+		LAT_RSS=$(runstat_field maxrss "$ROOT/worker.err")
+	}
+	lat_round 3 30 1
+	ideal=$(calc "3 / ($LAT_CHAIN * 0.1)")
+	figure latency_j3 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 3 / (longest chain $LAT_CHAIN requests x 0.1 s) = $ideal parcels/s; treasurer $LAT_TRE beside assessor+recorder $LAT_AR, $LAT_RPP in all" ">= 0.9"
+	lat_round 64 "$LAT64" 31
+	ideal=$(calc "64 / ($LAT_CHAIN * 0.1)")
+	figure latency_j64 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 64 / (longest chain $LAT_CHAIN requests x 0.1 s) = $ideal parcels/s; treasurer $LAT_TRE beside assessor+recorder $LAT_AR, $LAT_RPP in all" ">= 0.9"
+	rss=$(calc "$LAT_RSS / 1024" 1)
+	figure memory_j64 "$rss" MB "$(calc "$rss / 64")" "the 64 MB target, peak RSS of pdc-worker -j 64" "< 1"
+}
+if [ "${BENCH_ONLY:-}" = latency ]; then
+	latency_section
 	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
 	exit 0
 fi
@@ -402,26 +463,11 @@ echo "enqueue: $(($(date +%s) - T_START)) s so far" >&2
 # ---------------------------------------------------------------- collection
 FLOOR_N="${BENCH_FLOOR:-200}"	# parcels per fetch-floor round
 MEM_JOBS="${BENCH_MEMORY_JOBS:-10000}"	# parcels of the memory-growth run
-LAT64="${BENCH_LATENCY_J64:-3000}"	# parcels of the -j 64 latency round
 COL="$(db bench_collect)" || die "cannot create bench_collect"
 start_countyd fast -n $((COLLECT + FLOOR_N * ROUNDS)) -s 7
 FAST="$CURL_BASE"
 config "$ROOT/fast.json" "$FAST" "$COL"
 curl -sf "$FAST/_countyd/apns?limit=$((COLLECT + FLOOR_N * ROUNDS))" >"$ROOT/fast.apns" || die "countyd apns"
-# runstat_field NAME FILE: a field of the last runstat line in FILE
-runstat_field() { sed -n "s/^runstat: .*$1 \([0-9.]*\).*/\1/p" "$2" | tail -n 1; }
-# requests countyd served so far
-served() { curl -sf "$1/_countyd/stats" | jq '.total'; }
-# parcels per second between the first claim and the last finish
-rate_db() { q "$1" -c "SELECT round(count(*) / greatest(extract(epoch FROM max(finished_at) - min(started_at)), 0.001), 1)
-	FROM jobs WHERE state = 'completed' AND worker LIKE '%'"; }
-completed() { q "$1" -c "SELECT count(*) FROM jobs WHERE state = 'completed'"; }
-# collect DB CONFIG J: drain the queue with pdc-worker -j J under runstat
-collect() {
-	PDC_CONFIG="$2" "$RUNSTAT" pdc-worker --drain -j "$3" >/dev/null 2>"$ROOT/worker.err" ||
-	    { tail -n 20 "$ROOT/worker.err" >&2; die "pdc-worker failed"; }
-}
-
 log "collect: $COLLECT parcels from countyd, no latency"
 head -n "$COLLECT" "$ROOT/fast.apns" | PDC_CONFIG="$ROOT/fast.json" pdc-enqueue >/dev/null 2>&1
 r0=$(served "$FAST")
@@ -519,41 +565,7 @@ w=$(median <"$ROOT/wfetch") c=$(median <"$ROOT/cfetch")
 figure fetch_floor "$w" requests/s "$(calc "$w / $c")" "xargs -P 8 curl, one process per request ($c requests/s)" ">= 5"
 info "the worker's rate over its whole run (start and drain check included)" "$(median <"$ROOT/wfetch_wall")" requests/s
 
-log "latency bound: countyd with 100 ms per request"
-LAT="$(db bench_latency)" || die "cannot create bench_latency"
-start_countyd slow -n $((30 + LAT64)) -s 11 --latency 100
-SLOW="$CURL_BASE"
-config "$ROOT/slow.json" "$SLOW" "$LAT"
-curl -sf "$SLOW/_countyd/apns?limit=$((30 + LAT64))" >"$ROOT/slow.apns" || die "countyd apns"
-# requests countyd served on one host so far
-served_on() { curl -sf "$1/_countyd/stats" | jq --arg h "$2" '.hosts[$h].total'; }
-lat_round() {	# J PARCELS FIRST
-	q "$LAT" -c "DELETE FROM jobs" >/dev/null
-	sed -n "$3,$(($3 + $2 - 1))p" "$ROOT/slow.apns" | PDC_CONFIG="$ROOT/slow.json" pdc-enqueue >/dev/null 2>&1
-	local r0 a0 t0 c0 n
-	r0=$(served "$SLOW") a0=$(served_on "$SLOW" assessor) t0=$(served_on "$SLOW" treasurer)
-	c0=$(served_on "$SLOW" recorder)
-	collect "$LAT" "$ROOT/slow.json" "$1"
-	n=$(completed "$LAT")
-	LAT_RPP=$(calc "($(served "$SLOW") - $r0) / $n")
-	# The treasurer runs beside the assessor and the recorder (its source is
-	# "apart", lib/sources/treasurer.c), which run in turn: a parcel takes its
-	# longer chain of requests, not their sum.
-	LAT_TRE=$(calc "($(served_on "$SLOW" treasurer) - $t0) / $n")
-	LAT_AR=$(calc "($(served_on "$SLOW" assessor) - $a0 + $(served_on "$SLOW" recorder) - $c0) / $n")
-	LAT_CHAIN=$(awk -v a="$LAT_TRE" -v b="$LAT_AR" 'BEGIN { printf "%.2f", a > b ? a : b }')
-	LAT_RATE=$(rate_db "$LAT")
-	LAT_RSS=$(runstat_field maxrss "$ROOT/worker.err")
-}
-lat_round 3 30 1
-ideal=$(calc "3 / ($LAT_CHAIN * 0.1)")
-figure latency_j3 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 3 / (longest chain $LAT_CHAIN requests x 0.1 s) = $ideal parcels/s; treasurer $LAT_TRE beside assessor+recorder $LAT_AR, $LAT_RPP in all" ">= 0.9"
-lat_round 64 "$LAT64" 31
-ideal=$(calc "64 / ($LAT_CHAIN * 0.1)")
-figure latency_j64 "$LAT_RATE" parcels/s "$(calc "$LAT_RATE / $ideal")" "ideal 64 / (longest chain $LAT_CHAIN requests x 0.1 s) = $ideal parcels/s; treasurer $LAT_TRE beside assessor+recorder $LAT_AR, $LAT_RPP in all" ">= 0.9"
-rss=$(calc "$LAT_RSS / 1024" 1)
-figure memory_j64 "$rss" MB "$(calc "$rss / 64")" "the 64 MB target, peak RSS of pdc-worker -j 64" "< 1"
-
+latency_section
 priority_section
 sales_section
 
