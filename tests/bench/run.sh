@@ -10,7 +10,10 @@
 # (1700000), BENCH_ENQUEUE_APNS (1000000), BENCH_COLLECT (2000),
 # BENCH_MEMORY_JOBS (10000), BENCH_FLOOR (parcels per fetch-floor round, 200),
 # BENCH_LATENCY_J64 (parcels in the -j 64 latency round, 3000), BENCH_SALES
-# (parcels of the sales figures, 1000), BENCH_ONLY=sales (that section alone).
+# (parcels of the sales figures, 1000), BENCH_PRIORITY_BACKLOG (normal jobs
+# ahead of the critical ones, 400), BENCH_PRIORITY_WINDOW (seconds a budget
+# figure counts, 20), BENCH_ONLY=sales|priority|queue|enqueue|latency (that
+# section alone).
 set -u
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -228,6 +231,84 @@ if [ "${BENCH_ONLY:-}" = latency ]; then
 	exit 0
 fi
 
+# ---------------------------------------------------------------- enqueue
+# pdc-enqueue against COPY, and the floor of the rows it writes.  Run in
+# order, or alone with BENCH_ONLY=enqueue.
+enqueue_section() {
+	ENQ="$(db bench_enqueue)" || die "cannot create bench_enqueue"
+	config "$ROOT/enq.json" "http://127.0.0.1:9" "$ENQ"
+	q "$ENQ" -c "CREATE TABLE plain (apn text)"
+	awk -v n="$ENQ_APNS" 'BEGIN { for (i = 1; i <= n; i++) { s = sprintf("%08d", i * 7 % 100000000);
+		print substr(s, 1, 3) "-" substr(s, 4, 2) "-" substr(s, 6, 3) } }' >"$ROOT/apns"
+	: >"$ROOT/enq" && : >"$ROOT/copy"
+	for r in $(seq "$ROUNDS"); do
+		q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
+		t0=$(now)
+		cat "$ROOT/apns" | PDC_CONFIG="$ROOT/enq.json" pdc-enqueue >/dev/null 2>"$ROOT/enq.err" ||
+		    { cat "$ROOT/enq.err" >&2; die "pdc-enqueue failed"; }
+		calc "$ENQ_APNS / ($(now) - $t0)" 0 >>"$ROOT/enq"; echo >>"$ROOT/enq"
+		q "$ENQ" -c "TRUNCATE plain" >/dev/null
+		t0=$(now)
+		cat "$ROOT/apns" | q "$ENQ" -c "COPY plain (apn) FROM STDIN" >/dev/null || die "COPY failed"
+		calc "$ENQ_APNS / ($(now) - $t0)" 0 >>"$ROOT/copy"; echo >>"$ROOT/copy"
+	done
+	got="$(q "$ENQ" -c "SELECT count(*) FROM jobs WHERE state = 'pending'")"
+	[ "$got" -eq "$ENQ_APNS" ] || die "enqueue: $got jobs pending, not $ENQ_APNS"
+	e=$(median <"$ROOT/enq") c=$(median <"$ROOT/copy")
+	figure enqueue "$e" APNs/s "$(calc "$e / $c")" "COPY into a plain table ($c APNs/s), $ENQ_APNS APNs" ">= 0.5"
+	# What writing the rows pdc-enqueue must write costs at all: COPY straight
+	# into the job table and the status table, with their indexes and triggers
+	# (nobody follows the job events, so the triggers announce none).
+	# At the figure's size, over as many connections as pdc-enqueue uses (two,
+	# each writing its batches to both tables): each connection COPYs half the
+	# APNs into the job table, then into the status table.
+	FLOOR_APNS=$ENQ_APNS
+	split -n l/2 -d "$ROOT/apns" "$ROOT/apns.half."
+	# copy_half N: one connection's COPYs
+	copy_half() {
+		q "$ENQ" -c "COPY jobs (apn) FROM STDIN" <"$ROOT/apns.half.0$1" >/dev/null &&
+		    sed 's/$/\tpending/' "$ROOT/apns.half.0$1" |
+		    q "$ENQ" -c "COPY data_collection_status (apn, status) FROM STDIN" >/dev/null
+	}
+	# copy_floor: APNs per second of that COPY
+	copy_floor() {
+		local t0 p1 p2
+		q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
+		t0=$(now)
+		copy_half 0 &
+		p1=$!
+		copy_half 1 &
+		p2=$!
+		wait "$p1" && wait "$p2" || die "COPY failed"
+		calc "$FLOOR_APNS / ($(now) - $t0)" 0
+	}
+	f=$(copy_floor)
+	info "floor: COPY of $FLOOR_APNS APNs into jobs and data_collection_status themselves, two connections" "$f" APNs/s
+	info "enqueue against that floor" "$(calc "$e / $f")" ratio
+	# The same while someone follows the job events (pdc-status --follow): the
+	# insert trigger then builds one JSON event per job and queues it.
+	q "$ENQ" -c "SELECT pdc_events_follow()" -c "SELECT pg_sleep(3600)" >/dev/null 2>&1 &
+	follower=$!
+	PIDS+=("$follower")
+	for _ in $(seq 100); do
+		[ "$(q "$ENQ" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 80590 AND objid = 1")" -ge 1 ] && break
+		sleep 0.1
+	done
+	ff=$(copy_floor)
+	q "$ENQ" -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 80590 AND objid = 1" >/dev/null
+	wait "$follower" 2>/dev/null
+	info "floor: the same COPY while pdc-status --follow listens (one event per job)" "$ff" APNs/s
+	q "$ENQ" -c "ALTER TABLE jobs DISABLE TRIGGER USER" >/dev/null
+	fh=$(copy_floor)
+	q "$ENQ" -c "ALTER TABLE jobs ENABLE TRIGGER USER" -c "TRUNCATE jobs, data_collection_status, counters" >/dev/null
+	info "floor: the same COPY with the job table's triggers off (rows and indexes alone)" "$fh" APNs/s
+}
+if [ "${BENCH_ONLY:-}" = enqueue ]; then
+	enqueue_section
+	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
+	exit 0
+fi
+
 # ---------------------------------------------------------------- priority
 # Critical means now (issue 13): at the default politeness (the sources' own
 # requests_per_second), `pdc-enqueue -p critical --wait` behind a backlog of
@@ -389,75 +470,7 @@ figure status_apn "$s2" ms "$(calc "$s2 / 50")" "the 50 ms target, $njobs jobs" 
 
 echo "status: $(($(date +%s) - T_START)) s so far" >&2
 
-# ---------------------------------------------------------------- enqueue
-ENQ="$(db bench_enqueue)" || die "cannot create bench_enqueue"
-config "$ROOT/enq.json" "http://127.0.0.1:9" "$ENQ"
-q "$ENQ" -c "CREATE TABLE plain (apn text)"
-awk -v n="$ENQ_APNS" 'BEGIN { for (i = 1; i <= n; i++) { s = sprintf("%08d", i * 7 % 100000000);
-	print substr(s, 1, 3) "-" substr(s, 4, 2) "-" substr(s, 6, 3) } }' >"$ROOT/apns"
-: >"$ROOT/enq" && : >"$ROOT/copy"
-for r in $(seq "$ROUNDS"); do
-	q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
-	t0=$(now)
-	cat "$ROOT/apns" | PDC_CONFIG="$ROOT/enq.json" pdc-enqueue >/dev/null 2>"$ROOT/enq.err" ||
-	    { cat "$ROOT/enq.err" >&2; die "pdc-enqueue failed"; }
-	calc "$ENQ_APNS / ($(now) - $t0)" 0 >>"$ROOT/enq"; echo >>"$ROOT/enq"
-	q "$ENQ" -c "TRUNCATE plain" >/dev/null
-	t0=$(now)
-	cat "$ROOT/apns" | q "$ENQ" -c "COPY plain (apn) FROM STDIN" >/dev/null || die "COPY failed"
-	calc "$ENQ_APNS / ($(now) - $t0)" 0 >>"$ROOT/copy"; echo >>"$ROOT/copy"
-done
-got="$(q "$ENQ" -c "SELECT count(*) FROM jobs WHERE state = 'pending'")"
-[ "$got" -eq "$ENQ_APNS" ] || die "enqueue: $got jobs pending, not $ENQ_APNS"
-e=$(median <"$ROOT/enq") c=$(median <"$ROOT/copy")
-figure enqueue "$e" APNs/s "$(calc "$e / $c")" "COPY into a plain table ($c APNs/s), $ENQ_APNS APNs" ">= 0.5"
-# What writing the rows pdc-enqueue must write costs at all: COPY straight
-# into the job table and the status table, with their indexes and triggers
-# (nobody follows the job events, so the triggers announce none).
-# At the figure's size, over as many connections as pdc-enqueue uses (two,
-# each writing its batches to both tables): each connection COPYs half the
-# APNs into the job table, then into the status table.
-FLOOR_APNS=$ENQ_APNS
-split -n l/2 -d "$ROOT/apns" "$ROOT/apns.half."
-# copy_half N: one connection's COPYs
-copy_half() {
-	q "$ENQ" -c "COPY jobs (apn) FROM STDIN" <"$ROOT/apns.half.0$1" >/dev/null &&
-	    sed 's/$/\tpending/' "$ROOT/apns.half.0$1" |
-	    q "$ENQ" -c "COPY data_collection_status (apn, status) FROM STDIN" >/dev/null
-}
-# copy_floor: APNs per second of that COPY
-copy_floor() {
-	local t0 p1 p2
-	q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
-	t0=$(now)
-	copy_half 0 &
-	p1=$!
-	copy_half 1 &
-	p2=$!
-	wait "$p1" && wait "$p2" || die "COPY failed"
-	calc "$FLOOR_APNS / ($(now) - $t0)" 0
-}
-f=$(copy_floor)
-info "floor: COPY of $FLOOR_APNS APNs into jobs and data_collection_status themselves, two connections" "$f" APNs/s
-info "enqueue against that floor" "$(calc "$e / $f")" ratio
-# The same while someone follows the job events (pdc-status --follow): the
-# insert trigger then builds one JSON event per job and queues it.
-q "$ENQ" -c "SELECT pdc_events_follow()" -c "SELECT pg_sleep(3600)" >/dev/null 2>&1 &
-follower=$!
-PIDS+=("$follower")
-for _ in $(seq 100); do
-	[ "$(q "$ENQ" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 80590 AND objid = 1")" -ge 1 ] && break
-	sleep 0.1
-done
-ff=$(copy_floor)
-q "$ENQ" -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 80590 AND objid = 1" >/dev/null
-wait "$follower" 2>/dev/null
-info "floor: the same COPY while pdc-status --follow listens (one event per job)" "$ff" APNs/s
-q "$ENQ" -c "ALTER TABLE jobs DISABLE TRIGGER USER" >/dev/null
-fh=$(copy_floor)
-q "$ENQ" -c "ALTER TABLE jobs ENABLE TRIGGER USER" -c "TRUNCATE jobs, data_collection_status, counters" >/dev/null
-info "floor: the same COPY with the job table's triggers off (rows and indexes alone)" "$fh" APNs/s
-
+enqueue_section
 echo "enqueue: $(($(date +%s) - T_START)) s so far" >&2
 
 # ---------------------------------------------------------------- collection
