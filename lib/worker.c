@@ -35,14 +35,14 @@
 /*
  * Claims sized to the budget: a job is claimed only while no host has more
  * than ROOM of this process's requests waiting for a slot beyond what it
- * serves in ROOM_SECONDS (counting jobs claimed that have not yet asked), so the backlog waits in the queue, where
- * priorities rule, instead of on the hosts' slots with its lease running.
- * ROOM keeps the busiest host's next slots spoken for (its budget used) with
- * requests in between on the wire and being parsed.
+ * serves in ROOM_SECONDS (counting jobs claimed that have not yet asked), so
+ * the backlog waits in the queue, where priorities rule, instead of on the
+ * hosts' slots with its lease running.  ROOM keeps the busiest host's next
+ * slots spoken for (its budget used) while other requests are on the wire
+ * or being parsed.  A fast host is never crowded, and then a worker claims
+ * for all its idle collectors at once.
  */
 #define ROOM 3
-/* Requests a host serves within this long do not count as waiting: a fast host is
- * never crowded, and a worker claims for all its idle collectors at once. */
 #define ROOM_SECONDS 0.25
 /* How often the thread watching for room looks again while hosts are crowded. */
 #define CROWD_POLL 0.05
