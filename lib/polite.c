@@ -29,6 +29,12 @@
  */
 #define SHARE 8
 
+/* A thread waiting for a host's turn: woken alone when the turn is its. */
+struct waiter {
+	pthread_cond_t cv;
+	struct waiter *next;
+};
+
 struct host {
 	char key[256];			/* host[:port] */
 	char base[300];			/* scheme://host[:port] */
@@ -46,9 +52,11 @@ struct host {
 	char last_error[256];
 	/*
 	 * The turn: one thread at a time takes a slot and waits for it; the
-	 * others wait on CV, by priority, first come first served within one.
+	 * others wait in line, by priority, first come first served within one,
+	 * each on its own condition so that only the next is woken.
 	 */
-	pthread_cond_t cv;
+	struct waiter *head[PDC_NPRIO], *tail[PDC_NPRIO];	/* the holder first of its line */
+	struct waiter *holder;
 	int gate;			/* a thread has the turn */
 	int holder_prio;		/* its priority */
 	int preempt;			/* a more urgent waiter wants the holder's slot */
@@ -142,7 +150,6 @@ pdc_polite_free(struct pdc_polite *p)
 	for (int i = 0; i < p->nhosts; i++) {
 		pdc_robots_free(p->hosts[i].robots);
 		pthread_mutex_destroy(&p->hosts[i].mu);
-		pthread_cond_destroy(&p->hosts[i].cv);
 	}
 	pthread_mutex_destroy(&p->mu);
 	free(p);
@@ -171,14 +178,6 @@ host_for(struct pdc_polite *p, const char *source, const char *url)
 		strlcpy(h->key, key, sizeof(h->key));
 		snprintf(h->base, sizeof(h->base), "%.*s://%s", (int)(s - url), url, key);
 		pthread_mutex_init(&h->mu, NULL);
-		{
-			pthread_condattr_t ca;
-
-			pthread_condattr_init(&ca);
-			pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-			pthread_cond_init(&h->cv, &ca);
-			pthread_condattr_destroy(&ca);
-		}
 		h->rate = pdc_config_source(p->cfg, source)->requests_per_second;
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -435,7 +434,7 @@ most_urgent(const struct host *h)
  * Returns 1 early when a more urgent request asks for the holder's place.
  */
 static int
-nap(struct host *h, double t)
+nap(struct host *h, struct waiter *w, double t)
 {
 	for (;;) {
 		double now = pdc_clock_mono(), d = t - now;
@@ -452,19 +451,26 @@ nap(struct host *h, double t)
 			abs.tv_sec++;
 			abs.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&h->cv, &h->mu, &abs);
+		pthread_cond_timedwait(&w->cv, &h->mu, &abs);
 	}
 }
 
-/* Give up H's turn (H->mu held); DONE: the holder's request is served. */
+/* Give up H's turn (H->mu held) and wake the next; DONE: the holder's request is served. */
 static void
 leave(struct host *h, int prio, int done)
 {
+	int c;
+
 	h->gate = 0;
 	h->preempt = 0;
-	if (done)
+	h->holder = NULL;
+	if (done) {
 		h->serving[prio]++;
-	pthread_cond_broadcast(&h->cv);
+		if ((h->head[prio] = h->head[prio]->next) == NULL)
+			h->tail[prio] = NULL;
+	}
+	if ((c = next_class(h)) >= 0)
+		pthread_cond_signal(&h->head[c]->cv);
 }
 
 int
@@ -473,6 +479,8 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 {
 	struct host *h;
 	const char *path;
+	struct waiter w;
+	pthread_condattr_t ca;
 	unsigned ticket;
 	int rc = 0;
 
@@ -491,21 +499,32 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 	if (*path == '\0')
 		path = "/";
 
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	w.next = NULL;
 	pthread_mutex_lock(&h->mu);
 	ticket = h->ticket[prio]++;
+	if (h->tail[prio] != NULL)
+		h->tail[prio]->next = &w;
+	else
+		h->head[prio] = &w;
+	h->tail[prio] = &w;
 	/*
 	 * A critical or high request does not wait behind a less urgent one
 	 * that has its slot but not yet its time: that one gives the slot up
 	 * and waits again, first of its kind.
 	 */
-	if (h->gate && prio <= PDC_PRIO_HIGH && prio < h->holder_prio) {
+	if (h->gate && prio <= PDC_PRIO_HIGH && prio < h->holder_prio && h->holder != NULL) {
 		h->preempt = 1;
-		pthread_cond_broadcast(&h->cv);
+		pthread_cond_signal(&h->holder->cv);
 	}
 again:
 	while (h->gate || h->serving[prio] != ticket || next_class(h) != prio)
-		pthread_cond_wait(&h->cv, &h->mu);
+		pthread_cond_wait(&w.cv, &h->mu);
 	h->gate = 1;
+	h->holder = &w;
 	h->holder_prio = prio;
 	h->passed[prio] = 0;
 	for (int c = prio + 1; c <= PDC_PRIO_LOW; c++)
@@ -566,7 +585,7 @@ again:
 		}
 		if (h->next < h->nslots) {
 			t = h->slots[h->next];
-			if (nap(h, t))
+			if (nap(h, &w, t))
 				goto preempted;
 			/* a 429 meanwhile drops the slots planned before it */
 			if (h->next < h->nslots && h->slots[h->next] == t) {
@@ -576,7 +595,7 @@ again:
 			continue;
 		}
 		if (h->yield_until > now) {
-			if (nap(h, h->yield_until))
+			if (nap(h, &w, h->yield_until))
 				goto preempted;
 			continue;
 		}
@@ -588,6 +607,7 @@ again:
 out:
 	leave(h, prio, 1);
 	pthread_mutex_unlock(&h->mu);
+	pthread_cond_destroy(&w.cv);
 	return rc;
 preempted:
 	leave(h, prio, 0);
