@@ -66,9 +66,14 @@ add(struct pdc_enqueue *q, const char *s, size_t len, const char *where, bool is
 	return r == -1 ? -1 : r == PDC_ENQUEUE_TAKEN;
 }
 
-/* --wait: until every APN enqueued is finished; the exit code. */
+/*
+ * --wait: until every APN enqueued is finished; the exit code.  STARTED: a
+ * worker was just started for them, so give it time to announce itself;
+ * otherwise, with none alive, say so at once (69) rather than wait for one.
+ */
 static int
-wait_all(struct pdc_conn *conn, const struct pdc_enqueue *q, double fresh_hours, double timeout)
+wait_all(struct pdc_conn *conn, const struct pdc_enqueue *q, double fresh_hours, double timeout,
+    bool started)
 {
 	struct pdc_apnstatus *out;
 	struct pdc_err err;
@@ -80,7 +85,8 @@ wait_all(struct pdc_conn *conn, const struct pdc_enqueue *q, double fresh_hours,
 		return PDC_EXIT_OK;
 	if ((out = calloc(n, sizeof(*out))) == NULL)
 		return PDC_EXIT_FAILED;
-	switch (pdc_jobwait_apns(conn, apns, n, fresh_hours, timeout, NULL, out, &err)) {
+	switch (pdc_jobwait_apns_worked(conn, apns, n, fresh_hours, timeout, started ? 30 : 0, NULL,
+	    out, &err)) {
 	case 1:
 		rc = pdc_jobwait_apns_failed(out, n) ? PDC_EXIT_FAILED : PDC_EXIT_OK;
 		break;
@@ -491,6 +497,7 @@ main(int argc, char *argv[])
 		long fresh = pdc_enqueue_count(q, PDC_ENQ_FRESH), open = pdc_enqueue_count(q, PDC_ENQ_OPEN);
 		long bad = pdc_enqueue_count(q, PDC_ENQ_BAD);
 		char log[PATH_MAX + 16];
+		bool started = false;
 
 		fprintf(stderr, "Queued %ld %s for background data collection", queued,
 		    queued == 1 ? "property" : "properties");
@@ -508,12 +515,14 @@ main(int argc, char *argv[])
 		if (pdc_cli_fshut(stdout, "stdout"))
 			rc = PDC_EXIT_FAILED;
 		if (queued + raised > 0 && cfg.auto_start_collection &&
-		    pdc_autostart_worker(conn, log, sizeof(log)) == 1)
+		    pdc_autostart_worker(conn, log, sizeof(log)) == 1) {
+			started = true;
 			pdc_log(PDC_LOG_INFO, "Started background data collection (pdc-worker --drain, log %s)", log);
+		}
 		if (bad > 0 && rc == 0)
 			rc = PDC_EXIT_DATAERR;
 		if (opts.keep && rc == 0)
-			rc = wait_all(conn, q, cfg.cache_expiry_hours, (double)timeout);
+			rc = wait_all(conn, q, cfg.cache_expiry_hours, (double)timeout, started);
 	}
 	pdc_out_free(out);
 	pdc_enqueue_free(q);

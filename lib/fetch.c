@@ -132,7 +132,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 		/* A cancelled job asks for nothing more; the worker stores none of it. */
 		if (ctx->cancelled != NULL && *ctx->cancelled)
 			return pdc_err_set(err, PDC_E_CANCELLED, "%s: job cancelled", source);
-		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, err) == -1)
+		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, ctx->priority, err) == -1)
 			return -1;
 		ctx->requests++;
 		pdc_fetch_tally_add(source, 1, 0);

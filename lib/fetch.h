@@ -36,6 +36,9 @@ struct pdc_source_ctx {
 	struct pdc_kept_list validators; /* stored validators of this APN (no bodies) */
 	int not_modified;		/* 304 answers that saved a download */
 	volatile int *cancelled;	/* set (by another thread) when the job is cancelled; NULL: never */
+	int priority;			/* the job's priority, as the queue numbers it (0 critical ...
+					   3 low): the order of host slots (polite.h); a program
+					   a user waits on leaves it 0 */
 };
 
 /*

@@ -1,3 +1,5 @@
+#include <stdlib.h>
+
 #include "clock.h"
 #include "jobwait.h"
 
@@ -28,16 +30,37 @@ struct apnwait {
 	size_t n;
 	double fresh_hours;
 	struct pdc_apnstatus *out;
+	double grace;		/* < 0: wait whether or not a worker runs */
+	double t0;
 };
+
+/* As pdc_workers_alive (worker.h) counts them: registered, beating, not stopped. */
+static struct pdc_stmt st_workers = { "pdc_jobwait_workers",
+	"SELECT count(*) FROM workers WHERE stopped_at IS NULL"
+	" AND heartbeat_at > now() - interval '30 seconds'", 0, 0 };
 
 static int
 look_apns(void *arg, struct pdc_err *err)
 {
 	struct apnwait *w = arg;
+	PGresult *res;
+	long alive;
 
 	if (pdc_queue_lookup(w->c, w->apns, w->n, w->fresh_hours, w->out, err) == -1)
 		return -1;
-	return !pdc_jobwait_apns_open(w->out, w->n);
+	if (!pdc_jobwait_apns_open(w->out, w->n))
+		return 1;
+	if (w->grace < 0 || pdc_clock_mono() - w->t0 < w->grace)
+		return 0;
+	if ((res = pdc_db_run(w->c, &st_workers, NULL, err)) == NULL)
+		return -1;
+	alive = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	if (alive > 0)
+		return 0;
+	return pdc_err_set(err, PDC_E_UNAVAILABLE, "no worker is running to collect %s (start "
+	    "pdc-worker, or set background_collection.auto_start_collection)",
+	    w->n == 1 ? "it" : "them");
 }
 
 int
@@ -45,7 +68,15 @@ pdc_jobwait_apns(struct pdc_conn *c, const char *const *apns, size_t n, double f
     double timeout, const volatile sig_atomic_t *stop, struct pdc_apnstatus *out,
     struct pdc_err *err)
 {
-	struct apnwait w = { c, apns, n, fresh_hours, out };
+	return pdc_jobwait_apns_worked(c, apns, n, fresh_hours, timeout, -1, stop, out, err);
+}
+
+int
+pdc_jobwait_apns_worked(struct pdc_conn *c, const char *const *apns, size_t n,
+    double fresh_hours, double timeout, double grace, const volatile sig_atomic_t *stop,
+    struct pdc_apnstatus *out, struct pdc_err *err)
+{
+	struct apnwait w = { c, apns, n, fresh_hours, out, grace, pdc_clock_mono() };
 
 	return pdc_jobwait(c, timeout, stop, look_apns, &w, err);
 }

@@ -45,6 +45,17 @@ int pdc_jobwait_apns(struct pdc_conn *c, const char *const *apns, size_t n, doub
     double timeout, const volatile sig_atomic_t *stop, struct pdc_apnstatus *out,
     struct pdc_err *err);
 
+/*
+ * pdc_jobwait_apns that never waits for a worker that will not come: once
+ * GRACE seconds have passed (time for a worker just started to announce
+ * itself; < 0: never), a look that finds work open and no worker alive
+ * (none registered with a heartbeat in the last 30 seconds and not stopped)
+ * returns -1 with ERR (PDC_E_UNAVAILABLE "no worker is running ...").
+ */
+int pdc_jobwait_apns_worked(struct pdc_conn *c, const char *const *apns, size_t n,
+    double fresh_hours, double timeout, double grace, const volatile sig_atomic_t *stop,
+    struct pdc_apnstatus *out, struct pdc_err *err);
+
 /* pdc_jobwait for the whole queue, each look a pdc_stats_summary into SUM, until no job is pending or active. */
 int pdc_jobwait_queue(struct pdc_conn *c, double timeout, const volatile sig_atomic_t *stop,
     struct pdc_summary *sum, struct pdc_err *err);

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "log.h"
 #include "polite.h"
 #include "pool.h"
+#include "queue.h"
 #include "robots.h"
 
 #define MAXHOSTS 16
@@ -20,6 +22,18 @@
 #define BATCH_SECONDS 0.25
 /* A slot older than this is not used: another process may own the time after it. */
 #define SLOT_STALE 0.05
+/*
+ * A class of waiters passed over this many times in a row by more urgent
+ * ones goes next (critical excepted): low work still moves while higher
+ * work trickles in, at one slot in SHARE + 1 at least.
+ */
+#define SHARE 8
+
+/* A thread waiting for a host's turn: woken alone when the turn is its. */
+struct waiter {
+	pthread_cond_t cv;
+	struct waiter *next;
+};
 
 struct host {
 	char key[256];			/* host[:port] */
@@ -36,6 +50,21 @@ struct host {
 	char pause_reason[256];
 	int ok, failed;			/* since the last reservation */
 	char last_error[256];
+	/*
+	 * The turn: one thread at a time takes a slot and waits for it; the
+	 * others wait in line, by priority, first come first served within one,
+	 * each on its own condition so that only the next is woken.
+	 */
+	struct waiter *head[PDC_NPRIO], *tail[PDC_NPRIO];	/* the holder first of its line */
+	struct waiter *holder;
+	int gate;			/* a thread has the turn */
+	int holder_prio;		/* its priority */
+	int preempt;			/* a more urgent waiter wants the holder's slot */
+	unsigned ticket[PDC_NPRIO];	/* per priority: tickets given ... */
+	unsigned serving[PDC_NPRIO];	/* ... and the one whose turn it is */
+	int passed[PDC_NPRIO];		/* turns given to more urgent waiters meanwhile */
+	double yield_until;		/* pdc_clock_mono(): another process is more urgent */
+	double marked_until;		/* pdc_clock_mono(): the others know we are (sql/013) */
 };
 
 struct pdc_polite {
@@ -45,6 +74,7 @@ struct pdc_polite {
 	struct host hosts[MAXHOSTS];
 	int nhosts;
 	int warned_robots;
+	char owner[96];			/* this process, as pdc_host_reserve knows it */
 };
 
 
@@ -99,6 +129,16 @@ pdc_polite_new(const struct pdc_config *cfg, struct pdc_pool *pool, struct pdc_e
 	p->cfg = cfg;
 	p->pool = pool;
 	pthread_mutex_init(&p->mu, NULL);
+	{
+		char host[64];
+		struct timespec ts;
+
+		gethostname(host, sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(p->owner, sizeof(p->owner), "%s:%d:%ld.%09ld", host, (int)getpid(),
+		    (long)ts.tv_sec, ts.tv_nsec);
+	}
 	return p;
 }
 
@@ -165,11 +205,12 @@ robots_from(long status, const char *body, size_t len)
 	return pdc_robots_disallow_all();
 }
 
-static int reserve(struct pdc_polite *, struct host *, int, struct pdc_err *);
+static int reserve(struct pdc_polite *, struct host *, int, int, struct pdc_err *);
 
 /* Load H's robots.txt: from the database if another worker fetched it today, else from the host. */
 static int
-load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct pdc_err *err)
+load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, int prio,
+    struct pdc_err *err)
 {
 	struct pdc_conn *c = NULL;
 	struct pdc_err derr;
@@ -197,8 +238,15 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 
 		/* robots.txt is a request like any other: it takes a slot (just the one:
 		 * a Crawl-delay in it may space the rest further). */
-		if (reserve(p, h, 1, err) == -1)
-			return -1;
+		for (;;) {
+			int got = reserve(p, h, 1, prio, err);
+
+			if (got == -1)
+				return -1;
+			if (got == 0)
+				break;
+			sleep_until(h->yield_until);
+		}
 		sleep_until(h->slots[0]);
 		h->next = h->nslots;
 		snprintf(url, sizeof(url), "%s/robots.txt", h->base);
@@ -244,7 +292,7 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 		struct pdc_err ignored;
 
 		h->nslots = h->next = 0;
-		if (reserve(p, h, 1, &ignored) == 0)
+		if (reserve(p, h, 1, prio, &ignored) == 0)
 			h->nslots = h->next = 0;
 	}
 	if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < h->rate)
@@ -253,17 +301,20 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, struct 
 	return 0;
 }
 
-static struct pdc_stmt st_reserve = { "pdc_host_reserve",
-	"SELECT wait_seconds, slots, slot_interval, paused_for, reason"
-	" FROM pdc_host_reserve($1, $2, $3, $4, $5, $6)", 6, 0 };
+static struct pdc_stmt st_reserve = { "pdc_host_reserve_prio",
+	"SELECT wait_seconds, slots, slot_interval, paused_for, reason, yielded"
+	" FROM pdc_host_reserve($1, $2, $3, $4, $5, $6, $7, $8)", 8, 0 };
 
 /*
  * Fill H's local slots (H->mu held): about BATCH_SECONDS' worth, or WANT when
- * positive.  Without a database the schedule is this process's alone.
- * Returns 0, or -1 with ERR when the host is paused.
+ * positive, for a request of priority PRIO (the most urgent this process has
+ * waiting for H).  Without a database the schedule is this process's alone.
+ * Returns 0; 1 when another process has a more urgent request for the host,
+ * so nothing was reserved before H->yield_until (sql/013_host_priority.sql);
+ * or -1 with ERR when the host is paused.
  */
 static int
-reserve(struct pdc_polite *p, struct host *h, int want, struct pdc_err *err)
+reserve(struct pdc_polite *p, struct host *h, int want, int prio, struct pdc_err *err)
 {
 	double rate = h->rate, interval, now = pdc_clock_mono();
 	int k;
@@ -283,8 +334,9 @@ reserve(struct pdc_polite *p, struct host *h, int want, struct pdc_err *err)
 		goto paused;
 	if (p->pool != NULL) {
 		struct pdc_conn *c = pdc_pool_get(p->pool, err);
-		char sk[16], si[32], sok[16], sf[16];
-		const char *params[6] = { h->key, sk, si, sok, sf, h->last_error[0] ? h->last_error : NULL };
+		char sk[16], si[32], sok[16], sf[16], sp[16];
+		const char *params[8] = { h->key, sk, si, sok, sf, h->last_error[0] ? h->last_error : NULL,
+		    sp, p->owner };
 		PGresult *res;
 
 		if (c == NULL)
@@ -293,6 +345,7 @@ reserve(struct pdc_polite *p, struct host *h, int want, struct pdc_err *err)
 		snprintf(si, sizeof(si), "%.6f", interval);
 		snprintf(sok, sizeof(sok), "%d", h->ok);
 		snprintf(sf, sizeof(sf), "%d", h->failed);
+		snprintf(sp, sizeof(sp), "%d", prio);
 		res = pdc_db_run(c, &st_reserve, params, err);
 		pdc_pool_put(p->pool, c);
 		if (res == NULL)
@@ -303,6 +356,12 @@ reserve(struct pdc_polite *p, struct host *h, int want, struct pdc_err *err)
 		int n = (int)strtol(PQgetvalue(res, 0, 1), NULL, 10);
 		double iv = strtod(PQgetvalue(res, 0, 2), NULL);
 		double paused = strtod(PQgetvalue(res, 0, 3), NULL);
+		if (n == 0 && strcmp(PQgetvalue(res, 0, 5), "t") == 0) {
+			PQclear(res);
+			h->nslots = h->next = 0;
+			h->yield_until = now + wait;
+			return 1;
+		}
 		if (n == 0) {
 			h->paused_until = now + paused;
 			strlcpy(h->pause_reason, PQgetvalue(res, 0, 4), sizeof(h->pause_reason));
@@ -314,6 +373,9 @@ reserve(struct pdc_polite *p, struct host *h, int want, struct pdc_err *err)
 		for (int i = 0; i < n && i < MAXSLOTS; i++)
 			h->slots[i] = now + wait + i * iv;
 		h->nslots = n < MAXSLOTS ? n : MAXSLOTS;
+		/* as long as the database holds the mark, less a margin (sql/013) */
+		if (prio <= PDC_PRIO_HIGH)
+			h->marked_until = h->slots[h->nslots - 1] + (2 * iv > 1.0 ? 2 * iv : 1.0) - 0.2;
 	} else {
 		double start = h->nslots > 0 ? h->slots[h->nslots - 1] + interval : now;
 
@@ -335,12 +397,91 @@ paused:
 	return -1;
 }
 
+/* Requests of priority C waiting for H's turn (the holder's included). */
+static unsigned
+waiting(const struct host *h, int c)
+{
+	return h->ticket[c] - h->serving[c];
+}
+
+/* The priority whose turn comes next on H, or -1 when nobody waits. */
+static int
+next_class(const struct host *h)
+{
+	if (waiting(h, PDC_PRIO_CRITICAL) > 0)
+		return PDC_PRIO_CRITICAL;
+	for (int c = PDC_PRIO_LOW; c > PDC_PRIO_HIGH; c--)
+		if (waiting(h, c) > 0 && h->passed[c] >= SHARE)
+			return c;
+	for (int c = PDC_PRIO_HIGH; c <= PDC_PRIO_LOW; c++)
+		if (waiting(h, c) > 0)
+			return c;
+	return -1;
+}
+
+/* The most urgent priority waiting on H: what this process tells the others. */
+static int
+most_urgent(const struct host *h)
+{
+	for (int c = PDC_PRIO_CRITICAL; c <= PDC_PRIO_LOW; c++)
+		if (waiting(h, c) > 0)
+			return c;
+	return PDC_PRIO_LOW;
+}
+
+/*
+ * Wait (H->mu held, released meanwhile) until pdc_clock_mono() reaches T.
+ * Returns 1 early when a more urgent request asks for the holder's place.
+ */
+static int
+nap(struct host *h, struct waiter *w, double t)
+{
+	for (;;) {
+		double now = pdc_clock_mono(), d = t - now;
+		struct timespec abs;
+
+		if (d <= 0)
+			return 0;
+		if (h->preempt)
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &abs);
+		abs.tv_sec += (time_t)d;
+		abs.tv_nsec += (long)((d - (double)(time_t)d) * 1e9);
+		if (abs.tv_nsec >= 1000000000L) {
+			abs.tv_sec++;
+			abs.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->cv, &h->mu, &abs);
+	}
+}
+
+/* Give up H's turn (H->mu held) and wake the next; DONE: the holder's request is served. */
+static void
+leave(struct host *h, int prio, int done)
+{
+	int c;
+
+	h->gate = 0;
+	h->preempt = 0;
+	h->holder = NULL;
+	if (done) {
+		h->serving[prio]++;
+		if ((h->head[prio] = h->head[prio]->next) == NULL)
+			h->tail[prio] = NULL;
+	}
+	if ((c = next_class(h)) >= 0)
+		pthread_cond_signal(&h->head[c]->cv);
+}
+
 int
 pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *source,
-    const char *url, struct pdc_err *err)
+    const char *url, int prio, struct pdc_err *err)
 {
 	struct host *h;
 	const char *path;
+	struct waiter w;
+	pthread_condattr_t ca;
+	unsigned ticket;
 	int rc = 0;
 
 	if (p == NULL)
@@ -351,12 +492,44 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 		    source);
 	if ((h = host_for(p, source, url)) == NULL)
 		return 0;	/* no host to be polite to (or too many): nothing to coordinate */
+	if (prio < PDC_PRIO_CRITICAL || prio > PDC_PRIO_LOW)
+		prio = PDC_PRIO_NORMAL;
 	path = strstr(url, "://");
 	path = path != NULL ? path + 3 + strcspn(path + 3, "/?") : url;
 	if (*path == '\0')
 		path = "/";
 
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	w.next = NULL;
 	pthread_mutex_lock(&h->mu);
+	ticket = h->ticket[prio]++;
+	if (h->tail[prio] != NULL)
+		h->tail[prio]->next = &w;
+	else
+		h->head[prio] = &w;
+	h->tail[prio] = &w;
+	/*
+	 * A critical or high request does not wait behind a less urgent one
+	 * that has its slot but not yet its time: that one gives the slot up
+	 * and waits again, first of its kind.
+	 */
+	if (h->gate && prio <= PDC_PRIO_HIGH && prio < h->holder_prio && h->holder != NULL) {
+		h->preempt = 1;
+		pthread_cond_signal(&h->holder->cv);
+	}
+again:
+	while (h->gate || h->serving[prio] != ticket || next_class(h) != prio)
+		pthread_cond_wait(&w.cv, &h->mu);
+	h->gate = 1;
+	h->holder = &w;
+	h->holder_prio = prio;
+	h->passed[prio] = 0;
+	for (int c = prio + 1; c <= PDC_PRIO_LOW; c++)
+		if (waiting(h, c) > 0)
+			h->passed[c]++;
 	if (!p->cfg->respect_robots_txt) {
 		if (!p->warned_robots) {
 			p->warned_robots = 1;
@@ -364,7 +537,7 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 			    "(sources.respect_robots_txt is false)");
 		}
 	} else if (h->robots == NULL || pdc_clock_mono() - h->robots_at > ROBOTS_TTL) {
-		if (load_robots(p, h, http, err) == -1) {
+		if (load_robots(p, h, http, most_urgent(h), err) == -1) {
 			rc = -1;
 			goto out;
 		}
@@ -373,24 +546,101 @@ pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *sour
 		rc = pdc_err_set(err, PDC_E_PERMANENT, "%s%s: disallowed by robots.txt", h->key, path);
 		goto out;
 	}
-	/* Take the next slot still fresh enough to be ours. */
+	/*
+	 * Take the next slot still fresh enough to be ours, and wait for its
+	 * time holding the turn, which keeps this host's requests in slot order.
+	 */
 	for (;;) {
-		double now = pdc_clock_mono();
+		double now = pdc_clock_mono(), t;
+		int r;
 
 		while (h->next < h->nslots && h->slots[h->next] < now - SLOT_STALE)
 			h->next++;
-		if (h->next < h->nslots)
-			break;
-		if (reserve(p, h, 0, err) == -1) {
+		if (h->next < h->nslots && prio <= PDC_PRIO_HIGH && p->pool != NULL &&
+		    h->marked_until < now) {
+			/*
+			 * The slots at hand were planned for less urgent work and
+			 * the other processes do not know yet: tell them (one more
+			 * slot, for whoever comes next), and keep the earlier ones.
+			 */
+			double keep[MAXSLOTS];
+			int nk = h->nslots - h->next;
+
+			memcpy(keep, &h->slots[h->next], (size_t)nk * sizeof(keep[0]));
+			if ((r = reserve(p, h, 1, prio, err)) == -1) {
+				rc = -1;
+				goto out;
+			}
+			if (r == 1) {
+				/* a more urgent process: not before it is done */
+				h->nslots = 0;
+				h->marked_until = h->yield_until;
+			}
+			if (h->nslots + nk > MAXSLOTS)
+				h->nslots = MAXSLOTS - nk;
+			memmove(&h->slots[nk], h->slots, (size_t)h->nslots * sizeof(keep[0]));
+			memcpy(h->slots, keep, (size_t)nk * sizeof(keep[0]));
+			h->nslots += nk;
+			h->next = 0;
+		}
+		if (h->next < h->nslots) {
+			t = h->slots[h->next];
+			if (nap(h, &w, t))
+				goto preempted;
+			/* a 429 meanwhile drops the slots planned before it */
+			if (h->next < h->nslots && h->slots[h->next] == t) {
+				h->next++;
+				break;
+			}
+			continue;
+		}
+		if (h->yield_until > now) {
+			if (nap(h, &w, h->yield_until))
+				goto preempted;
+			continue;
+		}
+		if ((r = reserve(p, h, 0, most_urgent(h), err)) == -1) {
 			rc = -1;
 			goto out;
 		}
 	}
-	/* Waiting with the lock held keeps this host's requests in slot order. */
-	sleep_until(h->slots[h->next++]);
 out:
+	leave(h, prio, 1);
 	pthread_mutex_unlock(&h->mu);
+	pthread_cond_destroy(&w.cv);
 	return rc;
+preempted:
+	leave(h, prio, 0);
+	goto again;
+}
+
+int
+pdc_polite_room(struct pdc_polite *p, double seconds, int coming)
+{
+	int least = 0, first = 1;
+
+	if (p == NULL)
+		return -coming;
+	pthread_mutex_lock(&p->mu);
+	for (int i = 0; i < p->nhosts; i++) {
+		struct host *h = &p->hosts[i];
+		double rate;
+		int n = coming, room;
+
+		pthread_mutex_lock(&h->mu);
+		for (int c = PDC_PRIO_CRITICAL; c <= PDC_PRIO_LOW; c++)
+			n += (int)waiting(h, c);
+		rate = h->rate;
+		if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < rate)
+			rate = 1.0 / h->crawl_delay;
+		pthread_mutex_unlock(&h->mu);
+		room = (int)(rate * HEADROOM * seconds) - n;
+		if (first || room < least)
+			least = room;
+		first = 0;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return first ? -coming : least;
 }
 
 static struct pdc_stmt st_throttle = { "pdc_host_throttle",

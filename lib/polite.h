@@ -7,7 +7,11 @@
  * limit (sources.<name>.requests_per_second, spaced through PostgreSQL so
  * that all workers on all machines together keep to it; each process
  * reserves a few slots at a time so the database is not asked before every
- * request).  After each request: 429 and 503 halve the host's rate and honour
+ * request).  Slots go by priority: within a process the most urgent waiting
+ * request takes the next slot (a critical or high one even the slot a less
+ * urgent one was waiting for), and across processes one with a critical or
+ * high request makes the others hold back (sql/013_host_priority.sql), so
+ * it waits only for slots already handed out.  After each request: 429 and 503 halve the host's rate and honour
  * Retry-After, good answers bring the rate back gradually, and a host that
  * fails most requests for a minute is paused for two.
  */
@@ -32,14 +36,24 @@ struct pdc_polite *pdc_polite_new(const struct pdc_config *cfg, struct pdc_pool 
 void pdc_polite_free(struct pdc_polite *p);
 
 /*
- * Before a request to URL for SOURCE: returns 0 when it may go now (after
+ * Before a request to URL for SOURCE, for a job of priority PRIO (0 critical
+ * ... 3 low, as the queue numbers them): returns 0 when it may go now (after
  * waiting for its slot), or -1 with ERR: robots.txt disallows it
  * (PDC_E_PERMANENT "... disallowed by robots.txt"), robots.txt could not be
  * read (PDC_E_TRANSIENT), or the host is paused (PDC_E_TRANSIENT, with
  * retry_after the time left).  HTTP fetches robots.txt when needed.
  */
 int pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *source,
-    const char *url, struct pdc_err *err);
+    const char *url, int prio, struct pdc_err *err);
+
+/*
+ * How many more requests the most crowded host serves within SECONDS than
+ * this process has waiting for its slots (the one whose slot is next
+ * included), counting COMING more on every host (jobs about to ask); below
+ * zero when more wait than that.  A job claimed while a host is crowded
+ * would only wait there with its lease running.
+ */
+int pdc_polite_room(struct pdc_polite *p, double seconds, int coming);
 
 /*
  * After a request to URL: its HTTP STATUS (0 when there was no answer),

@@ -263,7 +263,7 @@ pdc_queue_enqueue(struct pdc_conn *c, const char *const *apns, size_t n, int pri
 
 static struct pdc_stmt st_claim = { "pdc_claim",
 	"WITH c AS ("
-	"  SELECT id FROM jobs WHERE state = 'pending' AND run_after <= now()"
+	"  SELECT id FROM jobs WHERE state = 'pending' AND run_after <= now() AND priority <= $4"
 	"  ORDER BY priority, run_after, id LIMIT $1 FOR UPDATE SKIP LOCKED),"
 	" u AS ("
 	"  UPDATE jobs j SET state = 'active', attempts = j.attempts + 1,"
@@ -275,18 +275,26 @@ static struct pdc_stmt st_claim = { "pdc_claim",
 	"  INSERT INTO data_collection_status (apn, status, started_at)"
 	"  SELECT apn, 'active', localtimestamp FROM u"
 	"  ON CONFLICT (apn) DO UPDATE SET status = 'active', started_at = EXCLUDED.started_at)"
-	" SELECT id, apn, priority, attempts, max_attempts, lease_token FROM u ORDER BY priority, id", 3, 0 };
+	" SELECT id, apn, priority, attempts, max_attempts, lease_token FROM u ORDER BY priority, id", 4, 0 };
 
 int
 pdc_queue_claim(struct pdc_conn *c, const char *worker, int lease_seconds,
     struct pdc_job *jobs, int max, struct pdc_err *err)
 {
-	char lim[16], lease[16];
-	const char *params[3] = { lim, lease, worker };
+	return pdc_queue_claim_upto(c, worker, lease_seconds, jobs, max, PDC_PRIO_LOW, err);
+}
+
+int
+pdc_queue_claim_upto(struct pdc_conn *c, const char *worker, int lease_seconds,
+    struct pdc_job *jobs, int max, int upto, struct pdc_err *err)
+{
+	char lim[16], lease[16], up[16];
+	const char *params[4] = { lim, lease, worker, up };
 	PGresult *res;
 	int n;
 
 	snprintf(lim, sizeof(lim), "%d", max);
+	snprintf(up, sizeof(up), "%d", upto);
 	snprintf(lease, sizeof(lease), "%d", lease_seconds);
 	if ((res = pdc_db_run(c, &st_claim, params, err)) == NULL)
 		return -1;

@@ -86,6 +86,10 @@ struct pdc_job {
 int pdc_queue_claim(struct pdc_conn *c, const char *worker, int lease_seconds,
     struct pdc_job *jobs, int max, struct pdc_err *err);
 
+/* pdc_queue_claim of jobs of priority UPTO or more urgent only (the worker's reserved lane). */
+int pdc_queue_claim_upto(struct pdc_conn *c, const char *worker, int lease_seconds,
+    struct pdc_job *jobs, int max, int upto, struct pdc_err *err);
+
 /*
  * Mark JOB completed (inside the caller's transaction, beside the record's
  * upserts), with DURATION_MS and the PARTS collected.  Returns 0, or -1 with

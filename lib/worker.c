@@ -35,6 +35,22 @@
 #define DRAIN_HORIZON 60.0
 #define PRUNE_EVERY 600.0
 #define POLL_EVERY 5.0
+/*
+ * Claims sized to the budget: a job is claimed only while no host has more
+ * than ROOM of this process's requests waiting for a slot beyond what it
+ * serves in ROOM_SECONDS (counting jobs claimed that have not yet asked), so
+ * the backlog waits in the queue, where priorities rule, instead of on the
+ * hosts' slots with its lease running.  ROOM keeps the busiest host's next
+ * slots spoken for (its budget used) while other requests are on the wire
+ * or being parsed.  A fast host is never crowded, and then a worker claims
+ * for all its idle collectors at once.
+ */
+#define ROOM 3
+#define ROOM_SECONDS 0.25
+/* How often the thread watching for room looks again while hosts are crowded. */
+#define CROWD_POLL 0.05
+/* The most jobs claimed in one go, and held claimed before a thread takes them. */
+#define MAXBATCH 64
 
 static volatile sig_atomic_t stop_flag;
 
@@ -71,13 +87,19 @@ struct shared {
 	pthread_mutex_t refused_mu;
 	struct pdc_err refused_err;
 	atomic_int live;		/* collector threads still running */
-	atomic_int busy;		/* collector threads holding a job */
+	atomic_int busy;		/* jobs claimed and not yet finished */
+	atomic_int starting;		/* jobs claimed that have not yet begun collecting */
+	atomic_int running;		/* collectors (the lane's aside) running a job */
 	atomic_long completed, failed, retried;
 	atomic_long requests;
 	double reported[NREPORTED];	/* the counts as last reported (report_figures) */
 	struct held *held;		/* one per collector thread */
 	atomic_int nheld;
 	pthread_mutex_t held_mu;
+	pthread_mutex_t claim_mu;	/* one claim at a time: room is read, then taken */
+	struct pdc_job stash[MAXBATCH];	/* claimed in a batch, for idle collectors (mu) */
+	int nstash;
+	bool watching;			/* a collector polls for room (mu) */
 };
 
 /* The running worker, for pdc_worker_progress; its struct lives on pdc_worker_run's stack. */
@@ -110,9 +132,13 @@ pdc_worker_progress(struct pdc_worker_progress *p)
 }
 
 
-/* Sleep up to SECONDS, or until the main thread signals new work. */
+/*
+ * Sleep up to SECONDS, or until the main thread signals new work.  STASH: a
+ * collector that takes stashed jobs, which a batch stashed since it looked
+ * spares the sleep.
+ */
 static void
-wait_wake(struct shared *sh, double seconds)
+wait_work(struct shared *sh, double seconds, bool stash)
 {
 	struct timespec abs;
 
@@ -124,9 +150,16 @@ wait_wake(struct shared *sh, double seconds)
 		abs.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&sh->mu);
-	if (!stop_flag && !atomic_load(&sh->drained) && !atomic_load(&sh->refused))
+	if (!stop_flag && !atomic_load(&sh->drained) && !atomic_load(&sh->refused) &&
+	    (!stash || sh->nstash == 0))
 		pthread_cond_timedwait(&sh->wake, &sh->mu, &abs);
 	pthread_mutex_unlock(&sh->mu);
+}
+
+static void
+wait_wake(struct shared *sh, double seconds)
+{
+	wait_work(sh, seconds, false);
 }
 
 static void
@@ -137,17 +170,88 @@ wake_all(struct shared *sh)
 	pthread_mutex_unlock(&sh->mu);
 }
 
+/* The job stashed last, into JOB; 1, or 0 when none (SH->mu held). */
 static int
-claim_one(struct shared *sh, struct pdc_job *job, struct pdc_err *err)
+unstash(struct shared *sh, struct pdc_job *job)
 {
-	struct pdc_conn *c = pdc_pool_get(sh->pool, err);
-	int n;
+	if (sh->nstash == 0)
+		return 0;
+	*job = sh->stash[--sh->nstash];
+	return 1;
+}
 
-	if (c == NULL)
+/*
+ * A job for a collector, into JOB.  The reserved LANE claims critical and
+ * high jobs only, one at a time, whatever the hosts' load: they are taken
+ * at once even when every other collector is busy.  The others take a
+ * stashed job, or claim as many as there is room for (IDLE collectors at
+ * most), keep one and stash the rest.  Returns 1; 0 when there is nothing to
+ * claim, with *CROWDED set when there was no room; -1 with ERR.
+ */
+static int
+take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crowded,
+    struct pdc_err *err)
+{
+	struct pdc_job got[MAXBATCH];
+	struct pdc_conn *c;
+	int room, n, stashed;
+
+	*crowded = false;
+	if (lane) {
+		if ((c = pdc_pool_get(sh->pool, err)) == NULL)
+			return -1;
+		n = pdc_queue_claim_upto(c, sh->id, sh->cfg->job_timeout_seconds, job, 1,
+		    PDC_PRIO_HIGH, err);
+		pdc_pool_put(sh->pool, c);
+		if (n > 0) {
+			atomic_fetch_add(&sh->busy, n);
+			atomic_fetch_add(&sh->starting, n);
+		}
+		return n;
+	}
+	pthread_mutex_lock(&sh->mu);
+	n = unstash(sh, job);
+	pthread_mutex_unlock(&sh->mu);
+	if (n == 1)
+		return 1;
+	pthread_mutex_lock(&sh->claim_mu);
+	/* Stashed jobs are started ones and have their collectors: neither counts twice. */
+	pthread_mutex_lock(&sh->mu);
+	stashed = sh->nstash;
+	pthread_mutex_unlock(&sh->mu);
+	room = ROOM + pdc_polite_room(sh->polite, ROOM_SECONDS, atomic_load(&sh->starting));
+	if (room > idle - stashed)
+		room = idle - stashed;
+	if (room > MAXBATCH - stashed)
+		room = MAXBATCH - stashed;
+	if (room <= 0) {
+		pthread_mutex_unlock(&sh->claim_mu);
+		*crowded = true;
+		return 0;
+	}
+	if ((c = pdc_pool_get(sh->pool, err)) == NULL) {
+		pthread_mutex_unlock(&sh->claim_mu);
 		return -1;
-	n = pdc_queue_claim(c, sh->id, sh->cfg->job_timeout_seconds, job, 1, err);
+	}
+	n = pdc_queue_claim(c, sh->id, sh->cfg->job_timeout_seconds, got, room, err);
 	pdc_pool_put(sh->pool, c);
-	return n;
+	if (n > 0) {
+		atomic_fetch_add(&sh->busy, n);
+		atomic_fetch_add(&sh->starting, n);
+	}
+	pthread_mutex_unlock(&sh->claim_mu);
+	if (n <= 0)
+		return n;
+	/* The most urgent first: got[] is in priority order. */
+	*job = got[0];
+	if (n > 1) {
+		pthread_mutex_lock(&sh->mu);
+		for (int i = n - 1; i >= 1; i--)
+			sh->stash[sh->nstash++] = got[i];
+		pthread_cond_broadcast(&sh->wake);
+		pthread_mutex_unlock(&sh->mu);
+	}
+	return 1;
 }
 
 /*
@@ -264,7 +368,8 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
     const struct pdc_job *job, volatile int *cancelled)
 {
 	struct pdc_source_ctx ctx = { .http = http, .apart = apart, .cfg = sh->cfg,
-	    .polite = sh->polite, .apn = job->apn, .keep = true, .cancelled = cancelled };
+	    .polite = sh->polite, .apn = job->apn, .keep = true, .priority = job->priority,
+	    .cancelled = cancelled };
 	struct pdc_record rec;
 	struct pdc_outcome out;
 	struct pdc_err cerr, ferr;
@@ -282,6 +387,8 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 			ctx.pool = sh->pool;
 		pdc_pool_put(sh->pool, vc);
 	}
+	/* From here its requests wait on the hosts, where the room is counted. */
+	atomic_fetch_sub(&sh->starting, 1);
 	rc = pdc_collect(&ctx, job->apn, &rec, &out, &cerr);
 	atomic_fetch_add(&sh->requests, ctx.requests);
 	o.ms = (long)((pdc_clock_mono() - t0) * 1000);
@@ -330,10 +437,16 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	pdc_fetch_release(&ctx);
 }
 
+struct collector_arg {
+	struct shared *sh;
+	bool lane;		/* the reserved lane: critical and high jobs only */
+};
+
 static void *
 collector(void *arg)
 {
-	struct shared *sh = arg;
+	struct shared *sh = ((struct collector_arg *)arg)->sh;
+	bool lane = ((struct collector_arg *)arg)->lane;
 	struct held *me = &sh->held[atomic_fetch_add(&sh->nheld, 1)];
 	struct pdc_http *http;
 	struct pdc_apart *apart;
@@ -349,13 +462,14 @@ collector(void *arg)
 	apart = pdc_apart_new(&sh->http_opts);
 	while (!stop_flag && !atomic_load(&sh->drained) && !atomic_load(&sh->refused)) {
 		struct pdc_job job;
+		bool crowded;
 		int n;
 
 		if (atomic_load(&sh->paused)) {
 			wait_wake(sh, 1.0);
 			continue;
 		}
-		n = claim_one(sh, &job, &err);
+		n = take_job(sh, lane, sh->opts->jobs - atomic_load(&sh->running), &job, &crowded, &err);
 		if (n < 0) {
 			if (pdc_clock_mono() - last_db_log > 30) {
 				pdc_log(PDC_LOG_WARNING, "cannot claim jobs: %s; retrying", err.msg);
@@ -367,6 +481,22 @@ collector(void *arg)
 			continue;
 		}
 		backoff = 0.5;
+		if (n == 0 && crowded) {
+			bool watch;
+
+			/* One collector looks for room often; the others wait for its batch. */
+			pthread_mutex_lock(&sh->mu);
+			if ((watch = !sh->watching))
+				sh->watching = true;
+			pthread_mutex_unlock(&sh->mu);
+			wait_work(sh, watch ? CROWD_POLL : POLL_EVERY, true);
+			if (watch) {
+				pthread_mutex_lock(&sh->mu);
+				sh->watching = false;
+				pthread_mutex_unlock(&sh->mu);
+			}
+			continue;
+		}
 		if (n == 0) {
 			if (sh->opts->drain) {
 				if (drain_done(sh)) {
@@ -374,13 +504,14 @@ collector(void *arg)
 					wake_all(sh);
 					break;
 				}
-				wait_wake(sh, 0.5);
+				wait_work(sh, 0.5, !lane);
 			} else {
-				wait_wake(sh, POLL_EVERY);
+				wait_work(sh, POLL_EVERY, !lane);
 			}
 			continue;
 		}
-		atomic_fetch_add(&sh->busy, 1);
+		if (!lane)
+			atomic_fetch_add(&sh->running, 1);
 		pthread_mutex_lock(&sh->held_mu);
 		me->id = job.id;
 		me->cancelled = 0;
@@ -389,6 +520,8 @@ collector(void *arg)
 		pthread_mutex_lock(&sh->held_mu);
 		me->id = 0;
 		pthread_mutex_unlock(&sh->held_mu);
+		if (!lane)
+			atomic_fetch_sub(&sh->running, 1);
 		atomic_fetch_sub(&sh->busy, 1);
 	}
 	pdc_apart_free(apart);
@@ -667,6 +800,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	struct shared sh;
 	struct pdc_conn *c, *lc;
 	pthread_t *threads;
+	struct collector_arg *args;
 	char ci[8192], host[128], pid[16], conc[16];
 	const char *rp[4] = { sh.id, host, pid, conc };
 	double last_beat = 0, last_reap = 0, last_prune = 0, last_listen_try = 0;
@@ -735,6 +869,7 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_mutex_init(&sh.refused_mu, NULL);
 	pthread_mutex_init(&sh.held_mu, NULL);
+	pthread_mutex_init(&sh.claim_mu, NULL);
 	{
 		pthread_condattr_t ca;
 
@@ -743,9 +878,13 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 		pthread_cond_init(&sh.wake, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	if ((threads = calloc((size_t)opts->jobs, sizeof(*threads))) == NULL ||
-	    (sh.held = calloc((size_t)opts->jobs, sizeof(*sh.held))) == NULL) {
+	/* -j collectors, and the reserved lane beside them, each holding its job. */
+	threads = calloc((size_t)opts->jobs + 1, sizeof(*threads));
+	args = calloc((size_t)opts->jobs + 1, sizeof(*args));
+	sh.held = calloc((size_t)opts->jobs + 1, sizeof(*sh.held));
+	if (threads == NULL || args == NULL || sh.held == NULL) {
 		free(threads);
+		free(args);
 		pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 		goto done;
 	}
@@ -754,9 +893,11 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	if (paused == 1)
 		pdc_log(PDC_LOG_INFO, "Background collection is paused; waiting for pdc-worker --resume");
 	set_current(&sh);
-	for (; started < opts->jobs; started++) {
+	for (; started < opts->jobs + 1; started++) {
+		args[started].sh = &sh;
+		args[started].lane = started == opts->jobs;
 		atomic_fetch_add(&sh.live, 1);
-		if (pthread_create(&threads[started], NULL, collector, &sh) != 0) {
+		if (pthread_create(&threads[started], NULL, collector, &args[started]) != 0) {
 			atomic_fetch_sub(&sh.live, 1);
 			break;
 		}
@@ -815,10 +956,16 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+	free(args);
 	if ((c = pdc_pool_get(sh.pool, err)) != NULL) {
+		struct pdc_err rerr;
 		char done[24], failed[24];
 		const char *sp[3] = { sh.id, done, failed };
 
+		/* Claimed in a batch but never begun: back to the queue at once. */
+		for (int i = 0; i < sh.nstash; i++)
+			pdc_queue_release(c, &sh.stash[i], &rerr);
+		sh.nstash = 0;
 		snprintf(done, sizeof(done), "%ld", atomic_load(&sh.completed));
 		snprintf(failed, sizeof(failed), "%ld", atomic_load(&sh.failed));
 		report_figures(&sh, c);
@@ -842,6 +989,7 @@ done:
 	pthread_mutex_destroy(&sh.mu);
 	pthread_mutex_destroy(&sh.refused_mu);
 	pthread_mutex_destroy(&sh.held_mu);
+	pthread_mutex_destroy(&sh.claim_mu);
 	if (atomic_load(&sh.refused)) {
 		*err = sh.refused_err;
 		return -1;

@@ -122,7 +122,9 @@ setup() {
 	assert_output "0"
 }
 
-@test "--wait --timeout gives up with exit 1 when nobody collects" {
+@test "--wait --timeout gives up with exit 1 when the workers alive do not collect in time" {
+	# a worker on another machine, alive but busy elsewhere
+	sql "INSERT INTO workers (id, host, pid, concurrency) VALUES ('elsewhere:1:1', 'elsewhere', 1, 4)"
 	run_pdc 1 pdc-enqueue --wait --timeout 2 165-28-054
 	assert_output --partial "timed out"
 }

@@ -169,3 +169,88 @@ ROBOTS
 	run records_agree "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
 	assert_success
 }
+
+# open_jobs PRIORITY: pending or active jobs of that priority (0 critical ... 3 low)
+open_jobs() {
+	sql "SELECT count(*) FROM jobs WHERE priority = $1 AND state IN ('pending', 'active')"
+}
+
+@test "a critical job takes the host's slots first: it finishes before normal jobs claimed earlier, within the host's limit" {
+	start_countyd prio -n 100 -s 7 --rate-limit treasurer=2
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 2 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=13" >"$BATS_TEST_TMPDIR/apns"
+	head -n 12 "$BATS_TEST_TMPDIR/apns" | run_pdc 0 pdc-enqueue
+	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$! crit
+	crit=$(tail -n 1 "$BATS_TEST_TMPDIR/apns")
+	# the worker holds normal jobs, their requests waiting on the treasurer's slots
+	wait_for sql_true "SELECT count(*) >= 2 FROM jobs WHERE state = 'active' AND priority = 2"
+	run_pdc 0 pdc-enqueue -p critical --wait --timeout 600 "$crit"
+	# normal jobs claimed before the critical one were still collecting when it was done
+	run_pdc 0 sql "SELECT count(*) > 0 FROM jobs n, jobs c WHERE c.apn = '$crit' AND c.priority = 0
+		AND n.priority = 2 AND n.started_at < c.started_at
+		AND (n.finished_at IS NULL OR n.finished_at > c.finished_at)"
+	assert_output "t"
+	run_pdc 0 sql "SELECT state FROM jobs WHERE apn = '$crit'"
+	assert_output "completed"
+	kill -TERM "$w"
+	wait "$w"
+	# the county's own counts: never over its limit, never refused
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
+	jq -e '.hosts.treasurer.peak_per_second <= 2' "$BATS_TEST_TMPDIR/stats"
+	jq -e '(.hosts.treasurer.status["429"] // 0) == 0' "$BATS_TEST_TMPDIR/stats"
+}
+
+@test "a low job claimed before a flood of normal ones still finishes while they come" {
+	start_countyd lowprio -n 100 -s 7 --rate-limit treasurer=4
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 4 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=25" >"$BATS_TEST_TMPDIR/apns"
+	head -n 1 "$BATS_TEST_TMPDIR/apns" | run_pdc 0 pdc-enqueue -p low
+	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$!
+	wait_for sql_true "SELECT count(*) = 1 FROM jobs WHERE state = 'active' AND priority = 3"
+	tail -n +2 "$BATS_TEST_TMPDIR/apns" | run_pdc 0 pdc-enqueue
+	wait_for sql_true "SELECT count(*) = 1 FROM jobs WHERE state = 'completed' AND priority = 3"
+	# the normal flood was not done first
+	run open_jobs 2
+	[ "$output" -gt 0 ]
+	kill -TERM "$w"
+	wait "$w"
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
+	jq -e '.hosts.treasurer.peak_per_second <= 4' "$BATS_TEST_TMPDIR/stats"
+	jq -e '(.hosts.treasurer.status["429"] // 0) == 0' "$BATS_TEST_TMPDIR/stats"
+}
+
+@test "a worker claims no more than its hosts can serve: the backlog waits in the queue" {
+	start_countyd sized -n 100 -s 7
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 2 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=40" | run_pdc 0 pdc-enqueue
+	pdc-worker -j 32 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$!
+	wait_for sql_true "SELECT count(*) >= 1 FROM jobs WHERE state = 'completed'"
+	# -j 32 is a ceiling: at 2 requests a second the treasurer keeps a few jobs busy,
+	# the rest stay pending where a critical job can pass them
+	run_pdc 0 sql "SELECT count(*) < 16 FROM jobs WHERE state = 'active'"
+	assert_output "t"
+	run_pdc 0 sql "SELECT count(*) > 0 FROM jobs WHERE state = 'pending'"
+	assert_output "t"
+	kill -TERM "$w"
+	wait "$w"
+	# what it held is finished or back in the queue
+	run_pdc 0 sql "SELECT count(*) FROM jobs WHERE state = 'active'"
+	assert_output "0"
+}
+
+@test "--wait with no worker running and auto_start_collection off says so at once (69)" {
+	start_countyd nowork -n 20 -s 7
+	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000
+	export PDC_CONFIG="$BATS_TEST_TMPDIR/c.json"
+	run_pdc 69 pdc-enqueue -p critical --wait "$(curl -sf "$COUNTYD_URL/_countyd/apns?limit=1")"
+	assert_output --partial "no worker is running to collect it"
+	# queued all the same, for the next worker
+	run_pdc 0 sql "SELECT state FROM jobs"
+	assert_output "pending"
+}

@@ -3,12 +3,15 @@
  * collection: THREADS claimers, each on its own connection, until JOBS jobs
  * are finished.
  *
- *   qbench CONNINFO THREADS JOBS BATCH
+ *   qbench CONNINFO THREADS JOBS BATCH [group]
  *
- * BATCH 1 is the worker's way, one job at a time (claim, then BEGIN, finish,
- * COMMIT); BATCH > 1 claims that many in one statement and finishes them
- * together in one transaction (a group commit).  Prints the jobs finished per
- * second on standard output.
+ * Each claim takes up to BATCH jobs in one statement, as the worker does
+ * when it has room for that many (lib/worker.c); each job is then finished
+ * in a transaction of its own (BEGIN, finish, COMMIT), as the worker
+ * finishes a job with its record.  With "group", the jobs of a claim are
+ * finished together in one transaction instead (a group commit, which the
+ * worker does not do).  Prints the jobs finished per second on standard
+ * output.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -26,6 +29,7 @@
 
 static const char *conninfo;
 static int batch;
+static bool group;
 static long target;
 static atomic_long taken, finished;
 static atomic_int failures;
@@ -91,7 +95,14 @@ claimer(void *arg)
 			atomic_fetch_add(&failures, 1);
 			break;
 		}
-		if (batch == 1 ? finish_one(c, jobs, &err) : finish_group(c, jobs, n, &err)) {
+		int rc = 0;
+
+		if (group)
+			rc = finish_group(c, jobs, n, &err);
+		else
+			for (int i = 0; i < n && rc == 0; i++)
+				rc = finish_one(c, &jobs[i], &err);
+		if (rc != 0) {
 			fprintf(stderr, "qbench: finish: %s\n", err.msg);
 			atomic_fetch_add(&failures, 1);
 			break;
@@ -109,10 +120,11 @@ main(int argc, char *argv[])
 	int threads;
 	double t0;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: qbench CONNINFO THREADS JOBS BATCH\n");
+	if ((argc != 5 && argc != 6) || (argc == 6 && strcmp(argv[5], "group") != 0)) {
+		fprintf(stderr, "usage: qbench CONNINFO THREADS JOBS BATCH [group]\n");
 		return 64;
 	}
+	group = argc == 6;
 	conninfo = argv[1];
 	threads = atoi(argv[2]);
 	target = atol(argv[3]);

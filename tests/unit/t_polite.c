@@ -18,7 +18,7 @@ test_unknown_source(void)
 	p = pdc_polite_new(&cfg, NULL, &err);
 	ok(p != NULL, "a politeness state without a database");
 	/* No rate of another source is borrowed: the request does not go. */
-	is_int(pdc_polite_acquire(p, NULL, "county-clerk", "http://127.0.0.1:9/x", &err), -1,
+	is_int(pdc_polite_acquire(p, NULL, "county-clerk", "http://127.0.0.1:9/x", 2, &err), -1,
 	    "a source not in the table may not send");
 	is_int(err.kind, PDC_E_SYSTEM, "a programming error, not the county's");
 	is_str(err.msg, "county-clerk: not a source, so no request rate for it", "the message names it");
