@@ -245,7 +245,7 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
     const struct pdc_job *job)
 {
 	struct pdc_source_ctx ctx = { .http = http, .apart = apart, .cfg = sh->cfg,
-	    .polite = sh->polite, .apn = job->apn, .keep = true };
+	    .polite = sh->polite, .apn = job->apn, .keep = true, .rng = *rng };
 	struct pdc_record rec;
 	struct pdc_outcome out;
 	struct pdc_err cerr, ferr;
@@ -254,6 +254,8 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	double t0 = pdc_clock_mono(), deadline = t0 + sh->cfg->job_timeout_seconds;
 	int rc;
 
+	/* A request is asked again only while the lease leaves room to store. */
+	ctx.deadline = t0 + sh->cfg->job_timeout_seconds * 0.8;
 	pdc_apn_bare(job->apn, bare);
 	pdc_err_clear(&cerr);
 	/* Validators of what was stored last time make the requests conditional. */
@@ -264,6 +266,7 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 		pdc_pool_put(sh->pool, vc);
 	}
 	rc = pdc_collect(&ctx, job->apn, &rec, &out, &cerr);
+	*rng = ctx.rng;
 	atomic_fetch_add(&sh->requests, ctx.requests);
 	o.ms = (long)((pdc_clock_mono() - t0) * 1000);
 	o.reason = cerr.msg;
