@@ -336,7 +336,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	    NULL;
 	const struct pdc_source *src = source_named(source);
 	int rc, nh = 0, cause, tries = ctx->cfg != NULL && ctx->cfg->request_tries > 0 ?
-	    ctx->cfg->request_tries : 3;
+	    ctx->cfg->request_tries : 1;
 	bool sent;
 
 	if (ctx->replay)

@@ -61,9 +61,10 @@ struct pdc_source_ctx {
  * A transient failure (a 5xx or 408 the source's final() does not claim, a
  * 429, a timeout, a lost connection, a body cut short, a JSON answer that
  * ends before its value does) is asked again here, up to
- * sources.request_tries tries, after a full-jitter exponential wait or the
- * Retry-After when longer; each try takes its own slot of the host's rate
- * and is reported to its politeness, so a host that pauses ends the tries.
+ * sources.request_tries tries (one when ctx->cfg is NULL or says 0),
+ * after a full-jitter exponential wait or the Retry-After when longer; each
+ * try takes its own slot of the host's rate and is reported to its
+ * politeness, so a host that pauses ends the tries.
  * So does ctx->deadline: no try starts that could not end before it.
  * Counted in ctx->retries.  When the tries are used up, the last answer is
  * returned as it came (the source classifies its status), or -1 with ERR
