@@ -194,8 +194,9 @@ faults_round() {	# NAME COUNTYD-ARGS...: collect FAULTS_N parcels; sets FR_FAILE
 	info "faults: $name, $FAULTS_N parcels at 2 x -j 8" "$(calc "$(now) - $t0")" s
 	FR_FAILED=$(q "$fdb" -c "SELECT count(*) FROM jobs WHERE state = 'failed'")
 	FR_RPR=$(calc "$(curl -sf "$CURL_BASE/_countyd/stats" | jq '.total') / $FAULTS_N")
-	q "$fdb" -c "SELECT regexp_replace(last_error, '^.*(HTTP [0-9]+|timed out|cut short|connection lost|paused).*$', '\\1')
-	    || ' x' || count(*) FROM jobs WHERE state = 'failed' GROUP BY 1 ORDER BY 1" >"$ROOT/$name.reasons"
+	q "$fdb" -c "SELECT r || ' x' || count(*) FROM (SELECT regexp_replace(last_error,
+	    '^.*(HTTP [0-9]+|timed out|cut short|connection lost|paused).*$', '\\1') r
+	    FROM jobs WHERE state = 'failed') f GROUP BY r ORDER BY r" >"$ROOT/$name.reasons"
 }
 faults_section() {
 	log "faults: $FAULTS_N parcels, without faults then with issue 12's mix"
