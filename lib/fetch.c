@@ -188,8 +188,11 @@ fetch_once(struct pdc_source_ctx *ctx, const char *source, const char *key, cons
 
 	*sent = false;
 	for (;;) {
+		double t0 = pdc_clock_mono();
+
 		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, err) == -1)
 			return -1;
+		ctx->queued += pdc_clock_mono() - t0;
 		*sent = true;
 		ctx->requests++;
 		pdc_fetch_tally_add(source, 1, 0);
@@ -365,8 +368,9 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 			break;
 		wait_for = rc == 0 ? res->retry_after : err->retry_after;
 		delay = pdc_backoff_delay(try, RETRY_BASE, RETRY_CAP, wait_for, &ctx->rng);
+		/* The job's own time: its turns in the hosts' queues are not its doing. */
 		if (try >= tries || delay > RETRY_WAIT_MAX || (ctx->deadline > 0 &&
-		    pdc_clock_mono() + delay + RETRY_MARGIN > ctx->deadline)) {
+		    pdc_clock_mono() - ctx->queued + delay + RETRY_MARGIN > ctx->deadline)) {
 			if (rc == 0 && cause == PDC_RETRY_TRUNCATED) {
 				pdc_response_release(res);
 				rc = pdc_err_set(err, PDC_E_TRANSIENT, "%s: body cut short "

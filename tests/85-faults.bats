@@ -474,7 +474,7 @@ assert_completed_true() {
 }
 
 @test "a flaky county fails almost nothing: 300 jobs under 10% 5xx, 5% 429, cuts and hangs, workers killed, the database restarted" {
-	local n=300 rate=40
+	local n=300 rate=100
 	start_countyd flaky -n "$n" -s 23 --latency 50 --error-rate 0.1 --throttle-rate 0.05 \
 		--truncate-rate 0.02 --hang-rate 0.01 --hang-seconds 8
 	local url=$COUNTYD_URL
@@ -488,25 +488,25 @@ assert_completed_true() {
 	local w2=$!
 	bg "$w2"
 	# a quarter in: the first worker killed and started again
-	wait_long 120 sql_true "SELECT count(*) >= $((n / 4)) FROM jobs WHERE state = 'completed'"
+	wait_long 240 sql_true "SELECT count(*) >= $((n / 4)) FROM jobs WHERE state = 'completed'"
 	kill -KILL "$w1"
 	wait "$w1" 2>/dev/null || true
 	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w1.1.log" 2>&1 &
 	w1=$!
 	bg "$w1"
 	# half-way: the database restarted
-	wait_long 120 sql_true "SELECT count(*) >= $((n / 2)) FROM jobs WHERE state = 'completed'"
+	wait_long 240 sql_true "SELECT count(*) >= $((n / 2)) FROM jobs WHERE state = 'completed'"
 	pg_stop fast
 	sleep 1
 	run_pdc 0 pdc-db start
 	# three quarters: the second worker killed and started again
-	wait_long 120 sql_true "SELECT count(*) >= $((n * 3 / 4)) FROM jobs WHERE state = 'completed'"
+	wait_long 240 sql_true "SELECT count(*) >= $((n * 3 / 4)) FROM jobs WHERE state = 'completed'"
 	kill -KILL "$w2"
 	wait "$w2" 2>/dev/null || true
 	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w2.1.log" 2>&1 &
 	w2=$!
 	bg "$w2"
-	wait_long 300 ended "$n"
+	wait_long 600 ended "$n"
 	local w rc
 	for w in "$w1" "$w2"; do
 		kill -TERM "$w"
