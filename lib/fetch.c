@@ -22,7 +22,7 @@
  */
 #define RETRY_BASE 0.25
 #define RETRY_CAP 8.0
-/* A try needs some time of its own before the deadline: no point starting it later. */
+/* A try needs some time of its own within the budget: no point starting it later. */
 #define RETRY_MARGIN 0.25
 /* A host asking for a longer wait is better left to the job's next attempt. */
 #define RETRY_WAIT_MAX 30.0
@@ -341,6 +341,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	int rc, nh = 0, cause, tries = ctx->cfg != NULL && ctx->cfg->request_tries > 0 ?
 	    ctx->cfg->request_tries : 1;
 	bool sent;
+	double start, queued0;
 
 	if (ctx->replay)
 		return replay(ctx, source, key, res, err);
@@ -359,8 +360,10 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	hdrs[nh] = NULL;
 	if (ctx->rng == 0)
 		ctx->rng = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)ctx;
+	start = pdc_clock_mono();
+	queued0 = ctx->queued;
 	for (int try = 1;; try++) {
-		double delay, wait_for;
+		double delay, wait_for, own;
 
 		at = url;
 		rc = fetch_once(ctx, source, key, &at, next, sizeof(next), hdrs, nh, v, res, &sent, err);
@@ -368,9 +371,12 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 			break;
 		wait_for = rc == 0 ? res->retry_after : err->retry_after;
 		delay = pdc_backoff_delay(try, RETRY_BASE, RETRY_CAP, wait_for, &ctx->rng);
-		/* The job's own time: its turns in the hosts' queues are not its doing. */
-		if (try >= tries || delay > RETRY_WAIT_MAX || (ctx->deadline > 0 &&
-		    pdc_clock_mono() - ctx->queued + delay + RETRY_MARGIN > ctx->deadline)) {
+		/* The request's own time: its turns in the host's queue are not its doing. */
+		own = pdc_clock_mono() - start - (ctx->queued - queued0);
+		if (try >= tries || delay > RETRY_WAIT_MAX ||
+		    (ctx->budget > 0 && own + delay + RETRY_MARGIN > ctx->budget)) {
+			pdc_log(PDC_LOG_DEBUG, "GET %s: %s, no more tries (%d of %d made in %.2fs)",
+			    at, pdc_retry_cause_names[cause], try, tries, own);
 			if (rc == 0 && cause == PDC_RETRY_TRUNCATED) {
 				pdc_response_release(res);
 				rc = pdc_err_set(err, PDC_E_TRANSIENT, "%s: body cut short "

@@ -37,8 +37,8 @@ struct pdc_source_ctx {
 	struct pdc_pool *pool;		/* where stored responses are, for conditional requests; or NULL */
 	struct pdc_kept_list validators; /* stored validators of this APN (no bodies) */
 	int not_modified;		/* 304 answers that saved a download */
-	double deadline;		/* pdc_clock_mono() by which fetching must be done, not
-					   counting queued; 0: none */
+	double budget;			/* seconds the tries of one request may take, its waits
+					   for a host's turn left out; 0: no limit */
 	double queued;			/* seconds spent waiting for a host's turn (pdc_fetch adds) */
 	int retries;			/* requests asked again (pdc_fetch counts them) */
 	uint64_t rng;			/* the retries' jitter (any seed; updated) */
@@ -67,9 +67,9 @@ struct pdc_source_ctx {
  * after a full-jitter exponential wait or the Retry-After when longer; each
  * try takes its own slot of the host's rate and is reported to its
  * politeness, so a host that pauses ends the tries.
- * So does ctx->deadline: no try starts that could not end before it, the
- * time spent waiting for the hosts' turns (ctx->queued) left out, since a
- * host's politeness is no fault of the job's.
+ * So does ctx->budget: no try starts that could not end within it, counted
+ * from the request's first try, the waits for the host's turn left out
+ * (a host's politeness is no fault of the request's).
  * Counted in ctx->retries.  When the tries are used up, the last answer is
  * returned as it came (the source classifies its status), or -1 with ERR
  * for a transport failure or a cut-short JSON body.

@@ -254,8 +254,11 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	double t0 = pdc_clock_mono(), deadline = t0 + sh->cfg->job_timeout_seconds;
 	int rc;
 
-	/* A request is asked again only while the lease leaves room to store. */
-	ctx.deadline = t0 + sh->cfg->job_timeout_seconds * 0.8;
+	/*
+	 * A live worker keeps its leases, so a job may outlast
+	 * job_timeout_seconds waiting for its turns; one request's tries may not.
+	 */
+	ctx.budget = sh->cfg->job_timeout_seconds;
 	pdc_apn_bare(job->apn, bare);
 	pdc_err_clear(&cerr);
 	/* Validators of what was stored last time make the requests conditional. */

@@ -474,7 +474,7 @@ assert_completed_true() {
 }
 
 @test "a flaky county fails almost nothing: 300 jobs under 10% 5xx, 5% 429, cuts and hangs, workers killed, the database restarted" {
-	local n=300 rate=100
+	local n=300 rate=100 rc
 	start_countyd flaky -n "$n" -s 23 --latency 50 --error-rate 0.1 --throttle-rate 0.05 \
 		--truncate-rate 0.02 --hang-rate 0.01 --hang-seconds 8
 	local url=$COUNTYD_URL
@@ -490,7 +490,9 @@ assert_completed_true() {
 	# a quarter in: the first worker killed and started again
 	wait_long 240 sql_true "SELECT count(*) >= $((n / 4)) FROM jobs WHERE state = 'completed'"
 	kill -KILL "$w1"
-	wait "$w1" 2>/dev/null || true
+	rc=0
+	wait "$w1" 2>/dev/null || rc=$?
+	[ "$rc" -eq 137 ]
 	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w1.1.log" 2>&1 &
 	w1=$!
 	bg "$w1"
@@ -502,12 +504,14 @@ assert_completed_true() {
 	# three quarters: the second worker killed and started again
 	wait_long 240 sql_true "SELECT count(*) >= $((n * 3 / 4)) FROM jobs WHERE state = 'completed'"
 	kill -KILL "$w2"
-	wait "$w2" 2>/dev/null || true
+	rc=0
+	wait "$w2" 2>/dev/null || rc=$?
+	[ "$rc" -eq 137 ]
 	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w2.1.log" 2>&1 &
 	w2=$!
 	bg "$w2"
 	wait_long 600 ended "$n"
-	local w rc
+	local w
 	for w in "$w1" "$w2"; do
 		kill -TERM "$w"
 		rc=0
