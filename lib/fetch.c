@@ -176,27 +176,29 @@ stored_body(struct pdc_source_ctx *ctx, const char *source, const char *key,
 /*
  * One try of a request: its slot, the GET, the report, each hop of a
  * redirect, the stored body of a 304.  *SENT tells whether the request went
- * out (a failure before it, robots.txt or a paused host, is not retried).
+ * out (a failure before it, robots.txt or a paused host, is not retried);
+ * *WIRE gains the seconds its transfers took.
  */
 static int
 fetch_once(struct pdc_source_ctx *ctx, const char *source, const char *key, const char **urlp,
     char *next, size_t nextlen, const char *const *hdrs, int nh, const struct pdc_kept *v,
-    struct pdc_response *res, bool *sent, struct pdc_err *err)
+    struct pdc_response *res, bool *sent, double *wire, struct pdc_err *err)
 {
 	const char *url = *urlp;
 	int rc, hop = 0;
 
 	*sent = false;
 	for (;;) {
-		double t0 = pdc_clock_mono();
+		double t0;
 
 		if (pdc_polite_acquire(ctx->polite, ctx->http, source, url, err) == -1)
 			return -1;
-		ctx->queued += pdc_clock_mono() - t0;
 		*sent = true;
 		ctx->requests++;
 		pdc_fetch_tally_add(source, 1, 0);
+		t0 = pdc_clock_mono();
 		rc = pdc_http_get(ctx->http, url, hdrs, res, err);
+		*wire += pdc_clock_mono() - t0;
 		/* The headers' values stay out: one of them is the assessor token. */
 		if (rc == -1)
 			pdc_log(PDC_LOG_DEBUG, "GET %s (%d request headers): %s", url, nh, err->msg);
@@ -341,7 +343,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	int rc, nh = 0, cause, tries = ctx->cfg != NULL && ctx->cfg->request_tries > 0 ?
 	    ctx->cfg->request_tries : 1;
 	bool sent;
-	double start, queued0;
+	double own = 0;		/* seconds of transfers and backoff of this request */
 
 	if (ctx->replay)
 		return replay(ctx, source, key, res, err);
@@ -360,19 +362,17 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	hdrs[nh] = NULL;
 	if (ctx->rng == 0)
 		ctx->rng = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)ctx;
-	start = pdc_clock_mono();
-	queued0 = ctx->queued;
 	for (int try = 1;; try++) {
-		double delay, wait_for, own;
+		double delay, wait_for;
 
 		at = url;
-		rc = fetch_once(ctx, source, key, &at, next, sizeof(next), hdrs, nh, v, res, &sent, err);
+		rc = fetch_once(ctx, source, key, &at, next, sizeof(next), hdrs, nh, v, res, &sent,
+		    &own, err);
 		if ((cause = retry_cause(src, rc, sent, res, err)) == -1)
 			break;
 		wait_for = rc == 0 ? res->retry_after : err->retry_after;
 		delay = pdc_backoff_delay(try, RETRY_BASE, RETRY_CAP, wait_for, &ctx->rng);
-		/* The request's own time: its turns in the host's queue are not its doing. */
-		own = pdc_clock_mono() - start - (ctx->queued - queued0);
+		/* The request's own time: transfers and backoff, not its turns in the host's queue. */
 		if (try >= tries || delay > RETRY_WAIT_MAX ||
 		    (ctx->budget > 0 && own + delay + RETRY_MARGIN > ctx->budget)) {
 			pdc_log(PDC_LOG_DEBUG, "GET %s: %s, no more tries (%d of %d made in %.2fs)",
@@ -397,6 +397,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 		if (rc == 0)
 			pdc_response_release(res);
 		nap(delay);
+		own += delay;
 	}
 	/* A redirect's target is where the body came from: keep that URL. */
 	if (rc == 0 && ctx->keep && key != NULL && res->status >= 200 && res->status < 300 &&

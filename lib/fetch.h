@@ -37,9 +37,8 @@ struct pdc_source_ctx {
 	struct pdc_pool *pool;		/* where stored responses are, for conditional requests; or NULL */
 	struct pdc_kept_list validators; /* stored validators of this APN (no bodies) */
 	int not_modified;		/* 304 answers that saved a download */
-	double budget;			/* seconds the tries of one request may take, its waits
-					   for a host's turn left out; 0: no limit */
-	double queued;			/* seconds spent waiting for a host's turn (pdc_fetch adds) */
+	double budget;			/* seconds the tries of one request may take in transfers
+					   and backoff; 0: no limit */
 	int retries;			/* requests asked again (pdc_fetch counts them) */
 	uint64_t rng;			/* the retries' jitter (any seed; updated) */
 };
@@ -67,8 +66,8 @@ struct pdc_source_ctx {
  * after a full-jitter exponential wait or the Retry-After when longer; each
  * try takes its own slot of the host's rate and is reported to its
  * politeness, so a host that pauses ends the tries.
- * So does ctx->budget: no try starts that could not end within it, counted
- * from the request's first try, the waits for the host's turn left out
+ * So does ctx->budget: no try starts that could not end within it, counting
+ * the request's transfers and backoff, not its waits for the host's turn
  * (a host's politeness is no fault of the request's).
  * Counted in ctx->retries.  When the tries are used up, the last answer is
  * returned as it came (the source classifies its status), or -1 with ERR
