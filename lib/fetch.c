@@ -344,6 +344,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	    ctx->cfg->request_tries : 1;
 	bool sent;
 	double own = 0;		/* seconds of transfers and backoff of this request */
+	struct pdc_err before;
 
 	if (ctx->replay)
 		return replay(ctx, source, key, res, err);
@@ -362,6 +363,9 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	hdrs[nh] = NULL;
 	if (ctx->rng == 0)
 		ctx->rng = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)ctx;
+	/* A try that failed fills ERR; an answer in the end leaves it as it was. */
+	if (err != NULL)
+		before = *err;
 	for (int try = 1;; try++) {
 		double delay, wait_for;
 
@@ -399,6 +403,8 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 		nap(delay);
 		own += delay;
 	}
+	if (rc == 0 && err != NULL)
+		*err = before;
 	/* A redirect's target is where the body came from: keep that URL. */
 	if (rc == 0 && ctx->keep && key != NULL && res->status >= 200 && res->status < 300 &&
 	    pdc_kept_add(&ctx->kept, source, key, at, res->status, res->content_type, res->etag,

@@ -93,6 +93,7 @@ main(void)
 	is_int(ctx.requests, 2, "two requests");
 	is_int(hits, 2, "the server saw two");
 	is_int(ctx.retries, 1, "one retry");
+	is_int(err.kind, PDC_OK, "the 503 on the way leaves no error behind");
 	pdc_response_release(&res);
 
 	is_int(get(&ctx, "recorder", "/nothing", &res, &err), 0, "404: an answer");
