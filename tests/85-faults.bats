@@ -456,6 +456,7 @@ fault_mix_config() {
 	jq --argjson r "$2" '.sources.assessor.requests_per_second = $r
 	  | .sources.treasurer.requests_per_second = $r | .sources.recorder.requests_per_second = $r' \
 		"$file" >"$file.new" && mv "$file.new" "$file"
+	chmod 600 "$file"
 	echo "$file"
 }
 
@@ -526,8 +527,8 @@ assert_completed_true() {
 	# at most 1% failed for good, each naming its cause
 	local failed
 	failed=$(sql "SELECT count(*) FROM jobs WHERE state = 'failed'")
-	[ "$failed" -le $((n / 100)) ]
 	sql "SELECT last_error FROM jobs WHERE state = 'failed'" >"$BATS_TEST_TMPDIR/reasons"
+	[ "$failed" -le $((n / 100)) ] || { echo "$failed of $n failed: $(cat "$BATS_TEST_TMPDIR/reasons")" >&2; return 1; }
 	run grep -Ev "$FAULT_REASONS" "$BATS_TEST_TMPDIR/reasons"
 	assert_output ""
 	run_pdc 0 sql "SELECT count(*) FROM jobs WHERE state = 'failed' AND coalesce(last_error, '') = ''"
