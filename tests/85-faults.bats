@@ -474,10 +474,11 @@ assert_completed_true() {
 	assert_success
 }
 
-@test "a flaky county fails almost nothing: 300 jobs under 10% 5xx, 5% 429, cuts and hangs, the database restarted" {
-	# A worker killed costs each job it held an attempt, and a job on its
-	# last is failed when its lease runs out ("lease expired"): the kill
-	# storm above checks kills with attempts to spare.
+@test "a flaky county fails almost nothing: 300 jobs under 10% 5xx, 5% 429, cuts and hangs" {
+	# A worker killed, or the database down past a 5 s lease, costs each job
+	# in flight an attempt, and one on its last fails "lease expired": the
+	# kill storm and the shutdown tests above check those with attempts to
+	# spare; this one the county's faults.
 	local n=300 rate=100 rc
 	start_countyd flaky -n "$n" -s 23 --latency 50 --error-rate 0.1 --throttle-rate 0.05 \
 		--truncate-rate 0.02 --hang-rate 0.01 --hang-seconds 8
@@ -491,11 +492,6 @@ assert_completed_true() {
 	pdc-worker -j 8 >"$BATS_TEST_TMPDIR/w2.0.log" 2>&1 &
 	local w2=$!
 	bg "$w2"
-	# half-way: the database restarted
-	wait_long 240 sql_true "SELECT count(*) >= $((n / 2)) FROM jobs WHERE state = 'completed'"
-	pg_stop fast
-	sleep 1
-	run_pdc 0 pdc-db start
 	wait_long 600 ended "$n"
 	local w
 	for w in "$w1" "$w2"; do
