@@ -111,19 +111,31 @@ print_more(const struct more *m)
 	}
 
 	if (m->nsrc > 0)
-		printf("%-10s %9s %9s %9s %9s %9s %9s %9s %12s %9s\n", "SOURCE", "PARTS", "COMPLETE",
-		    "PARTIAL", "MISSING", "FAILED", "SUCCESS", "REQUESTS", "NOT_MODIFIED", "HIT_RATE");
+		printf("%-10s %9s %9s %9s %9s %9s %9s %9s %12s %9s %s\n", "SOURCE", "PARTS", "COMPLETE",
+		    "PARTIAL", "MISSING", "FAILED", "SUCCESS", "REQUESTS", "NOT_MODIFIED", "HIT_RATE",
+		    "RETRIES");
 	for (int i = 0; i < m->nsrc; i++) {
 		const struct pdc_sourcestats *x = &m->src[i];
-		char sr[16] = "-", hr[16] = "-";
+		char sr[16] = "-", hr[16] = "-", rt[160], part[40];
 
 		if (x->success_rate >= 0)
 			snprintf(sr, sizeof(sr), "%.1f%%", x->success_rate * 100);
 		if (x->hit_rate >= 0)
 			snprintf(hr, sizeof(hr), "%.1f%%", x->hit_rate * 100);
-		printf("%-10s %9ld %9ld %9ld %9ld %9ld %9s %9ld %12ld %9s\n", x->source,
+		/* the retries, then what they were for: "7 (5xx 4, 429 3)" */
+		snprintf(rt, sizeof(rt), "%ld", x->retries);
+		for (int k = 0, n = 0; k < PDC_RETRY_NCAUSES; k++) {
+			if (x->retried_for[k] == 0)
+				continue;
+			snprintf(part, sizeof(part), "%s%s %ld", n++ ? ", " : " (",
+			    pdc_retry_cause_names[k], x->retried_for[k]);
+			strlcat(rt, part, sizeof(rt));
+		}
+		if (strchr(rt, '(') != NULL)
+			strlcat(rt, ")", sizeof(rt));
+		printf("%-10s %9ld %9ld %9ld %9ld %9ld %9s %9ld %12ld %9s %s\n", x->source,
 		    x->complete + x->partial + x->missing + x->failed, x->complete, x->partial,
-		    x->missing, x->failed, sr, x->requests, x->not_modified, hr);
+		    x->missing, x->failed, sr, x->requests, x->not_modified, hr, rt);
 	}
 }
 
@@ -165,7 +177,10 @@ print_more_json(const struct more *m)
 		json_rate(x->success_rate);
 		printf(",\"requests\":%ld,\"not_modified\":%ld,\"hit_rate\":", x->requests, x->not_modified);
 		json_rate(x->hit_rate);
-		putchar('}');
+		printf(",\"retries\":%ld,\"retried_for\":{", x->retries);
+		for (int k = 0; k < PDC_RETRY_NCAUSES; k++)
+			printf("%s\"%s\":%ld", k ? "," : "", pdc_retry_cause_names[k], x->retried_for[k]);
+		fputs("}}", stdout);
 	}
 	putchar(']');
 }
@@ -248,6 +263,14 @@ print_prometheus(const struct pdc_stats *s, const struct more *m)
 		label(m->src[i].source);
 		printf("\"} %ld\n", m->src[i].not_modified);
 	}
+	metric("pdc_source_retries_total", "counter",
+	    "Requests to each county source made again after a passing fault, by cause.");
+	for (int i = 0; i < m->nsrc; i++)
+		for (int k = 0; k < PDC_RETRY_NCAUSES; k++) {
+			fputs("pdc_source_retries_total{source=\"", stdout);
+			label(m->src[i].source);
+			printf("\",cause=\"%s\"} %ld\n", pdc_retry_cause_names[k], m->src[i].retried_for[k]);
+		}
 	metric("pdc_host_requests_total", "counter", "Request slots reserved on each county host.");
 	for (int i = 0; i < sum->nhosts; i++) {
 		fputs("pdc_host_requests_total{host=\"", stdout);

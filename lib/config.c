@@ -95,6 +95,8 @@ static const struct key tail[] = {
 	    OFF(user_agent), K_NONEMPTY, 0, 0, 0, "pdc/" PDC_VERSION },
 	{ "sources.respect_robots_txt", K_BOOL,
 	    OFF(respect_robots_txt), 0, 0, 0, 1, NULL },
+	{ "sources.request_tries", K_INT,
+	    OFF(request_tries), 0, 1, 10, 3, NULL },
 	{ "sources.probe_apn", K_STR,
 	    OFF(probe_apn), K_APN, 0, 0, 0, "165-28-054" },
 };

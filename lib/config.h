@@ -59,6 +59,7 @@ struct pdc_config {
 	char *ca_file;			/* CA certificates for HTTPS; "" the system's */
 	char *user_agent;
 	bool respect_robots_txt;
+	int request_tries;		/* tries of one request that meets a transient failure */
 	char *probe_apn;		/* the parcel pdc-db probe checks by default */
 
 	char *path;			/* the file read, NULL if none */

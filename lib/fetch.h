@@ -11,11 +11,13 @@
 #define PDC_FETCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "error.h"
 #include "http.h"
 #include "kept.h"
+#include "stats.h"	/* enum pdc_retry_cause */
 
 struct pdc_apart;
 struct pdc_pool;
@@ -39,6 +41,10 @@ struct pdc_source_ctx {
 	int priority;			/* the job's priority, as the queue numbers it (0 critical ...
 					   3 low): the order of host slots (polite.h); a program
 					   a user waits on leaves it 0 */
+	double budget;			/* seconds the tries of one request may take in transfers
+					   and backoff; 0: no limit */
+	int retries;			/* requests asked again (pdc_fetch counts them) */
+	uint64_t rng;			/* the retries' jitter (any seed; updated) */
 };
 
 /*
@@ -58,6 +64,20 @@ struct pdc_source_ctx {
  * When ctx->validators holds an ETag or Last-Modified stored for KEY, the
  * request is conditional, and a 304 answer is served from the stored body
  * (counted in ctx->not_modified).
+ *
+ * A transient failure (a 5xx or 408 the source's final() does not claim, a
+ * 429, a timeout, a lost connection, a body cut short, a JSON answer that
+ * ends before its value does) is asked again here, up to
+ * sources.request_tries tries (one when ctx->cfg is NULL or says 0),
+ * after a full-jitter exponential wait or the Retry-After when longer; each
+ * try takes its own slot of the host's rate and is reported to its
+ * politeness, so a host that pauses ends the tries.
+ * So does ctx->budget: no try starts that could not end within it, counting
+ * the request's transfers and backoff, not its waits for the host's turn
+ * (a host's politeness is no fault of the request's).
+ * Counted in ctx->retries.  When the tries are used up, the last answer is
+ * returned as it came (the source classifies its status), or -1 with ERR
+ * for a transport failure or a cut-short JSON body.
  * Release RES with pdc_response_release either way.
  */
 int pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
@@ -67,7 +87,7 @@ int pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, c
 void pdc_fetch_release(struct pdc_source_ctx *ctx);
 
 /*
- * Requests made and 304 answers served from the stored body, per source,
+ * Requests made, 304 answers served from the stored body and retries, per source,
  * counted by every pdc_fetch in this process (replays excepted) for
  * pdc-stats.  pdc_fetch_tally_take moves up to MAX sources' counts since the
  * last take into OUT and returns how many; pdc_fetch_tally_add puts counts
@@ -76,8 +96,12 @@ void pdc_fetch_release(struct pdc_source_ctx *ctx);
 struct pdc_fetch_tally {
 	char source[32];
 	long requests, not_modified;
+	long retries[PDC_RETRY_NCAUSES];	/* requests asked again, by cause */
 };
 int pdc_fetch_tally_take(struct pdc_fetch_tally *out, int max);
 void pdc_fetch_tally_add(const char *source, long requests, long not_modified);
+
+/* Put back what pdc_fetch_tally_take took in T (it could not be saved). */
+void pdc_fetch_tally_put(const struct pdc_fetch_tally *t);
 
 #endif

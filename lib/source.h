@@ -23,6 +23,7 @@
 #define PDC_MAXSOURCES 8
 
 struct pdc_record;
+struct pdc_response;		/* http.h: one answer */
 struct pdc_source_ctx;		/* fetch.h: what a source fetches with */
 
 struct pdc_source {
@@ -41,6 +42,12 @@ struct pdc_source {
 	 */
 	int (*collect)(struct pdc_source_ctx *ctx, const char *apn,
 	    struct pdc_record *rec, struct pdc_err *err);
+	/*
+	 * Optional: true when RES, an answer that looks passing (a 5xx or a
+	 * 429), is in fact the service's last word, so that pdc_fetch hands
+	 * it over at once instead of asking again.  NULL: none is.
+	 */
+	bool (*final)(const struct pdc_response *res);
 };
 
 /* The sources a full collection uses, in the order it runs them, NULL-terminated. */

@@ -325,6 +325,10 @@ static struct pdc_stmt st_requests = { "pdc_stats_requests",
 	"SELECT split_part(name, ':', 1), split_part(name, ':', 2), value FROM counters"
 	" WHERE name LIKE 'requests:%' OR name LIKE 'not_modified:%' ORDER BY 2", 0, 0 };
 
+static struct pdc_stmt st_retries = { "pdc_stats_retries",
+	"SELECT split_part(name, ':', 2), split_part(name, ':', 3), value FROM counters"
+	" WHERE name LIKE 'retries:%' ORDER BY 1, 2", 0, 0 };
+
 static struct pdc_sourcestats *
 source_slot(struct pdc_sourcestats *out, int *n, int max, const char *name)
 {
@@ -369,6 +373,19 @@ pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, stru
 			s->not_modified = v;
 	}
 	PQclear(res);
+	if ((res = pdc_db_run(c, &st_retries, NULL, err)) == NULL)
+		return -1;
+	for (int r = 0; r < PQntuples(res); r++) {
+		long v = strtol(PQgetvalue(res, r, 2), NULL, 10);
+
+		if ((s = source_slot(out, &n, max, PQgetvalue(res, r, 0))) == NULL)
+			break;
+		s->retries += v;
+		for (int k = 0; k < PDC_RETRY_NCAUSES; k++)
+			if (strcmp(PQgetvalue(res, r, 1), pdc_retry_cause_names[k]) == 0)
+				s->retried_for[k] += v;
+	}
+	PQclear(res);
 	for (int i = 0; i < n; i++) {
 		long all = out[i].complete + out[i].partial + out[i].missing + out[i].failed;
 
@@ -379,20 +396,37 @@ pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, stru
 	return n;
 }
 
+const char *const pdc_retry_cause_names[PDC_RETRY_NCAUSES] = {
+	"429", "5xx", "timeout", "truncated", "connection"
+};
+
+/* Retries are counted as retries:SOURCE:CAUSE, beside requests:SOURCE. */
 static struct pdc_stmt st_count_requests = { "pdc_stats_count_requests",
-	"INSERT INTO counters (name, value) VALUES ('requests:' || $1, $2::bigint),"
-	" ('not_modified:' || $1, $3::bigint)"
-	" ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value", 3, 0 };
+	"INSERT INTO counters (name, value)"
+	" SELECT * FROM (VALUES ('requests:' || $1, $2::bigint), ('not_modified:' || $1, $3::bigint)) v"
+	" UNION ALL SELECT 'retries:' || $1 || ':' || cause, n"
+	" FROM unnest($4::text[], $5::bigint[]) AS r(cause, n) WHERE n <> 0"
+	" ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value", 5, 0 };
 
 int
 pdc_stats_count_requests(struct pdc_conn *c, const char *source, long requests,
-    long not_modified, struct pdc_err *err)
+    long not_modified, const long *retries, struct pdc_err *err)
 {
-	char rq[24], nm[24];
-	const char *params[3] = { source, rq, nm };
+	char rq[24], nm[24], causes[128] = "{", counts[PDC_RETRY_NCAUSES * 24 + 4] = "{", v[24];
+	const char *params[5] = { source, rq, nm, causes, counts };
 
 	snprintf(rq, sizeof(rq), "%ld", requests);
 	snprintf(nm, sizeof(nm), "%ld", not_modified);
+	for (int i = 0; i < PDC_RETRY_NCAUSES; i++) {
+		/* the names are ours, plain words: no quoting needed in the array */
+		snprintf(v, sizeof(v), "%s%ld", i ? "," : "", retries != NULL ? retries[i] : 0);
+		strlcat(counts, v, sizeof(counts));
+		if (i > 0)
+			strlcat(causes, ",", sizeof(causes));
+		strlcat(causes, pdc_retry_cause_names[i], sizeof(causes));
+	}
+	strlcat(causes, "}", sizeof(causes));
+	strlcat(counts, "}", sizeof(counts));
 	return pdc_db_do(c, &st_count_requests, params, err) == -1 ? -1 : 0;
 }
 

@@ -90,6 +90,18 @@ int pdc_stats_durations(struct pdc_conn *c, struct pdc_durations *d, struct pdc_
 
 #define PDC_MAXSOURCESTATS 8
 
+/*
+ * Why pdc_fetch asked a county host again for the same request, as pdc-stats
+ * names it: "429", "5xx" (and 408), "timeout", "truncated" (a body cut short,
+ * or JSON that ends before its value does), "connection" (refused, reset,
+ * nothing answered).
+ */
+enum pdc_retry_cause {
+	PDC_RETRY_429, PDC_RETRY_5XX, PDC_RETRY_TIMEOUT, PDC_RETRY_TRUNCATED, PDC_RETRY_CONNECTION,
+	PDC_RETRY_NCAUSES
+};
+extern const char *const pdc_retry_cause_names[PDC_RETRY_NCAUSES];
+
 /* How one county source is doing. */
 struct pdc_sourcestats {
 	char source[32];
@@ -98,14 +110,20 @@ struct pdc_sourcestats {
 					 * partial part is not a success */
 	long requests, not_modified;	/* since the database was created */
 	double hit_rate;		/* not_modified / requests: downloads saved, -1 if none */
+	long retries;			/* requests asked again, since the database was created */
+	long retried_for[PDC_RETRY_NCAUSES];	/* of them, for each cause */
 };
 
 /* Up to MAX sources, by name, into OUT.  Returns how many, or -1. */
 int pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, struct pdc_err *err);
 
-/* Add a worker's REQUESTS and NOT_MODIFIED answers for SOURCE to the totals.  0 or -1. */
+/*
+ * Add a worker's REQUESTS, NOT_MODIFIED answers and RETRIES (one count per
+ * cause, enum pdc_retry_cause; NULL: none) for SOURCE to the totals, all in
+ * one statement.  0 or -1.
+ */
 int pdc_stats_count_requests(struct pdc_conn *c, const char *source, long requests,
-    long not_modified, struct pdc_err *err);
+    long not_modified, const long *retries, struct pdc_err *err);
 
 /* A figure a worker reports: NAME is a key the program fixes ([a-z0-9_:]). */
 struct pdc_figure {

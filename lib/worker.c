@@ -369,7 +369,7 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 {
 	struct pdc_source_ctx ctx = { .http = http, .apart = apart, .cfg = sh->cfg,
 	    .polite = sh->polite, .apn = job->apn, .keep = true, .priority = job->priority,
-	    .cancelled = cancelled };
+	    .cancelled = cancelled, .rng = *rng };
 	struct pdc_record rec;
 	struct pdc_outcome out;
 	struct pdc_err cerr, ferr;
@@ -378,6 +378,11 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	double t0 = pdc_clock_mono(), deadline = t0 + sh->cfg->job_timeout_seconds;
 	int rc;
 
+	/*
+	 * A live worker keeps its leases, so a job may outlast
+	 * job_timeout_seconds waiting for its turns; one request's tries may not.
+	 */
+	ctx.budget = sh->cfg->job_timeout_seconds;
 	pdc_apn_bare(job->apn, bare);
 	pdc_err_clear(&cerr);
 	/* Validators of what was stored last time make the requests conditional. */
@@ -390,6 +395,7 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	/* From here its requests wait on the hosts, where the room is counted. */
 	atomic_fetch_sub(&sh->starting, 1);
 	rc = pdc_collect(&ctx, job->apn, &rec, &out, &cerr);
+	*rng = ctx.rng;
 	atomic_fetch_add(&sh->requests, ctx.requests);
 	o.ms = (long)((pdc_clock_mono() - t0) * 1000);
 	o.reason = cerr.msg;

@@ -168,8 +168,8 @@ stats_on_tty() {
 	assert_line --regexp '^completions_per_minute .*█'
 	assert_line --regexp '^  <= 0\.1s +[0-9]+ █*$'
 	assert_line --regexp '^  > 60s +0 $'
-	assert_line --regexp '^SOURCE +PARTS +COMPLETE +PARTIAL +MISSING +FAILED +SUCCESS +REQUESTS +NOT_MODIFIED +HIT_RATE$'
-	assert_line --regexp '^assessor +60 +[0-9]+ +0 +[0-9]+ +0 +100\.0% +[0-9]+ +0 +0\.0%$'
+	assert_line --regexp '^SOURCE +PARTS +COMPLETE +PARTIAL +MISSING +FAILED +SUCCESS +REQUESTS +NOT_MODIFIED +HIT_RATE +RETRIES$'
+	assert_line --regexp '^assessor +60 +[0-9]+ +0 +[0-9]+ +0 +100\.0% +[0-9]+ +0 +0\.0% +0$'
 	stats_on_tty C
 	assert_line --regexp '^completions_per_minute +[_.:=+*#-]{60}  \(last hour, peak [0-9]+\)$'
 	assert_line --regexp '^completions_per_minute .*#'

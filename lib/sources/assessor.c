@@ -831,6 +831,13 @@ contains(const char *hay, size_t len, const char *needle, size_t nlen)
  * the response for the raw-response store (NULL: not kept).  NOTFOUND words
  * a 404.  RES is the caller's to release either way.
  */
+/* The county answers a refused token with a 500: asking again would not mend it. */
+static bool
+assessor_final(const struct pdc_response *res)
+{
+	return res->status == 500 && contains(res->body, res->len, "Unauthorized access!", 20);
+}
+
 static int
 assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
     const char *notfound, struct pdc_response *res, struct pdc_err *err)
@@ -864,7 +871,7 @@ assessor_get(struct pdc_source_ctx *ctx, const char *path, const char *key,
 		return -1;
 	snprintf(what, sizeof(what), "assessor: %s", path);
 	/* the county answers a bad token with a 500, which must not be retried */
-	if (res->status == 500 && contains(res->body, res->len, "Unauthorized access!", 20))
+	if (assessor_final(res))
 		return pdc_err_set(err, PDC_E_AUTH,
 		    "assessor: authentication failed (HTTP 500 \"Unauthorized access!\"): "
 		    "check sources.assessor.token");
@@ -931,5 +938,6 @@ const struct pdc_source pdc_source_assessor = {
 	.token_env = "PDC_ASSESSOR_TOKEN",
 	.parts = PDC_PART_BASIC | PDC_PART_VALUATIONS | PDC_PART_RESIDENTIAL,
 	.apart = false,
-	.collect = assessor_collect
+	.collect = assessor_collect,
+	.final = assessor_final
 };

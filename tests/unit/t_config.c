@@ -171,12 +171,13 @@ t_defaults(void)
 	ok(pdc_config_source(&cfg, "recorder")->requests_per_second == 2, "default recorder rate");
 	is_str(cfg.user_agent, "pdc/" PDC_VERSION, "default user agent");
 	ok(cfg.respect_robots_txt, "default respect_robots_txt");
+	is_int(cfg.request_tries, 3, "default request_tries");
 	all = 1;
 	for (i = 0; pdc_config_key(i) != NULL; i++)
 		if (cfg.origin[i] != PDC_ORIGIN_DEFAULT)
 			all = 0;
 	ok(all, "every origin is default");
-	is_int(i, 23, "23 keys");
+	is_int(i, 24, "24 keys");
 	ok(cfg.path != NULL && strstr(cfg.path, "c.json") != NULL, "path names the file read");
 	is_int(pdc_config_token_exposed(&cfg), 0, "no token, nothing exposed");
 	is_int(pdc_config_validate(&cfg, &err), 0, "defaults validate");
@@ -266,7 +267,7 @@ t_json_print(void)
 			typed = 0;
 		cJSON_Delete(o);
 	}
-	is_int(n, 23, "JSON print: one line per key");
+	is_int(n, 24, "JSON print: one line per key");
 	ok(typed, "JSON print: valid JSON, typed values, origins");
 	free(out);
 	pdc_config_release(&cfg);
