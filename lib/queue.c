@@ -511,7 +511,7 @@ static struct pdc_stmt st_reap = { "pdc_reap",
 static struct pdc_stmt st_extend = { "pdc_extend_leases",
 	"UPDATE jobs SET lease_until = now() + make_interval(secs => $2::int)"
 	" WHERE worker = $1 AND state = 'active' AND lease_until > now()"
-	" AND started_at > now() - make_interval(secs => 4 * $2::int)", 2, 0 };
+	" AND started_at > now() - make_interval(secs => 12 * $2::int)", 2, 0 };
 
 long
 pdc_queue_extend(struct pdc_conn *c, const char *worker, int lease_seconds,

@@ -124,7 +124,7 @@ int pdc_queue_release(struct pdc_conn *c, const struct pdc_job *job, struct pdc_
 /*
  * Keep the leases of the active jobs WORKER holds for LEASE_SECONDS more
  * (its heartbeat): a job waiting for politeness slots may outlast one lease.
- * Only a while, though: a job started more than four leases ago is left to
+ * Only a while, though: a job started more than twelve leases ago is left to
  * run out, so a job stuck for good comes back.  A lease already run out is
  * not revived.  Returns how many leases were kept, or -1 with ERR.
  */
