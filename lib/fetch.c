@@ -401,8 +401,8 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 		tally_retry(source, (enum pdc_retry_cause)cause);
 		pdc_log(PDC_LOG_DEBUG, "GET %s: %s, try %d of %d in %.2fs", at,
 		    pdc_retry_cause_names[cause], try + 1, tries, delay);
-		if (rc == 0)
-			pdc_response_release(res);
+		/* A failed transfer leaves what it received in RES too. */
+		pdc_response_release(res);
 		nap(delay);
 		own += delay;
 	}

@@ -8,6 +8,15 @@ setup() {
 	sql "TRUNCATE hosts, responses, record_parts"
 }
 
+# A test that fails midway leaves no worker or countyd of its own behind
+# (one holding the TAP descriptor would keep the run waiting for ever).
+teardown() {
+	local p
+	for p in $(jobs -p); do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+}
+
 # polite_config FILE URL TREASURER_RPS RECORDER_RPS [RESPECT_ROBOTS]
 polite_config() {
 	write_config "$1" "$2"
@@ -232,8 +241,12 @@ open_jobs() {
 	local w=$!
 	wait_for sql_true "SELECT count(*) >= 1 FROM jobs WHERE state = 'completed'"
 	# -j 32 is a ceiling: at 2 requests a second the treasurer keeps a few jobs busy,
-	# the rest stay pending where a critical job can pass them
-	run_pdc 0 sql "SELECT count(*) < 16 FROM jobs WHERE state = 'active'"
+	# the rest stay pending where a critical job can pass them.  A job between two
+	# requests is not counted on any host; the sanitizer build, several times
+	# slower to parse, has more of them at a time.
+	local most=16
+	case "$BUILD" in *-san) most=24 ;; esac
+	run_pdc 0 sql "SELECT count(*) < $most FROM jobs WHERE state = 'active'"
 	assert_output "t"
 	run_pdc 0 sql "SELECT count(*) > 0 FROM jobs WHERE state = 'pending'"
 	assert_output "t"
