@@ -85,7 +85,7 @@ wait_all(struct pdc_conn *conn, const struct pdc_enqueue *q, double fresh_hours,
 		return PDC_EXIT_OK;
 	if ((out = calloc(n, sizeof(*out))) == NULL)
 		return PDC_EXIT_FAILED;
-	switch (pdc_jobwait_apns_worked(conn, apns, n, fresh_hours, timeout, started ? 30 : 0, NULL,
+	switch (pdc_jobwait_apns_worked(conn, apns, n, fresh_hours, timeout, started ? 30 : 5, NULL,
 	    out, &err)) {
 	case 1:
 		rc = pdc_jobwait_apns_failed(out, n) ? PDC_EXIT_FAILED : PDC_EXIT_OK;

@@ -69,6 +69,8 @@ run_examples() {
 	{
 		echo 'cd "$EXDIR/cwd" || exit 1'
 		echo 'export SHELL=/bin/bash NO_COLOR=1 PAGER=cat PSQL_PAGER=cat'
+		# an example that fails leaves no background one running, holding the TAP output
+		echo 'trap '"'"'kill $(jobs -p) 2>/dev/null'"'"' EXIT'
 	} >"$script"
 	while IFS= read -r rec; do
 		kind=${rec%%$'\t'*}

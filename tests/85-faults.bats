@@ -437,9 +437,12 @@ FAULT_REASONS='HTTP (429|50[03])|timed out|body cut short|connection lost|body l
 	assert_output ""
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/shown")" -eq "$n" ]
 	# No thread was lost to a hang, a cut or a huge body: the same worker
-	# takes on the next batch at full concurrency, and stops cleanly.
+	# takes on the next batch at full concurrency, and stops cleanly.  (Its
+	# claims are sized to the hosts' room: the sanitizer build, several times
+	# slower, does not always fill every collector, so there the batch need
+	# only be finished.)
 	tail -n "$more" "$BATS_TEST_TMPDIR/all" | pdc-enqueue >/dev/null 2>&1
-	wait_long 120 sql_true "SELECT count(*) = $j FROM jobs WHERE state = 'active'"
+	sanitized || wait_long 120 sql_true "SELECT count(*) = $j FROM jobs WHERE state = 'active'"
 	wait_long 300 sql_true "SELECT count(*) = $((n + more)) FROM jobs WHERE state IN ('completed', 'failed')"
 	kill -TERM "$w"
 	local rc=0
