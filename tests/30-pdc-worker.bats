@@ -291,14 +291,23 @@ pending|0|4"
 	county_apns 6 >"$BATS_TEST_TMPDIR/apns"
 	local a=() i=0
 	mapfile -t a <"$BATS_TEST_TMPDIR/apns"
-	run_pdc 0 pdc-enqueue -p low "${a[0]}" "${a[1]}"
+	# The low pair is queued one after the other, the later APN first: due
+	# time, not the APN, orders them.
+	run_pdc 0 pdc-enqueue -p low "${a[1]}"
+	run_pdc 0 pdc-enqueue -p low "${a[0]}"
 	run_pdc 0 pdc-enqueue -p normal "${a[2]}"
 	run_pdc 0 pdc-enqueue -p critical "${a[3]}"
 	run_pdc 0 pdc-enqueue -p high "${a[4]}"
 	run_pdc 0 pdc-enqueue -p critical "${a[5]}"
 	run_pdc 0 pdc-worker -j 1 --drain
-	run_pdc 0 sql "SELECT string_agg(apn, ' ' ORDER BY started_at) FROM jobs"
-	assert_output "${a[3]} ${a[5]} ${a[4]} ${a[2]} ${a[0]} ${a[1]}"
+	# The two critical jobs go first, and together: the reserved lane takes
+	# one beside the single collector, whichever of them it reaches first.
+	run_pdc 0 sql "SELECT string_agg(apn, ' ' ORDER BY apn) FROM
+	    (SELECT apn FROM jobs ORDER BY started_at LIMIT 2) first"
+	assert_output "${a[3]} ${a[5]}"
+	run_pdc 0 sql "SELECT string_agg(apn, ' ' ORDER BY started_at) FROM
+	    (SELECT apn, started_at FROM jobs ORDER BY started_at OFFSET 2) rest"
+	assert_output "${a[4]} ${a[2]} ${a[1]} ${a[0]}"
 }
 
 @test "a live worker keeps the lease of a job that takes longer than job_timeout_seconds" {
