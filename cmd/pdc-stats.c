@@ -111,9 +111,9 @@ print_more(const struct more *m)
 	}
 
 	if (m->nsrc > 0)
-		printf("%-10s %9s %9s %9s %9s %9s %9s %9s %12s %9s %s\n", "SOURCE", "PARTS", "COMPLETE",
-		    "PARTIAL", "MISSING", "FAILED", "SUCCESS", "REQUESTS", "NOT_MODIFIED", "HIT_RATE",
-		    "RETRIES");
+		printf("%-10s %9s %9s %9s %9s %9s %9s %9s %12s %9s %9s %s\n", "SOURCE", "PARTS",
+		    "COMPLETE", "PARTIAL", "MISSING", "FAILED", "SUCCESS", "REQUESTS", "NOT_MODIFIED",
+		    "FROM_KEPT", "HIT_RATE", "RETRIES");
 	for (int i = 0; i < m->nsrc; i++) {
 		const struct pdc_sourcestats *x = &m->src[i];
 		char sr[16] = "-", hr[16] = "-", rt[160], part[40];
@@ -133,9 +133,9 @@ print_more(const struct more *m)
 		}
 		if (strchr(rt, '(') != NULL)
 			strlcat(rt, ")", sizeof(rt));
-		printf("%-10s %9ld %9ld %9ld %9ld %9ld %9s %9ld %12ld %9s %s\n", x->source,
+		printf("%-10s %9ld %9ld %9ld %9ld %9ld %9s %9ld %12ld %9ld %9s %s\n", x->source,
 		    x->complete + x->partial + x->missing + x->failed, x->complete, x->partial,
-		    x->missing, x->failed, sr, x->requests, x->not_modified, hr, rt);
+		    x->missing, x->failed, sr, x->requests, x->not_modified, x->from_kept, hr, rt);
 	}
 }
 
@@ -175,7 +175,8 @@ print_more_json(const struct more *m)
 		printf(",\"complete\":%ld,\"partial\":%ld,\"missing\":%ld,\"failed\":%ld,"
 		    "\"success_rate\":", x->complete, x->partial, x->missing, x->failed);
 		json_rate(x->success_rate);
-		printf(",\"requests\":%ld,\"not_modified\":%ld,\"hit_rate\":", x->requests, x->not_modified);
+		printf(",\"requests\":%ld,\"not_modified\":%ld,\"from_kept\":%ld,\"hit_rate\":",
+		    x->requests, x->not_modified, x->from_kept);
 		json_rate(x->hit_rate);
 		printf(",\"retries\":%ld,\"retried_for\":{", x->retries);
 		for (int k = 0; k < PDC_RETRY_NCAUSES; k++)
@@ -262,6 +263,13 @@ print_prometheus(const struct pdc_stats *s, const struct more *m)
 		fputs("pdc_source_not_modified_total{source=\"", stdout);
 		label(m->src[i].source);
 		printf("\"} %ld\n", m->src[i].not_modified);
+	}
+	metric("pdc_source_from_kept_total", "counter",
+	    "Answers read from the kept responses without a request (ones that never change).");
+	for (int i = 0; i < m->nsrc; i++) {
+		fputs("pdc_source_from_kept_total{source=\"", stdout);
+		label(m->src[i].source);
+		printf("\"} %ld\n", m->src[i].from_kept);
 	}
 	metric("pdc_source_retries_total", "counter",
 	    "Requests to each county source made again after a passing fault, by cause.");

@@ -92,7 +92,7 @@ save_tally(struct watcher *w)
 	if (n > 0 && watcher_conn(w) != NULL)
 		for (; i < n; i++)
 			if (pdc_stats_count_requests(w->conn, t[i].source, t[i].requests,
-			    t[i].not_modified, t[i].retries, &err) == -1)
+			    t[i].not_modified, t[i].from_kept, t[i].retries, &err) == -1)
 				break;
 	for (; i < n; i++)
 		pdc_fetch_tally_put(&t[i]);

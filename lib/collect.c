@@ -128,6 +128,7 @@ start_apart(struct pdc_source_ctx *ctx, const char *apn)
 	a->ctx.kept = (struct pdc_kept_list){ 0 };
 	a->ctx.requests = 0;
 	a->ctx.not_modified = 0;
+	a->ctx.from_kept = 0;
 	pdc_http_reset_cookies(a->http);
 	pdc_record_init(&a->rec, apn);
 	pdc_err_clear(&a->err);
@@ -155,6 +156,7 @@ join_apart(struct pdc_source_ctx *ctx, struct pdc_record *rec, struct pdc_err *e
 	pthread_mutex_unlock(&a->mu);
 	ctx->requests += a->ctx.requests;
 	ctx->not_modified += a->ctx.not_modified;
+	ctx->from_kept += a->ctx.from_kept;
 	rc = a->rc;
 	*err = a->err;
 	if (pdc_kept_adopt(&ctx->kept, &a->ctx.kept) == -1)

@@ -50,7 +50,7 @@ tally_slot(const char *source)
 }
 
 void
-pdc_fetch_tally_add(const char *source, long requests, long not_modified)
+pdc_fetch_tally_add(const char *source, long requests, long not_modified, long from_kept)
 {
 	struct pdc_fetch_tally *t;
 
@@ -58,6 +58,7 @@ pdc_fetch_tally_add(const char *source, long requests, long not_modified)
 	if ((t = tally_slot(source)) != NULL) {
 		t->requests += requests;
 		t->not_modified += not_modified;
+		t->from_kept += from_kept;
 	}
 	pthread_mutex_unlock(&tally_mu);
 }
@@ -71,6 +72,7 @@ pdc_fetch_tally_put(const struct pdc_fetch_tally *in)
 	if ((t = tally_slot(in->source)) != NULL) {
 		t->requests += in->requests;
 		t->not_modified += in->not_modified;
+		t->from_kept += in->from_kept;
 		for (int k = 0; k < PDC_RETRY_NCAUSES; k++)
 			t->retries[k] += in->retries[k];
 	}
@@ -91,7 +93,7 @@ tally_retry(const char *source, enum pdc_retry_cause cause)
 static bool
 tally_empty(const struct pdc_fetch_tally *t)
 {
-	if (t->requests != 0 || t->not_modified != 0)
+	if (t->requests != 0 || t->not_modified != 0 || t->from_kept != 0)
 		return false;
 	for (int k = 0; k < PDC_RETRY_NCAUSES; k++)
 		if (t->retries[k] != 0)
@@ -109,7 +111,7 @@ pdc_fetch_tally_take(struct pdc_fetch_tally *out, int max)
 		if (tally_empty(&tally[i]))
 			continue;
 		out[n++] = tally[i];
-		tally[i].requests = tally[i].not_modified = 0;
+		tally[i].requests = tally[i].not_modified = tally[i].from_kept = 0;
 		memset(tally[i].retries, 0, sizeof(tally[i].retries));
 	}
 	pthread_mutex_unlock(&tally_mu);
@@ -198,7 +200,7 @@ fetch_once(struct pdc_source_ctx *ctx, const char *source, const char *key, cons
 			return -1;
 		*sent = true;
 		ctx->requests++;
-		pdc_fetch_tally_add(source, 1, 0);
+		pdc_fetch_tally_add(source, 1, 0, 0);
 		t0 = pdc_clock_mono();
 		rc = pdc_http_get(ctx->http, url, hdrs, res, err);
 		*wire += pdc_clock_mono() - t0;
@@ -212,14 +214,15 @@ fetch_once(struct pdc_source_ctx *ctx, const char *source, const char *key, cons
 			pdc_polite_report(ctx->polite, url, 0, err->retry_after, err->msg);
 		else
 			pdc_polite_report(ctx->polite, url, res->status, res->retry_after, NULL);
-		if (rc == 0 && res->status == 304 && v != NULL) {
+		if (rc == 0 && res->status == 304 && v != NULL &&
+		    (v->etag != NULL || v->last_modified != NULL)) {
 			/* Not modified: the stored body is the answer. */
 			pdc_response_release(res);
 			*sent = false;	/* what fails now is our database, not the host */
 			if (stored_body(ctx, source, key, v, res, err) == -1)
 				return -1;
 			ctx->not_modified++;
-			pdc_fetch_tally_add(source, 0, 1);
+			pdc_fetch_tally_add(source, 0, 1, 0);
 			break;
 		}
 		/* Each hop of a redirect is a request of its own, with its own slot. */
@@ -334,6 +337,45 @@ retry_cause(const struct pdc_source *src, int rc, bool sent, const struct pdc_re
 	return -1;
 }
 
+/* Is KEY of a kind SRC calls settled, an answer that never changes once given? */
+static bool
+settled(const struct pdc_source *src, const char *key)
+{
+	if (src == NULL || src->settled == NULL || key == NULL)
+		return false;
+	for (int i = 0; src->settled[i] != NULL; i++)
+		if (strncmp(key, src->settled[i], strlen(src->settled[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The kept answer to a settled request, into RES: 0, or -1 when there is
+ * none to trust (not loaded, not whole, the database failing), and then
+ * the county is asked as if nothing were kept.
+ */
+static int
+from_kept(struct pdc_source_ctx *ctx, const char *source, const char *key,
+    const struct pdc_kept *v, struct pdc_response *res)
+{
+	struct pdc_err e;
+
+	pdc_err_clear(&e);
+	if (stored_body(ctx, source, key, v, res, &e) == -1) {
+		pdc_log(PDC_LOG_DEBUG, "%s %s: the kept answer could not be read, asking: %s",
+		    source, key, e.msg);
+		return -1;
+	}
+	/* A body cut short, or a JSON value that does not end, is not the answer. */
+	if (res->status < 200 || res->status >= 300 || res->len == 0 ||
+	    (is_json_type(res->content_type) && !json_whole(res->body, res->len))) {
+		pdc_log(PDC_LOG_DEBUG, "%s %s: the kept answer is not whole, asking", source, key);
+		pdc_response_release(res);
+		return -1;
+	}
+	return 0;
+}
+
 int
 pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const char *url,
     const char *const *headers, struct pdc_response *res, struct pdc_err *err)
@@ -352,6 +394,20 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	if (ctx->replay)
 		return replay(ctx, source, key, res, err);
 	memset(res, 0, sizeof(*res));
+	/* What never changes once given is not asked for again. */
+	if (v != NULL && !ctx->refetch && settled(src, key)) {
+		if (ctx->cancelled != NULL && *ctx->cancelled)
+			return pdc_err_set(err, PDC_E_CANCELLED, "%s: job cancelled", source);
+		if (from_kept(ctx, source, key, v, res) == 0) {
+			pdc_log(PDC_LOG_DEBUG, "%s %s: %zu bytes from the kept response of %s, "
+			    "not asked again (settled)", source, key, res->len, url);
+			ctx->from_kept++;
+			pdc_fetch_tally_add(source, 0, 0, 1);
+			at = url;
+			rc = 0;
+			goto keep;
+		}
+	}
 	for (; headers != NULL && headers[nh] != NULL && nh < MAXHEADERS; nh++)
 		hdrs[nh] = headers[nh];
 	/* What we stored last time may still be current: ask, and save the download. */
@@ -408,6 +464,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 	}
 	if (rc == 0 && err != NULL)
 		*err = before;
+keep:
 	/* A redirect's target is where the body came from: keep that URL. */
 	if (rc == 0 && ctx->keep && key != NULL && res->status >= 200 && res->status < 300 &&
 	    pdc_kept_add(&ctx->kept, source, key, at, res->status, res->content_type, res->etag,

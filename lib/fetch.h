@@ -34,9 +34,13 @@ struct pdc_source_ctx {
 	bool keep;			/* keep responses with a key, for the store */
 	bool replay;			/* answer from kept only, never the network */
 	struct pdc_kept_list kept;	/* the responses kept; release with pdc_fetch_release */
-	struct pdc_pool *pool;		/* where stored responses are, for conditional requests; or NULL */
-	struct pdc_kept_list validators; /* stored validators of this APN (no bodies) */
+	struct pdc_pool *pool;		/* where stored responses are, for conditional requests
+					   and settled answers; or NULL: ask for everything */
+	struct pdc_kept_list validators; /* what is stored of this APN: keys and validators,
+					   no bodies (pdc_kept_load_validators) */
 	int not_modified;		/* 304 answers that saved a download */
+	int from_kept;			/* settled answers read from the kept responses, no request */
+	bool refetch;			/* ask for settled answers too (a forced refresh) */
 	volatile int *cancelled;	/* set (by another thread) when the job is cancelled; NULL: never */
 	int priority;			/* the job's priority, as the queue numbers it (0 critical ...
 					   3 low): the order of host slots (polite.h); a program
@@ -64,6 +68,11 @@ struct pdc_source_ctx {
  * When ctx->validators holds an ETag or Last-Modified stored for KEY, the
  * request is conditional, and a 304 answer is served from the stored body
  * (counted in ctx->not_modified).
+ * When KEY is of a kind SOURCE calls settled (source.h), ctx->pool is set,
+ * ctx->refetch is not, and ctx->validators says a response is stored for
+ * KEY, the stored body is the answer and no request is made (counted in
+ * ctx->from_kept, not in ctx->requests), provided it is whole: a 2xx with
+ * a body, and for JSON one whose value ends.  Anything else is asked for.
  *
  * A transient failure (a 5xx or 408 the source's final() does not claim, a
  * 429, a timeout, a lost connection, a body cut short, a JSON answer that
@@ -87,7 +96,8 @@ int pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, c
 void pdc_fetch_release(struct pdc_source_ctx *ctx);
 
 /*
- * Requests made, 304 answers served from the stored body and retries, per source,
+ * Requests made, 304 answers served from the stored body, settled answers
+ * read from the kept responses without a request, and retries, per source,
  * counted by every pdc_fetch in this process (replays excepted) for
  * pdc-stats.  pdc_fetch_tally_take moves up to MAX sources' counts since the
  * last take into OUT and returns how many; pdc_fetch_tally_add puts counts
@@ -95,11 +105,11 @@ void pdc_fetch_release(struct pdc_source_ctx *ctx);
  */
 struct pdc_fetch_tally {
 	char source[32];
-	long requests, not_modified;
+	long requests, not_modified, from_kept;
 	long retries[PDC_RETRY_NCAUSES];	/* requests asked again, by cause */
 };
 int pdc_fetch_tally_take(struct pdc_fetch_tally *out, int max);
-void pdc_fetch_tally_add(const char *source, long requests, long not_modified);
+void pdc_fetch_tally_add(const char *source, long requests, long not_modified, long from_kept);
 
 /* Put back what pdc_fetch_tally_take took in T (it could not be saved). */
 void pdc_fetch_tally_put(const struct pdc_fetch_tally *t);

@@ -170,8 +170,7 @@ pdc_kept_load(struct pdc_conn *c, const char *apn, struct pdc_kept_list *l, stru
 }
 
 static struct pdc_stmt st_validators = { "pdc_load_validators",
-	"SELECT source, key, etag, last_modified FROM responses"
-	" WHERE apn = $1 AND (etag IS NOT NULL OR last_modified IS NOT NULL)", 1, 0 };
+	"SELECT source, key, etag, last_modified FROM responses WHERE apn = $1", 1, 0 };
 
 long
 pdc_kept_load_validators(struct pdc_conn *c, const char *apn, struct pdc_kept_list *l,
@@ -212,7 +211,8 @@ pdc_kept_load_validators(struct pdc_conn *c, const char *apn, struct pdc_kept_li
 }
 
 static struct pdc_stmt st_body = { "pdc_load_body",
-	"SELECT content_type, body FROM responses WHERE apn = $1 AND source = $2 AND key = $3", 3, 0 };
+	"SELECT content_type, body, status FROM responses WHERE apn = $1 AND source = $2 AND key = $3",
+	3, 0 };
 
 int
 pdc_kept_load_body(struct pdc_pool *pool, const char *apn, const char *source, const char *key,
@@ -247,7 +247,7 @@ pdc_kept_load_body(struct pdc_pool *pool, const char *apn, const char *source, c
 	memcpy(out->body, body, len);
 	out->body[len] = '\0';
 	out->len = len;
-	out->status = 200;
+	out->status = strtol(PQgetvalue(r, 0, 2), NULL, 10);
 	PQfreemem(body);
 	PQclear(r);
 	return 0;

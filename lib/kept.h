@@ -7,7 +7,9 @@
  * table, one row per (APN, source, key).  A re-parse loads them back and
  * answers the sources from the list instead of the county (replay).  A
  * collection loads the stored validators (ETag, Last-Modified) to ask the
- * county whether a page changed, and on a 304 the stored body is the answer.
+ * county whether a page changed, and on a 304 the stored body is the answer;
+ * an answer that never changes (a settled one, source.h) is read back
+ * without asking.
  *
  * This module knows responses and the table they live in, nothing of HTTP
  * or of the sources: fetching and storage both build on it.
@@ -75,15 +77,17 @@ long pdc_kept_load(struct pdc_conn *c, const char *apn, struct pdc_kept_list *l,
     struct pdc_err *err);
 
 /*
- * Add APN's stored validators (ETag, Last-Modified; no bodies) to L, for
- * conditional requests.  How many, or -1 with ERR.
+ * Add what is stored of APN to L, no bodies: each response's source and key
+ * with its validators (ETag, Last-Modified; NULL where it had none), for
+ * conditional requests and for answers that never change (fetch.h).  How
+ * many, or -1 with ERR.
  */
 long pdc_kept_load_validators(struct pdc_conn *c, const char *apn, struct pdc_kept_list *l,
     struct pdc_err *err);
 
 /*
- * The stored body and content type of (APN, SOURCE, KEY) into OUT (zeroed
- * first; release with pdc_kept_clear) as a 200 answer, on a connection
+ * The stored body, content type and status of (APN, SOURCE, KEY) into OUT
+ * (zeroed first; release with pdc_kept_clear), on a connection
  * borrowed from POOL.  0, or -1 with ERR: nothing stored (PDC_E_TRANSIENT:
  * a 304 for what we no longer have; fetch again later), the database.
  */

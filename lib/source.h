@@ -48,6 +48,15 @@ struct pdc_source {
 	 * it over at once instead of asking again.  NULL: none is.
 	 */
 	bool (*final)(const struct pdc_response *res);
+	/*
+	 * Optional: the kinds of request whose answer never changes once given,
+	 * as prefixes of their keys (pdc_fetch's KEY), NULL-terminated; NULL:
+	 * none.  A re-collection reads such an answer from the kept responses
+	 * when a whole one is there, and asks the county nothing (fetch.h).
+	 * A record of the past, fetched by its own number, is one; anything
+	 * that can change (a parcel, a bill, a search) never is.
+	 */
+	const char *const *settled;
 };
 
 /* The sources a full collection uses, in the order it runs them, NULL-terminated. */

@@ -323,7 +323,8 @@ static struct pdc_stmt st_parts = { "pdc_stats_parts",
 
 static struct pdc_stmt st_requests = { "pdc_stats_requests",
 	"SELECT split_part(name, ':', 1), split_part(name, ':', 2), value FROM counters"
-	" WHERE name LIKE 'requests:%' OR name LIKE 'not_modified:%' ORDER BY 2", 0, 0 };
+	" WHERE name LIKE 'requests:%' OR name LIKE 'not_modified:%' OR name LIKE 'from_kept:%'"
+	" ORDER BY 2", 0, 0 };
 
 static struct pdc_stmt st_retries = { "pdc_stats_retries",
 	"SELECT split_part(name, ':', 2), split_part(name, ':', 3), value FROM counters"
@@ -369,6 +370,8 @@ pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, stru
 			break;
 		if (strcmp(PQgetvalue(res, r, 0), "requests") == 0)
 			s->requests = v;
+		else if (strcmp(PQgetvalue(res, r, 0), "from_kept") == 0)
+			s->from_kept = v;
 		else
 			s->not_modified = v;
 	}
@@ -390,8 +393,11 @@ pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, stru
 		long all = out[i].complete + out[i].partial + out[i].missing + out[i].failed;
 
 		out[i].success_rate = all > 0 ? (double)(out[i].complete + out[i].missing) / (double)all : -1;
-		out[i].hit_rate = out[i].requests > 0 ?
-		    (double)out[i].not_modified / (double)out[i].requests : -1;
+		/* of every answer the sources got, those that downloaded no body */
+		long answers = out[i].requests + out[i].from_kept;
+
+		out[i].hit_rate = answers > 0 ?
+		    (double)(out[i].not_modified + out[i].from_kept) / (double)answers : -1;
 	}
 	return n;
 }
@@ -403,20 +409,23 @@ const char *const pdc_retry_cause_names[PDC_RETRY_NCAUSES] = {
 /* Retries are counted as retries:SOURCE:CAUSE, beside requests:SOURCE. */
 static struct pdc_stmt st_count_requests = { "pdc_stats_count_requests",
 	"INSERT INTO counters (name, value)"
-	" SELECT * FROM (VALUES ('requests:' || $1, $2::bigint), ('not_modified:' || $1, $3::bigint)) v"
+	" SELECT * FROM (VALUES ('requests:' || $1, $2::bigint), ('not_modified:' || $1, $3::bigint),"
+	"  ('from_kept:' || $1, $6::bigint)) v"
 	" UNION ALL SELECT 'retries:' || $1 || ':' || cause, n"
 	" FROM unnest($4::text[], $5::bigint[]) AS r(cause, n) WHERE n <> 0"
-	" ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value", 5, 0 };
+	" ON CONFLICT (name) DO UPDATE SET value = counters.value + EXCLUDED.value", 6, 0 };
 
 int
 pdc_stats_count_requests(struct pdc_conn *c, const char *source, long requests,
-    long not_modified, const long *retries, struct pdc_err *err)
+    long not_modified, long from_kept, const long *retries, struct pdc_err *err)
 {
-	char rq[24], nm[24], causes[128] = "{", counts[PDC_RETRY_NCAUSES * 24 + 4] = "{", v[24];
-	const char *params[5] = { source, rq, nm, causes, counts };
+	char rq[24], nm[24], fk[24], causes[128] = "{", counts[PDC_RETRY_NCAUSES * 24 + 4] = "{",
+	    v[24];
+	const char *params[6] = { source, rq, nm, causes, counts, fk };
 
 	snprintf(rq, sizeof(rq), "%ld", requests);
 	snprintf(nm, sizeof(nm), "%ld", not_modified);
+	snprintf(fk, sizeof(fk), "%ld", from_kept);
 	for (int i = 0; i < PDC_RETRY_NCAUSES; i++) {
 		/* the names are ours, plain words: no quoting needed in the array */
 		snprintf(v, sizeof(v), "%s%ld", i ? "," : "", retries != NULL ? retries[i] : 0);

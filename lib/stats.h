@@ -108,8 +108,13 @@ struct pdc_sourcestats {
 	long complete, partial, missing, failed;	/* record parts, as last collected */
 	double success_rate;		/* (complete + missing) / all parts, -1 if none: a
 					 * partial part is not a success */
-	long requests, not_modified;	/* since the database was created */
-	double hit_rate;		/* not_modified / requests: downloads saved, -1 if none */
+	/* since the database was created: */
+	long requests;			/* requests made to the county (retries and redirect hops too) */
+	long not_modified;		/* of them, answered 304: the kept body served, no download */
+	long from_kept;			/* answers read from the kept responses, no request made
+					   (settled ones, source.h) */
+	double hit_rate;		/* (not_modified + from_kept) / (requests + from_kept):
+					   the answers that downloaded no body, -1 if none */
 	long retries;			/* requests asked again, since the database was created */
 	long retried_for[PDC_RETRY_NCAUSES];	/* of them, for each cause */
 };
@@ -118,12 +123,12 @@ struct pdc_sourcestats {
 int pdc_stats_sources(struct pdc_conn *c, struct pdc_sourcestats *out, int max, struct pdc_err *err);
 
 /*
- * Add a worker's REQUESTS, NOT_MODIFIED answers and RETRIES (one count per
- * cause, enum pdc_retry_cause; NULL: none) for SOURCE to the totals, all in
- * one statement.  0 or -1.
+ * Add a worker's REQUESTS, NOT_MODIFIED answers, FROM_KEPT answers and
+ * RETRIES (one count per cause, enum pdc_retry_cause; NULL: none) for
+ * SOURCE to the totals, all in one statement.  0 or -1.
  */
 int pdc_stats_count_requests(struct pdc_conn *c, const char *source, long requests,
-    long not_modified, const long *retries, struct pdc_err *err);
+    long not_modified, long from_kept, const long *retries, struct pdc_err *err);
 
 /* A figure a worker reports: NAME is a key the program fixes ([a-z0-9_:]). */
 struct pdc_figure {

@@ -296,3 +296,87 @@ feed_lines() {
 	run_pdc 0 pdc-changes --tsv --kind valuation
 	assert_line --regexp "	valuation	valuation [0-9]{4} full cash [0-9,]+ -> [0-9,]+ [(][-+][0-9]+[.][0-9]%[)]$"
 }
+
+# routes HOST STATS: the routes of countyd's HOST, one a line ("/parcel/{apn}").
+routes() {
+	case $1 in
+	assessor) jq -r '.requests | keys[] | select((startswith("/parcel") and . != "/parcel/default.aspx") or startswith("/search"))' "$2" ;;
+	treasurer) jq -r '.requests | keys[] | select(startswith("/Parcel") or startswith("/parcel/default") or startswith("/PropertyTaxInformation"))' "$2" ;;
+	recorder) jq -r '.requests | keys[] | select(startswith("/documents"))' "$2" ;;
+	esac
+}
+
+# served STATS ROUTE: the requests countyd served on ROUTE, whatever their status.
+served() {
+	jq --arg r "$2" '[.requests[$r][]] | add // 0' "$1"
+}
+
+@test "a re-collection asks the assessor and the treasurer everything again, the recorder no document it has; a new deed is still fetched" {
+	local cfg route docs from to apn number retried
+	start_countyd recollect -n 100 -s 21 --start-date 2027-03-01
+	cfg=$(mktemp "$BATS_TEST_TMPDIR/cXXXX")
+	write_config "$cfg" "$COUNTYD_URL"
+	export PDC_CONFIG=$cfg
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=100" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 8 --drain
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/first.json"
+	curl -sf "$COUNTYD_URL/_countyd/stats/reset" >/dev/null
+	sql "SELECT apn, key FROM responses WHERE key LIKE 'document/%' ORDER BY 1, 2" >"$BATS_TEST_TMPDIR/docs1"
+	docs=$(served "$BATS_TEST_TMPDIR/first.json" "/documents/{recordingNumber}")
+	[ "$docs" -gt 0 ]
+
+	# nothing changed in the county: every request again (a retry on a busy
+	# machine would only add), but no recorded document
+	run_pdc 0 pdc-enqueue --force <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 8 --drain
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/second.json"
+	curl -sf "$COUNTYD_URL/_countyd/stats/reset" >/dev/null
+	assert_equal "$(served "$BATS_TEST_TMPDIR/second.json" "/documents/{recordingNumber}")" 0
+	for route in $(routes assessor "$BATS_TEST_TMPDIR/first.json") $(routes treasurer "$BATS_TEST_TMPDIR/first.json") /documents/search; do
+		echo "# $route: $(served "$BATS_TEST_TMPDIR/first.json" "$route") then $(served "$BATS_TEST_TMPDIR/second.json" "$route")"
+		[ "$(served "$BATS_TEST_TMPDIR/second.json" "$route")" -ge "$(served "$BATS_TEST_TMPDIR/first.json" "$route")" ]
+	done
+	[ "$(served "$BATS_TEST_TMPDIR/second.json" "/parcel/{apn}")" -ge 100 ]
+	[ "$(served "$BATS_TEST_TMPDIR/second.json" "/parcel/default.aspx")" -ge 100 ]
+	# every document kept came from the kept responses, and the records are as they were
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/docs1")" -gt 0 ]
+	run_pdc 0 pdc-stats --json
+	assert_equal "$(echo "$output" | jq '.sources[] | select(.source == "recorder") | .from_kept')" \
+	    "$(wc -l <"$BATS_TEST_TMPDIR/docs1")"
+	retried=$(echo "$output" | jq '.sources[] | select(.source == "recorder") | .retries')
+	run_pdc 0 sql "SELECT count(*) FROM history"
+	assert_output "0"
+	run_pdc 0 sql "SELECT count(*) FROM jobs WHERE state = 'completed'"
+	assert_output "200"
+
+	# a year on: the new deeds are fetched, and the feed tells each sale as the truth does
+	curl -sf -X POST "$COUNTYD_URL/_countyd/clock?days=365" >"$BATS_TEST_TMPDIR/moved"
+	from=$(jq -r .from "$BATS_TEST_TMPDIR/moved")
+	to=$(jq -r .to "$BATS_TEST_TMPDIR/moved")
+	run_pdc 0 pdc-enqueue --force <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 8 --drain
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/third.json"
+	curl -sf "$COUNTYD_URL/_countyd/truth/changes?from=$from&to=$to" |
+	    jq -r 'select(.kind == "sale") | "\(.apn) \(.recording_number)"' | LC_ALL=C sort >"$BATS_TEST_TMPDIR/sales.truth"
+	echo "# $(wc -l <"$BATS_TEST_TMPDIR/sales.truth") sales in the year"
+	[ -s "$BATS_TEST_TMPDIR/sales.truth" ]
+	pdc-changes --json --kind sale | jq -r 'select(.event == "recorded") | "\(.apn) \(.recording_number)"' |
+	    LC_ALL=C sort >"$BATS_TEST_TMPDIR/sales.feed"
+	run diff "$BATS_TEST_TMPDIR/sales.truth" "$BATS_TEST_TMPDIR/sales.feed"
+	assert_success
+	# each new deed was asked of the recorder and kept; no document kept
+	# before was asked again: countyd served no more documents than are new,
+	# but for the recorder's retries in this collection
+	sql "SELECT apn, key FROM responses WHERE key LIKE 'document/%' ORDER BY 1, 2" >"$BATS_TEST_TMPDIR/docs2"
+	while read -r apn number; do
+		grep -qx "$apn|document/$number" "$BATS_TEST_TMPDIR/docs2"
+		run grep -qx "$apn|document/$number" "$BATS_TEST_TMPDIR/docs1"
+		assert_failure
+	done <"$BATS_TEST_TMPDIR/sales.truth"
+	run_pdc 0 pdc-stats --json
+	retried=$(($(echo "$output" | jq '.sources[] | select(.source == "recorder") | .retries') - retried))
+	echo "# $(served "$BATS_TEST_TMPDIR/third.json" "/documents/{recordingNumber}") documents asked, $(comm -13 "$BATS_TEST_TMPDIR/docs1" "$BATS_TEST_TMPDIR/docs2" | wc -l) new, $retried retries"
+	[ "$(served "$BATS_TEST_TMPDIR/third.json" "/documents/{recordingNumber}")" -ge "$(comm -13 "$BATS_TEST_TMPDIR/docs1" "$BATS_TEST_TMPDIR/docs2" | wc -l)" ]
+	[ "$(served "$BATS_TEST_TMPDIR/third.json" "/documents/{recordingNumber}")" -le "$(($(comm -13 "$BATS_TEST_TMPDIR/docs1" "$BATS_TEST_TMPDIR/docs2" | wc -l) + retried))" ]
+}

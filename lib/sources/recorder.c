@@ -1673,5 +1673,6 @@ const struct pdc_source pdc_source_recorder = {
 	.token_env = NULL,
 	.parts = PDC_PART_SALES,
 	.apart = false,
-	.collect = recorder_collect
+	.collect = recorder_collect,
+	.settled = (const char *const []){ "document/", NULL }	/* a recording never changes */
 };
