@@ -89,9 +89,11 @@ known_run() {
 	# every parcel collected has each source's parts on record, and nothing failed
 	jq -e '[.sources[] | .complete + .missing] == [60, 20, 20] and all(.sources[]; .failed == 0 and .success_rate == 1)' \
 	    "$BATS_TEST_TMPDIR/stats.json"
-	jq -e 'all(.sources[]; .not_modified == 0 and .hit_rate == 0)' "$BATS_TEST_TMPDIR/stats.json"
+	jq -e 'all(.sources[]; .not_modified == 0 and .from_kept == 0 and .hit_rate == 0)' "$BATS_TEST_TMPDIR/stats.json"
 
-	# collected again: the conditional requests answered 304 count as cache hits of their source
+	# collected again: the conditional requests answered 304 and the recorded
+	# documents read from the kept responses (never asked again) are the
+	# cache hits of their source, the second apart from the requests made
 	curl -sf "$COUNTYD_URL/_countyd/stats/reset" >/dev/null
 	run_pdc 0 pdc-enqueue --force <"$BATS_TEST_TMPDIR/apns"
 	run_pdc 0 pdc-worker -j 4 --drain
@@ -101,8 +103,16 @@ known_run() {
 	for src in assessor treasurer recorder; do
 		assert_equal "$(jq --arg s "$src" '.sources[] | select(.source == $s) | .not_modified' "$BATS_TEST_TMPDIR/stats2.json")" \
 		    "$(jq --arg s "$src" '.hosts[$s].status["304"] // 0' "$BATS_TEST_TMPDIR/county2.json")"
+		# requests made, as countyd counted them over both collections
+		assert_equal "$(jq --arg s "$src" '.sources[] | select(.source == $s) | .requests' "$BATS_TEST_TMPDIR/stats2.json")" \
+		    "$(($(jq --arg s "$src" '.hosts[$s].total - 1' "$BATS_TEST_TMPDIR/county.json") + $(jq --arg s "$src" '.hosts[$s].total' "$BATS_TEST_TMPDIR/county2.json")))"
 	done
-	jq -e '.sources[] | select(.source == "recorder") | .not_modified > 0 and (.hit_rate - .not_modified / .requests | fabs) < 1e-6' \
+	assert_equal "$(jq '.requests["/documents/{recordingNumber}"] | add // 0' "$BATS_TEST_TMPDIR/county2.json")" 0
+	assert_equal "$(jq '.sources[] | select(.source == "recorder") | .from_kept' "$BATS_TEST_TMPDIR/stats2.json")" \
+	    "$(sql "SELECT count(*) FROM responses WHERE source = 'recorder' AND key LIKE 'document/%'")"
+	jq -e '.sources[] | select(.source == "recorder") | .from_kept > 0' "$BATS_TEST_TMPDIR/stats2.json"
+	jq -e 'all(.sources[] | select(.source != "recorder"); .from_kept == 0)' "$BATS_TEST_TMPDIR/stats2.json"
+	jq -e 'all(.sources[]; (.hit_rate - (.not_modified + .from_kept) / (.requests + .from_kept) | fabs) < 1e-6)' \
 	    "$BATS_TEST_TMPDIR/stats2.json"
 	jq -e '.completions_per_minute | add == 40' "$BATS_TEST_TMPDIR/stats2.json"
 }
@@ -168,8 +178,13 @@ stats_on_tty() {
 	assert_line --regexp '^completions_per_minute .*█'
 	assert_line --regexp '^  <= 0\.1s +[0-9]+ █*$'
 	assert_line --regexp '^  > 60s +0 $'
-	assert_line --regexp '^SOURCE +PARTS +COMPLETE +PARTIAL +MISSING +FAILED +SUCCESS +REQUESTS +NOT_MODIFIED +HIT_RATE +RETRIES$'
-	assert_line --regexp '^assessor +60 +[0-9]+ +0 +[0-9]+ +0 +100\.0% +[0-9]+ +0 +0\.0% +0$'
+	assert_line --regexp '^SOURCE +PARTS +COMPLETE +PARTIAL +MISSING +FAILED +SUCCESS +REQUESTS +NOT_MODIFIED +FROM_KEPT +HIT_RATE +RETRIES$'
+	assert_line --regexp '^assessor +60 +[0-9]+ +0 +[0-9]+ +0 +100\.0% +[0-9]+ +0 +0 +0\.0% +0$'
+	# collected again: the recorder's documents come from the kept responses, a hit rate above 0
+	run_pdc 0 pdc-enqueue --force <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 4 --drain
+	stats_on_tty C.UTF-8
+	assert_line --regexp '^recorder +20 +20 +0 +0 +0 +100\.0% +[0-9]+ +0 +[1-9][0-9]* +[1-9][0-9.]*% +[0-9]+( [(].*[)])?$'
 	stats_on_tty C
 	assert_line --regexp '^completions_per_minute +[_.:=+*#-]{60}  \(last hour, peak [0-9]+\)$'
 	assert_line --regexp '^completions_per_minute .*#'
@@ -230,6 +245,7 @@ check_exposition() {
 	local src host
 	for src in assessor treasurer recorder; do
 		assert_line "pdc_source_requests_total{source=\"$src\"} $(sql "SELECT value FROM counters WHERE name = 'requests:$src'")"
+		assert_line "pdc_source_from_kept_total{source=\"$src\"} $(sql "SELECT coalesce(sum(value), 0) FROM counters WHERE name = 'from_kept:$src'")"
 		assert_line "pdc_record_parts{source=\"$src\",state=\"failed\"} 0"
 	done
 	for host in $(sql "SELECT host FROM hosts"); do
