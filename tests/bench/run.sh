@@ -244,13 +244,15 @@ fi
 # ---------------------------------------------------------------- recollect
 # A second collection of parcels that did not change, against the first:
 # the requests and bytes it costs (pdc-worker's own log of each GET, with
-# PDC_LOG_LEVEL=debug), and what keeping history costs the store: the same
+# PDC_LOG_LEVEL=debug; a recorded document read from the kept responses is
+# no GET), each host's requests as countyd counted them, and what keeping
+# history costs the store: the same
 # records rebuilt from the stored responses (pdc-worker --reparse, no
 # request) with the history triggers on and off, alternated.  Run at the
 # end, or alone with BENCH_ONLY=recollect.
 RECOLLECT_N="${BENCH_RECOLLECT:-1000}"
 recollect_section() {
-	local rdb r1 b1 r2 b2 n304 t1 t2 on off r t0
+	local rdb r1 b1 r2 b2 n304 nkept t1 t2 on off r t0 h
 	log "recollect: $RECOLLECT_N parcels collected twice, nothing changed between"
 	rdb="$(db bench_recollect)" || die "cannot create bench_recollect"
 	start_countyd recollect -n "$RECOLLECT_N" -s 15
@@ -271,16 +273,27 @@ recollect_section() {
 	}
 	t1=$(round recollect1 "")
 	read -r r1 b1 _ <<<"$(gets "$ROOT/recollect1.log")"
+	curl -sf "$CURL_BASE/_countyd/stats" >"$ROOT/recollect1.stats" || die "countyd stats"
+	curl -sf "$CURL_BASE/_countyd/stats/reset" >/dev/null || die "countyd stats"
 	t2=$(round recollect2 --force)
 	read -r r2 b2 n304 <<<"$(gets "$ROOT/recollect2.log")"
+	curl -sf "$CURL_BASE/_countyd/stats" >"$ROOT/recollect2.stats" || die "countyd stats"
+	nkept=$(grep -c 'from the kept response of' "$ROOT/recollect2.log")
 	[ "$(q "$rdb" -c "SELECT count(*) FROM jobs WHERE state = 'completed'")" -eq $((2 * RECOLLECT_N)) ] ||
 	    die "recollect: not every parcel completed twice"
 	[ "$(q "$rdb" -c "SELECT count(*) FROM history")" -eq 0 ] ||
 	    die "recollect: a collection of unchanged parcels kept changes"
 	figure recollect_requests "$(calc "$r2 / $RECOLLECT_N")" requests/parcel "$(calc "$r2 / $r1")" \
-	    "the first collection ($(calc "$r1 / $RECOLLECT_N") requests/parcel); $n304 of them answered 304" "< 1"
+	    "the first collection ($(calc "$r1 / $RECOLLECT_N") requests/parcel); $n304 of them answered 304, $nkept documents read from the kept responses" "< 1"
 	figure recollect_bytes "$(calc "$b2 / $RECOLLECT_N / 1024" 1)" KiB/parcel "$(calc "$b2 / $b1")" \
 	    "the first collection ($(calc "$b1 / $RECOLLECT_N / 1024" 1) KiB/parcel)" "< 1"
+	# countyd's own count, host by host (robots.txt is asked once, in the first)
+	for h in assessor treasurer recorder; do
+		info "recollect: $h requests, second against first (countyd)" \
+		    "$(jq --arg h "$h" '.hosts[$h].total' "$ROOT/recollect2.stats") / $(jq --arg h "$h" '.hosts[$h].total' "$ROOT/recollect1.stats")" requests
+	done
+	info "recollect: recorded documents asked in the second (countyd)" \
+	    "$(jq '[.requests["/documents/{recordingNumber}"][]] | add // 0' "$ROOT/recollect2.stats")" requests
 	info "recollect: first collection at -j 8" "$t1" s
 	info "recollect: second collection at -j 8" "$t2" s
 	# reparse: the store's time for the same records, history on and off
