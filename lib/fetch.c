@@ -395,7 +395,7 @@ pdc_fetch(struct pdc_source_ctx *ctx, const char *source, const char *key, const
 		return replay(ctx, source, key, res, err);
 	memset(res, 0, sizeof(*res));
 	/* What never changes once given is not asked for again. */
-	if (v != NULL && !ctx->refetch && settled(src, key)) {
+	if (v != NULL && v->sound && settled(src, key)) {
 		if (ctx->cancelled != NULL && *ctx->cancelled)
 			return pdc_err_set(err, PDC_E_CANCELLED, "%s: job cancelled", source);
 		if (from_kept(ctx, source, key, v, res) == 0) {

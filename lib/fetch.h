@@ -40,7 +40,6 @@ struct pdc_source_ctx {
 					   no bodies (pdc_kept_load_validators) */
 	int not_modified;		/* 304 answers that saved a download */
 	int from_kept;			/* settled answers read from the kept responses, no request */
-	bool refetch;			/* ask for settled answers too (a forced refresh) */
 	volatile int *cancelled;	/* set (by another thread) when the job is cancelled; NULL: never */
 	int priority;			/* the job's priority, as the queue numbers it (0 critical ...
 					   3 low): the order of host slots (polite.h); a program
@@ -68,11 +67,13 @@ struct pdc_source_ctx {
  * When ctx->validators holds an ETag or Last-Modified stored for KEY, the
  * request is conditional, and a 304 answer is served from the stored body
  * (counted in ctx->not_modified).
- * When KEY is of a kind SOURCE calls settled (source.h), ctx->pool is set,
- * ctx->refetch is not, and ctx->validators says a response is stored for
- * KEY, the stored body is the answer and no request is made (counted in
- * ctx->from_kept, not in ctx->requests), provided it is whole: a 2xx with
- * a body, and for JSON one whose value ends.  Anything else is asked for.
+ * When KEY is of a kind SOURCE calls settled (source.h), ctx->pool is set
+ * and ctx->validators says a sound response is stored for KEY
+ * (pdc_kept_load_validators), the stored body is the answer and no request
+ * is made (counted in ctx->from_kept, not in ctx->requests), provided it is
+ * whole: a 2xx with a body, and for JSON one whose value ends.  Anything
+ * else is asked for.  A collection without ctx->pool (pdc-worker --apn)
+ * asks for everything.
  *
  * A transient failure (a 5xx or 408 the source's final() does not claim, a
  * 429, a timeout, a lost connection, a body cut short, a JSON answer that

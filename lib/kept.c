@@ -170,7 +170,10 @@ pdc_kept_load(struct pdc_conn *c, const char *apn, struct pdc_kept_list *l, stru
 }
 
 static struct pdc_stmt st_validators = { "pdc_load_validators",
-	"SELECT source, key, etag, last_modified FROM responses WHERE apn = $1", 1, 0 };
+	"SELECT r.source, r.key, r.etag, r.last_modified,"
+	" NOT EXISTS (SELECT 1 FROM record_parts p"
+	"  WHERE p.apn = r.apn AND p.source = r.source AND p.state = 'failed')"
+	" FROM responses r WHERE r.apn = $1", 1, 0 };
 
 long
 pdc_kept_load_validators(struct pdc_conn *c, const char *apn, struct pdc_kept_list *l,
@@ -201,6 +204,7 @@ pdc_kept_load_validators(struct pdc_conn *c, const char *apn, struct pdc_kept_li
 		v->key = strdup(PQgetvalue(res, (int)i, 1));
 		v->etag = PQgetisnull(res, (int)i, 2) ? NULL : strdup(PQgetvalue(res, (int)i, 2));
 		v->last_modified = PQgetisnull(res, (int)i, 3) ? NULL : strdup(PQgetvalue(res, (int)i, 3));
+		v->sound = PQgetvalue(res, (int)i, 4)[0] == 't';
 		if (v->source == NULL || v->key == NULL) {
 			PQclear(res);
 			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");

@@ -17,6 +17,7 @@
 #ifndef PDC_KEPT_H
 #define PDC_KEPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "db.h"
@@ -29,6 +30,8 @@ struct pdc_kept {
 	char *source, *key, *url, *content_type;
 	char *etag, *last_modified;	/* validators for a conditional request */
 	long status;
+	bool sound;			/* loaded with the validators: its source's parts of the
+					   record are not failed, so it was read well when kept */
 	char *body;			/* LEN bytes and a NUL */
 	size_t len;
 };
@@ -79,7 +82,9 @@ long pdc_kept_load(struct pdc_conn *c, const char *apn, struct pdc_kept_list *l,
 /*
  * Add what is stored of APN to L, no bodies: each response's source and key
  * with its validators (ETag, Last-Modified; NULL where it had none), for
- * conditional requests and for answers that never change (fetch.h).  How
+ * conditional requests, and whether it is sound, for answers that never
+ * change (fetch.h): a response its source could not read (a broken body
+ * behind a 200) failed the source's parts, and is asked for again.  How
  * many, or -1 with ERR.
  */
 long pdc_kept_load_validators(struct pdc_conn *c, const char *apn, struct pdc_kept_list *l,

@@ -380,3 +380,29 @@ served() {
 	[ "$(served "$BATS_TEST_TMPDIR/third.json" "/documents/{recordingNumber}")" -ge "$(comm -13 "$BATS_TEST_TMPDIR/docs1" "$BATS_TEST_TMPDIR/docs2" | wc -l)" ]
 	[ "$(served "$BATS_TEST_TMPDIR/third.json" "/documents/{recordingNumber}")" -le "$(($(comm -13 "$BATS_TEST_TMPDIR/docs1" "$BATS_TEST_TMPDIR/docs2" | wc -l) + retried))" ]
 }
+
+@test "a recorded document the recorder sent broken is asked again on the next collection, not read back" {
+	local cfg failed
+	# documents and searches that parse with values of the wrong type: the recorder's parts fail
+	start_countyd broken -n 40 -s 22 --fault recorder:wrongtype=0.3
+	cfg=$(mktemp "$BATS_TEST_TMPDIR/cXXXX")
+	write_config "$cfg" "$COUNTYD_URL"
+	export PDC_CONFIG=$cfg
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=40" >"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 8 --drain
+	failed=$(sql "SELECT count(*) FROM record_parts WHERE source = 'recorder' AND state = 'failed'")
+	echo "# $failed recorder parts failed"
+	[ "$failed" -gt 0 ]
+	curl -sf "$COUNTYD_URL/_countyd/stats" | jq -e '.hosts.recorder.status.wrongtype > 0'
+	# the same county, whole again
+	start_countyd whole -n 40 -s 22
+	write_config "$cfg" "$COUNTYD_URL"
+	run_pdc 0 pdc-enqueue --force <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 8 --drain
+	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE state = 'failed'"
+	assert_output "0"
+	COUNTY_URL=$COUNTYD_URL truth_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
+	show_full <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/shown"
+	records_agree "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
+}
