@@ -169,6 +169,9 @@ ROBOTS
 	assert_output "t"
 	curl -sf "$COUNTYD_URL/_countyd/stats/reset" >/dev/null
 	sql "DELETE FROM sales"
+	# documents kept whole are read back unasked (59-history); these are
+	# asked again, as after a recorder part failed
+	sql "UPDATE record_parts SET state = 'failed' WHERE source = 'recorder'"
 	run_pdc 0 pdc-enqueue --force <"$BATS_TEST_TMPDIR/apns"
 	run_pdc 0 pdc-worker -j 4 --drain
 	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
