@@ -196,22 +196,18 @@ follow(struct pdc_conn *conn, struct pdc_history_query *q, struct printer *p)
 static int
 read_apns(char (**apns)[PDC_APN_MAX], size_t *n, size_t *cap)
 {
-	char *line = NULL;
-	size_t lcap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int rc = 0;
+	struct pdc_input in;
+	const char *line;
+	size_t len;
+	int r, rc = 0;
 
-	while ((len = getline(&line, &lcap, stdin)) != -1) {
+	pdc_input_init(&in, 0, NULL, stdin);
+	while ((r = pdc_input_next(&in, &line, &len)) == 1) {
 		struct pdc_err err;
 		char apn[PDC_APN_MAX];
-		int r;
 
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			len--;
-		if ((r = pdc_input_apn(line, (size_t)len, apn, &err)) == -1) {
-			fprintf(stderr, "pdc-changes: line %ld: %s\n", lineno, err.msg);
+		if ((r = pdc_input_apn(line, len, apn, &err)) == -1) {
+			fprintf(stderr, "pdc-changes: %s: %s\n", in.where, err.msg);
 			rc = -1;
 			continue;
 		}
@@ -222,7 +218,7 @@ read_apns(char (**apns)[PDC_APN_MAX], size_t *n, size_t *cap)
 			void *nv = reallocarray(*apns, ncap, sizeof(**apns));
 
 			if (nv == NULL) {
-				free(line);
+				pdc_input_release(&in);
 				return -2;
 			}
 			*apns = nv;
@@ -230,11 +226,11 @@ read_apns(char (**apns)[PDC_APN_MAX], size_t *n, size_t *cap)
 		}
 		memcpy((*apns)[(*n)++], apn, PDC_APN_MAX);
 	}
-	free(line);
-	if (ferror(stdin)) {
+	if (r == -1) {
 		fprintf(stderr, "pdc-changes: standard input: %s\n", strerror(errno));
 		rc = -1;
 	}
+	pdc_input_release(&in);
 	return rc;
 }
 

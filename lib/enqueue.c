@@ -251,15 +251,9 @@ pdc_enqueue_add(struct pdc_enqueue *q, const char *s, size_t len, bool is_arg,
 		return PDC_ENQUEUE_SKIPPED;
 	if (r < 0) {
 		char shown[64];
-		const char *tab = memchr(s, '\t', len);
-		size_t n = tab != NULL ? (size_t)(tab - s) : len, j = 0;
 
-		/* Show the first field, printable and short. */
-		for (size_t i = 0; i < n && j + 4 < sizeof(shown); i++)
-			shown[j++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-		shown[j] = '\0';
 		it->apn[0] = '\0';
-		if ((it->raw = strdup(shown)) == NULL)
+		if ((it->raw = strdup(pdc_input_field(shown, sizeof(shown), s, len))) == NULL)
 			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	}
 	if (++b->nitems == PDC_ENQUEUE_BATCH && next_batch(q, err) == -1)

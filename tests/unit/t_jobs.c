@@ -1,6 +1,7 @@
 /*
  * t_jobs.c - what the job-table commands accept before they reach the
- * database: ages, times, error patterns, state words.
+ * database: ages, times, error patterns, state words; and a cancel or
+ * retry run's outcomes for inputs that never reach it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,28 @@
 
 #include "jobs.h"
 #include "unit.h"
+
+struct seen {
+	char row[8][80];
+	int n, batches;
+};
+
+static int
+outcome(void *arg, const char *what, const char *result, struct pdc_err *err)
+{
+	struct seen *s = arg;
+
+	if (s->n < 8)
+		snprintf(s->row[s->n], sizeof(s->row[0]), "%s %s", what, result);
+	s->n++;
+	return 0;
+}
+
+static void
+batch_done(void *arg)
+{
+	((struct seen *)arg)->batches++;
+}
 
 static double
 age(const char *s)
@@ -75,5 +98,40 @@ main(void)
 	ok(!pdc_jobs_state_known("finished"), "state: finished is not one");
 	ok(!pdc_jobs_state_known("Failed"), "state: words are lowercase");
 	is_str(pdc_cancel_outcome_name(PDC_CANCEL_ACTIVE), "active", "cancel outcome: active");
+
+	/* A run with no connection: every input below is bad or skipped, so nothing is sent. */
+	{
+		struct seen seen = { .n = 0 };
+		struct pdc_jobs_run_opts o = { .action = PDC_JOBS_CANCEL, .priority = -1,
+		    .outcome = outcome, .batch_done = batch_done, .arg = &seen };
+		struct pdc_jobs_run *r = pdc_jobs_run_new(NULL, &o, &err);
+		struct pdc_err why;
+		long done, left, bad;
+
+		ok(r != NULL, "run: new");
+		is_int(pdc_jobs_run_add(r, "", 0, false, &why, &err), PDC_ENQUEUE_SKIPPED, "run: a blank line is skipped");
+		is_int(pdc_jobs_run_add(r, "# x", 3, false, &why, &err), PDC_ENQUEUE_SKIPPED, "run: a comment is skipped");
+		is_int(pdc_jobs_run_add(r, "", 0, true, &why, &err), PDC_ENQUEUE_REFUSED, "run: an empty argument is refused");
+		is_str(why.msg, "bad APN \"\"", "run: its reason");
+		is_int(pdc_jobs_run_add(r, "165-28-05\tpending", 17, false, &why, &err), PDC_ENQUEUE_REFUSED,
+		    "run: a short APN is refused");
+		is_str(why.msg, "bad APN \"165-28-05\"", "run: the reason names it");
+		is_int(pdc_jobs_run_add(r, "{\"apn\": 7}", 10, false, &why, &err), PDC_ENQUEUE_REFUSED,
+		    "run: a JSON line without a string apn is refused");
+		is_int(seen.n, 0, "run: outcomes wait for their batch");
+		is_int(pdc_jobs_run_finish(r, &err), 0, "run: finish");
+		is_int(seen.n, 3, "run: an outcome per input taken or refused");
+		is_str(seen.row[0], " bad", "run: the empty argument, first");
+		is_str(seen.row[1], "165-28-05 bad", "run: the TSV line's first field");
+		is_str(seen.row[2], "{\"apn\": 7} bad", "run: the JSON line as it came");
+		is_int(seen.batches, 1, "run: one batch");
+		pdc_jobs_run_counts(r, &done, &left, &bad);
+		is_int(bad, 3, "run: three bad");
+		is_int(done + left, 0, "run: nothing done");
+		is_int(pdc_jobs_run_finish(r, &err), 0, "run: finishing again sends nothing");
+		is_int(seen.batches, 1, "run: and delivers nothing");
+		pdc_jobs_run_free(r);
+		pdc_jobs_run_free(NULL);
+	}
 	return unit_done();
 }
