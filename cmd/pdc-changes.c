@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,8 +170,8 @@ follow(struct pdc_conn *conn, struct pdc_history_query *q, struct printer *p)
 	if (pdc_jobwait_follow(conn, &err) == -1)
 		return pdc_cli_fail(&err);
 	while (!interrupted) {
-		struct pollfd pfd[2] = { { pdc_db_socket(conn), POLLIN, 0 }, { STDOUT_FILENO, 0, 0 } };
 		bool woken = false;
+		int r;
 
 		if ((last = pdc_history_read(conn, q, print_event, p, &err)) == -1)
 			return pdc_cli_fail(&err);
@@ -180,13 +179,10 @@ follow(struct pdc_conn *conn, struct pdc_history_query *q, struct printer *p)
 			q->after_id = last;
 		if (fflush(stdout) == EOF)
 			return pdc_cli_fshut(stdout, "stdout") ? PDC_EXIT_FAILED : PDC_EXIT_OK;
-		if (poll(pfd, 2, 1000) == -1 && errno != EINTR) {
-			fprintf(stderr, "pdc-changes: poll: %s\n", strerror(errno));
-			return PDC_EXIT_FAILED;
-		}
-		if (pfd[1].revents & (POLLERR | POLLHUP))
+		if ((r = pdc_jobwait_events_wait(conn, 1.0, STDOUT_FILENO, no_event, &woken, &err)) ==
+		    PDC_JOBWAIT_GONE)
 			break;
-		if (pdc_jobwait_events(conn, no_event, &woken, &err) == -1)
+		if (r == -1)
 			return pdc_cli_fail(&err);
 	}
 	return PDC_EXIT_OK;

@@ -168,6 +168,32 @@ pdc_cli_apn(const char *s, char out[PDC_APN_MAX])
 	return -1;
 }
 
+int
+pdc_cli_apns(int n, char *const argv[], const char ***out)
+{
+	const char **ptrs;
+	char (*apns)[PDC_APN_MAX];
+
+	*out = NULL;
+	if (n <= 0)
+		return 0;
+	/* The pointers, then the APNs they point to. */
+	if ((ptrs = calloc((size_t)n, sizeof(*ptrs) + PDC_APN_MAX)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return PDC_EXIT_FAILED;
+	}
+	apns = (char (*)[PDC_APN_MAX])(ptrs + n);
+	for (int i = 0; i < n; i++) {
+		if (pdc_cli_apn(argv[i], apns[i]) == -1) {
+			free(ptrs);
+			return PDC_EXIT_DATAERR;
+		}
+		ptrs[i] = apns[i];
+	}
+	*out = ptrs;
+	return 0;
+}
+
 bool
 pdc_cli_color(FILE *fp)
 {

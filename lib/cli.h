@@ -73,6 +73,15 @@ long pdc_cli_number(const char *opt, const char *s, long min, long max);
  */
 int pdc_cli_apn(const char *s, char out[PDC_APN_MAX]);
 
+/*
+ * Parse the N arguments ARGV as APNs, as pdc_cli_apn does (which says
+ * what is wrong with a bad one).  *OUT gets the N canonical APNs in one
+ * block the caller frees with free(3) (NULL when N is 0).  Returns 0, or
+ * the exit code after saying why: PDC_EXIT_DATAERR for a bad APN,
+ * PDC_EXIT_FAILED when out of memory.
+ */
+int pdc_cli_apns(int n, char *const argv[], const char ***out);
+
 /* Colour wanted on FP?  A terminal and no NO_COLOR. */
 bool pdc_cli_color(FILE *fp);
 
