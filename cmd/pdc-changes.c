@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "history.h"
 #include "input.h"
+#include "jobs.h"
 #include "jobwait.h"
 #include "out.h"
 
@@ -62,7 +63,8 @@ parse_since(const char *when, const char **since, double *secs)
 		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 604800 }
 	};
 	size_t len = strlen(when);
-	int month, day;
+	struct pdc_err err;
+	double t;
 
 	if (len >= 2 && len <= 9 && strspn(when, "0123456789") == len - 1) {
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
@@ -77,13 +79,8 @@ parse_since(const char *when, const char **since, double *secs)
 	if (!shaped(when, "DDDD-DD-DD") && !shaped(when, "DDDD-DD-DDTDD:DD:DD") &&
 	    !shaped(when, "DDDD-DD-DDTDD:DD:DDZ"))
 		return -1;
-	month = (when[5] - '0') * 10 + (when[6] - '0');
-	day = (when[8] - '0') * 10 + (when[9] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > 31)
-		return -1;
-	if (len > 10 && ((when[11] - '0') * 10 + (when[12] - '0') > 23 ||
-	    (when[14] - '0') * 10 + (when[15] - '0') > 59 ||
-	    (when[17] - '0') * 10 + (when[18] - '0') > 59))
+	/* a day the calendar has (not February 31), at a time the clock shows */
+	if (pdc_jobs_parse_time(when, &t, &err) == -1)
 		return -1;
 	*since = when;
 	return 0;

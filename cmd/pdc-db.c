@@ -194,6 +194,11 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return PDC_EXIT_USAGE;
 	}
+	if (header ? strcmp(sub, "probe") != 0 : as_json && strcmp(sub, "config") && strcmp(sub, "probe")) {
+		fprintf(stderr, "pdc-db: --%s goes with %s only\n", header ? "header" : "json",
+		    header ? "probe" : "config and probe");
+		return PDC_EXIT_USAGE;
+	}
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;
 	pdc_err_clear(&err);

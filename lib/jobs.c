@@ -15,27 +15,39 @@
 #define XSTR(x) STR(x)
 #define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The oldest age asked of the database: older moments are out of its range, or meaningless. */
+#define AGE_MAX (100 * 366 * 86400.0)
+
 int
 pdc_jobs_parse_age(const char *s, double *seconds, struct pdc_err *err)
 {
 	static const struct { char unit; double secs; } units[] = {
 		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 }
 	};
-	char *end;
-	double v;
+	const char *p = s;
+	double v, mult = 0;
 
-	if (!isdigit((unsigned char)s[0]))
-		return pdc_err_set(err, PDC_E_INPUT, "bad age \"%.40s\" (a number and s, m, h, d or w)", s);
-	v = strtod(s, &end);
-	if (*end == '\0') {
-		*seconds = v;
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (end[0] == units[i].unit && end[1] == '\0' && isfinite(v * units[i].secs)) {
-			*seconds = v * units[i].secs;
-			return 0;
-		}
+	/* Digits, perhaps a fraction: strtod alone would take "0x10", "1e3" or "nan". */
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p > s && *p == '.' && isdigit((unsigned char)p[1]))
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	if (p == s)
+		goto bad;
+	if (*p == '\0')
+		mult = 1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && mult == 0; i++)
+		if (p[0] == units[i].unit && p[1] == '\0')
+			mult = units[i].secs;
+	if (mult == 0)
+		goto bad;
+	v = strtod(s, NULL) * mult;
+	if (!(v <= AGE_MAX))
+		return pdc_err_set(err, PDC_E_INPUT, "bad age \"%.40s\" (over 100 years)", s);
+	*seconds = v;
+	return 0;
+bad:
 	return pdc_err_set(err, PDC_E_INPUT, "bad age \"%.40s\" (a number and s, m, h, d or w)", s);
 }
 
@@ -88,7 +100,16 @@ pdc_jobs_parse_time(const char *s, double *epoch, struct pdc_err *err)
 	tm.tm_hour = hh;
 	tm.tm_min = mi;
 	tm.tm_sec = ss;
-	*epoch = (double)timegm(&tm);
+	/* timegm() would take February 31 for March 3: a day the month lacks is refused. */
+	{
+		struct tm back;
+		int mday = tm.tm_mday;
+		time_t t = timegm(&tm);	/* (normalizes TM) */
+
+		if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL || back.tm_mday != mday)
+			goto bad;
+		*epoch = (double)t;
+	}
 	return 0;
 bad:
 	return pdc_err_set(err, PDC_E_INPUT, "bad time \"%.40s\" (an age such as 2h, or "
@@ -157,7 +178,7 @@ static struct pdc_stmt st_cancel_apns = { "pdc_jobs_cancel_apns",
 	"  ORDER BY j.id FOR UPDATE OF j),"
 	CANCEL_TAIL
 	" n AS (SELECT pg_notify('pdc_done', apn) FROM u)"
-	" SELECT i.apn, CASE WHEN u.apn IS NOT NULL THEN CASE WHEN i.first THEN 0 ELSE 2 END"
+	" SELECT i.apn, CASE WHEN NOT i.first THEN 2 WHEN u.apn IS NOT NULL THEN 0"
 	"  WHEN o.apn IS NOT NULL THEN 1 ELSE 2 END,"
 	"  (SELECT count(*) FROM n), (SELECT count(*) FROM k)"
 	" FROM i LEFT JOIN u ON u.apn = i.apn LEFT JOIN o ON o.apn = i.apn ORDER BY i.ord", 3, 0 };

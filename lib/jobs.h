@@ -48,7 +48,7 @@ bool pdc_jobs_state_known(const char *s);
 enum pdc_cancel_outcome {
 	PDC_CANCEL_DONE,	/* its open job is cancelled */
 	PDC_CANCEL_ACTIVE,	/* active, left to finish (not asked to stop active jobs) */
-	PDC_CANCEL_NONE		/* no open job (at the priority asked for) */
+	PDC_CANCEL_NONE		/* no open job (at the priority asked for), or an APN met again */
 };
 const char *pdc_cancel_outcome_name(enum pdc_cancel_outcome o);
 
@@ -119,7 +119,7 @@ struct pdc_jobs_run_opts {
 	 * for a bad input the printable start of what it said
 	 * (pdc_input_field); RESULT a word: "cancelled", "active" (left to
 	 * finish), "retried", "none" (nothing to do), or "bad".  An APN met
-	 * again in a batch is "none" after its first (or "active" again).
+	 * again in a batch is "none" after its first: it was done then.
 	 * Returns 0, or -1 with ERR to stop the run.
 	 */
 	int (*outcome)(void *arg, const char *what, const char *result, struct pdc_err *err);

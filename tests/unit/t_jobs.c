@@ -69,6 +69,15 @@ main(void)
 	ok(age("3x") == -1, "age: an unknown unit is refused");
 	ok(age("2hh") == -1, "age: trailing text is refused");
 	ok(age("1e400h") == -1, "age: past what a double holds is refused");
+	ok(age("1e3h") == -1, "age: an exponent is refused");
+	ok(age("0x10") == -1, "age: a hexadecimal number is refused");
+	ok(age("nan") == -1, "age: nan is refused");
+	ok(age(".5h") == -1, "age: a fraction needs its whole part");
+	ok(age("5.h") == -1, "age: a point needs its digits");
+	ok(age("36500d") == 36500 * 86400.0, "age: a hundred years");
+	ok(age("99999999999999999999d") == -1, "age: past a hundred years is refused");
+	pdc_jobs_parse_age("999999w", &t, &err);
+	is_str(err.msg, "bad age \"999999w\" (over 100 years)", "age: the message says why");
 	pdc_jobs_parse_age("soon", &t, &err);
 	is_int(err.kind, PDC_E_INPUT, "age: a refusal is bad input");
 	is_str(err.msg, "bad age \"soon\" (a number and s, m, h, d or w)", "age: the message names the value");
@@ -84,6 +93,10 @@ main(void)
 	ok(moment("2026-11-28 junk") == -1, "time: trailing text is refused");
 	ok(moment("yesterday") == -1, "time: a word is refused");
 	ok(moment("26-11-28") == -1, "time: a two-digit year is refused");
+	ok(moment("2026-02-31") == -1, "time: February 31 is refused, not taken for March 3");
+	ok(moment("2026-04-31T10:00") == -1, "time: April 31 is refused");
+	ok(moment("2028-02-29") == 1835395200, "time: February 29 of a leap year");
+	ok(moment("2027-02-29") == -1, "time: February 29 of another year is refused");
 
 	ok(pdc_jobs_check_pattern("HTTP 5[0-9]{2}", &err) == 0, "pattern: an extended regular expression");
 	ok(pdc_jobs_check_pattern("^treasurer: .*(503|timeout)$", &err) == 0, "pattern: anchors and alternation");
