@@ -438,12 +438,15 @@ main(int argc, char *argv[])
 	}
 	if ((jr.conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL)
 		rc = pdc_cli_fail(&err);
+	else if (jr.retry.error != NULL && (rc = pdc_cli_pattern(jr.conn, "--error", jr.retry.error)) != 0)
+		;	/* said why */
 	else if (jr.mode == ENQUEUE)
 		rc = run_enqueue(jr.conn, &cfg, &opts, top, timeout, argc - optind, argv + optind);
 	else
 		rc = run_jobs(&jr, &cfg, age, all, argc - optind, argv + optind);
 	pdc_out_free(jr.out);
-	if (pdc_cli_fshut(stdout, "stdout") && rc == 0)
+	/* (queueing checked it before waiting) */
+	if (jr.mode != ENQUEUE && pdc_cli_fshut(stdout, "stdout") && rc == 0)
 		rc = PDC_EXIT_FAILED;
 	pdc_db_close(jr.conn);
 	pdc_config_release(&cfg);

@@ -570,6 +570,8 @@ main(int argc, char *argv[])
 	signal(SIGTERM, on_signal);
 	enum pdc_outfmt fmt = pdc_cli_outfmt(as_json);
 	if (list) {
+		if (filter.error != NULL && (rc = pdc_cli_pattern(conn, "--error", filter.error)) != 0)
+			goto out;
 		filter.apns = n > 0 ? ptrs : NULL;
 		filter.napns = n;
 		rc = list_jobs(conn, &filter, fmt, header);

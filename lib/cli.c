@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "db.h"
 #include "input.h"
+#include "jobs.h"
 #include "log.h"
 
 static const char *progname = "pdc";
@@ -192,6 +193,19 @@ pdc_cli_apns(int n, char *const argv[], const char ***out)
 	}
 	*out = ptrs;
 	return 0;
+}
+
+int
+pdc_cli_pattern(struct pdc_conn *c, const char *opt, const char *re)
+{
+	struct pdc_err err;
+
+	if (pdc_jobs_check_pattern_on(c, re, &err) == 0)
+		return 0;
+	if (err.kind != PDC_E_INPUT)
+		return pdc_cli_fail(&err);
+	fprintf(stderr, "%s: %s: %s\n", progname, opt, err.msg);
+	return PDC_EXIT_USAGE;
 }
 
 bool

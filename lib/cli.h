@@ -12,6 +12,8 @@
 #include "config.h"
 #include "error.h"
 
+struct pdc_conn;
+
 /* The closed set of exit codes (DESIGN.md). */
 enum {
 	PDC_EXIT_OK = 0,
@@ -81,6 +83,13 @@ int pdc_cli_apn(const char *s, char out[PDC_APN_MAX]);
  * PDC_EXIT_FAILED when out of memory.
  */
 int pdc_cli_apns(int n, char *const argv[], const char ***out);
+
+/*
+ * Ask the server on C whether it takes RE, the value of option OPT
+ * ("--error"), as pdc_jobs_check_pattern_on does.  Returns 0, or the exit
+ * code after saying why: PDC_EXIT_USAGE for a pattern refused.
+ */
+int pdc_cli_pattern(struct pdc_conn *c, const char *opt, const char *re);
 
 /* Colour wanted on FP?  A terminal and no NO_COLOR. */
 bool pdc_cli_color(FILE *fp);

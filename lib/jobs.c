@@ -131,6 +131,27 @@ pdc_jobs_check_pattern(const char *re, struct pdc_err *err)
 	return 0;
 }
 
+static struct pdc_stmt st_pattern = { "pdc_jobs_check_pattern", "SELECT '' ~* $1::text", 1, 0 };
+
+int
+pdc_jobs_check_pattern_on(struct pdc_conn *c, const char *re, struct pdc_err *err)
+{
+	const char *params[1] = { re };
+	PGresult *res;
+	const char *why;
+
+	if ((res = pdc_db_run(c, &st_pattern, params, err)) != NULL) {
+		PQclear(res);
+		return 0;
+	}
+	/* A live server refusing this statement refuses the pattern. */
+	if (err->kind == PDC_E_UNAVAILABLE || err->kind == PDC_E_TRANSIENT)
+		return -1;
+	why = strstr(err->msg, "ERROR:");
+	why = why != NULL ? why + strspn(why + 6, " ") + 6 : err->msg;
+	return pdc_err_set(err, PDC_E_INPUT, "bad pattern \"%.60s\": %.200s", re, why);
+}
+
 bool
 pdc_jobs_state_known(const char *s)
 {

@@ -41,6 +41,15 @@ int pdc_jobs_parse_time(const char *s, double *epoch, struct pdc_err *err);
  */
 int pdc_jobs_check_pattern(const char *re, struct pdc_err *err);
 
+/*
+ * Does the server on C take RE?  It is the server that matches, and its
+ * regular expressions refuse some that regcomp(3) takes ("x{1000}",
+ * "a**"): a program asks this once connected, so that such a pattern is a
+ * usage error rather than a failed statement.  0, or -1 with ERR, of kind
+ * PDC_E_INPUT ("bad pattern ...") when the server refuses it.
+ */
+int pdc_jobs_check_pattern_on(struct pdc_conn *c, const char *re, struct pdc_err *err);
+
 /* A state word for selection: a job's state, or "retrying" (pending after a failed attempt). */
 bool pdc_jobs_state_known(const char *s);
 
@@ -85,7 +94,7 @@ struct pdc_jobs_retry {
  * workers are woken.  FN(ARG, apn, retried) is called for each APN of
  * R->apns in order (RETRIED false: not failed, or not matching), or without
  * R->apns for each APN retried.  Returns how many were retried, or -1 with
- * ERR (a pattern the server refuses is PDC_E_INPUT).
+ * ERR (R->error is the caller's to check first: pdc_jobs_check_pattern_on).
  */
 long pdc_jobs_retry_failed(struct pdc_conn *c, const struct pdc_jobs_retry *r,
     int (*fn)(void *arg, const char *apn, bool retried), void *arg, struct pdc_err *err);

@@ -351,6 +351,11 @@ ${A[3]}	cancelled	0"
 	run_pdc 64 pdc-status --list --older 1e3h
 	run_pdc 64 pdc-status --list --newer 99999999999999999999d
 	assert_output 'pdc-status: --newer: bad age "99999999999999999999d" (over 100 years)'
+	run_pdc 64 pdc-enqueue --retry-failed --error 'x{1000}'
+	assert_output --regexp '^pdc-enqueue: --error: bad pattern "x\{1000\}": '
+	assert_equal "${#lines[@]}" 1
+	run_pdc 64 pdc-status --list --error 'a**'
+	assert_output --regexp '^pdc-status: --error: bad pattern "a\*\*": '
 	run_pdc 64 pdc-changes --since 2026-02-31
 	assert_output --partial 'bad time or duration "2026-02-31"'
 	run_pdc 64 pdc-status --list --state finished
