@@ -367,6 +367,11 @@ ${A[3]}	cancelled	0"
 	run_pdc 64 pdc-status --state failed
 	run_pdc 64 pdc-status --list --watch
 	run_pdc 65 pdc-status --list 165-28-05
+	run_pdc 65 pdc-enqueue --cancel </
+	assert_output "pdc-enqueue: standard input: Is a directory
+Cancelled 0 jobs"
+	run_pdc 0 sql "SELECT state FROM jobs"
+	assert_output "pending"
 	run_pdc 65 bash -c "printf '165-28-054\n165-28-05\n' | pdc-enqueue --cancel"
 	assert_line "pdc-enqueue: line 2: bad APN \"165-28-05\""
 	assert_line "165-28-054	cancelled"
