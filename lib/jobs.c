@@ -457,25 +457,12 @@ pdc_jobs_run_add(struct pdc_jobs_run *r, const char *s, size_t len, bool is_arg,
 	if (r->failed)
 		return pdc_err_set(err, PDC_E_SYSTEM, "jobs: the run has failed already");
 	it = &r->items[r->nitems];
-	k = pdc_input_apn(s, len, it->apn, why);
-	/* A blank line is skipped in a pipe; an empty argument ("$APN" unset) is a mistake. */
-	if (k == 0 && is_arg) {
-		char qs[PDC_INPUT_QUOTEMAX];
-
-		k = pdc_err_set(why, PDC_E_INPUT, "bad APN %s", pdc_input_quote(qs, sizeof(qs), s, len));
-	}
-	if (k == 0)
-		return PDC_ENQUEUE_SKIPPED;
-	if (k < 0) {
-		char shown[64];
-
-		it->apn[0] = '\0';
-		if ((it->raw = strdup(pdc_input_field(shown, sizeof(shown), s, len))) == NULL)
-			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-	}
+	if ((k = pdc_enqueue_input(s, len, is_arg, it->apn, &it->raw, why, err)) == -1 ||
+	    k == PDC_ENQUEUE_SKIPPED)
+		return k;
 	if (++r->nitems == PDC_JOBS_BATCH && run_batch(r, err) == -1)
 		return -1;
-	return k < 0 ? PDC_ENQUEUE_REFUSED : PDC_ENQUEUE_TAKEN;
+	return k;
 }
 
 int
