@@ -198,13 +198,14 @@ read_apns(char (**apns)[PDC_APN_MAX], size_t *n, size_t *cap)
 	while ((r = pdc_input_next(&in, &line, &len)) == 1) {
 		struct pdc_err err;
 		char apn[PDC_APN_MAX];
+		int k;
 
-		if ((r = pdc_input_apn(line, len, apn, &err)) == -1) {
+		if ((k = pdc_input_apn(line, len, apn, &err)) == -1) {
 			fprintf(stderr, "pdc-changes: %s: %s\n", in.where, err.msg);
 			rc = -1;
 			continue;
 		}
-		if (r == 0)
+		if (k == 0)
 			continue;
 		if (*n == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 64;
