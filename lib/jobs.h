@@ -143,8 +143,8 @@ struct pdc_jobs_run *pdc_jobs_run_new(struct pdc_conn *c, const struct pdc_jobs_
 /*
  * Add an input, as pdc_enqueue_add does (enqueue.h): returns
  * PDC_ENQUEUE_SKIPPED, _TAKEN or _REFUSED (WHY says why, for the caller to
- * report; cleared otherwise), or -1 with ERR when the full batch sent here
- * failed, which ends the run.
+ * report; cleared otherwise), or -1 with ERR when out of memory or when
+ * the full batch sent here failed, which ends the run.
  */
 int pdc_jobs_run_add(struct pdc_jobs_run *r, const char *s, size_t len, bool is_arg,
     struct pdc_err *why, struct pdc_err *err);
