@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "cli.h"
 #include "history.h"
 #include "input.h"
+#include "jobs.h"
 #include "jobwait.h"
 #include "out.h"
 
@@ -63,7 +63,8 @@ parse_since(const char *when, const char **since, double *secs)
 		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 604800 }
 	};
 	size_t len = strlen(when);
-	int month, day;
+	struct pdc_err err;
+	double t;
 
 	if (len >= 2 && len <= 9 && strspn(when, "0123456789") == len - 1) {
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
@@ -78,13 +79,8 @@ parse_since(const char *when, const char **since, double *secs)
 	if (!shaped(when, "DDDD-DD-DD") && !shaped(when, "DDDD-DD-DDTDD:DD:DD") &&
 	    !shaped(when, "DDDD-DD-DDTDD:DD:DDZ"))
 		return -1;
-	month = (when[5] - '0') * 10 + (when[6] - '0');
-	day = (when[8] - '0') * 10 + (when[9] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > 31)
-		return -1;
-	if (len > 10 && ((when[11] - '0') * 10 + (when[12] - '0') > 23 ||
-	    (when[14] - '0') * 10 + (when[15] - '0') > 59 ||
-	    (when[17] - '0') * 10 + (when[18] - '0') > 59))
+	/* a day the calendar has (not February 31), at a time the clock shows */
+	if (pdc_jobs_parse_time(when, &t, &err) == -1)
 		return -1;
 	*since = when;
 	return 0;
@@ -171,8 +167,8 @@ follow(struct pdc_conn *conn, struct pdc_history_query *q, struct printer *p)
 	if (pdc_jobwait_follow(conn, &err) == -1)
 		return pdc_cli_fail(&err);
 	while (!interrupted) {
-		struct pollfd pfd[2] = { { pdc_db_socket(conn), POLLIN, 0 }, { STDOUT_FILENO, 0, 0 } };
 		bool woken = false;
+		int r;
 
 		if ((last = pdc_history_read(conn, q, print_event, p, &err)) == -1)
 			return pdc_cli_fail(&err);
@@ -180,13 +176,10 @@ follow(struct pdc_conn *conn, struct pdc_history_query *q, struct printer *p)
 			q->after_id = last;
 		if (fflush(stdout) == EOF)
 			return pdc_cli_fshut(stdout, "stdout") ? PDC_EXIT_FAILED : PDC_EXIT_OK;
-		if (poll(pfd, 2, 1000) == -1 && errno != EINTR) {
-			fprintf(stderr, "pdc-changes: poll: %s\n", strerror(errno));
-			return PDC_EXIT_FAILED;
-		}
-		if (pfd[1].revents & (POLLERR | POLLHUP))
+		if ((r = pdc_jobwait_events_wait(conn, 1.0, STDOUT_FILENO, no_event, &woken, &err)) ==
+		    PDC_JOBWAIT_GONE)
 			break;
-		if (pdc_jobwait_events(conn, no_event, &woken, &err) == -1)
+		if (r == -1)
 			return pdc_cli_fail(&err);
 	}
 	return PDC_EXIT_OK;
@@ -196,33 +189,30 @@ follow(struct pdc_conn *conn, struct pdc_history_query *q, struct printer *p)
 static int
 read_apns(char (**apns)[PDC_APN_MAX], size_t *n, size_t *cap)
 {
-	char *line = NULL;
-	size_t lcap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int rc = 0;
+	struct pdc_input in;
+	const char *line;
+	size_t len;
+	int r, rc = 0;
 
-	while ((len = getline(&line, &lcap, stdin)) != -1) {
+	pdc_input_init(&in, 0, NULL, stdin);
+	while ((r = pdc_input_next(&in, &line, &len)) == 1) {
 		struct pdc_err err;
 		char apn[PDC_APN_MAX];
-		int r;
+		int k;
 
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			len--;
-		if ((r = pdc_input_apn(line, (size_t)len, apn, &err)) == -1) {
-			fprintf(stderr, "pdc-changes: line %ld: %s\n", lineno, err.msg);
+		if ((k = pdc_input_apn(line, len, apn, &err)) == -1) {
+			fprintf(stderr, "pdc-changes: %s: %s\n", in.where, err.msg);
 			rc = -1;
 			continue;
 		}
-		if (r == 0)
+		if (k == 0)
 			continue;
 		if (*n == *cap) {
 			size_t ncap = *cap ? *cap * 2 : 64;
 			void *nv = reallocarray(*apns, ncap, sizeof(**apns));
 
 			if (nv == NULL) {
-				free(line);
+				pdc_input_release(&in);
 				return -2;
 			}
 			*apns = nv;
@@ -230,11 +220,11 @@ read_apns(char (**apns)[PDC_APN_MAX], size_t *n, size_t *cap)
 		}
 		memcpy((*apns)[(*n)++], apn, PDC_APN_MAX);
 	}
-	free(line);
-	if (ferror(stdin)) {
+	if (r == -1) {
 		fprintf(stderr, "pdc-changes: standard input: %s\n", strerror(errno));
 		rc = -1;
 	}
+	pdc_input_release(&in);
 	return rc;
 }
 

@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "db.h"
 #include "http.h"
-#include "migrate.h"
 #include "out.h"
 #include "pgctl.h"
 #include "probe.h"
@@ -42,7 +41,7 @@ cmd_check(const struct pdc_config *cfg)
 	char ci[8192], shown[8192];
 	struct pdc_err err;
 	struct pdc_conn *c;
-	int cur, latest = pdc_migrate_latest();
+	int cur, latest = pdc_db_schema_latest();
 
 	if (pdc_db_conninfo(cfg, true, ci, sizeof(ci), &err) == -1)
 		return pdc_cli_fail(&err);
@@ -195,6 +194,11 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return PDC_EXIT_USAGE;
 	}
+	if (header ? strcmp(sub, "probe") != 0 : as_json && strcmp(sub, "config") && strcmp(sub, "probe")) {
+		fprintf(stderr, "pdc-db: --%s goes with %s only\n", header ? "header" : "json",
+		    header ? "probe" : "config and probe");
+		return PDC_EXIT_USAGE;
+	}
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;
 	pdc_err_clear(&err);
@@ -216,7 +220,7 @@ main(int argc, char *argv[])
 		} else {
 			rc = pdc_db_migrate(c, &n, &err) == -1 ? pdc_cli_fail(&err) : 0;
 			if (rc == 0)
-				printf("schema at version %d (%d migration%s applied)\n", pdc_migrate_latest(), n,
+				printf("schema at version %d (%d migration%s applied)\n", pdc_db_schema_latest(), n,
 				    n == 1 ? "" : "s");
 			pdc_db_close(c);
 		}

@@ -35,13 +35,19 @@ static const struct pdc_out_col cols[] = { { "apn", PDC_OUT_STR, 0 }, { "result"
 
 /* Each input's outcome, a row as it comes; a table lines up batch by batch. */
 static int
-print_outcome(void *arg, const char *what, enum pdc_enqueued e, struct pdc_err *err)
+print_row(void *arg, const char *what, const char *result, struct pdc_err *err)
 {
-	const char *cells[2] = { what, pdc_enqueued_name(e) };
+	const char *cells[2] = { what, result };
 
 	if (pdc_out_row(arg, cells) == -1)
 		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 	return 0;
+}
+
+static int
+print_enqueued(void *arg, const char *what, enum pdc_enqueued e, struct pdc_err *err)
+{
+	return print_row(arg, what, pdc_enqueued_name(e), err);
 }
 
 static void
@@ -50,20 +56,65 @@ print_batch(void *arg)
 	pdc_out_flush(arg);
 }
 
-/*
- * One input (WHERE names it for messages).  Returns 1 for an APN taken, 0
- * otherwise, -1 with ERR when the run failed.
- */
+/* An APN --retry-failed sent round again, as a row. */
 static int
-add(struct pdc_enqueue *q, const char *s, size_t len, const char *where, bool is_arg,
+print_retried(void *arg, const char *apn, bool retried)
+{
+	struct pdc_err err;
+
+	return print_row(arg, apn, retried ? "retried" : "none", &err);
+}
+
+/* The two runs that take inputs one at a time, behind one signature. */
+typedef int (*add_fn)(void *run, const char *s, size_t len, bool is_arg, struct pdc_err *why,
+    struct pdc_err *err);
+
+static int
+add_enqueue(void *run, const char *s, size_t len, bool is_arg, struct pdc_err *why,
     struct pdc_err *err)
 {
-	struct pdc_err why;
-	int r = pdc_enqueue_add(q, s, len, is_arg, &why, err);
+	return pdc_enqueue_add(run, s, len, is_arg, why, err);
+}
 
-	if (why.kind != PDC_OK)
-		fprintf(stderr, "pdc-enqueue: %s: %s\n", where, why.msg);
-	return r == -1 ? -1 : r == PDC_ENQUEUE_TAKEN;
+static int
+add_jobs(void *run, const char *s, size_t len, bool is_arg, struct pdc_err *why,
+    struct pdc_err *err)
+{
+	return pdc_jobs_run_add(run, s, len, is_arg, why, err);
+}
+
+/*
+ * Give ADD the ARGC arguments, or standard input's lines when there are
+ * none, until TOP APNs are taken (< 0: no limit), naming where each
+ * refused input was.  Returns 0 when the input ended, 1 when standard
+ * input could not be read (said here), -1 with ERR when the run failed.
+ */
+static int
+feed(int argc, char *argv[], long top, add_fn add, void *run, struct pdc_err *err)
+{
+	struct pdc_input in;
+	const char *s;
+	size_t len;
+	long taken = 0;
+	int r = 0;
+	bool failed = false;	/* the run, not the input */
+
+	pdc_input_init(&in, argc, argv, stdin);
+	while ((top < 0 || taken < top) && (r = pdc_input_next(&in, &s, &len)) == 1) {
+		struct pdc_err why;
+
+		if ((r = add(run, s, len, pdc_input_args(&in), &why, err)) == -1)
+			failed = true;
+		if (why.kind != PDC_OK)
+			fprintf(stderr, "pdc-enqueue: %s: %s\n", in.where, why.msg);
+		if (failed)
+			break;
+		taken += r == PDC_ENQUEUE_TAKEN;
+	}
+	if (r == -1 && !failed)
+		fprintf(stderr, "pdc-enqueue: standard input: %s\n", strerror(errno));
+	pdc_input_release(&in);
+	return failed ? -1 : r == -1;
 }
 
 /*
@@ -102,6 +153,71 @@ wait_all(struct pdc_conn *conn, const struct pdc_enqueue *q, double fresh_hours,
 	return rc;
 }
 
+/* Start a worker for what was queued, when the configuration asks; true when one was. */
+static bool
+autostart(struct pdc_conn *conn, const struct pdc_config *cfg)
+{
+	char log[PATH_MAX + 16];
+
+	if (!cfg->auto_start_collection || pdc_autostart_worker(conn, log, sizeof(log)) != 1)
+		return false;
+	pdc_log(PDC_LOG_INFO, "Started background data collection (pdc-worker --drain, log %s)", log);
+	return true;
+}
+
+/* Queue the APNs of the arguments or standard input (OPTS->arg is the output); the exit code. */
+static int
+run_enqueue(struct pdc_conn *conn, const struct pdc_config *cfg, struct pdc_enqueue_opts *opts,
+    long top, long timeout, int argc, char *argv[])
+{
+	struct pdc_enqueue *q;
+	struct pdc_err err;
+	int r, rc = PDC_EXIT_OK;
+
+	if ((q = pdc_enqueue_new(conn, cfg, "pdc-enqueue", opts, &err)) == NULL)
+		return pdc_cli_fail(&err);
+	pdc_err_clear(&err);
+	if ((r = feed(argc, argv, top, add_enqueue, q, &err)) == 1)
+		rc = PDC_EXIT_DATAERR;
+	if (r != -1)
+		pdc_enqueue_finish(q, &err);
+	if (err.kind != PDC_OK) {
+		rc = pdc_cli_fail(&err);
+		while ((r = pdc_enqueue_drain(q, &err)) != 0)
+			if (r == -1)
+				pdc_cli_fail(&err);
+	} else {
+		long queued = pdc_enqueue_count(q, PDC_ENQ_QUEUED), raised = pdc_enqueue_count(q, PDC_ENQ_RAISED);
+		long fresh = pdc_enqueue_count(q, PDC_ENQ_FRESH), open = pdc_enqueue_count(q, PDC_ENQ_OPEN);
+		long bad = pdc_enqueue_count(q, PDC_ENQ_BAD);
+		bool started = false;
+
+		fprintf(stderr, "Queued %ld %s for background data collection", queued,
+		    queued == 1 ? "property" : "properties");
+		if (raised > 0)
+			fprintf(stderr, ", raised %ld", raised);
+		if (fresh > 0)
+			fprintf(stderr, ", %ld fresh (skipped)", fresh);
+		if (open > 0)
+			fprintf(stderr, ", %ld already open", open);
+		if (bad > 0)
+			fprintf(stderr, ", %ld bad", bad);
+		fputc('\n', stderr);
+		/* Every row is out before the worker starts or the wait begins. */
+		pdc_out_flush(opts->arg);
+		if (pdc_cli_fshut(stdout, "stdout"))
+			rc = PDC_EXIT_FAILED;
+		if (queued + raised > 0)
+			started = autostart(conn, cfg);
+		if (bad > 0 && rc == 0)
+			rc = PDC_EXIT_DATAERR;
+		if (opts->keep && rc == 0)
+			rc = wait_all(conn, q, cfg->cache_expiry_hours, (double)timeout, started);
+	}
+	pdc_enqueue_free(q);
+	return rc;
+}
+
 /* The job-table modes: what to do, and with which selectors. */
 enum mode { ENQUEUE, CANCEL, RETRY, REFRESH };
 
@@ -115,116 +231,21 @@ struct jobrun {
 	long done, left, bad;	/* jobs changed, active ones left, bad inputs */
 };
 
-/* An APN --retry-failed looked at, as a row. */
+/* Cancel or retry the APNs of the arguments or standard input.  0, 1 or -1 as feed(). */
 static int
-retried_row(void *arg, const char *apn, bool retried)
+run_apns(struct jobrun *r, int argc, char *argv[], struct pdc_err *err)
 {
-	struct jobrun *r = arg;
-	const char *cells[2] = { apn, retried ? "retried" : "none" };
+	struct pdc_jobs_run_opts o = { r->mode == RETRY ? PDC_JOBS_RETRY : PDC_JOBS_CANCEL, r->priority,
+	    r->active, r->retry, print_row, print_batch, r->out };
+	struct pdc_jobs_run *run;
+	int rc;
 
-	return pdc_out_row(r->out, cells);
-}
-
-/* A batch of APNs to cancel or retry in one statement: each one's outcome as a row. */
-static int
-run_batch(struct jobrun *r, const char *const *apns, size_t n, struct pdc_err *err)
-{
-	enum pdc_cancel_outcome oc[PDC_ENQUEUE_BATCH];
-	long got;
-
-	if (n == 0)
-		return 0;
-	if (r->mode == RETRY) {
-		r->retry.apns = apns;
-		r->retry.napns = n;
-		if ((got = pdc_jobs_retry_failed(r->conn, &r->retry, retried_row, r, err)) == -1)
-			return -1;
-		r->done += got;
-		pdc_out_flush(r->out);
-		return 0;
-	}
-	if (pdc_jobs_cancel_apns(r->conn, apns, n, r->priority, r->active, oc, err) == -1)
+	if ((run = pdc_jobs_run_new(r->conn, &o, err)) == NULL)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		const char *cells[2] = { apns[i], pdc_cancel_outcome_name(oc[i]) };
-
-		r->done += oc[i] == PDC_CANCEL_DONE;
-		r->left += oc[i] == PDC_CANCEL_ACTIVE;
-		if (pdc_out_row(r->out, cells) == -1)
-			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-	}
-	pdc_out_flush(r->out);
-	return 0;
-}
-
-/*
- * The APNs of the arguments, or of standard input when they are "-" (or
- * absent, for a cancel), in batches.  A bad one is reported, printed bad
- * and counted.  0, or -1 with ERR.
- */
-static int
-run_apns(struct jobrun *r, int argc, char *argv[], bool from_stdin, struct pdc_err *err)
-{
-	static char apns[PDC_ENQUEUE_BATCH][PDC_APN_MAX];
-	const char *ptrs[PDC_ENQUEUE_BATCH];
-	char *line = NULL, where[32];
-	size_t n = 0, cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int i = 0, rc = 0;
-
-	for (;;) {
-		const char *s;
-		struct pdc_err why;
-		int k;
-
-		if (from_stdin) {
-			if ((len = getline(&line, &cap, stdin)) == -1)
-				break;
-			if (len > 0 && line[len - 1] == '\n')
-				len--;
-			s = line;
-			snprintf(where, sizeof(where), "line %ld", ++lineno);
-		} else {
-			if (i == argc)
-				break;
-			s = argv[i];
-			len = (ssize_t)strlen(s);
-			snprintf(where, sizeof(where), "argument %d", ++i);
-		}
-		if ((k = pdc_input_apn(s, (size_t)len, apns[n], &why)) == 0 && !from_stdin)
-			k = pdc_err_set(&why, PDC_E_INPUT, "bad APN \"\"");
-		if (k < 0) {
-			char shown[64];
-			const char *cells[2] = { shown, "bad" };
-			size_t j = 0;
-
-			/* The first field, printable and short, as a queueing run shows it. */
-			for (ssize_t c = 0; c < len && s[c] != '\t' && j + 4 < sizeof(shown); c++)
-				shown[j++] = (s[c] >= 0x20 && s[c] < 0x7f) ? s[c] : '?';
-			shown[j] = '\0';
-
-			fprintf(stderr, "pdc-enqueue: %s: %s\n", where, why.msg);
-			r->bad++;
-			if (pdc_out_row(r->out, cells) == -1) {
-				rc = pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-				break;
-			}
-		}
-		if (k <= 0)
-			continue;
-		ptrs[n] = apns[n];
-		if (++n == PDC_ENQUEUE_BATCH) {
-			if ((rc = run_batch(r, ptrs, n, err)) == -1)
-				break;
-			n = 0;
-		}
-	}
-	free(line);
-	if (rc == 0)
-		rc = run_batch(r, ptrs, n, err);
-	if (rc == 0 && from_stdin && ferror(stdin))
-		rc = pdc_err_set(err, PDC_E_INPUT, "standard input: %s", strerror(errno));
+	if ((rc = feed(argc, argv, -1, add_jobs, run, err)) != -1 && pdc_jobs_run_finish(run, err) == -1)
+		rc = -1;
+	pdc_jobs_run_counts(run, &r->done, &r->left, &r->bad);
+	pdc_jobs_run_free(run);
 	return rc;
 }
 
@@ -253,15 +274,17 @@ run_jobs(struct jobrun *r, const struct pdc_config *cfg, double age, bool all, i
 		if (pdc_jobs_cancel_all(r->conn, r->priority, r->active, &r->done, &r->left, &err) == -1)
 			return pdc_cli_fail(&err);
 	} else if (r->mode == RETRY && argc == 0) {
-		if ((r->done = pdc_jobs_retry_failed(r->conn, &r->retry, retried_row, r, &err)) == -1)
+		if ((r->done = pdc_jobs_retry_failed(r->conn, &r->retry, print_retried, r->out, &err)) == -1)
 			return pdc_cli_fail(&err);
 	} else {
 		if (from_stdin && isatty(STDIN_FILENO)) {
 			fprintf(stderr, "pdc-enqueue: no APNs given (as arguments or on standard input)\n");
 			return PDC_EXIT_USAGE;
 		}
-		if (run_apns(r, from_stdin ? 0 : argc, argv, from_stdin, &err) == -1)
-			rc = pdc_cli_fail(&err);
+		switch (run_apns(r, from_stdin ? 0 : argc, argv, &err)) {
+		case -1: rc = pdc_cli_fail(&err); break;
+		case 1: rc = PDC_EXIT_DATAERR; break;
+		}
 	}
 	if (r->mode == CANCEL) {
 		fprintf(stderr, "Cancelled %ld %s", r->done, r->done == 1 ? "job" : "jobs");
@@ -271,12 +294,8 @@ run_jobs(struct jobrun *r, const struct pdc_config *cfg, double age, bool all, i
 	} else if (r->mode == RETRY) {
 		fprintf(stderr, "Retrying %ld failed %s\n", r->done, r->done == 1 ? "job" : "jobs");
 	}
-	if (r->mode != CANCEL && r->done > 0 && cfg->auto_start_collection) {
-		char log[PATH_MAX + 16];
-
-		if (pdc_autostart_worker(r->conn, log, sizeof(log)) == 1)
-			pdc_log(PDC_LOG_INFO, "Started background data collection (pdc-worker --drain, log %s)", log);
-	}
+	if (r->mode != CANCEL && r->done > 0)
+		autostart(r->conn, cfg);
 	if (rc == PDC_EXIT_OK && r->bad > 0)
 		rc = PDC_EXIT_DATAERR;
 	return rc;
@@ -306,15 +325,12 @@ main(int argc, char *argv[])
 		{ "wait", no_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct pdc_enqueue_opts opts = { .priority = PDC_PRIO_NORMAL, .outcome = print_outcome,
+	struct pdc_enqueue_opts opts = { .priority = PDC_PRIO_NORMAL, .outcome = print_enqueued,
 	    .batch_done = print_batch };
 	struct pdc_config cfg;
 	struct pdc_err err;
-	struct pdc_conn *conn;
-	struct pdc_enqueue *q = NULL;
-	struct pdc_out *out;
 	const char *profile = NULL;
-	long top = -1, timeout = 0, taken = 0;
+	long top = -1, timeout = 0;
 	bool as_json = false, header = false, timeout_set = false, prio_set = false, all = false;
 	struct jobrun jr = { .mode = ENQUEUE, .priority = -1,
 	    .retry = { .since = -1, .priority = -1 } };
@@ -400,133 +416,39 @@ main(int argc, char *argv[])
 		    all ? " and no priority" : "");
 		return PDC_EXIT_USAGE;
 	}
-	if (jr.mode != ENQUEUE) {
-		if (prio_set)
-			jr.priority = jr.retry.priority = opts.priority;
-		if ((rc = pdc_cli_config(&cfg, profile)) != 0)
-			return rc;
-		if (age < 0)
-			age = cfg.cache_expiry_hours * 3600;
-		jr.retry.max_attempts = 1 + cfg.retry_attempts;
-		if ((jr.out = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, cols, 2)) == NULL) {
-			pdc_config_release(&cfg);
-			return PDC_EXIT_FAILED;
-		}
-		if ((jr.conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL)
-			rc = pdc_cli_fail(&err);
-		else
-			rc = run_jobs(&jr, &cfg, age, all, argc - optind, argv + optind);
-		pdc_out_free(jr.out);
-		if (pdc_cli_fshut(stdout, "stdout") && rc == 0)
-			rc = PDC_EXIT_FAILED;
-		pdc_db_close(jr.conn);
-		pdc_config_release(&cfg);
-		return rc;
-	}
 	if (timeout_set && !opts.keep) {
 		fprintf(stderr, "pdc-enqueue: --timeout needs --wait\n");
 		return PDC_EXIT_USAGE;
 	}
-	if (optind == argc && isatty(STDIN_FILENO)) {
+	if (jr.mode == ENQUEUE && optind == argc && isatty(STDIN_FILENO)) {
 		fprintf(stderr, "pdc-enqueue: no APNs given (as arguments or on standard input)\n");
 		usage(stderr);
 		return PDC_EXIT_USAGE;
 	}
+	if (jr.mode != ENQUEUE && prio_set)
+		jr.priority = jr.retry.priority = opts.priority;
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		return rc;
-	if ((out = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, cols, 2)) == NULL) {
+	if (age < 0)
+		age = cfg.cache_expiry_hours * 3600;
+	jr.retry.max_attempts = 1 + cfg.retry_attempts;
+	if ((jr.out = opts.arg = pdc_out_new(stdout, pdc_cli_outfmt(as_json), header, cols, 2)) == NULL) {
 		pdc_config_release(&cfg);
 		return PDC_EXIT_FAILED;
 	}
-	opts.arg = out;
-	if ((conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL ||
-	    (q = pdc_enqueue_new(conn, &cfg, "pdc-enqueue", &opts, &err)) == NULL) {
+	if ((jr.conn = pdc_db_open(&cfg, "pdc-enqueue", &err)) == NULL)
 		rc = pdc_cli_fail(&err);
-		pdc_db_close(conn);
-		pdc_out_free(out);
-		pdc_config_release(&cfg);
-		return rc;
-	}
-	pdc_err_clear(&err);
-	rc = 0;
-	if (optind < argc) {
-		for (int i = optind; i < argc && (top < 0 || taken < top); i++) {
-			char where[32];
-			int r;
-
-			snprintf(where, sizeof(where), "argument %d", i - optind + 1);
-			if ((r = add(q, argv[i], strlen(argv[i]), where, true, &err)) < 0)
-				break;
-			taken += r;
-		}
-	} else {
-		char *line = NULL;
-		size_t cap = 0;
-		ssize_t len;
-		long lineno = 0;
-
-		while ((top < 0 || taken < top) && (len = getline(&line, &cap, stdin)) != -1) {
-			char where[32];
-			int r;
-
-			lineno++;
-			if (len > 0 && line[len - 1] == '\n')
-				len--;
-			snprintf(where, sizeof(where), "line %ld", lineno);
-			if ((r = add(q, line, (size_t)len, where, false, &err)) < 0)
-				break;
-			taken += r;
-		}
-		free(line);
-		if (ferror(stdin)) {
-			fprintf(stderr, "pdc-enqueue: standard input: %s\n", strerror(errno));
-			rc = PDC_EXIT_DATAERR;
-		}
-	}
-	if (err.kind == PDC_OK)
-		pdc_enqueue_finish(q, &err);
-	if (err.kind != PDC_OK) {
-		int r;
-
-		rc = pdc_cli_fail(&err);
-		while ((r = pdc_enqueue_drain(q, &err)) != 0)
-			if (r == -1)
-				pdc_cli_fail(&err);
-	} else {
-		long queued = pdc_enqueue_count(q, PDC_ENQ_QUEUED), raised = pdc_enqueue_count(q, PDC_ENQ_RAISED);
-		long fresh = pdc_enqueue_count(q, PDC_ENQ_FRESH), open = pdc_enqueue_count(q, PDC_ENQ_OPEN);
-		long bad = pdc_enqueue_count(q, PDC_ENQ_BAD);
-		char log[PATH_MAX + 16];
-		bool started = false;
-
-		fprintf(stderr, "Queued %ld %s for background data collection", queued,
-		    queued == 1 ? "property" : "properties");
-		if (raised > 0)
-			fprintf(stderr, ", raised %ld", raised);
-		if (fresh > 0)
-			fprintf(stderr, ", %ld fresh (skipped)", fresh);
-		if (open > 0)
-			fprintf(stderr, ", %ld already open", open);
-		if (bad > 0)
-			fprintf(stderr, ", %ld bad", bad);
-		fputc('\n', stderr);
-		pdc_out_free(out);
-		out = NULL;
-		if (pdc_cli_fshut(stdout, "stdout"))
-			rc = PDC_EXIT_FAILED;
-		if (queued + raised > 0 && cfg.auto_start_collection &&
-		    pdc_autostart_worker(conn, log, sizeof(log)) == 1) {
-			started = true;
-			pdc_log(PDC_LOG_INFO, "Started background data collection (pdc-worker --drain, log %s)", log);
-		}
-		if (bad > 0 && rc == 0)
-			rc = PDC_EXIT_DATAERR;
-		if (opts.keep && rc == 0)
-			rc = wait_all(conn, q, cfg.cache_expiry_hours, (double)timeout, started);
-	}
-	pdc_out_free(out);
-	pdc_enqueue_free(q);
-	pdc_db_close(conn);
+	else if (jr.retry.error != NULL && (rc = pdc_cli_pattern(jr.conn, "--error", jr.retry.error)) != 0)
+		;	/* said why */
+	else if (jr.mode == ENQUEUE)
+		rc = run_enqueue(jr.conn, &cfg, &opts, top, timeout, argc - optind, argv + optind);
+	else
+		rc = run_jobs(&jr, &cfg, age, all, argc - optind, argv + optind);
+	pdc_out_free(jr.out);
+	/* (queueing checked it before waiting) */
+	if (jr.mode != ENQUEUE && pdc_cli_fshut(stdout, "stdout") && rc == 0)
+		rc = PDC_EXIT_FAILED;
+	pdc_db_close(jr.conn);
 	pdc_config_release(&cfg);
 	return rc;
 }

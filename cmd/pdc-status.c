@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,17 +280,11 @@ follow(struct pdc_conn *conn, const char *const *apns, size_t n, enum pdc_outfmt
 		return pdc_cli_fail(&err);
 	}
 	while (!interrupted) {
-		/* A pipe whose reader left shows POLLERR on our end: no need to wait for an event. */
-		struct pollfd pfd[2] = { { pdc_db_socket(conn), POLLIN, 0 }, { STDOUT_FILENO, 0, 0 } };
+		int r = pdc_jobwait_events_wait(conn, 1.0, STDOUT_FILENO, print_event, &f, &err);
 
-		if (poll(pfd, 2, 1000) == -1 && errno != EINTR) {
-			fprintf(stderr, "pdc-status: poll: %s\n", strerror(errno));
-			rc = PDC_EXIT_FAILED;
+		if (r == PDC_JOBWAIT_GONE)
 			break;
-		}
-		if (pfd[1].revents & (POLLERR | POLLHUP))
-			break;
-		if (pdc_jobwait_events(conn, print_event, &f, &err) == -1) {
+		if (r == -1) {
 			rc = pdc_cli_fail(&err);
 			break;
 		}
@@ -469,7 +462,6 @@ main(int argc, char *argv[])
 	struct pdc_err err;
 	struct pdc_conn *conn = NULL;
 	struct pdc_apnstatus *st = NULL;
-	char (*apns)[PDC_APN_MAX] = NULL;
 	const char **ptrs = NULL;
 	const char *profile = NULL;
 	bool as_json = false, header = false, wait = false, watch = false, timeout_set = false, follow_events = false;
@@ -562,21 +554,11 @@ main(int argc, char *argv[])
 		return PDC_EXIT_USAGE;
 	}
 	n = (size_t)(argc - optind);
-	if (n > 0) {
-		apns = calloc(n, sizeof(*apns));
-		ptrs = calloc(n, sizeof(*ptrs));
-		st = calloc(n, sizeof(*st));
-		if (apns == NULL || ptrs == NULL || st == NULL)
-			return PDC_EXIT_FAILED;
-		for (size_t i = 0; i < n; i++) {
-			const char *a = argv[optind + (int)i];
-
-			if (pdc_cli_apn(a, apns[i]) == -1) {
-				free(apns); free(ptrs); free(st);
-				return PDC_EXIT_DATAERR;
-			}
-			ptrs[i] = apns[i];
-		}
+	if ((rc = pdc_cli_apns(argc - optind, argv + optind, &ptrs)) != 0)
+		return rc;
+	if (n > 0 && (st = calloc(n, sizeof(*st))) == NULL) {
+		free(ptrs);
+		return PDC_EXIT_FAILED;
 	}
 	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
 		goto done;
@@ -588,6 +570,8 @@ main(int argc, char *argv[])
 	signal(SIGTERM, on_signal);
 	enum pdc_outfmt fmt = pdc_cli_outfmt(as_json);
 	if (list) {
+		if (filter.error != NULL && (rc = pdc_cli_pattern(conn, "--error", filter.error)) != 0)
+			goto out;
 		filter.apns = n > 0 ? ptrs : NULL;
 		filter.napns = n;
 		rc = list_jobs(conn, &filter, fmt, header);
@@ -638,7 +622,6 @@ out:
 	pdc_db_close(conn);
 	pdc_config_release(&cfg);
 done:
-	free(apns);
 	free(ptrs);
 	free(st);
 	return rc;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "db.h"
 #include "input.h"
+#include "jobs.h"
 #include "log.h"
 
 static const char *progname = "pdc";
@@ -166,6 +167,45 @@ pdc_cli_apn(const char *s, char out[PDC_APN_MAX])
 		return 0;
 	fprintf(stderr, "%s: bad APN %s\n", progname, pdc_input_quote(q, sizeof(q), s, strlen(s)));
 	return -1;
+}
+
+int
+pdc_cli_apns(int n, char *const argv[], const char ***out)
+{
+	const char **ptrs;
+	char (*apns)[PDC_APN_MAX];
+
+	*out = NULL;
+	if (n <= 0)
+		return 0;
+	/* The pointers, then the APNs they point to. */
+	if ((ptrs = calloc((size_t)n, sizeof(*ptrs) + PDC_APN_MAX)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return PDC_EXIT_FAILED;
+	}
+	apns = (char (*)[PDC_APN_MAX])(ptrs + n);
+	for (int i = 0; i < n; i++) {
+		if (pdc_cli_apn(argv[i], apns[i]) == -1) {
+			free(ptrs);
+			return PDC_EXIT_DATAERR;
+		}
+		ptrs[i] = apns[i];
+	}
+	*out = ptrs;
+	return 0;
+}
+
+int
+pdc_cli_pattern(struct pdc_conn *c, const char *opt, const char *re)
+{
+	struct pdc_err err;
+
+	if (pdc_jobs_check_pattern_on(c, re, &err) == 0)
+		return 0;
+	if (err.kind != PDC_E_INPUT)
+		return pdc_cli_fail(&err);
+	fprintf(stderr, "%s: %s: %s\n", progname, opt, err.msg);
+	return PDC_EXIT_USAGE;
 }
 
 bool

@@ -12,6 +12,8 @@
 #include "config.h"
 #include "error.h"
 
+struct pdc_conn;
+
 /* The closed set of exit codes (DESIGN.md). */
 enum {
 	PDC_EXIT_OK = 0,
@@ -72,6 +74,22 @@ long pdc_cli_number(const char *opt, const char *s, long min, long max);
  * after 40 bytes): an argument may be anything, a megabyte or escape codes.
  */
 int pdc_cli_apn(const char *s, char out[PDC_APN_MAX]);
+
+/*
+ * Parse the N arguments ARGV as APNs, as pdc_cli_apn does (which says
+ * what is wrong with a bad one).  *OUT gets the N canonical APNs in one
+ * block the caller frees with free(3) (NULL when N is 0).  Returns 0, or
+ * the exit code after saying why: PDC_EXIT_DATAERR for a bad APN,
+ * PDC_EXIT_FAILED when out of memory.
+ */
+int pdc_cli_apns(int n, char *const argv[], const char ***out);
+
+/*
+ * Ask the server on C whether it takes RE, the value of option OPT
+ * ("--error"), as pdc_jobs_check_pattern_on does.  Returns 0, or the exit
+ * code after saying why: PDC_EXIT_USAGE for a pattern refused.
+ */
+int pdc_cli_pattern(struct pdc_conn *c, const char *opt, const char *re);
 
 /* Colour wanted on FP?  A terminal and no NO_COLOR. */
 bool pdc_cli_color(FILE *fp);

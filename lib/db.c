@@ -565,6 +565,12 @@ pdc_db_schema_version(struct pdc_conn *c, struct pdc_err *err)
 }
 
 int
+pdc_db_schema_latest(void)
+{
+	return pdc_migrate_latest();
+}
+
+int
 pdc_db_migrate(struct pdc_conn *c, int *applied, struct pdc_err *err)
 {
 	if (pdc_db_broken(c))

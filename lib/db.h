@@ -147,6 +147,9 @@ void pdc_db_totals(uint64_t *queries, double *ms);
  */
 int pdc_db_schema_version(struct pdc_conn *c, struct pdc_err *err);
 
+/* The highest schema version this build knows: where pdc_db_migrate brings a database. */
+int pdc_db_schema_latest(void);
+
 /* Apply the migrations C lacks; *APPLIED (when not NULL) gets how many.  0 or -1 with ERR. */
 int pdc_db_migrate(struct pdc_conn *c, int *applied, struct pdc_err *err);
 

@@ -226,6 +226,33 @@ pdc_enqueue_drain(struct pdc_enqueue *q, struct pdc_err *err)
 }
 
 int
+pdc_enqueue_input(const char *s, size_t len, bool is_arg, char apn[PDC_APN_MAX], char **raw,
+    struct pdc_err *why, struct pdc_err *err)
+{
+	char shown[64];
+	int r;
+
+	pdc_err_clear(why);
+	*raw = NULL;
+	r = pdc_input_apn(s, len, apn, why);
+	/* A blank or '#' line is skipped in a file; an argument that is empty
+	 * ("$APN" unset) is a mistake. */
+	if (r == 0 && is_arg) {
+		char qs[PDC_INPUT_QUOTEMAX];
+
+		r = pdc_err_set(why, PDC_E_INPUT, "bad APN %s", pdc_input_quote(qs, sizeof(qs), s, len));
+	}
+	if (r == 0)
+		return PDC_ENQUEUE_SKIPPED;
+	if (r > 0)
+		return PDC_ENQUEUE_TAKEN;
+	apn[0] = '\0';
+	if ((*raw = strdup(pdc_input_field(shown, sizeof(shown), s, len))) == NULL)
+		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	return PDC_ENQUEUE_REFUSED;
+}
+
+int
 pdc_enqueue_add(struct pdc_enqueue *q, const char *s, size_t len, bool is_arg,
     struct pdc_err *why, struct pdc_err *err)
 {
@@ -238,31 +265,10 @@ pdc_enqueue_add(struct pdc_enqueue *q, const char *s, size_t len, bool is_arg,
 	if (b->nitems == PDC_ENQUEUE_BATCH)
 		return pdc_err_set(err, PDC_E_SYSTEM, "enqueue: the run has failed already");
 	it = &b->items[b->nitems];
-	r = pdc_input_apn(s, len, it->apn, why);
-
-	/* A blank or '#' line is skipped in a file; an argument that is empty
-	 * ("$APN" unset) is a mistake. */
-	if (r == 0 && is_arg) {
-		char qs[PDC_INPUT_QUOTEMAX];
-
-		r = pdc_err_set(why, PDC_E_INPUT, "bad APN %s", pdc_input_quote(qs, sizeof(qs), s, len));
-	}
-	if (r == 0)
-		return PDC_ENQUEUE_SKIPPED;
-	if (r < 0) {
-		char shown[64];
-		const char *tab = memchr(s, '\t', len);
-		size_t n = tab != NULL ? (size_t)(tab - s) : len, j = 0;
-
-		/* Show the first field, printable and short. */
-		for (size_t i = 0; i < n && j + 4 < sizeof(shown); i++)
-			shown[j++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-		shown[j] = '\0';
-		it->apn[0] = '\0';
-		if ((it->raw = strdup(shown)) == NULL)
-			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
-	}
+	if ((r = pdc_enqueue_input(s, len, is_arg, it->apn, &it->raw, why, err)) == -1 ||
+	    r == PDC_ENQUEUE_SKIPPED)
+		return r;
 	if (++b->nitems == PDC_ENQUEUE_BATCH && next_batch(q, err) == -1)
 		return -1;
-	return r < 0 ? PDC_ENQUEUE_REFUSED : PDC_ENQUEUE_TAKEN;
+	return r;
 }

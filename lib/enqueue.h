@@ -70,6 +70,18 @@ enum pdc_enqueue_added {
 };
 
 /*
+ * One input as a run that reports each input's outcome takes it (here and
+ * jobs.h's): the LEN bytes at S, a line or (IS_ARG) an argument, read by
+ * pdc_input_apn, except that an empty argument ("$APN" unset) is a bad APN
+ * rather than a line to skip.  Returns an enum pdc_enqueue_added: TAKEN
+ * with the canonical APN in APN; REFUSED with WHY saying why, APN empty and
+ * *RAW a copy of the input as its outcome shows it (pdc_input_field; the
+ * caller frees it); or -1 with ERR when out of memory.
+ */
+int pdc_enqueue_input(const char *s, size_t len, bool is_arg, char apn[PDC_APN_MAX], char **raw,
+    struct pdc_err *why, struct pdc_err *err);
+
+/*
  * Add the LEN bytes at S, a line of input or (IS_ARG) an argument, where an
  * empty one ("$APN" unset) is a mistake rather than a line to skip.  Returns
  * an enum pdc_enqueue_added; WHY (kind PDC_E_INPUT) gets the reason for a

@@ -2,6 +2,8 @@
  * input.c - reading APNs from a line of input.
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -47,6 +49,18 @@ pdc_input_quote(char *buf, size_t size, const char *s, size_t len)
 		n = size - 1;
 	memcpy(buf, tmp, n);
 	buf[n] = '\0';
+	return buf;
+}
+
+char *
+pdc_input_field(char *buf, size_t size, const char *s, size_t len)
+{
+	const char *tab = memchr(s, '\t', len);
+	size_t n = tab != NULL ? (size_t)(tab - s) : len, j = 0;
+
+	for (size_t i = 0; i < n && j + 4 < size; i++)
+		buf[j++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[j] = '\0';
 	return buf;
 }
 
@@ -167,4 +181,44 @@ pdc_input_apn(const char *line, size_t len, char out[PDC_APN_MAX], struct pdc_er
 	if (pdc_apn_parse(p, (size_t)(end - p), out) == -1)
 		return bad_apn(err, p, (size_t)(end - p));
 	return 1;
+}
+
+void
+pdc_input_init(struct pdc_input *in, int argc, char *const argv[], FILE *fp)
+{
+	memset(in, 0, sizeof(*in));
+	in->argc = argc;
+	in->argv = argv;
+	in->fp = fp;
+}
+
+int
+pdc_input_next(struct pdc_input *in, const char **s, size_t *len)
+{
+	ssize_t n;
+
+	if (in->argc > 0) {
+		if (in->i == in->argc)
+			return 0;
+		*s = in->argv[in->i++];
+		*len = strlen(*s);
+		snprintf(in->where, sizeof(in->where), "argument %d", in->i);
+		return 1;
+	}
+	if ((n = getline(&in->line, &in->cap, in->fp)) == -1)
+		return ferror(in->fp) ? -1 : 0;
+	if (n > 0 && in->line[n - 1] == '\n')
+		n--;
+	*s = in->line;
+	*len = (size_t)n;
+	snprintf(in->where, sizeof(in->where), "line %ld", ++in->lineno);
+	return 1;
+}
+
+void
+pdc_input_release(struct pdc_input *in)
+{
+	free(in->line);
+	in->line = NULL;
+	in->cap = 0;
 }

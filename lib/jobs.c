@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "input.h"
 #include "jobs.h"
 #include "queue.h"
 
@@ -14,27 +15,39 @@
 #define XSTR(x) STR(x)
 #define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The oldest age asked of the database: older moments are out of its range, or meaningless. */
+#define AGE_MAX (100 * 366 * 86400.0)
+
 int
 pdc_jobs_parse_age(const char *s, double *seconds, struct pdc_err *err)
 {
 	static const struct { char unit; double secs; } units[] = {
 		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 }
 	};
-	char *end;
-	double v;
+	const char *p = s;
+	double v, mult = 0;
 
-	if (!isdigit((unsigned char)s[0]))
-		return pdc_err_set(err, PDC_E_INPUT, "bad age \"%.40s\" (a number and s, m, h, d or w)", s);
-	v = strtod(s, &end);
-	if (*end == '\0') {
-		*seconds = v;
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (end[0] == units[i].unit && end[1] == '\0' && isfinite(v * units[i].secs)) {
-			*seconds = v * units[i].secs;
-			return 0;
-		}
+	/* Digits, perhaps a fraction: strtod alone would take "0x10", "1e3" or "nan". */
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p > s && *p == '.' && isdigit((unsigned char)p[1]))
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	if (p == s)
+		goto bad;
+	if (*p == '\0')
+		mult = 1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && mult == 0; i++)
+		if (p[0] == units[i].unit && p[1] == '\0')
+			mult = units[i].secs;
+	if (mult == 0)
+		goto bad;
+	v = strtod(s, NULL) * mult;
+	if (!(v <= AGE_MAX))
+		return pdc_err_set(err, PDC_E_INPUT, "bad age \"%.40s\" (over 100 years)", s);
+	*seconds = v;
+	return 0;
+bad:
 	return pdc_err_set(err, PDC_E_INPUT, "bad age \"%.40s\" (a number and s, m, h, d or w)", s);
 }
 
@@ -87,7 +100,16 @@ pdc_jobs_parse_time(const char *s, double *epoch, struct pdc_err *err)
 	tm.tm_hour = hh;
 	tm.tm_min = mi;
 	tm.tm_sec = ss;
-	*epoch = (double)timegm(&tm);
+	/* timegm() would take February 31 for March 3: a day the month lacks is refused. */
+	{
+		struct tm back;
+		int mday = tm.tm_mday;
+		time_t t = timegm(&tm);	/* (normalizes TM) */
+
+		if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL || back.tm_mday != mday)
+			goto bad;
+		*epoch = (double)t;
+	}
 	return 0;
 bad:
 	return pdc_err_set(err, PDC_E_INPUT, "bad time \"%.40s\" (an age such as 2h, or "
@@ -107,6 +129,27 @@ pdc_jobs_check_pattern(const char *re, struct pdc_err *err)
 	}
 	regfree(&rx);
 	return 0;
+}
+
+static struct pdc_stmt st_pattern = { "pdc_jobs_check_pattern", "SELECT '' ~* $1::text", 1, 0 };
+
+int
+pdc_jobs_check_pattern_on(struct pdc_conn *c, const char *re, struct pdc_err *err)
+{
+	const char *params[1] = { re };
+	PGresult *res;
+	const char *why;
+
+	if ((res = pdc_db_run(c, &st_pattern, params, err)) != NULL) {
+		PQclear(res);
+		return 0;
+	}
+	/* A live server refusing this statement refuses the pattern. */
+	if (err->kind == PDC_E_UNAVAILABLE || err->kind == PDC_E_TRANSIENT)
+		return -1;
+	why = strstr(err->msg, "ERROR:");
+	why = why != NULL ? why + strspn(why + 6, " ") + 6 : err->msg;
+	return pdc_err_set(err, PDC_E_INPUT, "bad pattern \"%.60s\": %.200s", re, why);
 }
 
 bool
@@ -148,14 +191,16 @@ pdc_cancel_outcome_name(enum pdc_cancel_outcome o)
 	" k AS (SELECT pg_notify('pdc_cancel', id::text) FROM u WHERE was = 'active'),"
 
 static struct pdc_stmt st_cancel_apns = { "pdc_jobs_cancel_apns",
-	"WITH i AS (SELECT apn, ord FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)),"
+	"WITH i AS (SELECT apn, ord, ord = min(ord) OVER (PARTITION BY apn) AS first"
+	"  FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)),"
 	" o AS ("
 	"  SELECT j.id, j.apn, j.state FROM jobs j WHERE j.apn IN (SELECT apn FROM i)"
 	"  AND j.state IN ('pending', 'active') AND ($2::smallint IS NULL OR j.priority = $2)"
 	"  ORDER BY j.id FOR UPDATE OF j),"
 	CANCEL_TAIL
 	" n AS (SELECT pg_notify('pdc_done', apn) FROM u)"
-	" SELECT i.apn, CASE WHEN u.apn IS NOT NULL THEN 0 WHEN o.apn IS NOT NULL THEN 1 ELSE 2 END,"
+	" SELECT i.apn, CASE WHEN NOT i.first THEN 2 WHEN u.apn IS NOT NULL THEN 0"
+	"  WHEN o.apn IS NOT NULL THEN 1 ELSE 2 END,"
 	"  (SELECT count(*) FROM n), (SELECT count(*) FROM k)"
 	" FROM i LEFT JOIN u ON u.apn = i.apn LEFT JOIN o ON o.apn = i.apn ORDER BY i.ord", 3, 0 };
 
@@ -226,7 +271,8 @@ pdc_jobs_cancel_all(struct pdc_conn *c, int priority, bool active, long *cancell
  * parcel that failed again since is judged by its last failure.
  */
 static struct pdc_stmt st_retry_failed = { "pdc_jobs_retry_failed",
-	"WITH i AS (SELECT apn, ord FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)),"
+	"WITH i AS (SELECT apn, ord, ord = min(ord) OVER (PARTITION BY apn) AS first"
+	"  FROM unnest($1::text[]) WITH ORDINALITY AS t(apn, ord)),"
 	" latest AS ("
 	"  SELECT DISTINCT ON (j.apn) j.id, j.apn, j.finished_at, j.last_error FROM jobs j"
 	"  JOIN data_collection_status s ON s.apn = j.apn AND s.status = 'failed'"
@@ -246,7 +292,7 @@ static struct pdc_stmt st_retry_failed = { "pdc_jobs_retry_failed",
 	"  UPDATE data_collection_status d SET status = 'pending', error_message = NULL"
 	"  FROM u WHERE d.apn = u.apn),"
 	" w AS (SELECT pg_notify('pdc_jobs', '') FROM (SELECT 1 FROM u LIMIT 1) x)"
-	" SELECT coalesce(i.apn, u.apn), u.apn IS NOT NULL, (SELECT count(*) FROM w)"
+	" SELECT coalesce(i.apn, u.apn), u.apn IS NOT NULL AND coalesce(i.first, true), (SELECT count(*) FROM w)"
 	" FROM i FULL JOIN u ON u.apn = i.apn ORDER BY i.ord, u.apn", 5, 0 };
 
 long
@@ -283,6 +329,148 @@ pdc_jobs_retry_failed(struct pdc_conn *c, const struct pdc_jobs_retry *r,
 	}
 	PQclear(res);
 	return n;
+}
+
+struct run_item {
+	char apn[PDC_APN_MAX];	/* "" for a bad input */
+	char *raw;		/* what a bad input said, for its outcome */
+};
+
+struct pdc_jobs_run {
+	struct pdc_conn *conn;
+	struct pdc_jobs_run_opts o;
+	struct run_item items[PDC_JOBS_BATCH];
+	size_t nitems;
+	const char *apns[PDC_JOBS_BATCH];	/* the good ones, sent */
+	enum pdc_cancel_outcome out[PDC_JOBS_BATCH];
+	size_t napns, nout;
+	long done, left, bad;
+	bool failed;		/* a batch failed: the run is over */
+};
+
+struct pdc_jobs_run *
+pdc_jobs_run_new(struct pdc_conn *c, const struct pdc_jobs_run_opts *opts, struct pdc_err *err)
+{
+	struct pdc_jobs_run *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+		return NULL;
+	}
+	r->conn = c;
+	r->o = *opts;
+	return r;
+}
+
+void
+pdc_jobs_run_free(struct pdc_jobs_run *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nitems; i++)
+		free(r->items[i].raw);
+	free(r);
+}
+
+void
+pdc_jobs_run_counts(const struct pdc_jobs_run *r, long *done, long *left, long *bad)
+{
+	*done = r->done;
+	*left = r->left;
+	*bad = r->bad;
+}
+
+/* A retried APN's outcome: the statement answers a row per APN sent, in order. */
+static int
+run_retried(void *arg, const char *apn, bool retried)
+{
+	struct pdc_jobs_run *r = arg;
+
+	if (r->nout < r->napns)
+		r->out[r->nout] = retried ? PDC_CANCEL_DONE : PDC_CANCEL_NONE;
+	r->nout++;
+	return 0;
+}
+
+/* Run the batch's good APNs in one statement, then deliver every outcome in input order. */
+static int
+run_batch(struct pdc_jobs_run *r, struct pdc_err *err)
+{
+	size_t k = 0;
+
+	r->napns = r->nout = 0;
+	for (size_t i = 0; i < r->nitems; i++)
+		if (r->items[i].apn[0] != '\0')
+			r->apns[r->napns++] = r->items[i].apn;
+	if (r->napns > 0 && r->o.action == PDC_JOBS_RETRY) {
+		struct pdc_jobs_retry q = r->o.retry;
+
+		q.apns = r->apns;
+		q.napns = r->napns;
+		if (pdc_jobs_retry_failed(r->conn, &q, run_retried, r, err) == -1)
+			goto fail;
+		if (r->nout != r->napns) {
+			pdc_err_set(err, PDC_E_SYSTEM, "retry: %zu rows back for %zu APNs", r->nout, r->napns);
+			goto fail;
+		}
+	} else if (r->napns > 0 && pdc_jobs_cancel_apns(r->conn, r->apns, r->napns, r->o.priority,
+	    r->o.active, r->out, err) == -1) {
+		goto fail;
+	}
+	for (size_t i = 0; i < r->nitems; i++) {
+		struct run_item *it = &r->items[i];
+		const char *what = it->apn, *word = "bad";
+
+		if (it->apn[0] == '\0') {
+			what = it->raw;
+			r->bad++;
+		} else {
+			enum pdc_cancel_outcome o = r->out[k++];
+
+			word = r->o.action == PDC_JOBS_RETRY && o == PDC_CANCEL_DONE ? "retried" :
+			    pdc_cancel_outcome_name(o);
+			r->done += o == PDC_CANCEL_DONE;
+			r->left += o == PDC_CANCEL_ACTIVE;
+		}
+		if (r->o.outcome(r->o.arg, what, word, err) == -1)
+			goto fail;
+		free(it->raw);
+		it->raw = NULL;
+	}
+	r->nitems = 0;
+	if (r->o.batch_done != NULL)
+		r->o.batch_done(r->o.arg);
+	return 0;
+fail:
+	r->failed = true;
+	return -1;
+}
+
+int
+pdc_jobs_run_add(struct pdc_jobs_run *r, const char *s, size_t len, bool is_arg,
+    struct pdc_err *why, struct pdc_err *err)
+{
+	struct run_item *it;
+	int k;
+
+	pdc_err_clear(why);
+	if (r->failed)
+		return pdc_err_set(err, PDC_E_SYSTEM, "jobs: the run has failed already");
+	it = &r->items[r->nitems];
+	if ((k = pdc_enqueue_input(s, len, is_arg, it->apn, &it->raw, why, err)) == -1 ||
+	    k == PDC_ENQUEUE_SKIPPED)
+		return k;
+	if (++r->nitems == PDC_JOBS_BATCH && run_batch(r, err) == -1)
+		return -1;
+	return k;
+}
+
+int
+pdc_jobs_run_finish(struct pdc_jobs_run *r, struct pdc_err *err)
+{
+	if (r->failed)
+		return pdc_err_set(err, PDC_E_SYSTEM, "jobs: the run has failed already");
+	return r->nitems > 0 ? run_batch(r, err) : 0;
 }
 
 /*

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "enqueue.h"
 #include "error.h"
 
 /*
@@ -40,6 +41,15 @@ int pdc_jobs_parse_time(const char *s, double *epoch, struct pdc_err *err);
  */
 int pdc_jobs_check_pattern(const char *re, struct pdc_err *err);
 
+/*
+ * Does the server on C take RE?  It is the server that matches, and its
+ * regular expressions refuse some that regcomp(3) takes ("x{1000}",
+ * "a**"): a program asks this once connected, so that such a pattern is a
+ * usage error rather than a failed statement.  0, or -1 with ERR, of kind
+ * PDC_E_INPUT ("bad pattern ...") when the server refuses it.
+ */
+int pdc_jobs_check_pattern_on(struct pdc_conn *c, const char *re, struct pdc_err *err);
+
 /* A state word for selection: a job's state, or "retrying" (pending after a failed attempt). */
 bool pdc_jobs_state_known(const char *s);
 
@@ -47,7 +57,7 @@ bool pdc_jobs_state_known(const char *s);
 enum pdc_cancel_outcome {
 	PDC_CANCEL_DONE,	/* its open job is cancelled */
 	PDC_CANCEL_ACTIVE,	/* active, left to finish (not asked to stop active jobs) */
-	PDC_CANCEL_NONE		/* no open job (at the priority asked for) */
+	PDC_CANCEL_NONE		/* no open job (at the priority asked for), or an APN met again */
 };
 const char *pdc_cancel_outcome_name(enum pdc_cancel_outcome o);
 
@@ -84,10 +94,69 @@ struct pdc_jobs_retry {
  * workers are woken.  FN(ARG, apn, retried) is called for each APN of
  * R->apns in order (RETRIED false: not failed, or not matching), or without
  * R->apns for each APN retried.  Returns how many were retried, or -1 with
- * ERR (a pattern the server refuses is PDC_E_INPUT).
+ * ERR (R->error is the caller's to check first: pdc_jobs_check_pattern_on).
  */
 long pdc_jobs_retry_failed(struct pdc_conn *c, const struct pdc_jobs_retry *r,
     int (*fn)(void *arg, const char *apn, bool retried), void *arg, struct pdc_err *err);
+
+/*
+ * Cancel or retry by APN over a stream of inputs: arguments, or lines of a
+ * pipe as pdc_input_apn reads them (an APN, a TSV line's first field, a
+ * JSON line's "apn").  A statement per PDC_JOBS_BATCH APNs, on the
+ * caller's connection; outcomes come batch by batch, in input order, bad
+ * inputs in their place, through the caller's callback.
+ *
+ *	r = pdc_jobs_run_new(conn, &opts, &err);
+ *	while (a line is read)
+ *		if (pdc_jobs_run_add(r, line, len, false, &why, &err) == -1) break;
+ *	pdc_jobs_run_finish(r, &err);
+ *	pdc_jobs_run_free(r);
+ */
+#define PDC_JOBS_BATCH 10000
+
+enum pdc_jobs_action { PDC_JOBS_CANCEL, PDC_JOBS_RETRY };
+
+struct pdc_jobs_run;
+
+struct pdc_jobs_run_opts {
+	enum pdc_jobs_action action;
+	int priority;		/* cancel: only jobs at this priority; < 0: any */
+	bool active;		/* cancel: active jobs too */
+	struct pdc_jobs_retry retry;	/* retry: what to retry (its apns are the run's) */
+	/*
+	 * Each input's outcome, in input order: WHAT is the canonical APN, or
+	 * for a bad input the printable start of what it said
+	 * (pdc_input_field); RESULT a word: "cancelled", "active" (left to
+	 * finish), "retried", "none" (nothing to do), or "bad".  An APN met
+	 * again in a batch is "none" after its first: it was done then.
+	 * Returns 0, or -1 with ERR to stop the run.
+	 */
+	int (*outcome)(void *arg, const char *what, const char *result, struct pdc_err *err);
+	void (*batch_done)(void *arg);	/* after each batch's outcomes; NULL: nothing */
+	void *arg;
+};
+
+/* A run on C (the caller's, never closed here); OPTS is copied.  NULL with ERR when out of memory. */
+struct pdc_jobs_run *pdc_jobs_run_new(struct pdc_conn *c, const struct pdc_jobs_run_opts *opts,
+    struct pdc_err *err);
+
+/*
+ * Add an input, as pdc_enqueue_add does (enqueue.h): returns
+ * PDC_ENQUEUE_SKIPPED, _TAKEN or _REFUSED (WHY says why, for the caller to
+ * report; cleared otherwise), or -1 with ERR when out of memory or when
+ * the full batch sent here failed, which ends the run.
+ */
+int pdc_jobs_run_add(struct pdc_jobs_run *r, const char *s, size_t len, bool is_arg,
+    struct pdc_err *why, struct pdc_err *err);
+
+/* The input ended: run the last batch.  0, or -1 with ERR. */
+int pdc_jobs_run_finish(struct pdc_jobs_run *r, struct pdc_err *err);
+
+/* What the run did so far: jobs cancelled or retried, active ones left to finish, bad inputs. */
+void pdc_jobs_run_counts(const struct pdc_jobs_run *r, long *done, long *left, long *bad);
+
+/* Free R.  NULL is fine. */
+void pdc_jobs_run_free(struct pdc_jobs_run *r);
 
 /*
  * Queue every parcel collected at least once whose last collection ended

@@ -1,4 +1,7 @@
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "clock.h"
 #include "jobwait.h"
@@ -172,4 +175,17 @@ pdc_jobwait_events(struct pdc_conn *c, pdc_jobwait_event_fn fn, void *arg, struc
 	struct eventsink s = { fn, arg };
 
 	return pdc_db_notifications(c, on_event, &s, err);
+}
+
+int
+pdc_jobwait_events_wait(struct pdc_conn *c, double seconds, int outfd,
+    pdc_jobwait_event_fn fn, void *arg, struct pdc_err *err)
+{
+	struct pollfd pfd[2] = { { pdc_db_socket(c), POLLIN, 0 }, { outfd, 0, 0 } };
+
+	if (poll(pfd, outfd >= 0 ? 2 : 1, (int)(seconds * 1000)) == -1 && errno != EINTR)
+		return pdc_err_set(err, PDC_E_SYSTEM, "poll: %s", strerror(errno));
+	if (outfd >= 0 && (pfd[1].revents & (POLLERR | POLLHUP)))
+		return PDC_JOBWAIT_GONE;
+	return pdc_jobwait_events(c, fn, arg, err);
 }

@@ -92,4 +92,16 @@ typedef void (*pdc_jobwait_event_fn)(void *arg, const struct pdc_event *ev);
 int pdc_jobwait_events(struct pdc_conn *c, pdc_jobwait_event_fn fn, void *arg,
     struct pdc_err *err);
 
+/*
+ * Wait up to SECONDS (a signal ends the wait early) for job events on C,
+ * then read them as pdc_jobwait_events does.  OUTFD, when >= 0, is the
+ * follower's output, watched meanwhile: a pipe whose reader left shows an
+ * error on it at once, with no event to write needed.  Returns how many
+ * notifications were read, PDC_JOBWAIT_GONE when OUTFD's reader left, or
+ * -1 with ERR.
+ */
+#define PDC_JOBWAIT_GONE (-2)
+int pdc_jobwait_events_wait(struct pdc_conn *c, double seconds, int outfd,
+    pdc_jobwait_event_fn fn, void *arg, struct pdc_err *err);
+
 #endif

@@ -4,6 +4,10 @@
  * sql/NNN_name.sql files are embedded at build time (sql/embed.sh).  Each is
  * applied once, in order, inside a transaction holding an advisory lock, and
  * recorded in schema_migrations; re-running is harmless.
+ *
+ * The connection module alone calls these, on its own PGconn (db.c runs
+ * them on connect): everything else asks through db.h
+ * (pdc_db_schema_version, pdc_db_schema_latest, pdc_db_migrate).
  */
 #ifndef PDC_MIGRATE_H
 #define PDC_MIGRATE_H

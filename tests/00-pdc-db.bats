@@ -108,6 +108,11 @@ created_at timestamp without time zone YES"
 	run_pdc 64 pdc-db
 	run_pdc 64 pdc-db frobnicate
 	run_pdc 64 pdc-db --bogus check
+	run_pdc 64 pdc-db --json status
+	assert_output "pdc-db: --json goes with config and probe only"
+	run_pdc 64 pdc-db --header config
+	assert_output "pdc-db: --header goes with probe only"
+	run_pdc 64 pdc-db url --json
 	run_pdc 0 pdc-db --help
 	assert_output --partial "usage: pdc-db"
 	run_pdc 0 pdc-db --version

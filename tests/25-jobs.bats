@@ -256,6 +256,32 @@ active"
 	assert_line "Cancelled 2 jobs"
 }
 
+@test "a pipe's outcomes come in its order, a bad line in its place, and an APN given twice counts once" {
+	list_fixture
+	run_pdc 65 bash -c "printf '%s\n' '${A[0]}' 'not-an-apn' '${A[0]}' '${A[1]}' '${A[5]}' | pdc-enqueue --retry-failed - 2>'$BATS_TEST_TMPDIR/err'"
+	assert_output "${A[0]}	retried
+not-an-apn	bad
+${A[0]}	none
+${A[1]}	retried
+${A[5]}	none"
+	run_pdc 0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output "pdc-enqueue: line 2: bad APN \"not-an-apn\"
+Retrying 2 failed jobs"
+	run_pdc 65 bash -c "printf '%s\n' '${A[3]}' '${A[6]}' '${A[3]}' '${A[6]}' '165-28-05' '${A[7]}' | pdc-enqueue --cancel 2>'$BATS_TEST_TMPDIR/err'"
+	assert_output "${A[3]}	cancelled
+${A[6]}	active
+${A[3]}	none
+${A[6]}	none
+165-28-05	bad
+${A[7]}	cancelled"
+	run_pdc 0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output "pdc-enqueue: line 5: bad APN \"165-28-05\"
+Cancelled 2 jobs, 1 active left to finish (--active stops them)"
+	run_pdc 0 sql "SELECT string_agg(state, ' ' ORDER BY ord) FROM unnest(ARRAY['${A[0]}', '${A[1]}', '${A[3]}', '${A[6]}', '${A[7]}'])
+	    WITH ORDINALITY AS t(apn, ord) JOIN jobs USING (apn)"
+	assert_output "pending pending cancelled active cancelled"
+}
+
 @test "--follow hears a cancel as cancelled and a failed job sent round again as queued" {
 	list_fixture
 	pdc-status --follow --json "${A[0]}" "${A[3]}" >"$BATS_TEST_TMPDIR/events" &
@@ -317,6 +343,21 @@ ${A[3]}	cancelled	0"
 	run_pdc 64 pdc-enqueue --retry-failed --error '(unclosed'
 	assert_output --regexp '^pdc-enqueue: --error: bad pattern "\(unclosed": '
 	run_pdc 64 pdc-enqueue --cancel -p urgent
+	run_pdc 64 pdc-enqueue --cancel --timeout 5 165-28-054
+	assert_output "pdc-enqueue: --timeout needs --wait"
+	run_pdc 64 pdc-enqueue --retry-failed --since 2026-02-31
+	assert_output --partial 'bad time "2026-02-31"'
+	run_pdc 64 pdc-enqueue --refresh --older 0x10
+	run_pdc 64 pdc-status --list --older 1e3h
+	run_pdc 64 pdc-status --list --newer 99999999999999999999d
+	assert_output 'pdc-status: --newer: bad age "99999999999999999999d" (over 100 years)'
+	run_pdc 64 pdc-enqueue --retry-failed --error 'x{1000}'
+	assert_output --regexp '^pdc-enqueue: --error: bad pattern "x\{1000\}": '
+	assert_equal "${#lines[@]}" 1
+	run_pdc 64 pdc-status --list --error 'a**'
+	assert_output --regexp '^pdc-status: --error: bad pattern "a\*\*": '
+	run_pdc 64 pdc-changes --since 2026-02-31
+	assert_output --partial 'bad time or duration "2026-02-31"'
 	run_pdc 64 pdc-status --list --state finished
 	assert_output --partial '"finished" is not a state'
 	run_pdc 64 pdc-status --list --older 3x
@@ -326,6 +367,11 @@ ${A[3]}	cancelled	0"
 	run_pdc 64 pdc-status --state failed
 	run_pdc 64 pdc-status --list --watch
 	run_pdc 65 pdc-status --list 165-28-05
+	run_pdc 65 pdc-enqueue --cancel </
+	assert_output "pdc-enqueue: standard input: Is a directory
+Cancelled 0 jobs"
+	run_pdc 0 sql "SELECT state FROM jobs"
+	assert_output "pending"
 	run_pdc 65 bash -c "printf '165-28-054\n165-28-05\n' | pdc-enqueue --cancel"
 	assert_line "pdc-enqueue: line 2: bad APN \"165-28-05\""
 	assert_line "165-28-054	cancelled"

@@ -22,7 +22,7 @@ string_literals() {
 }
 
 @test "no program calls libpq or includes its header" {
-	run grep -nE '\bPQ[a-zA-Z]+|\bPG(conn|result|notify)\b|libpq-fe\.h|db_int\.h|->pg\b|struct pdc_stmt' cmd/*.c
+	run grep -nE '\bPQ[a-zA-Z]+|\bPG(conn|result|notify)\b|libpq-fe\.h|db_int\.h|migrate\.h|->pg\b|struct pdc_stmt' cmd/*.c
 	assert_failure 1
 	assert_output ''
 }

@@ -128,5 +128,56 @@ main(void)
 		is_int(strlen(q), 2 + 40 * 4, "quote: 40 escaped bytes fit");
 	}
 
+	/* pdc_input_field: a refused input as its row shows it. */
+	is_str(pdc_input_field(q, 64, "165-28-05\tpending", 17), "165-28-05", "field: the first field of a TSV line");
+	is_str(pdc_input_field(q, 64, "a\x1b[2Jb", 6), "a?[2Jb", "field: escape codes become ?");
+	memset(q, 0, sizeof(q));
+	pdc_input_field(q, 64, "7777777777777777777777777777777777777777777777777777777777777777777777", 70);
+	is_int(strlen(q), 60, "field: cut short of the buffer");
+	is_str(pdc_input_field(q, 1, "abc", 3), "", "field: a one-byte buffer holds the NUL");
+
+	/* pdc_input_next: arguments, or the lines of a file. */
+	{
+		char *args[] = { "165-28-054", "" };
+		struct pdc_input in;
+		const char *s;
+		size_t len;
+		FILE *fp;
+
+		pdc_input_init(&in, 2, args, NULL);
+		is_int(pdc_input_next(&in, &s, &len), 1, "next: an argument");
+		is_str(s, "165-28-054", "next: the first argument");
+		is_str(in.where, "argument 1", "next: the argument's place");
+		ok(pdc_input_args(&in), "next: arguments are arguments");
+		is_int(pdc_input_next(&in, &s, &len), 1, "next: an empty argument is an input");
+		is_int((int)len, 0, "next: of no length");
+		is_int(pdc_input_next(&in, &s, &len), 0, "next: the arguments end");
+		pdc_input_release(&in);
+
+		fp = tmpfile();
+		fputs("165-28-054\n\n# note\nlast", fp);
+		rewind(fp);
+		pdc_input_init(&in, 0, NULL, fp);
+		ok(!pdc_input_args(&in), "next: a file's lines are not arguments");
+		is_int(pdc_input_next(&in, &s, &len), 1, "next: a line");
+		is_int((int)len, 10, "next: without its newline");
+		is_int(pdc_input_next(&in, &s, &len), 1, "next: a blank line is an input (pdc_input_apn skips it)");
+		is_int(pdc_input_next(&in, &s, &len), 1, "next: a comment");
+		is_int(pdc_input_next(&in, &s, &len), 1, "next: a last line without a newline");
+		is_str(s, "last", "next: read whole");
+		is_str(in.where, "line 4", "next: the line's number");
+		is_int(pdc_input_next(&in, &s, &len), 0, "next: the file ends");
+		pdc_input_release(&in);
+		fclose(fp);
+
+		/* A directory opens, but does not read. */
+		if ((fp = fopen("/", "r")) != NULL) {
+			pdc_input_init(&in, 0, NULL, fp);
+			is_int(pdc_input_next(&in, &s, &len), -1, "next: a read error is -1");
+			pdc_input_release(&in);
+			fclose(fp);
+		}
+	}
+
 	return unit_done();
 }
