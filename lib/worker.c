@@ -37,13 +37,15 @@
 #define POLL_EVERY 5.0
 /*
  * Claims sized to the budget: a job is claimed only while no host has more
- * than ROOM of this process's requests waiting for a slot beyond what it
- * serves in ROOM_SECONDS (counting jobs claimed that have not yet asked), so
- * the backlog waits in the queue, where priorities rule, instead of on the
- * hosts' slots with its lease running.  ROOM keeps the busiest host's next
- * slots spoken for (its budget used) while other requests are on the wire
- * or being parsed.  A fast host is never crowded, and then a worker claims
- * for all its idle collectors at once.
+ * than ROOM of this worker's jobs asking it beyond what it serves in
+ * ROOM_SECONDS (pdc_polite_room: every job held is load on a host but those
+ * waiting in another host's line), so the backlog waits in the queue, where
+ * priorities rule, instead of on the hosts' slots with its lease running.
+ * Each host then has at most ROOM + its ROOM_SECONDS' worth of our jobs
+ * asking it or about to, however slow the machine, and a worker holds at
+ * most the sum of that over its hosts.  ROOM keeps the busiest host's next
+ * slots spoken for (its budget used) while our other jobs are on the wire
+ * or being parsed.  A fast host has room for many: the slowest decides.
  */
 #define ROOM 3
 #define ROOM_SECONDS 0.25
@@ -88,7 +90,6 @@ struct shared {
 	struct pdc_err refused_err;
 	atomic_int live;		/* collector threads still running */
 	atomic_int busy;		/* jobs claimed and not yet finished */
-	atomic_int starting;		/* jobs claimed that have not yet begun collecting */
 	atomic_int running;		/* collectors (the lane's aside) running a job */
 	atomic_long completed, failed, retried;
 	atomic_long requests;
@@ -203,10 +204,8 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 		n = pdc_queue_claim_upto(c, sh->id, sh->cfg->job_timeout_seconds, job, 1,
 		    PDC_PRIO_HIGH, err);
 		pdc_pool_put(sh->pool, c);
-		if (n > 0) {
+		if (n > 0)
 			atomic_fetch_add(&sh->busy, n);
-			atomic_fetch_add(&sh->starting, n);
-		}
 		return n;
 	}
 	pthread_mutex_lock(&sh->mu);
@@ -219,7 +218,7 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 	pthread_mutex_lock(&sh->mu);
 	stashed = sh->nstash;
 	pthread_mutex_unlock(&sh->mu);
-	room = ROOM + pdc_polite_room(sh->polite, ROOM_SECONDS, atomic_load(&sh->starting));
+	room = ROOM + pdc_polite_room(sh->polite, ROOM_SECONDS, atomic_load(&sh->busy));
 	if (room > idle - stashed)
 		room = idle - stashed;
 	if (room > MAXBATCH - stashed)
@@ -235,10 +234,8 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 	}
 	n = pdc_queue_claim(c, sh->id, sh->cfg->job_timeout_seconds, got, room, err);
 	pdc_pool_put(sh->pool, c);
-	if (n > 0) {
+	if (n > 0)
 		atomic_fetch_add(&sh->busy, n);
-		atomic_fetch_add(&sh->starting, n);
-	}
 	pthread_mutex_unlock(&sh->claim_mu);
 	if (n <= 0)
 		return n;
@@ -392,8 +389,6 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 			ctx.pool = sh->pool;
 		pdc_pool_put(sh->pool, vc);
 	}
-	/* From here its requests wait on the hosts, where the room is counted. */
-	atomic_fetch_sub(&sh->starting, 1);
 	rc = pdc_collect(&ctx, job->apn, &rec, &out, &cerr);
 	*rng = ctx.rng;
 	atomic_fetch_add(&sh->requests, ctx.requests);
