@@ -53,6 +53,8 @@
 #define CROWD_POLL 0.05
 /* The most jobs claimed in one go, and held claimed before a thread takes them. */
 #define MAXBATCH 64
+/* Cancels remembered for jobs on their way from a claim to a collector. */
+#define UNHEARD 64
 
 static volatile sig_atomic_t stop_flag;
 
@@ -97,6 +99,13 @@ struct shared {
 	struct held *held;		/* one per collector thread */
 	atomic_int nheld;
 	pthread_mutex_t held_mu;
+	/*
+	 * Cancels heard for no job held or stashed: a job between its claim and
+	 * its collector (held_mu).  Every worker hears every worker's cancels,
+	 * so the oldest make way.
+	 */
+	int64_t unheard[UNHEARD];
+	int nunheard;
 	pthread_mutex_t claim_mu;	/* one claim at a time: room is read, then taken */
 	struct pdc_job stash[MAXBATCH];	/* claimed in a batch, for idle collectors (mu) */
 	int nstash;
@@ -438,6 +447,8 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	pdc_fetch_release(&ctx);
 }
 
+static bool started(struct shared *, struct held *, const struct pdc_job *);
+
 struct collector_arg {
 	struct shared *sh;
 	bool lane;		/* the reserved lane: critical and high jobs only */
@@ -511,12 +522,12 @@ collector(void *arg)
 			}
 			continue;
 		}
+		if (!started(sh, me, &job)) {
+			atomic_fetch_sub(&sh->busy, 1);
+			continue;
+		}
 		if (!lane)
 			atomic_fetch_add(&sh->running, 1);
-		pthread_mutex_lock(&sh->held_mu);
-		me->id = job.id;
-		me->cancelled = 0;
-		pthread_mutex_unlock(&sh->held_mu);
 		run_job(sh, http, apart, &rng, &job, &me->cancelled);
 		pthread_mutex_lock(&sh->held_mu);
 		me->id = 0;
@@ -642,21 +653,76 @@ report_figures(struct shared *sh, struct pdc_conn *c)
 		pdc_log(PDC_LOG_WARNING, "could not report the worker's figures: %s", err.msg);
 }
 
-/* Stop the collector holding job ID, if one does. */
+/*
+ * Job ID is cancelled: stop the collector holding it, or drop it from the
+ * stash (claimed, never begun: nothing to ask, nothing to store; the cancel
+ * made it final already), or remember it for the collector about to take
+ * it (started()).
+ */
 static void
 cancel_held(struct shared *sh, int64_t id)
 {
-	bool found = false;
+	bool found = false, dropped = false;
 
+	if (id == 0)
+		return;
+	/* held_mu, then mu: a job is in a collector's hands, in the stash, or between */
 	pthread_mutex_lock(&sh->held_mu);
 	for (int i = 0; i < atomic_load(&sh->nheld); i++)
-		if (id != 0 && sh->held[i].id == id) {
+		if (sh->held[i].id == id) {
 			sh->held[i].cancelled = 1;
 			found = true;
 		}
+	if (!found) {
+		pthread_mutex_lock(&sh->mu);
+		for (int i = 0; i < sh->nstash && !dropped; i++)
+			if (sh->stash[i].id == id) {
+				memmove(&sh->stash[i], &sh->stash[i + 1],
+				    (size_t)(sh->nstash - i - 1) * sizeof(sh->stash[0]));
+				sh->nstash--;
+				dropped = true;
+			}
+		pthread_mutex_unlock(&sh->mu);
+	}
+	if (!found && !dropped) {
+		if (sh->nunheard == UNHEARD) {
+			memmove(&sh->unheard[0], &sh->unheard[1], (UNHEARD - 1) * sizeof(sh->unheard[0]));
+			sh->nunheard--;
+		}
+		sh->unheard[sh->nunheard++] = id;
+	}
 	pthread_mutex_unlock(&sh->held_mu);
-	if (found)
-		pdc_log(PDC_LOG_INFO, "Job %lld cancelled; stopping it at its next request", (long long)id);
+	if (dropped) {
+		atomic_fetch_sub(&sh->busy, 1);
+		wake_all(sh);
+	}
+	if (found || dropped)
+		pdc_log(PDC_LOG_INFO, "Job %lld cancelled; %s", (long long)id,
+		    found ? "stopping it at its next request" : "dropped before it began");
+}
+
+/*
+ * Hand JOB to collector ME, unless it was cancelled on its way from the
+ * claim (held_mu: cancel_held looks there, then in the stash, then gives up
+ * and remembers it).  Returns false for a job not to begin.
+ */
+static bool
+started(struct shared *sh, struct held *me, const struct pdc_job *job)
+{
+	bool gone = false;
+
+	pthread_mutex_lock(&sh->held_mu);
+	for (int i = 0; i < sh->nunheard && !gone; i++)
+		if (sh->unheard[i] == job->id) {
+			sh->unheard[i] = sh->unheard[--sh->nunheard];
+			gone = true;
+		}
+	me->id = gone ? 0 : job->id;
+	me->cancelled = 0;
+	pthread_mutex_unlock(&sh->held_mu);
+	if (gone)
+		pdc_log(PDC_LOG_INFO, "Job %lld cancelled; dropped before it began", (long long)job->id);
+	return !gone;
 }
 
 /* The cancels whose notification was missed (the listening connection was down). */
@@ -672,6 +738,10 @@ check_cancelled(struct shared *sh, struct pdc_conn *c)
 	for (int i = 0; i < atomic_load(&sh->nheld) && n < 256; i++)
 		if ((ids[n] = sh->held[i].id) != 0 && !sh->held[i].cancelled)
 			n++;
+	pthread_mutex_lock(&sh->mu);
+	for (int i = 0; i < sh->nstash && n < 256; i++)
+		ids[n++] = sh->stash[i].id;
+	pthread_mutex_unlock(&sh->mu);
 	pthread_mutex_unlock(&sh->held_mu);
 	if (n == 0 || pdc_jobs_cancelled(c, ids, n, cancelled, &err) == -1)
 		return;
