@@ -550,15 +550,13 @@ static struct pdc_stmt st_register = { "pdc_worker_register",
 	" concurrency = EXCLUDED.concurrency", 4, 0 };
 
 static struct pdc_stmt st_heartbeat = { "pdc_worker_heartbeat",
-	"WITH u AS (UPDATE workers SET heartbeat_at = now(), stopped_at = NULL, jobs_done = $2,"
-	"  jobs_failed = $3, pool_in_use = $4, pool_size = $5, pool_max = $6, pool_wait_ms = $7,"
-	"  db_queries = $8, db_query_ms = $9, http_requests = $10 WHERE id = $1 RETURNING 1)"
+	"WITH u AS (UPDATE workers SET heartbeat_at = now(), stopped_at = NULL, pool_in_use = $2,"
+	"  pool_size = $3, pool_max = $4 WHERE id = $1 RETURNING 1)"
 	" SELECT coalesce((SELECT value = 'true' FROM control WHERE key = 'paused'), false),"
-	"  (SELECT count(*) FROM u)", 10, 0 };
+	"  (SELECT count(*) FROM u)", 4, 0 };
 
 static struct pdc_stmt st_stopped = { "pdc_worker_stopped",
-	"UPDATE workers SET stopped_at = now(), heartbeat_at = now(), jobs_done = $2, jobs_failed = $3"
-	" WHERE id = $1", 3, 0 };
+	"UPDATE workers SET stopped_at = now(), heartbeat_at = now() WHERE id = $1", 1, 0 };
 
 static struct pdc_stmt st_alive = { "pdc_workers_alive",
 	"SELECT count(*) FROM workers WHERE stopped_at IS NULL"
@@ -756,32 +754,17 @@ heartbeat(struct shared *sh)
 	struct pdc_pool_stats ps;
 	struct pdc_err err;
 	struct pdc_conn *c;
-	uint64_t q;
-	double qms;
-	char v[10][48];
-	const char *params[10];
+	char v[4][24];
+	const char *params[4] = { sh->id, v[1], v[2], v[3] };
 	PGresult *res;
 
+	/* The pool's connections now, for pdc-stats; the counts go to worker_figures. */
 	pdc_pool_stats(sh->pool, &ps);
-	pdc_db_totals(&q, &qms);
-	if (!sh->cfg->enable_performance_monitoring) {
-		/* Report liveness and counts only. */
-		memset(&ps, 0, sizeof(ps));
-		q = 0;
-		qms = 0;
-	}
-	snprintf(v[1], sizeof(v[1]), "%ld", atomic_load(&sh->completed));
-	snprintf(v[2], sizeof(v[2]), "%ld", atomic_load(&sh->failed));
-	snprintf(v[3], sizeof(v[3]), "%d", ps.in_use);
-	snprintf(v[4], sizeof(v[4]), "%d", ps.size);
-	snprintf(v[5], sizeof(v[5]), "%d", ps.max);
-	snprintf(v[6], sizeof(v[6]), "%.0f", ps.wait_ms);
-	snprintf(v[7], sizeof(v[7]), "%llu", (unsigned long long)q);
-	snprintf(v[8], sizeof(v[8]), "%.3f", qms);
-	snprintf(v[9], sizeof(v[9]), "%ld", atomic_load(&sh->requests));
-	params[0] = sh->id;
-	for (int i = 1; i < 10; i++)
-		params[i] = v[i];
+	if (!sh->cfg->enable_performance_monitoring)
+		memset(&ps, 0, sizeof(ps));	/* liveness only */
+	snprintf(v[1], sizeof(v[1]), "%d", ps.in_use);
+	snprintf(v[2], sizeof(v[2]), "%d", ps.size);
+	snprintf(v[3], sizeof(v[3]), "%d", ps.max);
 	if ((c = pdc_pool_get(sh->pool, &err)) == NULL)
 		return;
 	res = pdc_db_run(c, &st_heartbeat, params, &err);
@@ -1030,15 +1013,12 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	free(args);
 	if ((c = pdc_pool_get(sh.pool, err)) != NULL) {
 		struct pdc_err rerr;
-		char done[24], failed[24];
-		const char *sp[3] = { sh.id, done, failed };
+		const char *sp[1] = { sh.id };
 
 		/* Claimed in a batch but never begun: back to the queue at once. */
 		for (int i = 0; i < sh.nstash; i++)
 			pdc_queue_release(c, &sh.stash[i], &rerr);
 		sh.nstash = 0;
-		snprintf(done, sizeof(done), "%ld", atomic_load(&sh.completed));
-		snprintf(failed, sizeof(failed), "%ld", atomic_load(&sh.failed));
 		report_figures(&sh, c);
 		pdc_db_do(c, &st_stopped, sp, err);
 		pdc_pool_put(sh.pool, c);
