@@ -196,7 +196,8 @@ unstash(struct shared *sh, struct pdc_job *job)
  * at once even when every other collector is busy.  The others take a
  * stashed job, or claim as many as there is room for (IDLE collectors at
  * most), keep one and stash the rest.  Returns 1; 0 when there is nothing to
- * claim, with *CROWDED set when there was no room; -1 with ERR.
+ * claim, with *CROWDED set when there was no room, or when the worker is
+ * paused (a batch that comes back then is stashed whole); -1 with ERR.
  */
 static int
 take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crowded,
@@ -204,7 +205,7 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 {
 	struct pdc_job got[MAXBATCH];
 	struct pdc_conn *c;
-	int room, n, stashed;
+	int room, n, stashed, keep;
 
 	*crowded = false;
 	if (lane) {
@@ -217,11 +218,12 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 			atomic_fetch_add(&sh->busy, n);
 		return n;
 	}
+	/* A paused worker begins nothing more, not even what it has claimed. */
 	pthread_mutex_lock(&sh->mu);
-	n = unstash(sh, job);
+	n = atomic_load(&sh->paused) ? -1 : unstash(sh, job);
 	pthread_mutex_unlock(&sh->mu);
-	if (n == 1)
-		return 1;
+	if (n != 0)
+		return n == 1;
 	pthread_mutex_lock(&sh->claim_mu);
 	/* Stashed jobs are started ones and have their collectors: neither counts twice. */
 	pthread_mutex_lock(&sh->mu);
@@ -248,16 +250,16 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 	pthread_mutex_unlock(&sh->claim_mu);
 	if (n <= 0)
 		return n;
-	/* The most urgent first: got[] is in priority order. */
-	*job = got[0];
-	if (n > 1) {
-		pthread_mutex_lock(&sh->mu);
-		for (int i = n - 1; i >= 1; i--)
-			sh->stash[sh->nstash++] = got[i];
-		pthread_cond_broadcast(&sh->wake);
-		pthread_mutex_unlock(&sh->mu);
-	}
-	return 1;
+	/* The most urgent first: got[] is in priority order, the stash taken from its end. */
+	pthread_mutex_lock(&sh->mu);
+	keep = !atomic_load(&sh->paused);
+	if (keep)
+		*job = got[0];
+	for (int i = n - 1; i >= keep; i--)
+		sh->stash[sh->nstash++] = got[i];
+	pthread_cond_broadcast(&sh->wake);
+	pthread_mutex_unlock(&sh->mu);
+	return keep;
 }
 
 /*
@@ -784,9 +786,10 @@ heartbeat(struct shared *sh)
 	bool known = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
 	PQclear(res);
 	if (paused != atomic_load(&sh->paused)) {
+		/* in force before it is said */
+		atomic_store(&sh->paused, paused);
 		pdc_log(PDC_LOG_INFO, paused ? "Background collection paused" :
 		    "Background collection resumed");
-		atomic_store(&sh->paused, paused);
 		wake_all(sh);
 	}
 	if (!known) {

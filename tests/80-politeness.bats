@@ -274,6 +274,52 @@ open_jobs() {
 	assert_output "0"
 }
 
+@test "a job claimed in a batch and cancelled before a collector took it asks the county nothing" {
+	start_countyd stash -n 20 -s 7
+	export PDC_CONFIG
+	PDC_CONFIG=$(config_for "$COUNTYD_URL" '{"job_timeout_seconds": 120}')
+	curl -sf "$COUNTYD_URL/_countyd/apns?limit=3" | run_pdc 0 pdc-enqueue
+	# Hold the claim's write of the jobs' status rows, so that the first batch
+	# (all three: room for ROOM jobs before any host is known) comes back only
+	# once the worker is paused: a paused worker begins none of it.
+	mkfifo "$BATS_TEST_TMPDIR/locker"
+	psql "$DBURL" -X -q -v ON_ERROR_STOP=1 <"$BATS_TEST_TMPDIR/locker" >/dev/null 2>&1 &
+	exec 4>"$BATS_TEST_TMPDIR/locker"
+	echo "BEGIN; SELECT 1 FROM data_collection_status FOR UPDATE;" >&4
+	wait_for sql_true "SELECT count(*) = 1 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+		WHERE a.state = 'idle in transaction' AND l.mode = 'RowShareLock'
+		AND l.relation = 'data_collection_status'::regclass"
+	pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
+	local w=$!
+	wait_for sql_true "SELECT count(*) > 0 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+	run_pdc 0 pdc-worker --pause
+	wait_for grep -q "Background collection paused" "$BATS_TEST_TMPDIR/w.log"
+	echo "COMMIT;" >&4
+	exec 4>&-
+	wait_for sql_true "SELECT count(*) = 3 FROM jobs WHERE state = 'active'"
+	local apn
+	apn=$(sql "SELECT apn FROM jobs ORDER BY apn LIMIT 1")
+	run_pdc 0 pdc-enqueue --cancel --active "$apn"
+	run_pdc 0 pdc-worker --resume
+	wait_for sql_true "SELECT count(*) = 2 FROM jobs WHERE state = 'completed'"
+	kill -TERM "$w"
+	wait "$w"
+	# the worker's own word that it let the job go unbegun
+	grep -q "cancelled; dropped before it began" "$BATS_TEST_TMPDIR/w.log"
+	run_pdc 0 sql "SELECT state FROM jobs WHERE apn = '$apn'"
+	assert_output "cancelled"
+	run_pdc 0 sql "SELECT count(*) FROM responses WHERE apn = '$apn'"
+	assert_output "0"
+	# countyd's count: every record asks for /parcel/{apn} once, so as many
+	# as the jobs collected, none for the cancelled one
+	local collected
+	collected=$(sql "SELECT count(*) FROM jobs WHERE state = 'completed'")
+	curl -sf "$COUNTYD_URL/_countyd/stats" >"$BATS_TEST_TMPDIR/stats"
+	jq '.requests["/parcel/{apn}"]' "$BATS_TEST_TMPDIR/stats" >&3 || true
+	jq -e --argjson n "$collected" '.requests["/parcel/{apn}"] | to_entries | map(.value) | add == $n' \
+	    "$BATS_TEST_TMPDIR/stats"
+}
+
 @test "--wait with no worker running and auto_start_collection off says so within seconds (69)" {
 	start_countyd nowork -n 20 -s 7
 	polite_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL" 1000 1000
