@@ -25,7 +25,6 @@
 #include "queue.h"
 #include "stats.h"
 #include "worker.h"
-#include "db_int.h"	/* the listening connection is polled through its PGconn */
 
 /* Retry backoff: base doubles per attempt, capped. */
 #define RETRY_BASE 1.0
@@ -841,13 +840,30 @@ listen_conn(const char *ci)
 
 	if (c == NULL)
 		return NULL;
-	if (pdc_db_exec(c, "LISTEN pdc_jobs", &err) == -1 ||
-	    pdc_db_exec(c, "LISTEN pdc_control", &err) == -1 ||
-	    pdc_db_exec(c, "LISTEN pdc_cancel", &err) == -1) {
+	if (pdc_db_listen(c, "pdc_jobs", &err) == -1 ||
+	    pdc_db_listen(c, "pdc_control", &err) == -1 ||
+	    pdc_db_listen(c, "pdc_cancel", &err) == -1) {
 		pdc_db_close(c);
 		return NULL;
 	}
 	return c;
+}
+
+/* What the main thread heard on its listening connection. */
+struct heard {
+	struct shared *sh;
+	bool control;		/* the pause flag changed: read it now */
+};
+
+static void
+hear(void *arg, const char *channel, const char *payload)
+{
+	struct heard *h = arg;
+
+	if (strcmp(channel, "pdc_control") == 0)
+		h->control = true;
+	else if (strcmp(channel, "pdc_cancel") == 0)
+		cancel_held(h->sh, strtoll(payload, NULL, 10));
 }
 
 int
@@ -967,33 +983,26 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	last_prune = -PRUNE_EVERY;	/* and prune at once */
 	while (!stop_flag && atomic_load(&sh.live) > 0 && !atomic_load(&sh.refused)) {
 		struct pollfd pfd = { -1, POLLIN, 0 };
-		bool notified = false;
+		struct heard h = { &sh, false };
+		struct pdc_err lerr;
+		int notified = 0;
 
 		if (lc != NULL && !pdc_db_broken(lc))
-			pfd.fd = PQsocket(lc->pg);
+			pfd.fd = pdc_db_socket(lc);
 		else if (pdc_clock_mono() - last_listen_try > 5) {
 			pdc_db_close(lc);
 			lc = listen_conn(ci);
 			last_listen_try = pdc_clock_mono();
 		}
-		if (poll(&pfd, 1, 1000) > 0 && lc != NULL) {
-			PGnotify *nf;
-
-			if (PQconsumeInput(lc->pg) == 0) {
-				pdc_log(PDC_LOG_WARNING, "lost the database connection; reconnecting");
-				pdc_db_close(lc);
-				lc = NULL;
-			}
-			while (lc != NULL && (nf = PQnotifies(lc->pg)) != NULL) {
-				if (strcmp(nf->relname, "pdc_control") == 0)
-					last_beat = 0;	/* read the pause flag now */
-				if (strcmp(nf->relname, "pdc_cancel") == 0)
-					cancel_held(&sh, strtoll(nf->extra, NULL, 10));
-				notified = true;
-				PQfreemem(nf);
-			}
+		if (poll(&pfd, 1, 1000) > 0 && lc != NULL &&
+		    (notified = pdc_db_notifications(lc, hear, &h, &lerr)) == -1) {
+			pdc_log(PDC_LOG_WARNING, "%s; reconnecting", lerr.msg);
+			pdc_db_close(lc);
+			lc = NULL;
 		}
-		if (notified)
+		if (h.control)
+			last_beat = 0;	/* read the pause flag now */
+		if (notified > 0)
 			wake_all(&sh);
 		if (pdc_clock_mono() - last_beat >= beat_every) {
 			heartbeat(&sh);
