@@ -713,7 +713,9 @@ started(struct shared *sh, struct held *me, const struct pdc_job *job)
 	pthread_mutex_lock(&sh->held_mu);
 	for (int i = 0; i < sh->nunheard && !gone; i++)
 		if (sh->unheard[i] == job->id) {
-			sh->unheard[i] = sh->unheard[--sh->nunheard];
+			memmove(&sh->unheard[i], &sh->unheard[i + 1],
+			    (size_t)(sh->nunheard - i - 1) * sizeof(sh->unheard[0]));
+			sh->nunheard--;
 			gone = true;
 		}
 	me->id = gone ? 0 : job->id;
