@@ -59,8 +59,9 @@ int pdc_polite_room(struct pdc_polite *p, double seconds, int held);
 
 /*
  * After a request to URL, one for each pdc_polite_acquire that returned 0
- * (until then the request counts as on the wire): its HTTP STATUS (0 when there was no answer),
- * RETRY_AFTER in seconds (0 if none), and ERROR (a message, or NULL).
+ * (until then the request counts as on the wire): its HTTP STATUS (0 when
+ * there was no answer), RETRY_AFTER in seconds (0 if none), and ERROR (a
+ * message, or NULL).
  */
 void pdc_polite_report(struct pdc_polite *p, const char *url, long status, double retry_after,
     const char *error);
