@@ -63,6 +63,7 @@ struct host {
 	unsigned ticket[PDC_NPRIO];	/* per priority: tickets given ... */
 	unsigned serving[PDC_NPRIO];	/* ... and the one whose turn it is */
 	int passed[PDC_NPRIO];		/* turns given to more urgent waiters meanwhile */
+	int wire;			/* requests given a slot and not yet reported (sent, or being sent) */
 	double yield_until;		/* pdc_clock_mono(): another process is more urgent */
 	double marked_until;		/* pdc_clock_mono(): the others know we are (sql/013) */
 };
@@ -605,6 +606,8 @@ again:
 		}
 	}
 out:
+	if (rc == 0)
+		h->wire++;	/* until pdc_polite_report: counted as load (pdc_polite_room) */
 	leave(h, prio, 1);
 	pthread_mutex_unlock(&h->mu);
 	pthread_cond_destroy(&w.cv);
@@ -615,32 +618,55 @@ preempted:
 }
 
 int
-pdc_polite_room(struct pdc_polite *p, double seconds, int coming)
+pdc_polite_room(struct pdc_polite *p, double seconds, int held)
 {
-	int least = 0, first = 1;
+	int queued[MAXHOSTS], busy[MAXHOSTS], cap[MAXHOSTS], nh, least = 0, all = 0;
 
 	if (p == NULL)
-		return -coming;
+		return -held;
+	/*
+	 * One pass for every host's figures, then the sums: a request that
+	 * moves from one host's line to another's meanwhile is counted once.
+	 */
 	pthread_mutex_lock(&p->mu);
-	for (int i = 0; i < p->nhosts; i++) {
+	nh = p->nhosts;
+	for (int i = 0; i < nh; i++) {
 		struct host *h = &p->hosts[i];
 		double rate;
-		int n = coming, room;
 
 		pthread_mutex_lock(&h->mu);
+		queued[i] = 0;
 		for (int c = PDC_PRIO_CRITICAL; c <= PDC_PRIO_LOW; c++)
-			n += (int)waiting(h, c);
+			queued[i] += (int)waiting(h, c);
+		busy[i] = queued[i] + h->wire;
 		rate = h->rate;
 		if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < rate)
 			rate = 1.0 / h->crawl_delay;
 		pthread_mutex_unlock(&h->mu);
-		room = (int)(rate * HEADROOM * seconds) - n;
-		if (first || room < least)
-			least = room;
-		first = 0;
+		cap[i] = (int)(rate * HEADROOM * seconds);
+		all += queued[i];
 	}
 	pthread_mutex_unlock(&p->mu);
-	return first ? -coming : least;
+	if (nh == 0)
+		return -held;
+	for (int i = 0; i < nh; i++) {
+		/*
+		 * Every job held is load on this host but those waiting in
+		 * another host's line: a job starting, between two requests,
+		 * being parsed or stored, or on the wire anywhere, asks here
+		 * next as likely as not.  A job with requests in two lines at
+		 * once (a source apart) is taken off twice; its request here
+		 * still counts.
+		 */
+		int n = held - (all - queued[i]), room;
+
+		if (n < busy[i])
+			n = busy[i];
+		room = cap[i] - n;
+		if (i == 0 || room < least)
+			least = room;
+	}
+	return least;
 }
 
 static struct pdc_stmt st_throttle = { "pdc_host_throttle",
@@ -669,6 +695,8 @@ pdc_polite_report(struct pdc_polite *p, const char *url, long status, double ret
 
 		snprintf(msg, sizeof(msg), "HTTP %ld", status);
 		pthread_mutex_lock(&h->mu);
+		if (h->wire > 0)
+			h->wire--;
 		/* Our remaining slots were planned before the host asked us to slow down. */
 		h->nslots = h->next = 0;
 		h->not_before = pdc_clock_mono() + wait;
@@ -694,6 +722,8 @@ pdc_polite_report(struct pdc_polite *p, const char *url, long status, double ret
 		return;
 	}
 	pthread_mutex_lock(&h->mu);
+	if (h->wire > 0)
+		h->wire--;
 	if (status == 0 || status >= 500) {
 		h->failed++;
 		if (error != NULL)

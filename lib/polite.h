@@ -48,16 +48,20 @@ int pdc_polite_acquire(struct pdc_polite *p, struct pdc_http *http, const char *
 
 /*
  * How many more requests the most crowded host serves within SECONDS than
- * this process has waiting for its slots (the one whose slot is next
- * included), counting COMING more on every host (jobs about to ask); below
- * zero when more wait than that.  A job claimed while a host is crowded
- * would only wait there with its lease running.
+ * this process has asking it, for a process holding HELD jobs; below zero
+ * when more ask than that.  A host's load is every job held but those
+ * waiting in another host's line (a job starting, between two requests, or
+ * on the wire asks anywhere next), and never less than its own line and
+ * its requests on the wire.  A job claimed while a host is crowded would
+ * only wait there with its lease running.
  */
-int pdc_polite_room(struct pdc_polite *p, double seconds, int coming);
+int pdc_polite_room(struct pdc_polite *p, double seconds, int held);
 
 /*
- * After a request to URL: its HTTP STATUS (0 when there was no answer),
- * RETRY_AFTER in seconds (0 if none), and ERROR (a message, or NULL).
+ * After a request to URL, one for each pdc_polite_acquire that returned 0
+ * (until then the request counts as on the wire): its HTTP STATUS (0 when
+ * there was no answer), RETRY_AFTER in seconds (0 if none), and ERROR (a
+ * message, or NULL).
  */
 void pdc_polite_report(struct pdc_polite *p, const char *url, long status, double retry_after,
     const char *error);

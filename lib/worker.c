@@ -25,7 +25,6 @@
 #include "queue.h"
 #include "stats.h"
 #include "worker.h"
-#include "db_int.h"	/* the listening connection is polled through its PGconn */
 
 /* Retry backoff: base doubles per attempt, capped. */
 #define RETRY_BASE 1.0
@@ -37,13 +36,15 @@
 #define POLL_EVERY 5.0
 /*
  * Claims sized to the budget: a job is claimed only while no host has more
- * than ROOM of this process's requests waiting for a slot beyond what it
- * serves in ROOM_SECONDS (counting jobs claimed that have not yet asked), so
- * the backlog waits in the queue, where priorities rule, instead of on the
- * hosts' slots with its lease running.  ROOM keeps the busiest host's next
- * slots spoken for (its budget used) while other requests are on the wire
- * or being parsed.  A fast host is never crowded, and then a worker claims
- * for all its idle collectors at once.
+ * than ROOM of this worker's jobs asking it beyond what it serves in
+ * ROOM_SECONDS (pdc_polite_room: every job held is load on a host but those
+ * waiting in another host's line), so the backlog waits in the queue, where
+ * priorities rule, instead of on the hosts' slots with its lease running.
+ * Each host then has at most ROOM + its ROOM_SECONDS' worth of our jobs
+ * asking it or about to, however slow the machine, and a worker holds at
+ * most the sum of that over its hosts.  ROOM keeps the busiest host's next
+ * slots spoken for (its budget used) while our other jobs are on the wire
+ * or being parsed.  A fast host has room for many: the slowest decides.
  */
 #define ROOM 3
 #define ROOM_SECONDS 0.25
@@ -51,6 +52,8 @@
 #define CROWD_POLL 0.05
 /* The most jobs claimed in one go, and held claimed before a thread takes them. */
 #define MAXBATCH 64
+/* Cancels remembered for jobs on their way from a claim to a collector. */
+#define UNHEARD 64
 
 static volatile sig_atomic_t stop_flag;
 
@@ -88,7 +91,6 @@ struct shared {
 	struct pdc_err refused_err;
 	atomic_int live;		/* collector threads still running */
 	atomic_int busy;		/* jobs claimed and not yet finished */
-	atomic_int starting;		/* jobs claimed that have not yet begun collecting */
 	atomic_int running;		/* collectors (the lane's aside) running a job */
 	atomic_long completed, failed, retried;
 	atomic_long requests;
@@ -96,6 +98,13 @@ struct shared {
 	struct held *held;		/* one per collector thread */
 	atomic_int nheld;
 	pthread_mutex_t held_mu;
+	/*
+	 * Cancels heard for no job held or stashed: a job between its claim and
+	 * its collector (held_mu).  Every worker hears every worker's cancels,
+	 * so the oldest make way.
+	 */
+	int64_t unheard[UNHEARD];
+	int nunheard;
 	pthread_mutex_t claim_mu;	/* one claim at a time: room is read, then taken */
 	struct pdc_job stash[MAXBATCH];	/* claimed in a batch, for idle collectors (mu) */
 	int nstash;
@@ -186,7 +195,8 @@ unstash(struct shared *sh, struct pdc_job *job)
  * at once even when every other collector is busy.  The others take a
  * stashed job, or claim as many as there is room for (IDLE collectors at
  * most), keep one and stash the rest.  Returns 1; 0 when there is nothing to
- * claim, with *CROWDED set when there was no room; -1 with ERR.
+ * claim, with *CROWDED set when there was no room, or when the worker is
+ * paused (a batch that comes back then is stashed whole); -1 with ERR.
  */
 static int
 take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crowded,
@@ -194,7 +204,7 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 {
 	struct pdc_job got[MAXBATCH];
 	struct pdc_conn *c;
-	int room, n, stashed;
+	int room, n, stashed, keep;
 
 	*crowded = false;
 	if (lane) {
@@ -203,23 +213,22 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 		n = pdc_queue_claim_upto(c, sh->id, sh->cfg->job_timeout_seconds, job, 1,
 		    PDC_PRIO_HIGH, err);
 		pdc_pool_put(sh->pool, c);
-		if (n > 0) {
+		if (n > 0)
 			atomic_fetch_add(&sh->busy, n);
-			atomic_fetch_add(&sh->starting, n);
-		}
 		return n;
 	}
+	/* A paused worker begins nothing more, not even what it has claimed. */
 	pthread_mutex_lock(&sh->mu);
-	n = unstash(sh, job);
+	n = atomic_load(&sh->paused) ? -1 : unstash(sh, job);
 	pthread_mutex_unlock(&sh->mu);
-	if (n == 1)
-		return 1;
+	if (n != 0)
+		return n == 1;
 	pthread_mutex_lock(&sh->claim_mu);
 	/* Stashed jobs are started ones and have their collectors: neither counts twice. */
 	pthread_mutex_lock(&sh->mu);
 	stashed = sh->nstash;
 	pthread_mutex_unlock(&sh->mu);
-	room = ROOM + pdc_polite_room(sh->polite, ROOM_SECONDS, atomic_load(&sh->starting));
+	room = ROOM + pdc_polite_room(sh->polite, ROOM_SECONDS, atomic_load(&sh->busy));
 	if (room > idle - stashed)
 		room = idle - stashed;
 	if (room > MAXBATCH - stashed)
@@ -235,23 +244,21 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 	}
 	n = pdc_queue_claim(c, sh->id, sh->cfg->job_timeout_seconds, got, room, err);
 	pdc_pool_put(sh->pool, c);
-	if (n > 0) {
+	if (n > 0)
 		atomic_fetch_add(&sh->busy, n);
-		atomic_fetch_add(&sh->starting, n);
-	}
 	pthread_mutex_unlock(&sh->claim_mu);
 	if (n <= 0)
 		return n;
-	/* The most urgent first: got[] is in priority order. */
-	*job = got[0];
-	if (n > 1) {
-		pthread_mutex_lock(&sh->mu);
-		for (int i = n - 1; i >= 1; i--)
-			sh->stash[sh->nstash++] = got[i];
-		pthread_cond_broadcast(&sh->wake);
-		pthread_mutex_unlock(&sh->mu);
-	}
-	return 1;
+	/* The most urgent first: got[] is in priority order, the stash taken from its end. */
+	pthread_mutex_lock(&sh->mu);
+	keep = !atomic_load(&sh->paused);
+	if (keep)
+		*job = got[0];
+	for (int i = n - 1; i >= keep; i--)
+		sh->stash[sh->nstash++] = got[i];
+	pthread_cond_broadcast(&sh->wake);
+	pthread_mutex_unlock(&sh->mu);
+	return keep;
 }
 
 /*
@@ -392,8 +399,6 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 			ctx.pool = sh->pool;
 		pdc_pool_put(sh->pool, vc);
 	}
-	/* From here its requests wait on the hosts, where the room is counted. */
-	atomic_fetch_sub(&sh->starting, 1);
 	rc = pdc_collect(&ctx, job->apn, &rec, &out, &cerr);
 	*rng = ctx.rng;
 	atomic_fetch_add(&sh->requests, ctx.requests);
@@ -442,6 +447,8 @@ run_job(struct shared *sh, struct pdc_http *http, struct pdc_apart *apart, uint6
 	pdc_record_release(&rec);
 	pdc_fetch_release(&ctx);
 }
+
+static bool started(struct shared *, struct held *, const struct pdc_job *);
 
 struct collector_arg {
 	struct shared *sh;
@@ -516,12 +523,12 @@ collector(void *arg)
 			}
 			continue;
 		}
+		if (!started(sh, me, &job)) {
+			atomic_fetch_sub(&sh->busy, 1);
+			continue;
+		}
 		if (!lane)
 			atomic_fetch_add(&sh->running, 1);
-		pthread_mutex_lock(&sh->held_mu);
-		me->id = job.id;
-		me->cancelled = 0;
-		pthread_mutex_unlock(&sh->held_mu);
 		run_job(sh, http, apart, &rng, &job, &me->cancelled);
 		pthread_mutex_lock(&sh->held_mu);
 		me->id = 0;
@@ -544,15 +551,13 @@ static struct pdc_stmt st_register = { "pdc_worker_register",
 	" concurrency = EXCLUDED.concurrency", 4, 0 };
 
 static struct pdc_stmt st_heartbeat = { "pdc_worker_heartbeat",
-	"WITH u AS (UPDATE workers SET heartbeat_at = now(), stopped_at = NULL, jobs_done = $2,"
-	"  jobs_failed = $3, pool_in_use = $4, pool_size = $5, pool_max = $6, pool_wait_ms = $7,"
-	"  db_queries = $8, db_query_ms = $9, http_requests = $10 WHERE id = $1 RETURNING 1)"
+	"WITH u AS (UPDATE workers SET heartbeat_at = now(), stopped_at = NULL, pool_in_use = $2,"
+	"  pool_size = $3, pool_max = $4 WHERE id = $1 RETURNING 1)"
 	" SELECT coalesce((SELECT value = 'true' FROM control WHERE key = 'paused'), false),"
-	"  (SELECT count(*) FROM u)", 10, 0 };
+	"  (SELECT count(*) FROM u)", 4, 0 };
 
 static struct pdc_stmt st_stopped = { "pdc_worker_stopped",
-	"UPDATE workers SET stopped_at = now(), heartbeat_at = now(), jobs_done = $2, jobs_failed = $3"
-	" WHERE id = $1", 3, 0 };
+	"UPDATE workers SET stopped_at = now(), heartbeat_at = now() WHERE id = $1", 1, 0 };
 
 static struct pdc_stmt st_alive = { "pdc_workers_alive",
 	"SELECT count(*) FROM workers WHERE stopped_at IS NULL"
@@ -647,21 +652,78 @@ report_figures(struct shared *sh, struct pdc_conn *c)
 		pdc_log(PDC_LOG_WARNING, "could not report the worker's figures: %s", err.msg);
 }
 
-/* Stop the collector holding job ID, if one does. */
+/*
+ * Job ID is cancelled: stop the collector holding it, or drop it from the
+ * stash (claimed, never begun: nothing to ask, nothing to store; the cancel
+ * made it final already), or remember it for the collector about to take
+ * it (started()).
+ */
 static void
 cancel_held(struct shared *sh, int64_t id)
 {
-	bool found = false;
+	bool found = false, dropped = false;
 
+	if (id == 0)
+		return;
+	/* held_mu, then mu: a job is in a collector's hands, in the stash, or between */
 	pthread_mutex_lock(&sh->held_mu);
 	for (int i = 0; i < atomic_load(&sh->nheld); i++)
-		if (id != 0 && sh->held[i].id == id) {
+		if (sh->held[i].id == id) {
 			sh->held[i].cancelled = 1;
 			found = true;
 		}
+	if (!found) {
+		pthread_mutex_lock(&sh->mu);
+		for (int i = 0; i < sh->nstash && !dropped; i++)
+			if (sh->stash[i].id == id) {
+				memmove(&sh->stash[i], &sh->stash[i + 1],
+				    (size_t)(sh->nstash - i - 1) * sizeof(sh->stash[0]));
+				sh->nstash--;
+				dropped = true;
+			}
+		pthread_mutex_unlock(&sh->mu);
+	}
+	if (!found && !dropped) {
+		if (sh->nunheard == UNHEARD) {
+			memmove(&sh->unheard[0], &sh->unheard[1], (UNHEARD - 1) * sizeof(sh->unheard[0]));
+			sh->nunheard--;
+		}
+		sh->unheard[sh->nunheard++] = id;
+	}
 	pthread_mutex_unlock(&sh->held_mu);
-	if (found)
-		pdc_log(PDC_LOG_INFO, "Job %lld cancelled; stopping it at its next request", (long long)id);
+	if (dropped) {
+		atomic_fetch_sub(&sh->busy, 1);
+		wake_all(sh);
+	}
+	if (found || dropped)
+		pdc_log(PDC_LOG_INFO, "Job %lld cancelled; %s", (long long)id,
+		    found ? "stopping it at its next request" : "dropped before it began");
+}
+
+/*
+ * Hand JOB to collector ME, unless it was cancelled on its way from the
+ * claim (held_mu: cancel_held looks there, then in the stash, then gives up
+ * and remembers it).  Returns false for a job not to begin.
+ */
+static bool
+started(struct shared *sh, struct held *me, const struct pdc_job *job)
+{
+	bool gone = false;
+
+	pthread_mutex_lock(&sh->held_mu);
+	for (int i = 0; i < sh->nunheard && !gone; i++)
+		if (sh->unheard[i] == job->id) {
+			memmove(&sh->unheard[i], &sh->unheard[i + 1],
+			    (size_t)(sh->nunheard - i - 1) * sizeof(sh->unheard[0]));
+			sh->nunheard--;
+			gone = true;
+		}
+	me->id = gone ? 0 : job->id;
+	me->cancelled = 0;
+	pthread_mutex_unlock(&sh->held_mu);
+	if (gone)
+		pdc_log(PDC_LOG_INFO, "Job %lld cancelled; dropped before it began", (long long)job->id);
+	return !gone;
 }
 
 /* The cancels whose notification was missed (the listening connection was down). */
@@ -677,6 +739,10 @@ check_cancelled(struct shared *sh, struct pdc_conn *c)
 	for (int i = 0; i < atomic_load(&sh->nheld) && n < 256; i++)
 		if ((ids[n] = sh->held[i].id) != 0 && !sh->held[i].cancelled)
 			n++;
+	pthread_mutex_lock(&sh->mu);
+	for (int i = 0; i < sh->nstash && n < 256; i++)
+		ids[n++] = sh->stash[i].id;
+	pthread_mutex_unlock(&sh->mu);
 	pthread_mutex_unlock(&sh->held_mu);
 	if (n == 0 || pdc_jobs_cancelled(c, ids, n, cancelled, &err) == -1)
 		return;
@@ -691,32 +757,17 @@ heartbeat(struct shared *sh)
 	struct pdc_pool_stats ps;
 	struct pdc_err err;
 	struct pdc_conn *c;
-	uint64_t q;
-	double qms;
-	char v[10][48];
-	const char *params[10];
+	char v[4][24];
+	const char *params[4] = { sh->id, v[1], v[2], v[3] };
 	PGresult *res;
 
+	/* The pool's connections now, for pdc-stats; the counts go to worker_figures. */
 	pdc_pool_stats(sh->pool, &ps);
-	pdc_db_totals(&q, &qms);
-	if (!sh->cfg->enable_performance_monitoring) {
-		/* Report liveness and counts only. */
-		memset(&ps, 0, sizeof(ps));
-		q = 0;
-		qms = 0;
-	}
-	snprintf(v[1], sizeof(v[1]), "%ld", atomic_load(&sh->completed));
-	snprintf(v[2], sizeof(v[2]), "%ld", atomic_load(&sh->failed));
-	snprintf(v[3], sizeof(v[3]), "%d", ps.in_use);
-	snprintf(v[4], sizeof(v[4]), "%d", ps.size);
-	snprintf(v[5], sizeof(v[5]), "%d", ps.max);
-	snprintf(v[6], sizeof(v[6]), "%.0f", ps.wait_ms);
-	snprintf(v[7], sizeof(v[7]), "%llu", (unsigned long long)q);
-	snprintf(v[8], sizeof(v[8]), "%.3f", qms);
-	snprintf(v[9], sizeof(v[9]), "%ld", atomic_load(&sh->requests));
-	params[0] = sh->id;
-	for (int i = 1; i < 10; i++)
-		params[i] = v[i];
+	if (!sh->cfg->enable_performance_monitoring)
+		memset(&ps, 0, sizeof(ps));	/* liveness only */
+	snprintf(v[1], sizeof(v[1]), "%d", ps.in_use);
+	snprintf(v[2], sizeof(v[2]), "%d", ps.size);
+	snprintf(v[3], sizeof(v[3]), "%d", ps.max);
 	if ((c = pdc_pool_get(sh->pool, &err)) == NULL)
 		return;
 	res = pdc_db_run(c, &st_heartbeat, params, &err);
@@ -736,9 +787,10 @@ heartbeat(struct shared *sh)
 	bool known = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
 	PQclear(res);
 	if (paused != atomic_load(&sh->paused)) {
+		/* in force before it is said */
+		atomic_store(&sh->paused, paused);
 		pdc_log(PDC_LOG_INFO, paused ? "Background collection paused" :
 		    "Background collection resumed");
-		atomic_store(&sh->paused, paused);
 		wake_all(sh);
 	}
 	if (!known) {
@@ -790,13 +842,30 @@ listen_conn(const char *ci)
 
 	if (c == NULL)
 		return NULL;
-	if (pdc_db_exec(c, "LISTEN pdc_jobs", &err) == -1 ||
-	    pdc_db_exec(c, "LISTEN pdc_control", &err) == -1 ||
-	    pdc_db_exec(c, "LISTEN pdc_cancel", &err) == -1) {
+	if (pdc_db_listen(c, "pdc_jobs", &err) == -1 ||
+	    pdc_db_listen(c, "pdc_control", &err) == -1 ||
+	    pdc_db_listen(c, "pdc_cancel", &err) == -1) {
 		pdc_db_close(c);
 		return NULL;
 	}
 	return c;
+}
+
+/* What the main thread heard on its listening connection. */
+struct heard {
+	struct shared *sh;
+	bool control;		/* the pause flag changed: read it now */
+};
+
+static void
+hear(void *arg, const char *channel, const char *payload)
+{
+	struct heard *h = arg;
+
+	if (strcmp(channel, "pdc_control") == 0)
+		h->control = true;
+	else if (strcmp(channel, "pdc_cancel") == 0)
+		cancel_held(h->sh, strtoll(payload, NULL, 10));
 }
 
 int
@@ -916,33 +985,26 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	last_prune = -PRUNE_EVERY;	/* and prune at once */
 	while (!stop_flag && atomic_load(&sh.live) > 0 && !atomic_load(&sh.refused)) {
 		struct pollfd pfd = { -1, POLLIN, 0 };
-		bool notified = false;
+		struct heard h = { &sh, false };
+		struct pdc_err lerr;
+		int notified = 0;
 
 		if (lc != NULL && !pdc_db_broken(lc))
-			pfd.fd = PQsocket(lc->pg);
+			pfd.fd = pdc_db_socket(lc);
 		else if (pdc_clock_mono() - last_listen_try > 5) {
 			pdc_db_close(lc);
 			lc = listen_conn(ci);
 			last_listen_try = pdc_clock_mono();
 		}
-		if (poll(&pfd, 1, 1000) > 0 && lc != NULL) {
-			PGnotify *nf;
-
-			if (PQconsumeInput(lc->pg) == 0) {
-				pdc_log(PDC_LOG_WARNING, "lost the database connection; reconnecting");
-				pdc_db_close(lc);
-				lc = NULL;
-			}
-			while (lc != NULL && (nf = PQnotifies(lc->pg)) != NULL) {
-				if (strcmp(nf->relname, "pdc_control") == 0)
-					last_beat = 0;	/* read the pause flag now */
-				if (strcmp(nf->relname, "pdc_cancel") == 0)
-					cancel_held(&sh, strtoll(nf->extra, NULL, 10));
-				notified = true;
-				PQfreemem(nf);
-			}
+		if (poll(&pfd, 1, 1000) > 0 && lc != NULL &&
+		    (notified = pdc_db_notifications(lc, hear, &h, &lerr)) == -1) {
+			pdc_log(PDC_LOG_WARNING, "%s; reconnecting", lerr.msg);
+			pdc_db_close(lc);
+			lc = NULL;
 		}
-		if (notified)
+		if (h.control)
+			last_beat = 0;	/* read the pause flag now */
+		if (notified > 0)
 			wake_all(&sh);
 		if (pdc_clock_mono() - last_beat >= beat_every) {
 			heartbeat(&sh);
@@ -965,15 +1027,12 @@ pdc_worker_run(const struct pdc_config *cfg, const struct pdc_worker_opts *opts,
 	free(args);
 	if ((c = pdc_pool_get(sh.pool, err)) != NULL) {
 		struct pdc_err rerr;
-		char done[24], failed[24];
-		const char *sp[3] = { sh.id, done, failed };
+		const char *sp[1] = { sh.id };
 
 		/* Claimed in a batch but never begun: back to the queue at once. */
 		for (int i = 0; i < sh.nstash; i++)
 			pdc_queue_release(c, &sh.stash[i], &rerr);
 		sh.nstash = 0;
-		snprintf(done, sizeof(done), "%ld", atomic_load(&sh.completed));
-		snprintf(failed, sizeof(failed), "%ld", atomic_load(&sh.failed));
 		report_figures(&sh, c);
 		pdc_db_do(c, &st_stopped, sp, err);
 		pdc_pool_put(sh.pool, c);

@@ -36,10 +36,46 @@ test_host(void)
 	is_int(pdc_polite_host("no-scheme/x", buf, sizeof(buf)), -1, "no scheme, no host");
 }
 
+/*
+ * A host's load for claims: every job held but those waiting in another
+ * host's line, and never less than its own requests on the wire.
+ */
+static void
+test_room(void)
+{
+	struct pdc_config cfg;
+	struct pdc_polite *p;
+	struct pdc_err err;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.respect_robots_txt = false;
+	cfg.source[pdc_config_source_index("assessor")].requests_per_second = 1000;
+	cfg.source[pdc_config_source_index("treasurer")].requests_per_second = 2;
+	pdc_err_clear(&err);
+	p = pdc_polite_new(&cfg, NULL, &err);
+	is_int(pdc_polite_room(p, 0.25, 2), -2, "no host known yet: each job held counts");
+	/* no network: a slot is all acquire waits for, and the first is now */
+	is_int(pdc_polite_acquire(p, NULL, "treasurer", "http://127.0.0.2:9/t", 2, &err), 0,
+	    "the treasurer's first slot");
+	/* 2/s at 0.95 serves nothing more within a quarter second */
+	is_int(pdc_polite_room(p, 0.25, 1), -1, "the job on the wire fills the slow host");
+	is_int(pdc_polite_room(p, 0.25, 3), -3, "and two jobs held between requests count there too");
+	is_int(pdc_polite_room(p, 0.25, 0), -1, "a request on the wire counts whatever is held");
+	is_int(pdc_polite_acquire(p, NULL, "assessor", "http://127.0.0.1:9/a", 2, &err), 0,
+	    "the assessor's first slot");
+	is_int(pdc_polite_room(p, 0.25, 2), -2, "the slowest host decides");
+	pdc_polite_report(p, "http://127.0.0.2:9/t", 200, 0, NULL);
+	pdc_polite_report(p, "http://127.0.0.1:9/a", 200, 0, NULL);
+	is_int(pdc_polite_room(p, 0.25, 0), 0, "answered: nothing on the wire");
+	is_int(pdc_polite_room(p, 0.25, 1), -1, "a job between requests counts on every host");
+	pdc_polite_free(p);
+}
+
 int
 main(void)
 {
 	test_unknown_source();
 	test_host();
+	test_room();
 	return unit_done();
 }
