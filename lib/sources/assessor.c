@@ -577,6 +577,39 @@ valuations(const cJSON *list, struct pdc_record *rec, struct pdc_err *err)
 	return 0;
 }
 
+/*
+ * Owner.MostCurrentDeed names the parcel's latest deed by its recording
+ * number, digits only ("20180142724").  Anything else ("0", "", "na" is
+ * already NULL, letters or dashes) names no document: the assessor did not
+ * say which deed is current, so ROW's deed_number is unknown (NULL) and
+ * the basic part says why, rather than keep a deed numbered 0 that the
+ * recorder would then be asked for.
+ */
+static int
+latest_deed(struct pdc_row *row, const cJSON *owner, struct pdc_record *rec, struct pdc_err *err)
+{
+	const char *v = pdc_row_get(row, "deed_number");
+	char shown[48];
+	bool all = true, zero = true;
+	size_t n;
+
+	if (v == NULL)
+		return 0;
+	n = strlen(v);
+	for (size_t i = 0; i < n; i++) {
+		all = all && pdc_util_is_digit(v[i]);
+		zero = zero && v[i] == '0';
+	}
+	if (n > 0 && all && !zero)
+		return 0;
+	show(get(owner, "MostCurrentDeed"), shown, sizeof(shown));
+	if (pdc_row_set(row, "deed_number", NULL) == -1 ||
+	    pdc_record_partial(rec, PDC_PART_BASIC, "assessor: Owner.MostCurrentDeed %s names no "
+	    "recording (the latest deed stored as unknown)", shown) == -1)
+		return nomem(err);
+	return 0;
+}
+
 static int
 parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
 {
@@ -596,7 +629,8 @@ parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
 	if (!absent(owner)) {
 		if (!cJSON_IsObject(owner))
 			return bad_value(err, "", "Owner", 5, owner, "is not an object");
-		if (fill(row, owner, "Owner", &owner_set, rec, PDC_PART_BASIC, err) == -1)
+		if (fill(row, owner, "Owner", &owner_set, rec, PDC_PART_BASIC, err) == -1 ||
+		    latest_deed(row, owner, rec, err) == -1)
 			return -1;
 	}
 	rec->parts |= PDC_PART_BASIC;

@@ -1629,7 +1629,8 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 {
 	const struct pdc_row *prop = pdc_record_find(rec, &pdc_tbl_properties);
 	const char *deed_in, *owner;
-	char deed[PDC_RECNO_MAX] = "", *price = NULL, *own = NULL, shown[72], partial[512] = "";
+	char deed[PDC_RECNO_MAX] = "", *price = NULL, *own = NULL, shown[72], partial[640] = "";
+	char walked[512] = "";
 	struct pdc_util_mark mark;
 	int rc;
 
@@ -1638,10 +1639,18 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 	owner = prop != NULL ? pdc_row_get(prop, "owner_name") : NULL;
 	if (deed_in == NULL && owner == NULL)
 		return pdc_err_set(err, PDC_E_PERMANENT, "recorder: no owner or deed from the assessor");
-	if (deed_in != NULL && recno_text(deed_in, strlen(deed_in), deed) == -1) {
+	/*
+	 * A latest deed that is no recording number ("0", letters, dashes) names
+	 * no document: the assessor did not say which deed is current.  None is
+	 * asked for (there is no document 0); the name search still runs, and
+	 * the part says why it has no certain deed.
+	 */
+	if (deed_in != NULL && (recno_text(deed_in, strlen(deed_in), deed) != 0 ||
+	    deed[strspn(deed, "0123456789")] != '\0' || strspn(deed, "0") == strlen(deed))) {
+		deed[0] = '\0';
 		pdc_util_printable(deed_in, strlen(deed_in), shown, sizeof(shown));
-		return pdc_err_set(err, PDC_E_PERMANENT,
-		    "recorder: Owner.MostCurrentDeed \"%s\" is not a recording number", shown);
+		snprintf(partial, sizeof(partial), "the assessor's latest deed (Owner.MostCurrentDeed "
+		    "\"%s\") is no recording number: none is certain", shown);
 	}
 	/* the row moves when the record grows: copy what is needed from it */
 	if (prop != NULL && pdc_row_get(prop, "sale_price") != NULL &&
@@ -1652,8 +1661,13 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 		return nomem(err);
 	}
 	pdc_util_mark(rec, &mark);
-	rc = collect_deeds(ctx, deed[0] != '\0' ? deed : NULL, own, price, rec, partial,
-	    sizeof(partial), err);
+	rc = collect_deeds(ctx, deed[0] != '\0' ? deed : NULL, own, price, rec, walked,
+	    sizeof(walked), err);
+	if (walked[0] != '\0') {
+		if (partial[0] != '\0')
+			strlcat(partial, "; ", sizeof(partial));
+		strlcat(partial, walked, sizeof(partial));
+	}
 	free(own);
 	free(price);
 	if (rc == -1) {

@@ -609,6 +609,35 @@ test_missing(void)
 	    "ResidentialPropertyData.Pool (stored as unknown)", "residential partial, naming the key");
 	is_str(pdc_record_why(&rec, PDC_PART_VALUATIONS), NULL, "valuations still complete");
 	pdc_record_release(&rec);
+
+	/*
+	 * A latest deed numbered 0 or no number: the assessor did not say which
+	 * deed is current (each spelled in the real body's 11 places).  A blank
+	 * one is the county's null, like every blank value: unknown already.
+	 */
+	static const struct {
+		const char *as, *shown;
+	} nodeed[] = {
+		{ "0          ", "\"0          \"" },
+		{ "00000000000", "\"00000000000\"" },
+		{ "2018-014272", "\"2018-014272\"" },
+	};
+	for (size_t i = 0; i < sizeof(nodeed) / sizeof(nodeed[0]); i++) {
+		char want[128];
+
+		if ((p = strstr(body, "\"MostCurrentDeed\": \"")) == NULL)
+			break;
+		memcpy(p + strlen("\"MostCurrentDeed\": \""), nodeed[i].as, 11);
+		is_int(parse(body, &rec, &err), 0, "a parcel with a deed that is no number parses");
+		is_str(col(&rec, &pdc_tbl_properties, "deed_number"), NULL,
+		    "MostCurrentDeed that is no number: unknown, not stored as given");
+		snprintf(want, sizeof(want), "assessor: Owner.MostCurrentDeed %s names no recording "
+		    "(the latest deed stored as unknown)", nodeed[i].shown);
+		ok(pdc_record_why(&rec, PDC_PART_BASIC) != NULL &&
+		    strstr(pdc_record_why(&rec, PDC_PART_BASIC), want) != NULL,
+		    "MostCurrentDeed that is no number: the basic part says so");
+		pdc_record_release(&rec);
+	}
 	free(body);
 
 	is_int(parse("{\"MCR\": \"1\", \"Owner\": null, \"Valuations\": null}", &rec, &err), 0,
