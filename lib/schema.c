@@ -101,6 +101,7 @@ static const struct pdc_column sales_cols[] = {
 	{ "source", PDC_COL_TEXT },
 	{ "basis", PDC_COL_TEXT },	/* deed, chain or candidate: sql/008_sales_basis.sql */
 	{ "matched", PDC_COL_TEXT },	/* what was searched and what matched */
+	{ "recording_suffix", PDC_COL_TEXT },	/* as the search said: sql/016_sales_suffix.sql */
 };
 
 static const struct pdc_column tax_bills_cols[] = {

@@ -32,6 +32,13 @@ extern const struct pdc_source pdc_source_recorder;
 /* Room for a recording number and its NUL ("20150453721" has 11 digits). */
 #define PDC_RECNO_MAX 32
 
+/*
+ * Room for a recordingSuffix and its NUL.  What a suffix means is not
+ * confirmed (the real searches show "" on all but one row, "A" there): it
+ * is kept as given, and a document is its number and its suffix.
+ */
+#define PDC_SUFFIX_MAX 8
+
 /* One document, from its detail or from a search result. */
 struct pdc_recorder_doc {
 	char number[PDC_RECNO_MAX];	/* recordingNumber as text */
@@ -46,6 +53,9 @@ struct pdc_recorder_doc {
 	char *names;			/* the names as a JSON list text, ["DOE JANE A","ROE RICHARD"];
 					 * NULL when not given */
 	int restricted;			/* 1, 0, or -1 when not given (search results) */
+	char suffix[PDC_SUFFIX_MAX];	/* recordingSuffix as given, trimmed: "" for none, "A" */
+	bool suffix_said;		/* whether the answer had one: search rows do, details
+					 * do not (they are asked for by number alone) */
 };
 
 /* Free DOC's strings (not DOC itself) and zero it. */

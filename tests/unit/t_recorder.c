@@ -447,6 +447,7 @@ test_collect(void)
 			{ "source", "recorder" },
 			{ "basis", "deed" },
 			{ "matched", "Owner.MostCurrentDeed" },
+			{ "recording_suffix", "" },
 		};
 		static const struct expect s1[] = {
 			{ "apn", "165-28-054" },
@@ -459,6 +460,7 @@ test_collect(void)
 			{ "source", "recorder" },
 			{ "basis", "candidate" },
 			{ "matched", "found under \"DOE JANE A\" (the owner)" },
+			{ "recording_suffix", "" },
 		};
 		static const struct expect s2[] = {
 			{ "apn", "165-28-054" },
@@ -471,6 +473,7 @@ test_collect(void)
 			{ "source", "recorder" },
 			{ "basis", "candidate" },
 			{ "matched", "found under \"DOE JANE A\" (the owner)" },
+			{ "recording_suffix", "" },
 		};
 
 		CHECK(nth(&rec, &pdc_tbl_sales, 0), s0, "the latest deed, with the assessor's price");

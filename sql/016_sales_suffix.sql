@@ -1,0 +1,12 @@
+-- 016_sales_suffix: a sale keeps the recorder's recordingSuffix.
+--
+-- The recorder's search lists a document by recordingNumber and
+-- recordingSuffix ("" on nearly every real row, "A" on one): 20000784158
+-- and 20000784158 A are two documents.  What a suffix means is not
+-- confirmed, so it is kept exactly as the search gave it:
+--   ''    the search said the document has none;
+--   'A'   the search's suffix;
+--   NULL  no search row said (a document known from its detail alone,
+--         which is asked for by number and names no suffix).
+-- Rows stored before were never told: NULL.
+ALTER TABLE sales ADD COLUMN IF NOT EXISTS recording_suffix text;
