@@ -38,6 +38,7 @@ static const struct pdc_column properties_cols[] = {
 	{ "sale_price", PDC_COL_NUM },
 	{ "sale_date", PDC_COL_DATE },
 	{ "redacted", PDC_COL_BOOL },
+	{ "deed_suffix", PDC_COL_TEXT },	/* DeedTransitionUrl's suffix: sql/016_sales_suffix.sql */
 };
 
 static const struct pdc_column valuations_cols[] = {

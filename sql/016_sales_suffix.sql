@@ -10,3 +10,9 @@
 --         which is asked for by number and names no suffix).
 -- Rows stored before were never told: NULL.
 ALTER TABLE sales ADD COLUMN IF NOT EXISTS recording_suffix text;
+
+-- The assessor names the latest deed by number (Owner.MostCurrentDeed) and
+-- links to it at the recorder by number and suffix (DeedTransitionUrl,
+-- "...?recordingNumber=20180142724&suffix="): deed_suffix is that suffix
+-- as given ('' none), NULL when the link does not say or there is no deed.
+ALTER TABLE properties ADD COLUMN IF NOT EXISTS deed_suffix text;

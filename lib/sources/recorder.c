@@ -1324,6 +1324,20 @@ search_name(struct walk *w, const char *name, const char *role, int *idx, struct
 }
 
 /*
+ * The detail is asked for by number alone and names no suffix: for the
+ * suffixed document DOC it may be another's, which W's part says.
+ */
+static void
+suffix_asked(struct walk *w, const struct pdc_recorder_doc *doc)
+{
+	char reason[PDC_RECNO_MAX + PDC_SUFFIX_MAX + 96];
+
+	snprintf(reason, sizeof(reason), "document %s suffix %s: its detail was asked for by "
+	    "number alone", doc->number, doc->suffix);
+	walk_partial(w, reason);
+}
+
+/*
  * Read the detail of sale S: the detail's names, codes, date and
  * restriction win.  A row found with a '+' stays only when its detail lists
  * a deed's code among its codes.
@@ -1341,16 +1355,8 @@ detail_one(struct walk *w, struct sale *s, struct pdc_err *err)
 	if ((rc = detail(w->ctx, s->doc.number, &doc, err)) == -1)
 		return -1;
 	if (s->doc.suffix[0] != '\0') {
-		char reason[PDC_RECNO_MAX + PDC_SUFFIX_MAX + 96];
-
-		/*
-		 * The detail is asked for by number alone and names no suffix: for
-		 * a suffixed document it may be another's.  One of another day
-		 * surely is: the search's row stands then.
-		 */
-		snprintf(reason, sizeof(reason), "document %s suffix %s: its detail was asked for "
-		    "by number alone", s->doc.number, s->doc.suffix);
-		walk_partial(w, reason);
+		/* one of another day surely is another's: the search's row stands then */
+		suffix_asked(w, &s->doc);
 		if (rc == 0 && doc.date[0] != '\0' && s->doc.date[0] != '\0' &&
 		    strcmp(doc.date, s->doc.date) != 0) {
 			pdc_recorder_doc_release(&doc);
@@ -1627,8 +1633,9 @@ today(char out[11])
  * it is, goes to PARTIAL.
  */
 static int
-collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, const char *price,
-    struct pdc_record *rec, char *partial, size_t partial_size, struct pdc_err *err)
+collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx,
+    const char *owner, const char *price, struct pdc_record *rec, char *partial,
+    size_t partial_size, struct pdc_err *err)
 {
 	struct pdc_recorder_doc doc;
 	struct walk w;
@@ -1656,6 +1663,13 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 			s->detailed = true;
 			s->basis = B_DEED;
 			strlcpy(s->matched, "Owner.MostCurrentDeed", sizeof(s->matched));
+			/* its suffix is the one the assessor's link to it gives */
+			if (deed_sfx != NULL) {
+				strlcpy(s->doc.suffix, deed_sfx, sizeof(s->doc.suffix));
+				s->doc.suffix_said = true;
+			}
+			if (s->doc.suffix[0] != '\0')
+				suffix_asked(&w, &s->doc);
 			at = 0;
 		}
 		}
@@ -1674,7 +1688,7 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 		goto out;
 	if (deed != NULL && at < 0) {
 		/* the search may have found it: it is still the parcel's */
-		int i = walk_find(&w, deed, NULL);
+		int i = walk_find(&w, deed, deed_sfx);
 
 		if (i >= 0 && !w.v[i].drop) {
 			w.v[i].basis = B_DEED;
@@ -1724,7 +1738,8 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 	const struct pdc_row *prop = pdc_record_find(rec, &pdc_tbl_properties);
 	const char *deed_in, *owner;
 	char deed[PDC_RECNO_MAX] = "", *price = NULL, *own = NULL, shown[72], partial[640] = "";
-	char walked[512] = "";
+	char walked[512] = "", sfx[PDC_SUFFIX_MAX];
+	const char *sfx_in, *sfx_p = NULL;
 	struct pdc_util_mark mark;
 	int rc;
 
@@ -1746,6 +1761,13 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 		snprintf(partial, sizeof(partial), "the assessor's latest deed (Owner.MostCurrentDeed "
 		    "\"%s\") is no recording number: none is certain", shown);
 	}
+	/* a suffix as the store may hold it: letters and digits, or none known */
+	if (prop != NULL && (sfx_in = pdc_row_get(prop, "deed_suffix")) != NULL &&
+	    strlen(sfx_in) < sizeof(sfx) && strspn(sfx_in, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789") == strlen(sfx_in)) {
+		memcpy(sfx, sfx_in, strlen(sfx_in) + 1);
+		sfx_p = sfx;
+	}
 	/* the row moves when the record grows: copy what is needed from it */
 	if (prop != NULL && pdc_row_get(prop, "sale_price") != NULL &&
 	    (price = strdup(pdc_row_get(prop, "sale_price"))) == NULL)
@@ -1755,8 +1777,8 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 		return nomem(err);
 	}
 	pdc_util_mark(rec, &mark);
-	rc = collect_deeds(ctx, deed[0] != '\0' ? deed : NULL, own, price, rec, walked,
-	    sizeof(walked), err);
+	rc = collect_deeds(ctx, deed[0] != '\0' ? deed : NULL, deed[0] != '\0' ? sfx_p : NULL, own,
+	    price, rec, walked, sizeof(walked), err);
 	if (walked[0] != '\0') {
 		if (partial[0] != '\0')
 			strlcat(partial, "; ", sizeof(partial));

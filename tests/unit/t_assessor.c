@@ -53,6 +53,7 @@ static const struct expect fixture_properties[] = {
 	{ "sale_price", NULL },
 	{ "sale_date", NULL },
 	{ "redacted", "f" },
+	{ "deed_suffix", "" },	/* DeedTransitionUrl "...recordingNumber=20180142724&suffix=" */
 };
 
 /* The six tax years, newest first as the county lists them. */
@@ -622,6 +623,23 @@ test_missing(void)
 		{ "00000000000", "\"00000000000\"" },
 		{ "2018-014272", "\"2018-014272\"" },
 	};
+	/* the latest deed's suffix, as the link to it says; none said: unknown, and said so */
+	if ((p = strstr(body, "4&suffix=\"")) != NULL)
+		memcpy(p, "&suffix=A", 9);	/* in place: the link's number one digit short */
+	is_int(parse(body, &rec, &err), 0, "a link with suffix=A parses");
+	is_str(col(&rec, &pdc_tbl_properties, "deed_suffix"), "A", "the link's suffix kept as given");
+	pdc_record_release(&rec);
+	if ((p = strstr(body, "&suffix=A\"")) != NULL)
+		memcpy(p, "&sfx=AAAA", 9);
+	is_int(parse(body, &rec, &err), 0, "a link without a suffix parses");
+	is_str(col(&rec, &pdc_tbl_properties, "deed_suffix"), NULL, "no suffix in the link: unknown");
+	ok(pdc_record_why(&rec, PDC_PART_BASIC) != NULL &&
+	    strstr(pdc_record_why(&rec, PDC_PART_BASIC), "assessor: DeedTransitionUrl "
+	    "\"https://recorder.maricopa.gov/recording/document-details.html?recording...\" "
+	    "names no suffix (the latest deed's suffix stored as unknown)") != NULL,
+	    "no suffix in the link: the basic part says so");
+	pdc_record_release(&rec);
+
 	for (size_t i = 0; i < sizeof(nodeed) / sizeof(nodeed[0]); i++) {
 		char want[128];
 
