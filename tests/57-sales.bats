@@ -90,15 +90,13 @@ score() {
 	run_pdc 0 sql "SELECT count(DISTINCT apn) FROM responses WHERE source = 'recorder'
 	  AND url LIKE '%/documents/search?%beginDate=1%'"
 	[ "$output" -gt 0 ]
-	# (a suffixed document's detail, asked for by number alone, is the one thing said)
-	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE part = 'sales' AND state <> 'complete'
-	  AND regexp_replace(coalesce(reason, ''), 'document [0-9]+ suffix [A-Za-z0-9]+: its detail was asked for by number alone(; )?', '', 'g') <> ''"
+	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE part = 'sales' AND state <> 'complete'"
 	assert_output 0
 	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE part = 'sales'"
 	assert_output "$N"
 }
 
-@test "a document's recordingSuffix is kept as the recorder gave it, and the part says what it could not tell" {
+@test "a document's recordingSuffix is kept as the recorder gave it" {
 	# every stored document's suffix against the generator's (about one in a thousand has one)
 	sql "SELECT DISTINCT recording_number || '|' || coalesce(recording_suffix, 'NULL') FROM sales" |
 	    LC_ALL=C sort >"$BATS_TEST_TMPDIR/stored"
@@ -114,10 +112,9 @@ score() {
 	# suffixed ones were among them
 	run grep -c '|A$' "$BATS_TEST_TMPDIR/stored"
 	[ "$output" -gt 0 ]
-	# each parcel with one says its detail was asked for by number alone
+	# a suffixed document's detail, asked for by its number, is of its day: its own
 	run_pdc 0 sql "SELECT count(*) FROM sales s JOIN record_parts r ON r.apn = s.apn AND r.part = 'sales'
-	  WHERE s.recording_suffix <> '' AND (r.state <> 'partial' OR position('document ' || s.recording_number
-	  || ' suffix ' || s.recording_suffix || ': its detail was asked for by number alone' IN r.reason) = 0)"
+	  WHERE s.recording_suffix <> '' AND r.state <> 'complete'"
 	assert_output 0
 	# the latest deed's suffix is the assessor's link's: known for every parcel with a deed
 	run_pdc 0 sql "SELECT count(*) FROM properties WHERE deed_number IS NOT NULL AND deed_suffix IS NULL"

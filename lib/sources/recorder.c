@@ -1324,20 +1324,6 @@ search_name(struct walk *w, const char *name, const char *role, int *idx, struct
 }
 
 /*
- * The detail is asked for by number alone and names no suffix: for the
- * suffixed document DOC it may be another's, which W's part says.
- */
-static void
-suffix_asked(struct walk *w, const struct pdc_recorder_doc *doc)
-{
-	char reason[PDC_RECNO_MAX + PDC_SUFFIX_MAX + 96];
-
-	snprintf(reason, sizeof(reason), "document %s suffix %s: its detail was asked for by "
-	    "number alone", doc->number, doc->suffix);
-	walk_partial(w, reason);
-}
-
-/*
  * Read the detail of sale S: the detail's names, codes, date and
  * restriction win.  A row found with a '+' stays only when its detail lists
  * a deed's code among its codes.
@@ -1354,14 +1340,21 @@ detail_one(struct walk *w, struct sale *s, struct pdc_err *err)
 	s->detailed = true;
 	if ((rc = detail(w->ctx, s->doc.number, &doc, err)) == -1)
 		return -1;
-	if (s->doc.suffix[0] != '\0') {
-		/* one of another day surely is another's: the search's row stands then */
-		suffix_asked(w, &s->doc);
-		if (rc == 0 && doc.date[0] != '\0' && s->doc.date[0] != '\0' &&
-		    strcmp(doc.date, s->doc.date) != 0) {
-			pdc_recorder_doc_release(&doc);
-			rc = 1;
-		}
+	/*
+	 * The detail is asked for by number alone and names no suffix.  For a
+	 * suffixed document, one of its number and day is taken as its own; one
+	 * of another day is another document's: the search's row stands, and
+	 * what only a detail says (all the names, the restriction) is unknown.
+	 */
+	if (rc == 0 && s->doc.suffix[0] != '\0' && doc.date[0] != '\0' &&
+	    s->doc.date[0] != '\0' && strcmp(doc.date, s->doc.date) != 0) {
+		char reason[PDC_RECNO_MAX + PDC_SUFFIX_MAX + 96];
+
+		snprintf(reason, sizeof(reason), "document %s suffix %s: the detail of its number "
+		    "is of another day", s->doc.number, s->doc.suffix);
+		walk_partial(w, reason);
+		pdc_recorder_doc_release(&doc);
+		rc = 1;
 	}
 	if (rc == 0)
 		merge(&s->doc, &doc);
@@ -1668,8 +1661,6 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx
 				strlcpy(s->doc.suffix, deed_sfx, sizeof(s->doc.suffix));
 				s->doc.suffix_said = true;
 			}
-			if (s->doc.suffix[0] != '\0')
-				suffix_asked(&w, &s->doc);
 			at = 0;
 		}
 		}
