@@ -120,3 +120,21 @@ score() {
 	run_pdc 0 sql "SELECT count(*) FROM properties WHERE deed_number IS NOT NULL AND deed_suffix IS NULL"
 	assert_output 0
 }
+
+@test "a database from before suffixes were kept: the first re-collection learns them and reports no change" {
+	local apn
+	apn=$(sql "SELECT apn FROM sales WHERE basis = 'chain' ORDER BY apn LIMIT 1")
+	[ -n "$apn" ]
+	# as sql/016 leaves a row stored before it
+	sql "UPDATE sales SET recording_suffix = NULL WHERE apn = '$apn'"
+	sql "UPDATE properties SET deed_suffix = NULL WHERE apn = '$apn'"
+	sql "TRUNCATE history"
+	run_pdc 0 pdc-enqueue --force "$apn"
+	run_pdc 0 pdc-worker --drain
+	run_pdc 0 sql "SELECT count(*) FROM sales WHERE apn = '$apn' AND recording_suffix IS NULL"
+	assert_output 0
+	run_pdc 0 sql "SELECT count(*) FROM properties WHERE apn = '$apn' AND deed_suffix IS NULL"
+	assert_output 0
+	run_pdc 0 pdc-changes --json
+	assert_output ""
+}
