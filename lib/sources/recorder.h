@@ -10,6 +10,13 @@
  * owner_name, sale_price); without one it fails.  A name with more than 501
  * documents that date windows cannot narrow leaves the sales part partial.
  *
+ * A search row also names a recordingSuffix ("" on nearly every real row);
+ * what it means is not confirmed, so it is kept as given (sales.
+ * recording_suffix, NULL where no row said) and a document is its number and
+ * its suffix.  The latest deed's suffix is the assessor's link's
+ * (properties.deed_suffix).  The detail is asked for by number alone: for a
+ * suffixed document one of another day is another's, and the part says so.
+ *
  * The two endpoints disagree on types: the detail sends recordingNumber as
  * a string and names as a list, the search a number and one string.  Both
  * are read; any other type is PDC_E_PERMANENT naming the field:
