@@ -209,6 +209,9 @@ fields(cJSON *ev, const cJSON *old, const char *const *leave, char *buf, size_t 
 		for (size_t i = 0; leave != NULL && leave[i] != NULL; i++)
 			if (strcmp(leave[i], it->string) == 0)
 				skip = true;
+		/* a suffix first known is no change (sql/016: rows stored before had none) */
+		if (strcmp(it->string, "deed_suffix") == 0 && cJSON_IsNull(it))
+			skip = true;
 		if (skip)
 			continue;
 		if (buf[0] != '\0')
@@ -454,8 +457,10 @@ on_sales(struct reader *r, const char *op, const cJSON *old, const cJSON *new)
 		bool other = false;
 		const cJSON *it;
 
+		/* nor a suffix first known (sql/016: rows stored before had none) */
 		cJSON_ArrayForEach(it, old)
-			if (strcmp(it->string, "basis") != 0 && strcmp(it->string, "matched") != 0)
+			if (strcmp(it->string, "basis") != 0 && strcmp(it->string, "matched") != 0 &&
+			    !(strcmp(it->string, "recording_suffix") == 0 && cJSON_IsNull(it)))
 				other = true;
 		if (!other)
 			return;

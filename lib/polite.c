@@ -735,3 +735,26 @@ pdc_polite_report(struct pdc_polite *p, const char *url, long status, double ret
 	}
 	pthread_mutex_unlock(&h->mu);
 }
+
+void
+pdc_polite_robots_seen(struct pdc_polite *p, const char *source, const char *url, long status,
+    const char *body, size_t len)
+{
+	struct pdc_robots *r;
+	struct host *h;
+
+	if (p == NULL || status >= 500 || pdc_config_source_index(source) < 0 ||
+	    (h = host_for(p, source, url)) == NULL)
+		return;
+	if ((r = robots_from(status, body, len)) == NULL)
+		return;		/* out of memory: the host is asked again when it matters */
+	pthread_mutex_lock(&h->mu);
+	if (h->robots == NULL) {
+		h->robots = r;
+		h->robots_at = pdc_clock_mono();
+		h->crawl_delay = pdc_robots_crawl_delay(r);
+		r = NULL;
+	}
+	pthread_mutex_unlock(&h->mu);
+	pdc_robots_free(r);
+}

@@ -66,6 +66,15 @@ int pdc_polite_room(struct pdc_polite *p, double seconds, int held);
 void pdc_polite_report(struct pdc_polite *p, const char *url, long status, double retry_after,
     const char *error);
 
+/*
+ * The answer (STATUS, and LEN bytes of BODY) the caller had to URL, the
+ * robots.txt of SOURCE's host, read outside P: P keeps it as if it had
+ * asked, so the host is not asked twice.  An answer of 500 or more is not
+ * kept (P asks again), nor one when P already holds the host's rules.
+ */
+void pdc_polite_robots_seen(struct pdc_polite *p, const char *source, const char *url,
+    long status, const char *body, size_t len);
+
 /* The host part of URL ("127.0.0.2:8080", "treasurer.maricopa.gov") into BUF; 0 or -1. */
 int pdc_polite_host(const char *url, char *buf, size_t len);
 

@@ -134,15 +134,24 @@ pause_for(double seconds)
 		;
 }
 
+struct run {
+	const struct pdc_config *cfg;
+	struct pdc_http *http;
+	struct pdc_polite *polite;
+	struct pdc_record rec;
+	const char *apn;
+};
+
 /*
  * Read SOURCE's robots.txt into PS->robots and *RULES (NULL when there is
  * nothing to hold paths against).  Returns 1 when the host answered, 0 when
  * not (PS is then unreachable), -1 with ERR when out of memory.
  */
 static int
-read_robots(struct pdc_http *http, const char *base, struct pdc_probe_source *ps,
+read_robots(struct run *run, const char *source, const char *base, struct pdc_probe_source *ps,
     struct pdc_robots **rules, struct pdc_err *err)
 {
+	struct pdc_http *http = run->http;
 	struct pdc_response res;
 	struct pdc_err herr;
 	char url[400];
@@ -163,6 +172,8 @@ read_robots(struct pdc_http *http, const char *base, struct pdc_probe_source *ps
 		pdc_response_release(&res);
 		return 0;
 	}
+	/* the collection below keeps to this answer rather than ask the host again */
+	pdc_polite_robots_seen(run->polite, source, url, res.status, res.body, res.len);
 	/* as the collector reads it: 2xx its rules, any 4xx no file (RFC 9309) */
 	if (res.status >= 200 && res.status < 300)
 		*rules = pdc_robots_parse(res.body, res.len, "pdc");
@@ -228,13 +239,6 @@ judge_failure(const struct pdc_err *serr, struct pdc_probe_source *ps)
 	}
 }
 
-struct run {
-	const struct pdc_config *cfg;
-	struct pdc_http *http;
-	struct pdc_polite *polite;
-	struct pdc_record rec;
-	const char *apn;
-};
 
 /* Check source SRC into PS.  0, or -1 with ERR when the check itself cannot go on. */
 static int
@@ -260,7 +264,7 @@ probe_source(struct run *run, const struct pdc_source *src, struct pdc_probe_sou
 		    src->name);
 	pdc_http_reset_cookies(run->http);
 
-	if ((rc = read_robots(run->http, sc->base_url, ps, &rules, err)) == -1)
+	if ((rc = read_robots(run, src->name, sc->base_url, ps, &rules, err)) == -1)
 		return -1;
 	if (rc == 0) {
 		ps->reachable = false;

@@ -38,6 +38,7 @@ static const struct pdc_column properties_cols[] = {
 	{ "sale_price", PDC_COL_NUM },
 	{ "sale_date", PDC_COL_DATE },
 	{ "redacted", PDC_COL_BOOL },
+	{ "deed_suffix", PDC_COL_TEXT },	/* DeedTransitionUrl's suffix: sql/016_sales_suffix.sql */
 };
 
 static const struct pdc_column valuations_cols[] = {
@@ -101,6 +102,7 @@ static const struct pdc_column sales_cols[] = {
 	{ "source", PDC_COL_TEXT },
 	{ "basis", PDC_COL_TEXT },	/* deed, chain or candidate: sql/008_sales_basis.sql */
 	{ "matched", PDC_COL_TEXT },	/* what was searched and what matched */
+	{ "recording_suffix", PDC_COL_TEXT },	/* as the search said: sql/016_sales_suffix.sql */
 };
 
 static const struct pdc_column tax_bills_cols[] = {

@@ -108,6 +108,46 @@ truths() {
 	[ "$found" -eq 1 ]
 }
 
+@test "about one document in a thousand has a recordingSuffix, served in its search rows, and the detail names none" {
+	county_apns 1000 | county_truths | jq -r '.sales[] | "\(.recording_number)|\(.recording_suffix)|\(.names[0])"' \
+		>"$BATS_TEST_TMPDIR/deeds"
+	local deeds suffixed n sfx name p shown=0
+	deeds=$(wc -l <"$BATS_TEST_TMPDIR/deeds")
+	suffixed=$(awk -F'|' '$2 != ""' "$BATS_TEST_TMPDIR/deeds" | wc -l)
+	echo "# $suffixed of $deeds deeds have a suffix" >&3
+	# the real searches: one "A" in some 2,600 rows
+	[ "$suffixed" -gt 0 ]
+	[ "$((suffixed * 200))" -lt "$deeds" ]
+	run awk -F'|' '$2 != "" && $2 != "A"' "$BATS_TEST_TMPDIR/deeds"
+	assert_output ""
+	# ('|' between: a tab is blank to read, and two would make one)
+	while IFS='|' read -r n sfx name; do
+		[ -n "$sfx" ] || continue
+		# the document's own truth agrees with its parcel's
+		run jq -r .recording_suffix < <(curl -sf "$COUNTY_URL/_countyd/truth/document/$n")
+		assert_output "$sfx"
+		# its detail answers by number, naming no suffix, as the real details do
+		run jq -r 'has("recordingSuffix")' < <(recorder "/documents/$n")
+		assert_output false
+		# a search under its first name lists it with its suffix
+		for p in 1 2 3; do
+			recorder "/documents/search?businessNames=$(jq -rn --arg n "$name" '$n | @uri')&pageSize=200&pageNumber=$p"
+		done | jq -r --argjson n "$n" '.searchResults[] | select(.recordingNumber == $n) | .recordingSuffix' \
+			>"$BATS_TEST_TMPDIR/rows"
+		# past the cap under a busy name the row is not shown: the others say it
+		[ -s "$BATS_TEST_TMPDIR/rows" ] || continue
+		run sort -u "$BATS_TEST_TMPDIR/rows"
+		assert_output "$sfx"
+		shown=$((shown + 1))
+	done <"$BATS_TEST_TMPDIR/deeds"
+	[ "$shown" -gt 0 ]
+	# and the assessor's link to a suffixed latest deed carries it: the truth's deed_suffix
+	run jq -r 'select(.properties.deed_number != null and
+	    .properties.deed_suffix != .sales[0].recording_suffix) | .apn' \
+	    < <(county_apns 1000 | county_truths)
+	assert_output ""
+}
+
 @test "the real 400: a document code with a date range, and a search without a name or code" {
 	local r=${COUNTY_URL/127.0.0.1/127.0.0.3}
 	run curl -s -o "$BATS_TEST_TMPDIR/body" -w '%{http_code}' \

@@ -47,6 +47,26 @@ recorder"
 	assert_line --regexp "^recorder	${host/127.0.0.1/127.0.0.3}	yes	none	[0-9]+	[0-9]+		ok	$"
 }
 
+@test "probe: each host's robots.txt is asked for once, the collection keeping to the probe's answer" {
+	printf 'User-agent: *\nDisallow: /private/\n' >"$BATS_TEST_TMPDIR/robots"
+	start_countyd probe-robots-once -n 50 -s 7 --robots "recorder=$BATS_TEST_TMPDIR/robots"
+	probe_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"
+	local apn
+	apn=$(first_apn)
+	curl -sf "$COUNTYD_URL/_countyd/stats/reset" >/dev/null
+	run_pdc 0 pdc-db probe --json "$apn"
+	run verdicts
+	assert_output "assessor ok
+treasurer ok
+recorder ok"
+	# three hosts: three robots.txt requests (a 404 on two, the file on the recorder)
+	run jq -r '.requests["/robots.txt"] | to_entries | map(.value) | add // 0' \
+	    < <(curl -sf "$COUNTYD_URL/_countyd/stats")
+	assert_output 3
+	run jq -r '.requests["/robots.txt"]["200"] // 0' < <(curl -sf "$COUNTYD_URL/_countyd/stats")
+	assert_output 1
+}
+
 @test "probe: the parcel comes from sources.probe_apn, 165-28-054 unless set" {
 	start_countyd probe-default -n 50 -s 7
 	probe_config "$BATS_TEST_TMPDIR/c.json" "$COUNTYD_URL"

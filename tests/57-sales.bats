@@ -95,3 +95,46 @@ score() {
 	run_pdc 0 sql "SELECT count(*) FROM record_parts WHERE part = 'sales'"
 	assert_output "$N"
 }
+
+@test "a document's recordingSuffix is kept as the recorder gave it" {
+	# every stored document's suffix against the generator's (about one in a thousand has one)
+	sql "SELECT DISTINCT recording_number || '|' || coalesce(recording_suffix, 'NULL') FROM sales" |
+	    LC_ALL=C sort >"$BATS_TEST_TMPDIR/stored"
+	local n urls=()
+	while IFS='|' read -r n _; do
+		urls+=("$SALES_URL/_countyd/truth/document/$n")
+	done <"$BATS_TEST_TMPDIR/stored"
+	curl -sf -w '\n' "${urls[@]}" | jq -r '"\(.recording_number)|\(.recording_suffix)"' |
+	    LC_ALL=C sort >"$BATS_TEST_TMPDIR/truth"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/stored")" -gt 1000 ]
+	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/stored"
+	assert_success
+	# suffixed ones were among them
+	run grep -c '|A$' "$BATS_TEST_TMPDIR/stored"
+	[ "$output" -gt 0 ]
+	# a suffixed document's detail, asked for by its number, is of its day: its own
+	run_pdc 0 sql "SELECT count(*) FROM sales s JOIN record_parts r ON r.apn = s.apn AND r.part = 'sales'
+	  WHERE s.recording_suffix <> '' AND r.state <> 'complete'"
+	assert_output 0
+	# the latest deed's suffix is the assessor's link's: known for every parcel with a deed
+	run_pdc 0 sql "SELECT count(*) FROM properties WHERE deed_number IS NOT NULL AND deed_suffix IS NULL"
+	assert_output 0
+}
+
+@test "a database from before suffixes were kept: the first re-collection learns them and reports no change" {
+	local apn
+	apn=$(sql "SELECT apn FROM sales WHERE basis = 'chain' ORDER BY apn LIMIT 1")
+	[ -n "$apn" ]
+	# as sql/016 leaves a row stored before it
+	sql "UPDATE sales SET recording_suffix = NULL WHERE apn = '$apn'"
+	sql "UPDATE properties SET deed_suffix = NULL WHERE apn = '$apn'"
+	sql "TRUNCATE history"
+	run_pdc 0 pdc-enqueue --force "$apn"
+	run_pdc 0 pdc-worker --drain
+	run_pdc 0 sql "SELECT count(*) FROM sales WHERE apn = '$apn' AND recording_suffix IS NULL"
+	assert_output 0
+	run_pdc 0 sql "SELECT count(*) FROM properties WHERE apn = '$apn' AND deed_suffix IS NULL"
+	assert_output 0
+	run_pdc 0 pdc-changes --json
+	assert_output ""
+}

@@ -433,7 +433,7 @@ FAULT_REASONS='HTTP (429|50[03])|timed out|body cut short|connection lost|body l
 		  else $a == $b end;
 		($t | map({key: .apn, value: .}) | from_entries) as $truth
 		| $s[] | (.tax_districts |= sort_by(.district))
-		| (.sales |= map({apn, recording_number, recording_date, document_code, names,
+		| (.sales |= map({apn, recording_number, recording_suffix, recording_date, document_code, names,
 		    sale_price, restricted})) as $r | $truth[$r.apn] as $tr
 		| cols | to_entries[] | .key as $part | .value[] as $k
 		| select(agree($k; $r[$k]; $tr[$k]) | not)

@@ -93,7 +93,7 @@ county_truths() {
 # sales keep the truth's columns (basis and matched are pdc's own word); the
 # candidates, which the truth has no word for, go.
 SHOWN_AS_TRUTH='del(.status, .parts, .collected_at, .search, .sale_candidates)
-  | .sales |= map({apn, recording_number, recording_date, document_code, names, sale_price, restricted})'
+  | .sales |= map({apn, recording_number, recording_suffix, recording_date, document_code, names, sale_price, restricted})'
 
 # pdc-show --json for the APNs on stdin, without what the truth does not have.
 show_full() {

@@ -577,6 +577,79 @@ valuations(const cJSON *list, struct pdc_record *rec, struct pdc_err *err)
 	return 0;
 }
 
+/*
+ * Owner.MostCurrentDeed names the parcel's latest deed by its recording
+ * number, digits only ("20180142724").  Anything else ("0", "", "na" is
+ * already NULL, letters or dashes) names no document: the assessor did not
+ * say which deed is current, so ROW's deed_number is unknown (NULL) and
+ * the basic part says why, rather than keep a deed numbered 0 that the
+ * recorder would then be asked for.
+ */
+static int
+latest_deed(struct pdc_row *row, const cJSON *owner, struct pdc_record *rec, struct pdc_err *err)
+{
+	const char *v = pdc_row_get(row, "deed_number");
+	char shown[48];
+	bool all = true, zero = true;
+	size_t n;
+
+	if (v == NULL)
+		return 0;
+	n = strlen(v);
+	for (size_t i = 0; i < n; i++) {
+		all = all && pdc_util_is_digit(v[i]);
+		zero = zero && v[i] == '0';
+	}
+	if (n > 0 && all && !zero)
+		return 0;
+	show(get(owner, "MostCurrentDeed"), shown, sizeof(shown));
+	if (pdc_row_set(row, "deed_number", NULL) == -1 ||
+	    pdc_record_partial(rec, PDC_PART_BASIC, "assessor: Owner.MostCurrentDeed %s names no "
+	    "recording (the latest deed stored as unknown)", shown) == -1)
+		return nomem(err);
+	return 0;
+}
+
+/*
+ * The latest deed's recording suffix, as the assessor's link to it at the
+ * recorder gives it (DeedTransitionUrl, "...?recordingNumber=N&suffix="),
+ * into ROW's deed_suffix: "" when the link says none, NULL when there is
+ * no latest deed, the link is null, or names no suffix (said in the basic
+ * part: a link without one is not the format pdc reads).
+ */
+static int
+deed_suffix(struct pdc_row *row, const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
+{
+	const cJSON *it = get(root, "DeedTransitionUrl");
+	const char *u, *p;
+	char sfx[16], shown[96];
+	size_t n;
+
+	if (pdc_row_get(row, "deed_number") == NULL || (it != NULL && cJSON_IsNull(it)))
+		return 0;
+	if (cJSON_IsString(it)) {
+		u = it->valuestring;
+		for (p = strstr(u, "suffix="); p != NULL; p = strstr(p + 1, "suffix="))
+			if (p > u && (p[-1] == '?' || p[-1] == '&'))
+				break;
+		if (p != NULL) {
+			p += strlen("suffix=");
+			n = strcspn(p, "&#");
+			if (n < sizeof(sfx) && strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "abcdefghijklmnopqrstuvwxyz0123456789") >= n) {
+				memcpy(sfx, p, n);
+				sfx[n] = '\0';
+				return pdc_row_set(row, "deed_suffix", sfx) == -1 ? nomem(err) : 0;
+			}
+		}
+	}
+	show(it, shown, sizeof(shown));
+	if (pdc_record_partial(rec, PDC_PART_BASIC, "assessor: DeedTransitionUrl %s names no "
+	    "suffix (the latest deed's suffix stored as unknown)", shown) == -1)
+		return nomem(err);
+	return 0;
+}
+
 static int
 parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
 {
@@ -596,7 +669,9 @@ parcel(const cJSON *root, struct pdc_record *rec, struct pdc_err *err)
 	if (!absent(owner)) {
 		if (!cJSON_IsObject(owner))
 			return bad_value(err, "", "Owner", 5, owner, "is not an object");
-		if (fill(row, owner, "Owner", &owner_set, rec, PDC_PART_BASIC, err) == -1)
+		if (fill(row, owner, "Owner", &owner_set, rec, PDC_PART_BASIC, err) == -1 ||
+		    latest_deed(row, owner, rec, err) == -1 ||
+		    deed_suffix(row, root, rec, err) == -1)
 			return -1;
 	}
 	rec->parts |= PDC_PART_BASIC;

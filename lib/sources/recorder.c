@@ -386,6 +386,36 @@ restricted(const cJSON *it, const char *what, int *out, struct pdc_err *err)
 	return 0;
 }
 
+/*
+ * recordingSuffix into DOC: letters and digits, trimmed, "" for none.
+ * Absent or null says nothing (a detail has none).
+ */
+static int
+suffix(const cJSON *it, const char *what, const char *field, struct pdc_recorder_doc *doc,
+    struct pdc_err *err)
+{
+	const char *s;
+	size_t n;
+
+	if (absent(it))
+		return 0;
+	if (!cJSON_IsString(it))
+		return bad_value(err, what, field, it, "is not text");
+	s = it->valuestring;
+	n = strlen(s);
+	pdc_util_trim(&s, &n);
+	if (n >= sizeof(doc->suffix))
+		return bad_value(err, what, field, it, "is not a recording suffix");
+	for (size_t i = 0; i < n; i++)
+		if (!pdc_util_is_digit(s[i]) && !(s[i] >= 'A' && s[i] <= 'Z') &&
+		    !(s[i] >= 'a' && s[i] <= 'z'))
+			return bad_value(err, what, field, it, "is not a recording suffix");
+	memcpy(doc->suffix, s, n);
+	doc->suffix[n] = '\0';
+	doc->suffix_said = true;
+	return 0;
+}
+
 /* A recording number without its leading zeros, for comparing. */
 static const char *
 significant(const char *s)
@@ -426,7 +456,9 @@ document(const cJSON *root, const char *what, const char *number, struct pdc_rec
 	    doc->date, err) == -1 ||
 	    names(cJSON_GetObjectItemCaseSensitive(root, "names"), what, "", &doc->names, err) == -1 ||
 	    restricted(cJSON_GetObjectItemCaseSensitive(root, "restricted"), what,
-	    &doc->restricted, err) == -1)
+	    &doc->restricted, err) == -1 ||
+	    suffix(cJSON_GetObjectItemCaseSensitive(root, "recordingSuffix"), what,
+	    "recordingSuffix", doc, err) == -1)
 		return -1;
 	return detail_codes(cJSON_GetObjectItemCaseSensitive(root, "documentCodes"), what, doc,
 	    err);
@@ -474,6 +506,10 @@ result(const cJSON *o, const char *what, const char *field, struct pdc_recorder_
 	case 1:
 		return 1;
 	}
+	snprintf(name, sizeof(name), "%s.recordingSuffix", field);
+	if (suffix(cJSON_GetObjectItemCaseSensitive(o, "recordingSuffix"), what, name, doc,
+	    err) == -1)
+		goto fail;
 	snprintf(name, sizeof(name), "%s.recordingDate", field);
 	if (date(cJSON_GetObjectItemCaseSensitive(o, "recordingDate"), what, name, doc->date,
 	    err) == -1)
@@ -831,12 +867,22 @@ walk_release(struct walk *w)
 	w->n = w->cap = 0;
 }
 
+/*
+ * The sale in W that is document NUMBER with suffix SUFFIX (NULL: not
+ * said), or -1.  A document is its number and its suffix: 20000784158 and
+ * 20000784158 A are two.  One whose suffix was not said (a detail, asked
+ * for by number) is the one of its number the search lists first.
+ */
 static int
-walk_find(const struct walk *w, const char *number)
+walk_find(const struct walk *w, const char *number, const char *sfx)
 {
-	for (size_t i = 0; i < w->n; i++)
-		if (same_number(w->v[i].doc.number, number))
+	for (size_t i = 0; i < w->n; i++) {
+		const struct pdc_recorder_doc *d = &w->v[i].doc;
+
+		if (same_number(d->number, number) &&
+		    (sfx == NULL || !d->suffix_said || strcmp(d->suffix, sfx) == 0))
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -923,6 +969,10 @@ merge(struct pdc_recorder_doc *into, struct pdc_recorder_doc *from)
 	}
 	if (from->restricted != -1)
 		into->restricted = from->restricted;
+	if (!into->suffix_said && from->suffix_said) {
+		memcpy(into->suffix, from->suffix, sizeof(into->suffix));
+		into->suffix_said = true;
+	}
 	pdc_recorder_doc_release(from);
 }
 
@@ -1124,9 +1174,14 @@ keep_rows(struct walk *w, int by, struct pdc_recorder_doc *docs, size_t n, struc
 		plus = code_stem(docs[i].code, stem, sizeof(stem));
 		if (!plus && !pdc_recorder_is_deed(stem))
 			continue;
-		if ((at = walk_find(w, docs[i].number)) >= 0)
+		if ((at = walk_find(w, docs[i].number, docs[i].suffix_said ? docs[i].suffix :
+		    NULL)) >= 0) {
 			s = &w->v[at];
-		else if ((s = walk_add(w, &docs[i])) == NULL)
+			if (!s->doc.suffix_said && docs[i].suffix_said) {
+				memcpy(s->doc.suffix, docs[i].suffix, sizeof(s->doc.suffix));
+				s->doc.suffix_said = true;
+			}
+		} else if ((s = walk_add(w, &docs[i])) == NULL)
 			return nomem(err);
 		else
 			s->judge = plus;
@@ -1285,6 +1340,22 @@ detail_one(struct walk *w, struct sale *s, struct pdc_err *err)
 	s->detailed = true;
 	if ((rc = detail(w->ctx, s->doc.number, &doc, err)) == -1)
 		return -1;
+	/*
+	 * The detail is asked for by number alone and names no suffix.  For a
+	 * suffixed document, one of its number and day is taken as its own; one
+	 * of another day is another document's: the search's row stands, and
+	 * what only a detail says (all the names, the restriction) is unknown.
+	 */
+	if (rc == 0 && s->doc.suffix[0] != '\0' && doc.date[0] != '\0' &&
+	    s->doc.date[0] != '\0' && strcmp(doc.date, s->doc.date) != 0) {
+		char reason[PDC_RECNO_MAX + PDC_SUFFIX_MAX + 96];
+
+		snprintf(reason, sizeof(reason), "document %s suffix %s: the detail of its number "
+		    "is of another day", s->doc.number, s->doc.suffix);
+		walk_partial(w, reason);
+		pdc_recorder_doc_release(&doc);
+		rc = 1;
+	}
 	if (rc == 0)
 		merge(&s->doc, &doc);
 	else if (s->judge) {
@@ -1457,17 +1528,24 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 	return 0;
 }
 
-/* Newest first: a longer number is a later one, then the digits decide. */
+/*
+ * Newest first: a longer number is a later one, then the digits decide;
+ * of one number, the document without a suffix first, then by suffix.
+ */
 static int
 by_number_desc(const void *a, const void *b)
 {
-	const char *x = significant(((const struct sale *)a)->doc.number);
-	const char *y = significant(((const struct sale *)b)->doc.number);
+	const struct pdc_recorder_doc *da = &((const struct sale *)a)->doc;
+	const struct pdc_recorder_doc *db = &((const struct sale *)b)->doc;
+	const char *x = significant(da->number), *y = significant(db->number);
 	size_t lx = strlen(x), ly = strlen(y);
+	int c;
 
 	if (lx != ly)
 		return lx < ly ? 1 : -1;
-	return -strcmp(x, y);
+	if ((c = strcmp(x, y)) != 0)
+		return -c;
+	return strcmp(da->suffix, db->suffix);
 }
 
 static int
@@ -1486,7 +1564,8 @@ add_sale(struct pdc_record *rec, const struct sale *s, const char *price, struct
 	    doc->restricted ? "t" : "f") == -1 ||
 	    pdc_row_set(row, "source", "recorder") == -1 ||
 	    pdc_row_set(row, "basis", basis_names[s->basis]) == -1 ||
-	    pdc_row_set(row, "matched", s->matched) == -1)
+	    pdc_row_set(row, "matched", s->matched) == -1 ||
+	    pdc_row_set(row, "recording_suffix", doc->suffix_said ? doc->suffix : NULL) == -1)
 		return nomem(err);
 	return 0;
 }
@@ -1547,8 +1626,9 @@ today(char out[11])
  * it is, goes to PARTIAL.
  */
 static int
-collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, const char *price,
-    struct pdc_record *rec, char *partial, size_t partial_size, struct pdc_err *err)
+collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx,
+    const char *owner, const char *price, struct pdc_record *rec, char *partial,
+    size_t partial_size, struct pdc_err *err)
 {
 	struct pdc_recorder_doc doc;
 	struct walk w;
@@ -1576,6 +1656,11 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 			s->detailed = true;
 			s->basis = B_DEED;
 			strlcpy(s->matched, "Owner.MostCurrentDeed", sizeof(s->matched));
+			/* its suffix is the one the assessor's link to it gives */
+			if (deed_sfx != NULL) {
+				strlcpy(s->doc.suffix, deed_sfx, sizeof(s->doc.suffix));
+				s->doc.suffix_said = true;
+			}
 			at = 0;
 		}
 		}
@@ -1594,7 +1679,7 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 		goto out;
 	if (deed != NULL && at < 0) {
 		/* the search may have found it: it is still the parcel's */
-		int i = walk_find(&w, deed);
+		int i = walk_find(&w, deed, deed_sfx);
 
 		if (i >= 0 && !w.v[i].drop) {
 			w.v[i].basis = B_DEED;
@@ -1608,8 +1693,22 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *owner, c
 	for (size_t i = 0; i < w.n; i++) {
 		const struct sale *s = &w.v[i];
 
+		bool twin = false;
+
 		if (s->drop || (s->basis == B_CANDIDATE && !s->candidate))
 			continue;
+		/* the store keys a sale by its number: a second document of it waits */
+		for (size_t k = 0; k < i && !twin; k++)
+			twin = !w.v[k].drop && (w.v[k].basis != B_CANDIDATE || w.v[k].candidate) &&
+			    same_number(w.v[k].doc.number, s->doc.number);
+		if (twin) {
+			char reason[PDC_RECNO_MAX + PDC_SUFFIX_MAX + 96];
+
+			snprintf(reason, sizeof(reason), "document %s suffix \"%s\" shares its number "
+			    "with another, which is stored", s->doc.number, s->doc.suffix);
+			walk_partial(&w, reason);
+			continue;
+		}
 		if (add_sale(rec, s, s->basis == B_DEED ? price : NULL, err) == -1)
 			goto out;
 	}
@@ -1629,7 +1728,9 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 {
 	const struct pdc_row *prop = pdc_record_find(rec, &pdc_tbl_properties);
 	const char *deed_in, *owner;
-	char deed[PDC_RECNO_MAX] = "", *price = NULL, *own = NULL, shown[72], partial[512] = "";
+	char deed[PDC_RECNO_MAX] = "", *price = NULL, *own = NULL, shown[72], partial[640] = "";
+	char walked[512] = "", sfx[PDC_SUFFIX_MAX];
+	const char *sfx_in, *sfx_p = NULL;
 	struct pdc_util_mark mark;
 	int rc;
 
@@ -1638,10 +1739,25 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 	owner = prop != NULL ? pdc_row_get(prop, "owner_name") : NULL;
 	if (deed_in == NULL && owner == NULL)
 		return pdc_err_set(err, PDC_E_PERMANENT, "recorder: no owner or deed from the assessor");
-	if (deed_in != NULL && recno_text(deed_in, strlen(deed_in), deed) == -1) {
+	/*
+	 * A latest deed that is no recording number ("0", letters, dashes) names
+	 * no document: the assessor did not say which deed is current.  None is
+	 * asked for (there is no document 0); the name search still runs, and
+	 * the part says why it has no certain deed.
+	 */
+	if (deed_in != NULL && (recno_text(deed_in, strlen(deed_in), deed) != 0 ||
+	    deed[strspn(deed, "0123456789")] != '\0' || strspn(deed, "0") == strlen(deed))) {
+		deed[0] = '\0';
 		pdc_util_printable(deed_in, strlen(deed_in), shown, sizeof(shown));
-		return pdc_err_set(err, PDC_E_PERMANENT,
-		    "recorder: Owner.MostCurrentDeed \"%s\" is not a recording number", shown);
+		snprintf(partial, sizeof(partial), "the assessor's latest deed (Owner.MostCurrentDeed "
+		    "\"%s\") is no recording number: none is certain", shown);
+	}
+	/* a suffix as the store may hold it: letters and digits, or none known */
+	if (prop != NULL && (sfx_in = pdc_row_get(prop, "deed_suffix")) != NULL &&
+	    strlen(sfx_in) < sizeof(sfx) && strspn(sfx_in, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789") == strlen(sfx_in)) {
+		memcpy(sfx, sfx_in, strlen(sfx_in) + 1);
+		sfx_p = sfx;
 	}
 	/* the row moves when the record grows: copy what is needed from it */
 	if (prop != NULL && pdc_row_get(prop, "sale_price") != NULL &&
@@ -1652,8 +1768,13 @@ recorder_collect(struct pdc_source_ctx *ctx, const char *apn, struct pdc_record 
 		return nomem(err);
 	}
 	pdc_util_mark(rec, &mark);
-	rc = collect_deeds(ctx, deed[0] != '\0' ? deed : NULL, own, price, rec, partial,
-	    sizeof(partial), err);
+	rc = collect_deeds(ctx, deed[0] != '\0' ? deed : NULL, deed[0] != '\0' ? sfx_p : NULL, own,
+	    price, rec, walked, sizeof(walked), err);
+	if (walked[0] != '\0') {
+		if (partial[0] != '\0')
+			strlcat(partial, "; ", sizeof(partial));
+		strlcat(partial, walked, sizeof(partial));
+	}
 	free(own);
 	free(price);
 	if (rc == -1) {

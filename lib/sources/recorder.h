@@ -10,6 +10,13 @@
  * owner_name, sale_price); without one it fails.  A name with more than 501
  * documents that date windows cannot narrow leaves the sales part partial.
  *
+ * A search row also names a recordingSuffix ("" on nearly every real row);
+ * what it means is not confirmed, so it is kept as given (sales.
+ * recording_suffix, NULL where no row said) and a document is its number and
+ * its suffix.  The latest deed's suffix is the assessor's link's
+ * (properties.deed_suffix).  The detail is asked for by number alone: for a
+ * suffixed document one of another day is another's, and the part says so.
+ *
  * The two endpoints disagree on types: the detail sends recordingNumber as
  * a string and names as a list, the search a number and one string.  Both
  * are read; any other type is PDC_E_PERMANENT naming the field:
@@ -32,6 +39,13 @@ extern const struct pdc_source pdc_source_recorder;
 /* Room for a recording number and its NUL ("20150453721" has 11 digits). */
 #define PDC_RECNO_MAX 32
 
+/*
+ * Room for a recordingSuffix and its NUL.  What a suffix means is not
+ * confirmed (the real searches show "" on all but one row, "A" there): it
+ * is kept as given, and a document is its number and its suffix.
+ */
+#define PDC_SUFFIX_MAX 8
+
 /* One document, from its detail or from a search result. */
 struct pdc_recorder_doc {
 	char number[PDC_RECNO_MAX];	/* recordingNumber as text */
@@ -46,6 +60,9 @@ struct pdc_recorder_doc {
 	char *names;			/* the names as a JSON list text, ["DOE JANE A","ROE RICHARD"];
 					 * NULL when not given */
 	int restricted;			/* 1, 0, or -1 when not given (search results) */
+	char suffix[PDC_SUFFIX_MAX];	/* recordingSuffix as given, trimmed: "" for none, "A" */
+	bool suffix_said;		/* whether the answer had one: search rows do, details
+					 * do not (they are asked for by number alone) */
 };
 
 /* Free DOC's strings (not DOC itself) and zero it. */

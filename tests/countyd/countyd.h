@@ -194,6 +194,7 @@ struct cd_parcel {
 	char mail_zip[16];
 	const char *mail_country;
 	char deed[32];
+	const char *deed_suffix;	/* the latest deed's recordingSuffix: "" or "A" */
 	int deed_y, deed_m, deed_d;
 	const char *deed_type;
 	int has_sale;
@@ -667,6 +668,22 @@ int cd_recorder_number(const char *s, uint64_t *out);
  */
 const char *cd_recorder_owner(const struct cd_recorder *r, long p);
 long cd_recorder_last_deed(const struct cd_recorder *r, long p);
+
+/*
+ * Document D's recordingSuffix: "A" on about one document in a thousand
+ * (the real searches show one "A" in some 2,600 rows), else "".  A
+ * suffixed document has a number of its own: the detail at that number is
+ * its detail, which names no suffix, as the real details name none.
+ */
+const char *cd_recorder_suffix(const struct cd_recorder *r, const struct cd_rdoc *d);
+
+/*
+ * /_countyd/truth/document/{n}: document I as the generator made it, its
+ * suffix included, whichever parcel it is of (the parcel's truth lists
+ * only its own deeds).
+ */
+struct cJSON;
+struct cJSON *cd_recorder_doc_truth(const struct cd_recorder *r, long i);
 
 /* The assessor's DeedType ("WD") of a deed's code. */
 const char *cd_code_deed_type(int code);

@@ -1392,6 +1392,7 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 			p->deed_m = (int)(doc->ymd / 100 % 100);
 			p->deed_d = (int)(doc->ymd % 100);
 			snprintf(p->deed, sizeof(p->deed), "%" PRIu64, doc->number);
+			p->deed_suffix = cd_recorder_suffix(c->rec, doc);
 			p->deed_type = cd_code_deed_type(doc->code);
 			/* a price where the deed was a sale */
 			p->has_sale = chance(&r, 0.75) && (doc->code == CD_C_WAR ||
@@ -1399,6 +1400,7 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 			    doc->code == CD_C_TRST_DEED || doc->code == CD_C_DEED);
 		} else {
 			p->deed_y = p->deed_m = p->deed_d = 0;
+			p->deed_suffix = "";
 			p->deed_type = "";
 			p->has_sale = 0;
 		}
@@ -1411,6 +1413,7 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 		snprintf(p->deed, sizeof(p->deed), "%04d%07ld", p->deed_y,
 		    ((p->deed_m - 1) * 31 + p->deed_d - 1) * 2700L + range(&r, 0, 2699));
 		p->deed_type = PICK(&r, deed_types);
+		p->deed_suffix = "";
 		p->has_sale = chance(&r, 0.6);
 	}
 	if (p->has_sale) {

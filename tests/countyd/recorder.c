@@ -669,7 +669,11 @@ cd_recorder_last_deed(const struct cd_recorder *r, long p)
 struct attr {
 	int restricted, pages, affidavit, aff_pages;
 	long docket, pagemap;
+	const char *suffix;	/* recordingSuffix */
 };
+
+/* The share of documents with a recordingSuffix (cd_recorder_suffix()). */
+#define SUFFIX_RATE 0.001
 
 /* What a document says beyond its number, date, codes and names. */
 static void
@@ -688,6 +692,17 @@ attrs(const struct cd_recorder *r, const struct cd_rdoc *d, struct attr *a)
 		a->docket = cd_rng_range(&g, 1000, 16999);
 		a->pagemap = cd_rng_range(&g, 1, 999);
 	}
+	/* drawn last: the draws above stay what they were */
+	a->suffix = cd_rng_chance(&g, SUFFIX_RATE) ? "A" : "";
+}
+
+const char *
+cd_recorder_suffix(const struct cd_recorder *r, const struct cd_rdoc *d)
+{
+	struct attr a;
+
+	attrs(r, d, &a);
+	return a.suffix;
 }
 
 static void
@@ -988,7 +1003,7 @@ cd_recorder_search(const struct cd_recorder *r, const struct cd_rquery *rq, stru
 		cd_json_str(b, "names", name);
 		snprintf(v, sizeof(v), "%" PRIu64, d->number);
 		cd_json_raw(b, "recordingNumber", v);
-		cd_json_str(b, "recordingSuffix", "");
+		cd_json_str(b, "recordingSuffix", a.suffix);
 		date_mdy(v, sizeof(v), d->ymd);
 		cd_json_str(b, "recordingDate", v);
 		/* more codes than one: the first, and a "+" for the others */
@@ -1040,6 +1055,35 @@ cd_recorder_malformed(const struct cd_recorder *r, long doc, int search, unsigne
 
 /* --- truth -------------------------------------------------------------------- */
 
+cJSON *
+cd_recorder_doc_truth(const struct cd_recorder *r, long i)
+{
+	const struct cd_rdoc *d = &r->doc[i];
+	cJSON *o = cJSON_CreateObject(), *list;
+	char name[128], v[32];
+	struct attr a;
+
+	attrs(r, d, &a);
+	snprintf(v, sizeof(v), "%" PRIu64, d->number);
+	cJSON_AddStringToObject(o, "recording_number", v);
+	cJSON_AddStringToObject(o, "recording_suffix", a.suffix);
+	snprintf(v, sizeof(v), "%04u-%02u-%02u", d->ymd / 10000, d->ymd / 100 % 100, d->ymd % 100);
+	cJSON_AddStringToObject(o, "recording_date", v);
+	cJSON_AddStringToObject(o, "document_code", cd_code_display(d->code));
+	list = cJSON_AddArrayToObject(o, "codes");
+	cJSON_AddItemToArray(list, cJSON_CreateString(cd_code_display(d->code)));
+	if (d->code2 != 0xff)
+		cJSON_AddItemToArray(list, cJSON_CreateString(cd_code_display(d->code2)));
+	list = cJSON_AddArrayToObject(o, "names");
+	for (uint32_t j = r->dn_off[i]; j < r->dn_off[i + 1]; j++) {
+		name_text(r, r->dn[j], name, sizeof(name));
+		cJSON_AddItemToArray(list, cJSON_CreateString(name));
+	}
+	cJSON_AddBoolToObject(o, "deed", d->deed);
+	cJSON_AddBoolToObject(o, "restricted", a.restricted);
+	return o;
+}
+
 void
 cd_recorder_truth(cJSON *t, const struct cd_recorder *r, const struct cd_facts *f)
 {
@@ -1060,6 +1104,7 @@ cd_recorder_truth(cJSON *t, const struct cd_recorder *r, const struct cd_facts *
 		cJSON_AddStringToObject(o, "apn", f->apn);
 		snprintf(v, sizeof(v), "%" PRIu64, d->number);
 		cJSON_AddStringToObject(o, "recording_number", v);
+		cJSON_AddStringToObject(o, "recording_suffix", a.suffix);
 		snprintf(v, sizeof(v), "%04u-%02u-%02u", d->ymd / 10000, d->ymd / 100 % 100,
 		    d->ymd % 100);
 		cJSON_AddStringToObject(o, "recording_date", v);

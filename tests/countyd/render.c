@@ -348,8 +348,8 @@ cd_render_parcel(const struct cd_county *c, const struct cd_parcel *p, struct cd
 	cd_json_strf(b, "TreasurersTransitionUrl",
 	    "https://treasurer.maricopa.gov/parcel/default.aspx?Parcel=%s", p->bare);
 	cd_json_strf(b, "DeedTransitionUrl",
-	    "https://recorder.maricopa.gov/recording/document-details.html?recordingNumber=%s&suffix=",
-	    p->deed);
+	    "https://recorder.maricopa.gov/recording/document-details.html?recordingNumber=%s&suffix=%s",
+	    p->deed, p->deed_suffix != NULL ? p->deed_suffix : "");
 	cd_json_bool(b, "IsCancelled", 0);
 	cd_json_int(b, "NumberOfParcelsInSubdivision", p->block_count);
 	cd_json_bool(b, "IsCommercial", p->type == CD_COMMERCIAL || p->type == CD_INDUSTRIAL);

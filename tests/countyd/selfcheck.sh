@@ -57,7 +57,9 @@ def iso: txt | if . == null then null
     full_mailing_address: ($o.FullMailingAddress | txt),
     deed_number: ($o.MostCurrentDeed | txt), deed_date: ($o.DeedDate | iso),
     deed_type: ($o.DeedType | txt), sale_price: ($o.SalePrice | int),
-    sale_date: ($o.SaleDate | iso), redacted: ($o.Redacted | bool)
+    sale_date: ($o.SaleDate | iso), redacted: ($o.Redacted | bool),
+    deed_suffix: (if ($o.MostCurrentDeed | txt) == null then null
+      else ($p.DeedTransitionUrl // "" | capture("[?&]suffix=(?<s>[^&]*)") | .s) end)
   },
   valuations: [ $p.Valuations[] | {
     apn: $apn, tax_year: (.TaxYear | int), full_cash_value: (.FullCashValue | int),

@@ -1060,6 +1060,30 @@ apns(struct MHD_Connection *conn, struct cd_reply *r)
 	cd_reply_buf(r, 200, cd_ctype_text, &b);
 }
 
+/* GET /_countyd/truth/document/{n} */
+static void
+doc_truth(const char *arg, struct cd_reply *r)
+{
+	uint64_t num;
+	long i = cd_recorder_number(arg, &num) == 0 ? cd_recorder_find(&cd_cfg.recorder, num) : -1;
+	cJSON *t;
+
+	if (i < 0) {
+		cd_reply_text(r, 404, cd_ctype_text, "No such document\n");
+		return;
+	}
+	if ((t = cd_recorder_doc_truth(&cd_cfg.recorder, i)) == NULL ||
+	    (r->body = cJSON_PrintUnformatted(t)) == NULL) {
+		cJSON_Delete(t);
+		cd_reply_text(r, 500, cd_ctype_text, "countyd: out of memory\n");
+		return;
+	}
+	cJSON_Delete(t);
+	r->status = 200;
+	r->ctype = cd_ctype_json;
+	r->len = strlen(r->body);
+}
+
 static void
 truth(const char *arg, struct cd_reply *r)
 {
@@ -1101,6 +1125,16 @@ truth(const char *arg, struct cd_reply *r)
 		cd_render_parcel(&cd_cfg.county, p, &b);
 		t = b.oom ? NULL : cd_truth_object(canon, b.p, b.len, &row);
 		cd_buf_release(&b);
+		/* the latest deed's suffix as the generator drew it, not as the link reads */
+		if (t != NULL) {
+			cJSON *props = cJSON_GetObjectItemCaseSensitive(t, "properties");
+
+			cJSON_DeleteItemFromObjectCaseSensitive(props, "deed_suffix");
+			if (p->deed[0] != '\0' && p->deed_suffix != NULL)
+				cJSON_AddStringToObject(props, "deed_suffix", p->deed_suffix);
+			else
+				cJSON_AddNullToObject(props, "deed_suffix");
+		}
 		cd_facts_from_parcel(p, f);
 	}
 	if (t == NULL) {
@@ -1342,6 +1376,8 @@ internal(struct MHD_Connection *conn, const char *path, int get)
 		changes(conn, &r);
 	} else if (strcmp(path, "apns") == 0) {
 		apns(conn, &r);
+	} else if (strncmp(path, "truth/document/", 15) == 0) {
+		doc_truth(path + 15, &r);
 	} else if (strncmp(path, "truth/", 6) == 0) {
 		truth(path + 6, &r);
 	} else if (strcmp(path, "stats") == 0) {

@@ -192,6 +192,29 @@ put_str_or_null(cJSON *dst, const char *name, const char *s)
 	cJSON_Delete(v);
 }
 
+/*
+ * deed_suffix: the suffix= of the link to the latest deed, as a recorded
+ * body (--dir) has it; null without a deed.  The generated county's truth
+ * replaces it with the generator's own (serve.c).
+ */
+static void
+link_suffix(cJSON *dst, const cJSON *url, const cJSON *deed)
+{
+	char tmp[64];
+	const char *u = cJSON_GetStringValue(url), *s;
+	size_t n;
+
+	if (clean(deed, tmp, sizeof(tmp)) == NULL || u == NULL ||
+	    (s = strstr(u, "&suffix=")) == NULL) {
+		cJSON_AddNullToObject(dst, "deed_suffix");
+		return;
+	}
+	s += strlen("&suffix=");
+	n = strcspn(s, "&");
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 60 ? n : 60), s);
+	cJSON_AddStringToObject(dst, "deed_suffix", tmp);
+}
+
 static cJSON *
 properties(const char *apn, const cJSON *p)
 {
@@ -231,6 +254,7 @@ properties(const char *apn, const cJSON *p)
 	put_num(o, "sale_price", get(ow, "SalePrice"), 0);
 	put_date(o, "sale_date", get(ow, "SaleDate"));
 	put_bool(o, "redacted", get(ow, "Redacted"));
+	link_suffix(o, get(p, "DeedTransitionUrl"), get(ow, "MostCurrentDeed"));
 	return o;
 }
 

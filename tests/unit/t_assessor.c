@@ -53,6 +53,7 @@ static const struct expect fixture_properties[] = {
 	{ "sale_price", NULL },
 	{ "sale_date", NULL },
 	{ "redacted", "f" },
+	{ "deed_suffix", "" },	/* DeedTransitionUrl "...recordingNumber=20180142724&suffix=" */
 };
 
 /* The six tax years, newest first as the county lists them. */
@@ -609,6 +610,52 @@ test_missing(void)
 	    "ResidentialPropertyData.Pool (stored as unknown)", "residential partial, naming the key");
 	is_str(pdc_record_why(&rec, PDC_PART_VALUATIONS), NULL, "valuations still complete");
 	pdc_record_release(&rec);
+
+	/*
+	 * A latest deed numbered 0 or no number: the assessor did not say which
+	 * deed is current (each spelled in the real body's 11 places).  A blank
+	 * one is the county's null, like every blank value: unknown already.
+	 */
+	static const struct {
+		const char *as, *shown;
+	} nodeed[] = {
+		{ "0          ", "\"0          \"" },
+		{ "00000000000", "\"00000000000\"" },
+		{ "2018-014272", "\"2018-014272\"" },
+	};
+	/* the latest deed's suffix, as the link to it says; none said: unknown, and said so */
+	if ((p = strstr(body, "4&suffix=\"")) != NULL)
+		memcpy(p, "&suffix=A", 9);	/* in place: the link's number one digit short */
+	is_int(parse(body, &rec, &err), 0, "a link with suffix=A parses");
+	is_str(col(&rec, &pdc_tbl_properties, "deed_suffix"), "A", "the link's suffix kept as given");
+	pdc_record_release(&rec);
+	if ((p = strstr(body, "&suffix=A\"")) != NULL)
+		memcpy(p, "&sfx=AAAA", 9);
+	is_int(parse(body, &rec, &err), 0, "a link without a suffix parses");
+	is_str(col(&rec, &pdc_tbl_properties, "deed_suffix"), NULL, "no suffix in the link: unknown");
+	ok(pdc_record_why(&rec, PDC_PART_BASIC) != NULL &&
+	    strstr(pdc_record_why(&rec, PDC_PART_BASIC), "assessor: DeedTransitionUrl "
+	    "\"https://recorder.maricopa.gov/recording/document-details.html?recording...\" "
+	    "names no suffix (the latest deed's suffix stored as unknown)") != NULL,
+	    "no suffix in the link: the basic part says so");
+	pdc_record_release(&rec);
+
+	for (size_t i = 0; i < sizeof(nodeed) / sizeof(nodeed[0]); i++) {
+		char want[128];
+
+		if ((p = strstr(body, "\"MostCurrentDeed\": \"")) == NULL)
+			break;
+		memcpy(p + strlen("\"MostCurrentDeed\": \""), nodeed[i].as, 11);
+		is_int(parse(body, &rec, &err), 0, "a parcel with a deed that is no number parses");
+		is_str(col(&rec, &pdc_tbl_properties, "deed_number"), NULL,
+		    "MostCurrentDeed that is no number: unknown, not stored as given");
+		snprintf(want, sizeof(want), "assessor: Owner.MostCurrentDeed %s names no recording "
+		    "(the latest deed stored as unknown)", nodeed[i].shown);
+		ok(pdc_record_why(&rec, PDC_PART_BASIC) != NULL &&
+		    strstr(pdc_record_why(&rec, PDC_PART_BASIC), want) != NULL,
+		    "MostCurrentDeed that is no number: the basic part says so");
+		pdc_record_release(&rec);
+	}
 	free(body);
 
 	is_int(parse("{\"MCR\": \"1\", \"Owner\": null, \"Valuations\": null}", &rec, &err), 0,

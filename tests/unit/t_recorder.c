@@ -447,6 +447,7 @@ test_collect(void)
 			{ "source", "recorder" },
 			{ "basis", "deed" },
 			{ "matched", "Owner.MostCurrentDeed" },
+			{ "recording_suffix", "" },
 		};
 		static const struct expect s1[] = {
 			{ "apn", "165-28-054" },
@@ -459,6 +460,7 @@ test_collect(void)
 			{ "source", "recorder" },
 			{ "basis", "candidate" },
 			{ "matched", "found under \"DOE JANE A\" (the owner)" },
+			{ "recording_suffix", "" },
 		};
 		static const struct expect s2[] = {
 			{ "apn", "165-28-054" },
@@ -471,6 +473,7 @@ test_collect(void)
 			{ "source", "recorder" },
 			{ "basis", "candidate" },
 			{ "matched", "found under \"DOE JANE A\" (the owner)" },
+			{ "recording_suffix", "" },
 		};
 
 		CHECK(nth(&rec, &pdc_tbl_sales, 0), s0, "the latest deed, with the assessor's price");
@@ -523,11 +526,27 @@ test_collect(void)
 	    "the record is as the assessor left it");
 	pdc_record_release(&rec);
 
-	is_int(collect(&ctx, "2015-0453721", "DOE JANE", NULL, &rec, &err), -1, "a bad deed number");
-	is_int(err.kind, PDC_E_PERMANENT, "a bad deed number is permanent");
-	is_str(err.msg, "recorder: Owner.MostCurrentDeed \"2015-0453721\" is not a recording number",
-	    "bad deed message");
+	/* a latest deed that is no recording number: unknown, not asked for, and said */
+	is_int(collect(&ctx, "2015-0453721", NULL, NULL, &rec, &err), 0, "a bad deed number");
 	is_int(ctx.requests, 0, "no request for it");
+	is_int(count(&rec, &pdc_tbl_sales), 0, "no deed from it");
+	is_str(pdc_record_why(&rec, PDC_PART_SALES), "the assessor's latest deed "
+	    "(Owner.MostCurrentDeed \"2015-0453721\") is no recording number: none is certain",
+	    "bad deed: the sales part says so");
+	pdc_record_release(&rec);
+
+	is_int(collect(&ctx, "0", "DOE JANE A", "1.00", &rec, &err), 0, "a deed numbered 0");
+	httpd_take_log(&srv.h, log, sizeof(log));
+	ok(strstr(log, "GET /documents/0 ") == NULL, "document 0 is not asked for");
+	ok(strncmp(log, "GET /documents/search?", 22) == 0, "deed 0: the search still runs");
+	ok(pdc_record_why(&rec, PDC_PART_SALES) != NULL &&
+	    strstr(pdc_record_why(&rec, PDC_PART_SALES), "(Owner.MostCurrentDeed \"0\") is no "
+	    "recording number") != NULL, "deed 0: the sales part says so");
+	for (size_t i = 0; i < rec.nrows; i++)
+		if (rec.rows[i].table == &pdc_tbl_sales)
+			ok(strcmp(pdc_row_get(&rec.rows[i], "basis"), "deed") != 0 &&
+			    pdc_row_get(&rec.rows[i], "sale_price") == NULL,
+			    "deed 0: no row is the certain deed, none has its price");
 	pdc_record_release(&rec);
 
 	is_int(collect(&ctx, NULL, NULL, "1.00", &rec, &err), -1, "neither owner nor deed");

@@ -234,6 +234,7 @@ row_as_file(const char *file, int i, const cJSON *o, const struct pdc_recorder_d
 {
 	const cJSON *rn = cJSON_GetObjectItemCaseSensitive(o, "recordingNumber");
 	const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "documentCode"));
+	const cJSON *sfx = cJSON_GetObjectItemCaseSensitive(o, "recordingSuffix");
 	char number[32], date[11], *codes, *names, *want_codes = NULL;
 	const char *field = NULL;
 	bool same;
@@ -259,6 +260,9 @@ row_as_file(const char *file, int i, const cJSON *o, const struct pdc_recorder_d
 		field = "names";
 	else if (doc->restricted != -1)
 		field = "restricted (a search does not say)";
+	else if (!cJSON_IsString(sfx) || !doc->suffix_said ||
+	    strcmp(doc->suffix, cJSON_GetStringValue(sfx)) != 0)
+		field = "recordingSuffix";
 #undef DIFF
 	same = field == NULL;
 	if (!same && say)
@@ -277,7 +281,7 @@ test_searches(void)
 {
 	char **files, name[200];
 	size_t nfiles = list_json("search", &files), rows = 0, plus = 0, unnumbered = 0,
-	    nameless = 0;
+	    nameless = 0, suffixed = 0;
 
 	is_int(nfiles, 34, "the 34 real searches");
 	for (size_t f = 0; f < nfiles; f++) {
@@ -327,6 +331,10 @@ test_searches(void)
 				plus++;
 			if (who != NULL && who[0] == '\0')
 				nameless++;
+			if (cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+			    "recordingSuffix")) != NULL && cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(o, "recordingSuffix"))[0] != '\0')
+				suffixed++;
 			/* three differences say enough about a file */
 			if (k >= n || !row_as_file(files[f], i, o, &docs[k], bad < 3))
 				bad++;
@@ -337,7 +345,7 @@ test_searches(void)
 		snprintf(name, sizeof(name), "search/%s: one document per numbered row, in order",
 		    files[f]);
 		is_int(n, k, name);
-		snprintf(name, sizeof(name), "search/%s: every row's number, date, code, codes, names",
+		snprintf(name, sizeof(name), "search/%s: every row's number, suffix, date, code, codes, names",
 		    files[f]);
 		is_int(bad, 0, name);
 		pdc_recorder_docs_free(docs, n);
@@ -350,6 +358,8 @@ test_searches(void)
 	ok(plus > 100, "rows whose code ends in +, kept with the +");
 	is_int(unnumbered, 1, "the one row numbered 0 is skipped");
 	ok(nameless > 10, "rows with names \"\": no names (NULL)");
+	/* 20000784158 "A" under HARMON: the suffix as given, beside thousands of "" */
+	is_int(suffixed, 1, "the one row with a recordingSuffix, kept as given");
 }
 
 /* The real 400 body is no search answer: parsing it fails, saying why. */

@@ -30,7 +30,8 @@ enum mode {
 	M_PLAIN,	/* every search answers all its rows */
 	M_CAPPED,	/* DOE JANE: 501 for a window holding all three of its rows */
 	M_FULL,		/* DOE JANE: 501 whatever the dates */
-	M_REFUSE	/* DOE JANE: 501 without dates, 400 with */
+	M_REFUSE,	/* DOE JANE: 501 without dates, 400 with */
+	M_SUFFIX	/* DOE JANE: also the suffixed rows below */
 };
 
 static struct {
@@ -58,18 +59,26 @@ static const struct doc docs[] = {
 	    "\"recordingNumber\":\"20150000004\",\"restricted\":true}" },
 };
 
-/* The search rows of DOE JANE A, ROE RICHARD and POE EDGAR, oldest first. */
+/*
+ * The search rows of DOE JANE A, ROE RICHARD and POE EDGAR, oldest first;
+ * with M_SUFFIX also two documents with a recordingSuffix: 20150000004 A,
+ * another document than 20150000004 (another day), and 20160000005 A,
+ * whose number alone the detail does not know.
+ */
 struct row {
-	const char *name, *number, *date, *iso, *code;
+	const char *name, *number, *suffix, *date, *iso, *code;
+	bool suffixed;
 };
 
 static const struct row rows[] = {
-	{ "DOE JANE A", "20120000003", "1-10-2012", "2012-01-10", "DEED TRST+" },
-	{ "DOE JANE A", "20150000004", "7-01-2015", "2015-07-01", "WAR DEED" },
-	{ "DOE JANE A", "20200000001", "3-16-2020", "2020-03-16", "WAR DEED" },
-	{ "ROE RICHARD", "20100000002", "5-03-2010", "2010-05-03", "SPEC/W D+" },
-	{ "ROE RICHARD", "20200000001", "3-16-2020", "2020-03-16", "WAR DEED" },
-	{ "POE EDGAR", "20100000002", "5-03-2010", "2010-05-03", "SPEC/W D+" },
+	{ "DOE JANE A", "20120000003", "", "1-10-2012", "2012-01-10", "DEED TRST+", false },
+	{ "DOE JANE A", "20150000004", "", "7-01-2015", "2015-07-01", "WAR DEED", false },
+	{ "DOE JANE A", "20150000004", "A", "9-01-2015", "2015-09-01", "WAR DEED", true },
+	{ "DOE JANE A", "20160000005", "A", "2-02-2016", "2016-02-02", "Q/CL DEED", true },
+	{ "DOE JANE A", "20200000001", "", "3-16-2020", "2020-03-16", "WAR DEED", false },
+	{ "ROE RICHARD", "20100000002", "", "5-03-2010", "2010-05-03", "SPEC/W D+", false },
+	{ "ROE RICHARD", "20200000001", "", "3-16-2020", "2020-03-16", "WAR DEED", false },
+	{ "POE EDGAR", "20100000002", "", "5-03-2010", "2010-05-03", "SPEC/W D+", false },
 };
 
 static void
@@ -126,13 +135,15 @@ search(int c, const char *req)
 	if (strcmp(page, "1") == 0)
 		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 			if (strncmp(rows[i].name, who, strlen(who)) != 0 ||
+			    (rows[i].suffixed && srv.mode != M_SUFFIX) ||
 			    (begin[0] != '\0' && (strcmp(rows[i].iso, begin) < 0 ||
 			    strcmp(rows[i].iso, end) > 0)))
 				continue;
 			o += (size_t)snprintf(body + o, sizeof(body) - o, "%s{\"names\":\"%s\","
-			    "\"recordingNumber\":%s,\"recordingSuffix\":\"\",\"recordingDate\":\"%s\","
+			    "\"recordingNumber\":%s,\"recordingSuffix\":\"%s\",\"recordingDate\":\"%s\","
 			    "\"documentCode\":\"%s\",\"docketBook\":\"\",\"pageMap\":\"\"}",
-			    n++ ? "," : "", rows[i].name, rows[i].number, rows[i].date, rows[i].code);
+			    n++ ? "," : "", rows[i].name, rows[i].number, rows[i].suffix, rows[i].date,
+			    rows[i].code);
 		}
 	total = n;
 	if (doe && ((srv.mode == M_CAPPED && n == 3) ||
@@ -308,6 +319,35 @@ main(void)
 	is_str(pdc_record_why(&rec, PDC_PART_SALES), "more than 501 documents under DOE JANE A; "
 	    "the county refused a date window of the search under DOE JANE A (HTTP 400)",
 	    "refused: the part is partial, saying why");
+	pdc_record_release(&rec);
+
+	/*
+	 * A suffix is kept as the search gave it, and a document is its number
+	 * and its suffix.  The detail, asked for by number alone, names no
+	 * suffix: one of another day is another document's, and the part says so.
+	 */
+	is_int(collect(&ctx, M_SUFFIX, &rec, &err), 0, "suffixed: collected");
+	is_str(col(&rec, "20200000001", "recording_suffix"), "",
+	    "suffixed: the latest deed takes the search's \"\" (the detail says none)");
+	is_str(col(&rec, "20150000004", "recording_suffix"), "",
+	    "suffixed: 20150000004 is the document without a suffix");
+	is_str(col(&rec, "20150000004", "recording_date"), "2015-07-01",
+	    "suffixed: ... not mixed with 20150000004 A's row");
+	is_str(col(&rec, "20160000005", "recording_suffix"), "A",
+	    "suffixed: 20160000005's suffix as given");
+	is_str(col(&rec, "20160000005", "recording_date"), "2016-02-02",
+	    "suffixed: ... the search row's date");
+	is_str(col(&rec, "20160000005", "names"), "[\"DOE JANE A\"]",
+	    "suffixed: ... the names the search gave, no detail known");
+	is_str(col(&rec, "20160000005", "restricted"), NULL,
+	    "suffixed: ... its restriction unknown, not false");
+	is_int(nsales(&rec), 4, "suffixed: 20150000004 A shares a number: not stored over the other");
+	ok(strstr(srv.h.log, "GET /documents/20160000005 ") != NULL,
+	    "suffixed: the detail was asked for by number");
+	is_str(pdc_record_why(&rec, PDC_PART_SALES),
+	    "document 20150000004 suffix A: the detail of its number is of another day; "
+	    "document 20150000004 suffix \"A\" shares its number with another, which is stored",
+	    "suffixed: the part says what it could not tell");
 	pdc_record_release(&rec);
 
 	pdc_http_free(ctx.http);
