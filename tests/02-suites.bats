@@ -25,7 +25,11 @@ load test_helper
 	# bats' own variables and its libexec directory (a bats there expects
 	# them) left out, which would confuse the bats inside
 	local keep=(PATH="$(echo "$PATH" | tr : '\n' | grep -v /libexec/bats | paste -sd : -)" HOME="$HOME" BUILD="$BUILD")
-	[ -z "${PDC_RUNNER:-}" ] || keep+=(PDC_RUNNER="$PDC_RUNNER")
+	# and the sanitizers' settings kept (their reports go where the run looks)
+	local v
+	for v in PDC_RUNNER ASAN_OPTIONS UBSAN_OPTIONS TMPDIR; do
+		[ -z "${!v:-}" ] || keep+=("$v=${!v}")
+	done
 	run env -i "${keep[@]}" FIXTURE_PIDS="$p" TEST_DIR="$TOP/tests/fixtures/runner" TESTS=hang.bats TEST_RUNNER_LIMIT=30 \
 		sh "$TOP/tests/run.sh"
 	assert_failure 1
