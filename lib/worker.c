@@ -235,15 +235,19 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 	}
 	n = pdc_queue_claim(c, sh->id, sh->cfg->job_timeout_seconds, got, room, err);
 	pdc_pool_put(sh->pool, c);
-	if (n > 0) {
-		atomic_fetch_add(&sh->busy, n);
-		atomic_fetch_add(&sh->starting, n);
-	}
-	pthread_mutex_unlock(&sh->claim_mu);
-	if (n <= 0)
+	if (n <= 0) {
+		pthread_mutex_unlock(&sh->claim_mu);
 		return n;
+	}
+	atomic_fetch_add(&sh->busy, n);
+	atomic_fetch_add(&sh->starting, n);
 	/* The most urgent first: got[] is in priority order. */
 	*job = got[0];
+	/*
+	 * Stashed before the next claim reads the stash: a claim between would
+	 * size its room without these, and the two batches together could
+	 * overrun the stash.
+	 */
 	if (n > 1) {
 		pthread_mutex_lock(&sh->mu);
 		for (int i = n - 1; i >= 1; i--)
@@ -251,6 +255,7 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 		pthread_cond_broadcast(&sh->wake);
 		pthread_mutex_unlock(&sh->mu);
 	}
+	pthread_mutex_unlock(&sh->claim_mu);
 	return 1;
 }
 
