@@ -244,12 +244,17 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 	}
 	n = pdc_queue_claim(c, sh->id, sh->cfg->job_timeout_seconds, got, room, err);
 	pdc_pool_put(sh->pool, c);
-	if (n > 0)
-		atomic_fetch_add(&sh->busy, n);
-	pthread_mutex_unlock(&sh->claim_mu);
-	if (n <= 0)
+	if (n <= 0) {
+		pthread_mutex_unlock(&sh->claim_mu);
 		return n;
-	/* The most urgent first: got[] is in priority order, the stash taken from its end. */
+	}
+	atomic_fetch_add(&sh->busy, n);
+	/*
+	 * The most urgent first: got[] is in priority order, the stash taken
+	 * from its end.  Stashed before the next claim reads the stash: a claim
+	 * between would size its room without these, and the two batches
+	 * together could overrun the stash.
+	 */
 	pthread_mutex_lock(&sh->mu);
 	keep = !atomic_load(&sh->paused);
 	if (keep)
@@ -258,6 +263,7 @@ take_job(struct shared *sh, bool lane, int idle, struct pdc_job *job, bool *crow
 		sh->stash[sh->nstash++] = got[i];
 	pthread_cond_broadcast(&sh->wake);
 	pthread_mutex_unlock(&sh->mu);
+	pthread_mutex_unlock(&sh->claim_mu);
 	return keep;
 }
 

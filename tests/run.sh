@@ -22,21 +22,29 @@
 # given, counts each missing test as failed; a runner that failed without a
 # "not ok" line counts as one failure.
 #
+# A runner has TEST_RUNNER_LIMIT seconds (1200: three times the longest, the
+# fault mix of 85-faults).  Each runs in a session of its own; one that
+# outlives its limit (a test hung, a worker holding bats' output open) is
+# killed with everything it started, its PostgreSQL clusters stopped and
+# their directories removed, each of its tests not reported counts as
+# failed, and the run shows its last lines.
+#
 # Set BUILD to use another build directory (the sanitizer build), TEST_JOBS
-# for the number of lanes, TESTS for a subset ("units 30-pdc-worker.bats").
+# for the number of lanes, TESTS for a subset ("units 30-pdc-worker.bats"),
+# TEST_DIR for another directory of suites (02-suites' own test of the limit).
 set -u
 cd "$(dirname "$0")/.." || exit 1
+self="$(pwd)/tests/$(basename "$0")"
 BUILD=${BUILD:-build}
 export BUILD
+TEST_DIR=${TEST_DIR:-tests}
 jobs=${TEST_JOBS:-$(($(nproc 2>/dev/null || echo 2) + 2))}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pdc-run.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+limit=${TEST_RUNNER_LIMIT:-1200}
 status=0
 
 # The runners that take longest (tests/README.md gives each suite's time),
 # about in that order; every other runner follows in name order.
-slow="85-faults.bats 05-countyd-clock.bats 30-pdc-worker.bats 59-history.bats 45-live.bats
+slow="85-faults.bats 05-countyd-clock.bats 30-pdc-worker.bats 59-history.bats 45-live.bats 02-suites.bats
     90-bad-input.bats 70-docs.bats 91-security.bats 77-examples.bats 80-politeness.bats
     05-countyd-recorder.bats 50-pdc-stats.bats 57-sales.bats 58-treasurer.bats
     05-probe.bats 55-pdc-show.bats 20-pdc-enqueue.bats"
@@ -51,9 +59,78 @@ test_names() {
 	    sed -E "s/^[\"']//; s/[\"']\$//"
 }
 
+# tap_check FILE LABEL STATUS [EXPECTED]: append to FILE the failures its TAP
+# does not say itself: the tests planned (or EXPECTED) but never run, or a
+# bad exit unexplained ($late set: the runner timed out).
+tap_check() {
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1)
+	ran=$(grep -c -E '^(not )?ok ' "$1")
+	if [ -n "${4:-}" ] && [ "${plan:-0}" -lt "$4" ]; then
+		echo "# $2: given $4 tests, planned ${plan:-none}" >>"$1"
+		plan=$4
+	fi
+	missing="did not run" bad="exited with status $3"
+	[ -z "${late:-}" ] || missing="did not finish: the runner timed out" bad="timed out"
+	if [ -z "$plan" ]; then
+		[ "$3" -ne 0 ] || echo "not ok - $2 printed no plan" >>"$1"
+	else
+		k=$ran
+		while [ "$k" -lt "$plan" ]; do
+			k=$((k + 1))
+			echo "not ok - $2: test $k of $plan $missing" >>"$1"
+		done
+	fi
+	if [ "$3" -ne 0 ] && ! grep -q '^not ok' "$1"; then
+		echo "not ok - $2 $bad" >>"$1"
+	fi
+}
+
+# ere TEXT...: TEXT as an extended regular expression matching itself.
+ere() {
+	printf '%s\n' "$*" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
+}
+
+# runner NAME: run one runner (in a session of its own, started by run_one),
+# its TAP into $PDC_RUNNER.tap, and its exit status last into $PDC_RUNNER.rc.
+runner() {
+	out="$PDC_RUNNER.tap"
+	case "$1" in
+	units)
+		rc=0
+		for t in "$BUILD"/tests/t_*; do
+			[ -x "$t" ] || continue
+			"$t" >"$out.one" 2>&1
+			tap_check "$out.one" "$(basename "$t")" "$?"
+			{ echo "# unit: $(basename "$t")"; cat "$out.one"; } >>"$out"
+		done
+		rm -f "$out.one"
+		;;
+	*#*)
+		# its tests by their whole names, and no other
+		re="^($(while IFS= read -r t; do ere "$t"; done <"$PDC_RUNNER.names" | paste -sd '|' -))\$"
+		bats --tap --timing --filter "$re" "$TEST_DIR/${1%#*}" >"$out" 2>&1
+		rc=$?
+		;;
+	*)
+		bats --tap --timing "$TEST_DIR/$1" >"$out" 2>&1
+		rc=$?
+		;;
+	esac
+	echo "$rc" >"$PDC_RUNNER.rc.new" && mv "$PDC_RUNNER.rc.new" "$PDC_RUNNER.rc"
+}
+if [ "${1:-}" = --runner ]; then
+	runner "$2"
+	exit 0
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pdc-run.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+lanes=""
+trap 'stop; exit 130' INT TERM
+
 files=""
-for f in tests/*.bats; do
-	[ -f "$f" ] && files="$files ${f#tests/}"
+for f in "$TEST_DIR"/*.bats; do
+	[ -f "$f" ] && files="$files ${f#"$TEST_DIR"/}"
 done
 # Every runner: "units", a whole FILE, or a shard FILE#K whose names are in
 # $tmp/FILE#K.names.
@@ -64,9 +141,9 @@ for f in $files; do
 		all="$all $f"
 		continue
 	fi
-	test_names "tests/$f" >"$tmp/names"
+	test_names "$TEST_DIR/$f" >"$tmp/names"
 	# names read otherwise than bats reads them: the file runs whole
-	if [ "$(wc -l <"$tmp/names")" -ne "$(bats --count "tests/$f")" ]; then
+	if [ "$(wc -l <"$tmp/names")" -ne "$(bats --count "$TEST_DIR/$f")" ]; then
 		all="$all $f"
 		continue
 	fi
@@ -91,65 +168,137 @@ for name in $slow $all; do
 	done
 done
 
-# tap_check FILE LABEL STATUS [EXPECTED]: append to FILE the failures its TAP
-# does not say itself: the tests planned (or EXPECTED) but never run, or a
-# bad exit unexplained.
-tap_check() {
-	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1)
-	ran=$(grep -c -E '^(not )?ok ' "$1")
-	if [ -n "${4:-}" ] && [ "${plan:-0}" -lt "$4" ]; then
-		echo "# $2: given $4 tests, planned ${plan:-none}" >>"$1"
-		plan=$4
-	fi
-	if [ -z "$plan" ]; then
-		[ "$3" -ne 0 ] || echo "not ok - $2 printed no plan" >>"$1"
-	else
-		k=$ran
-		while [ "$k" -lt "$plan" ]; do
-			k=$((k + 1))
-			echo "not ok - $2: test $k of $plan did not run" >>"$1"
+# procs RUNNER: the processes started under RUNNER, in its session or in
+# one of their own: those whose environment has RUNNER's PDC_RUNNER, and
+# those with a file or their directory in the worlds its suites made
+# (setup_suite.bash names them in RUNNER.dirs).  pdc-worker and PostgreSQL
+# write their process titles over their environment, but an autostarted
+# worker logs into its world, and a server runs in its data directory.
+procs() {
+	{
+		grep -l -s -F -x -z "PDC_RUNNER=$1" /proc/[0-9]*/environ 2>/dev/null
+		[ ! -f "$1.dirs" ] || while IFS= read -r d; do
+			case "$d" in /?*/?*) ;; *) continue ;; esac
+			find /proc/[0-9]*/cwd /proc/[0-9]*/fd -maxdepth 1 \( -lname "$d" -o -lname "$d/*" \) 2>/dev/null
+		done <"$1.dirs"
+	} | sed -n 's,^/proc/\([0-9]*\)/.*,\1,p' | sort -un
+}
+
+# alive PID...: whether any of them runs (a zombie does not)
+alive() {
+	ps -o stat= -p "$(echo $* | tr ' ' ,)" 2>/dev/null | grep -q -v '^Z'
+}
+
+# reap RUNNER: end everything RUNNER left running and remove the worlds its
+# suites made; print what was still running outside its process group.
+reap() {
+	[ -s "$1.pid" ] && kill -s KILL -- "-$(cat "$1.pid")" 2>/dev/null
+	# its clusters first, by an immediate shutdown, which removes their
+	# shared memory as a SIGKILL would not
+	pms=""
+	[ ! -f "$1.dirs" ] || for f in $(while IFS= read -r d; do
+		case "$d" in /?*/?*) [ -d "$d" ] && find "$d" -name postmaster.pid 2>/dev/null ;; esac
+	done <"$1.dirs"); do
+		p=$(head -n 1 "$f" 2>/dev/null)
+		case "$p" in '' | *[!0-9]*) continue ;; esac
+		kill -s QUIT "$p" 2>/dev/null && pms="$pms $p"
+	done
+	i=0
+	while [ "$i" -lt 100 ] && [ -n "$pms" ] && alive $pms; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	pids=$(procs "$1")
+	if [ -n "$pids" ]; then
+		ps -o pid=,args= -p "$(echo $pids | tr ' ' ,)" 2>/dev/null | cut -c 1-160
+		kill -s KILL $pids 2>/dev/null
+		i=0
+		while [ "$i" -lt 100 ] && [ -n "$(procs "$1")" ]; do
+			sleep 0.1
+			i=$((i + 1))
 		done
 	fi
-	if [ "$3" -ne 0 ] && ! grep -q '^not ok' "$1"; then
-		echo "not ok - $2 exited with status $3" >>"$1"
-	fi
+	[ ! -f "$1.dirs" ] || while IFS= read -r d; do
+		case "$d" in /?*/?*) rm -rf "$d" ;; esac
+	done <"$1.dirs"
 }
 
-# ere TEXT...: TEXT as an extended regular expression matching itself.
-ere() {
-	printf '%s\n' "$*" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
+# stop: on SIGINT or SIGTERM, the lanes and every runner they started
+stop() {
+	trap - INT TERM
+	kill $lanes 2>/dev/null
+	for f in "$tmp"/*.started; do
+		[ -f "$f" ] && reap "${f%.started}" >/dev/null
+	done
 }
 
+# run_one NAME: run a runner in a session of its own, kill it with all it
+# started if it outlives the limit, and count its TAP.
 run_one() {
-	out="$tmp/$1.tap"
+	r="$tmp/$1"
+	out="$r.tap"
+	: >"$out"
 	start=$(date +%s)
+	: >"$r.started"
+	# setsid: this background job is no group leader, so setsid makes the
+	# runner itself the leader of a new session and group (no fork)
+	PDC_RUNNER=$r setsid sh "$self" --runner "$1" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	echo "$pid" >"$r.pid"
+	late=""
+	while [ ! -f "$r.rc" ]; do
+		if [ $(($(date +%s) - start)) -ge "$limit" ]; then
+			late=1
+			break
+		fi
+		sleep 0.5
+	done
+	if [ -n "$late" ]; then
+		# what it was doing: the TAP so far, and the running test's output
+		{
+			echo "# $1: timed out after $limit s (TEST_RUNNER_LIMIT), killed with all it started"
+			echo "# $1: its last lines:"
+			tail -n 10 "$out" | cut -c 1-200 | sed 's/^/#   /'
+			if [ -f "$r.dirs" ]; then
+				o=$(while IFS= read -r d; do
+					ls -t "$d"/bats.*.out 2>/dev/null
+				done <"$r.dirs" | head -n 1)
+				if [ -n "$o" ]; then
+					echo "# $1: the running test's last output:"
+					tail -n 15 "$o" | cut -c 1-200 | sed 's/^/#   /'
+				fi
+			fi
+		} >"$r.late"
+		left=$(reap "$r")
+		wait "$pid" 2>/dev/null
+		[ -z "$left" ] || echo "# $1: killed outside its group:$(echo "$left" | sed 's/^ */ /' | paste -sd ';' -)" >>"$r.late"
+		rc=124
+	else
+		wait "$pid" 2>/dev/null
+		rc=$(cat "$r.rc")
+		left=$(reap "$r")
+		[ -z "$left" ] || echo "# $1 left running, now killed:$(echo "$left" | sed 's/^ */ /' | paste -sd ';' -)" >>"$out"
+	fi
 	case "$1" in
 	units)
-		: >"$out"
 		for t in "$BUILD"/tests/t_*; do
 			[ -x "$t" ] || continue
-			"$t" >"$out.one" 2>&1
-			rc=$?
-			tap_check "$out.one" "$(basename "$t")" "$rc"
-			{ echo "# unit: $(basename "$t")"; cat "$out.one"; } >>"$out"
+			grep -q -x "# unit: $(basename "$t")" "$out" ||
+			    echo "not ok - $(basename "$t") did not finish in the runner's time limit" >>"$out"
 		done
-		rm -f "$out.one"
 		;;
-	*#*)
-		# its tests by their whole names, and no other
-		re="^($(while IFS= read -r t; do ere "$t"; done <"$tmp/$1.names" | paste -sd '|' -))\$"
-		bats --tap --timing --filter "$re" "tests/${1%#*}" >"$out" 2>&1
-		tap_check "$out" "$1" "$?" "$(wc -l <"$tmp/$1.names")"
-		;;
-	*)
-		bats --tap --timing "tests/$1" >"$out" 2>&1
-		tap_check "$out" "$1" "$?"
-		;;
+	*#*) tap_check "$out" "$1" "$rc" "$(wc -l <"$r.names")" ;;
+	*) tap_check "$out" "$1" "$rc" ;;
 	esac
 	secs=$(($(date +%s) - start))
-	echo "$secs" >"$tmp/$1.secs"
+	echo "$secs" >"$r.secs"
+	if [ -n "$late" ]; then
+		cat "$r.late" >>"$out"
+		# one write, small: lines of other lanes do not mix into it
+		cat "$r.late"
+	fi
 	# one short write: lines of lanes finishing together do not mix
-	echo "# done: $1: $(grep -c '^ok ' "$out") ok, $(grep -c '^not ok ' "$out") not ok, $secs s"
+	echo "# done: $1: $(grep -c '^ok ' "$out") ok, $(grep -c '^not ok ' "$out") not ok, $secs s${late:+, timed out}"
 }
 
 lane() {
@@ -161,9 +310,11 @@ lane() {
 
 echo "# $(echo $queue | wc -w) runners in $jobs lanes:$queue"
 began=$(date +%s)
+lanes=""
 i=0
 while [ "$i" -lt "$jobs" ]; do
 	lane &
+	lanes="$lanes $!"
 	i=$((i + 1))
 done
 wait
@@ -203,6 +354,9 @@ echo "# time: $wall s wall in $jobs lanes; $runners s summed over runners; $test
 echo "# slowest runners: $(for f in "$tmp"/*.secs; do
 	[ -f "$f" ] && echo "$(cat "$f") $(basename "$f" .secs)"
 done | sort -rn | head -n 6 | awk '{ printf "%s%s %d s", (NR > 1 ? ", " : ""), $2, $1 }')"
+for f in "$tmp"/*.late; do
+	[ -f "$f" ] && echo "# timed out (TEST_RUNNER_LIMIT=$limit s): $(basename "$f" .late)"
+done
 
 # A skipped test is not a passed one: TAP marks it "# skip" (bats) or "# SKIP".
 skip_re='^ok .*# [Ss][Kk][Ii][Pp]'

@@ -1,10 +1,12 @@
 # setup_suite.bash - one throwaway world for every suite: pdc's own embedded
 # PostgreSQL cluster in a temporary directory, and countyd.  Fails loudly.
 
-load lib
+# Beside this file, wherever the suite is (02-suites runs suites of a fixture
+# through tests/run.sh with this world).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 setup_suite() {
-	export TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+	export TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 	export BUILD="${BUILD:-build}"
 	case "$BUILD" in /*) ;; *) BUILD="$TOP/$BUILD" ;; esac
 	export PATH="$BUILD/bin:$PATH"
@@ -12,6 +14,12 @@ setup_suite() {
 	# server runs as postgres when we are root).
 	export TEST_ROOT="$(mktemp -d /tmp/pdct.XXXXXX)"
 	chmod 755 "$TEST_ROOT"
+	# tests/run.sh removes them, and the cluster in TEST_ROOT, after a runner
+	# it killed at its time limit; bats' own directory holds the running
+	# test's output
+	if [ -n "${PDC_RUNNER:-}" ]; then
+		printf '%s\n' "$TEST_ROOT" "$BATS_RUN_TMPDIR" >>"$PDC_RUNNER.dirs"
+	fi
 	export XDG_DATA_HOME="$TEST_ROOT/data" XDG_CONFIG_HOME="$TEST_ROOT/config" XDG_STATE_HOME="$TEST_ROOT/state"
 	mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
 	chmod 755 "$XDG_DATA_HOME"

@@ -14,8 +14,8 @@
 # re-collection figures, 1000), BENCH_FAULTS (parcels of the fault-mix figures,
 # 300), BENCH_PRIORITY_BACKLOG (normal jobs ahead of the critical ones, 400),
 # BENCH_PRIORITY_WINDOW (seconds a budget figure counts, 20),
-# BENCH_ONLY=sales|recollect|faults|priority|queue|enqueue|latency (that
-# section alone).
+# BENCH_ONLY=sales|recollect|faults|priority|queue|enqueue|memory|latency
+# (that section alone).
 set -u
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -383,37 +383,62 @@ if [ "${BENCH_ONLY:-}" = latency ]; then
 	exit 0
 fi
 
+# ---------------------------------------------------------------- memory
+# Resident memory of one worker over a long run: after a tenth of the
+# parcels against the end.  Run in order, or alone with BENCH_ONLY=memory.
+MEM_JOBS="${BENCH_MEMORY_JOBS:-10000}"	# parcels of the memory-growth run
+memory_section() {
+	local rpid wpid rss rss_lo rss_hi lo_at n
+	log "memory: one worker over $MEM_JOBS parcels"
+	# A county of its own, so the figures above keep the size of theirs (a larger
+	# county finds more deeds per owner name, so more requests per parcel).
+	MEM="$(db bench_memory)" || die "cannot create bench_memory"
+	start_countyd memory -n "$MEM_JOBS" -s 13
+	config "$ROOT/memory.json" "$CURL_BASE" "$MEM"
+	curl -sf "$CURL_BASE/_countyd/apns?limit=$MEM_JOBS" | PDC_CONFIG="$ROOT/memory.json" pdc-enqueue >/dev/null 2>&1
+	# Resident memory sampled while it runs: after a tenth of the parcels, and last.
+	PDC_CONFIG="$ROOT/memory.json" "$RUNSTAT" pdc-worker --drain -j 4 >/dev/null 2>"$ROOT/worker.err" &
+	rpid=$!
+	rss_lo="" rss_hi="" lo_at=0
+	while kill -0 "$rpid" 2>/dev/null; do
+		wpid=$(pgrep -P "$rpid" pdc-worker | head -n 1)
+		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/${wpid:-0}/status" 2>/dev/null)
+		if [ -n "$rss" ]; then
+			rss_hi=$rss
+			if [ -z "$rss_lo" ]; then
+				lo_at=$(completed "$MEM")
+				[ "$lo_at" -lt $((MEM_JOBS / 10)) ] || rss_lo=$rss
+			fi
+		fi
+		sleep 0.5
+	done
+	wait "$rpid" || { tail -n 20 "$ROOT/worker.err" >&2; die "pdc-worker failed"; }
+	n=$(completed "$MEM")
+	[ "$n" -eq "$MEM_JOBS" ] || die "memory: $n of $MEM_JOBS completed"
+	figure memory_growth "$(calc "$rss_hi / 1024" 1)" MB "$(calc "$rss_hi / ${rss_lo:-1}")" \
+	    "resident after $lo_at jobs ($(calc "${rss_lo:-0} / 1024" 1) MB), here after $n" "<= 1.1"
+}
+if [ "${BENCH_ONLY:-}" = memory ]; then
+	memory_section
+	[ -z "${BENCH_OUT:-}" ] || printf '{"figures": [%s\n]}\n' "$JSON" >"$BENCH_OUT"
+	exit 0
+fi
+
 # ---------------------------------------------------------------- enqueue
-# pdc-enqueue against COPY, and the floor of the rows it writes.  Run in
-# order, or alone with BENCH_ONLY=enqueue.
+# pdc-enqueue against the floor of the rows it writes, at the same size over
+# as many connections.  Run in order, or alone with BENCH_ONLY=enqueue.
 enqueue_section() {
 	ENQ="$(db bench_enqueue)" || die "cannot create bench_enqueue"
 	config "$ROOT/enq.json" "http://127.0.0.1:9" "$ENQ"
 	q "$ENQ" -c "CREATE TABLE plain (apn text)"
 	awk -v n="$ENQ_APNS" 'BEGIN { for (i = 1; i <= n; i++) { s = sprintf("%08d", i * 7 % 100000000);
 		print substr(s, 1, 3) "-" substr(s, 4, 2) "-" substr(s, 6, 3) } }' >"$ROOT/apns"
-	: >"$ROOT/enq" && : >"$ROOT/copy"
-	for r in $(seq "$ROUNDS"); do
-		q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
-		t0=$(now)
-		cat "$ROOT/apns" | PDC_CONFIG="$ROOT/enq.json" pdc-enqueue >/dev/null 2>"$ROOT/enq.err" ||
-		    { cat "$ROOT/enq.err" >&2; die "pdc-enqueue failed"; }
-		calc "$ENQ_APNS / ($(now) - $t0)" 0 >>"$ROOT/enq"; echo >>"$ROOT/enq"
-		q "$ENQ" -c "TRUNCATE plain" >/dev/null
-		t0=$(now)
-		cat "$ROOT/apns" | q "$ENQ" -c "COPY plain (apn) FROM STDIN" >/dev/null || die "COPY failed"
-		calc "$ENQ_APNS / ($(now) - $t0)" 0 >>"$ROOT/copy"; echo >>"$ROOT/copy"
-	done
-	got="$(q "$ENQ" -c "SELECT count(*) FROM jobs WHERE state = 'pending'")"
-	[ "$got" -eq "$ENQ_APNS" ] || die "enqueue: $got jobs pending, not $ENQ_APNS"
-	e=$(median <"$ROOT/enq") c=$(median <"$ROOT/copy")
-	figure enqueue "$e" APNs/s "$(calc "$e / $c")" "COPY into a plain table ($c APNs/s), $ENQ_APNS APNs" ">= 0.5"
-	# What writing the rows pdc-enqueue must write costs at all: COPY straight
-	# into the job table and the status table, with their indexes and triggers
-	# (nobody follows the job events, so the triggers announce none).
-	# At the figure's size, over as many connections as pdc-enqueue uses (two,
-	# each writing its batches to both tables): each connection COPYs half the
-	# APNs into the job table, then into the status table.
+	# The reference: what writing the rows pdc-enqueue must write costs at
+	# all.  COPY straight into the job table and the status table, with their
+	# indexes and triggers (nobody follows the job events, so the triggers
+	# announce none), the same APNs over as many connections as pdc-enqueue
+	# uses (two, each writing its batches to both tables): each connection
+	# COPYs half the APNs into the job table, then into the status table.
 	FLOOR_APNS=$ENQ_APNS
 	split -n l/2 -d "$ROOT/apns" "$ROOT/apns.half."
 	# copy_half N: one connection's COPYs
@@ -434,9 +459,26 @@ enqueue_section() {
 		wait "$p1" && wait "$p2" || die "COPY failed"
 		calc "$FLOOR_APNS / ($(now) - $t0)" 0
 	}
-	f=$(copy_floor)
-	info "floor: COPY of $FLOOR_APNS APNs into jobs and data_collection_status themselves, two connections" "$f" APNs/s
-	info "enqueue against that floor" "$(calc "$e / $f")" ratio
+	: >"$ROOT/enq" && : >"$ROOT/floor" && : >"$ROOT/copy"
+	for r in $(seq "$ROUNDS"); do
+		copy_floor >>"$ROOT/floor"; echo >>"$ROOT/floor"
+		q "$ENQ" -c "TRUNCATE jobs, data_collection_status, counters" -c "VACUUM jobs" >/dev/null
+		t0=$(now)
+		cat "$ROOT/apns" | PDC_CONFIG="$ROOT/enq.json" pdc-enqueue >/dev/null 2>"$ROOT/enq.err" ||
+		    { cat "$ROOT/enq.err" >&2; die "pdc-enqueue failed"; }
+		calc "$ENQ_APNS / ($(now) - $t0)" 0 >>"$ROOT/enq"; echo >>"$ROOT/enq"
+		# for information: one narrow row per APN, no index, one connection
+		q "$ENQ" -c "TRUNCATE plain" >/dev/null
+		t0=$(now)
+		cat "$ROOT/apns" | q "$ENQ" -c "COPY plain (apn) FROM STDIN" >/dev/null || die "COPY failed"
+		calc "$ENQ_APNS / ($(now) - $t0)" 0 >>"$ROOT/copy"; echo >>"$ROOT/copy"
+	done
+	got="$(q "$ENQ" -c "SELECT count(*) FROM jobs WHERE state = 'pending'")"
+	[ "$got" -eq "$ENQ_APNS" ] || die "enqueue: $got jobs pending, not $ENQ_APNS"
+	e=$(median <"$ROOT/enq") f=$(median <"$ROOT/floor") c=$(median <"$ROOT/copy")
+	figure enqueue "$e" APNs/s "$(calc "$e / $f")" "COPY of the same $ENQ_APNS APNs into jobs and data_collection_status, two connections ($f APNs/s)" ">= 0.5"
+	info "COPY of the same APNs into a one-column table, no index, one connection" "$c" APNs/s
+	info "enqueue against that" "$(calc "$e / $c" 3)" ratio
 	# The same while someone follows the job events (pdc-status --follow): the
 	# insert trigger then builds one JSON event per job and queues it.
 	q "$ENQ" -c "SELECT pdc_events_follow()" -c "SELECT pg_sleep(3600)" >/dev/null 2>&1 &
@@ -627,7 +669,6 @@ echo "enqueue: $(($(date +%s) - T_START)) s so far" >&2
 
 # ---------------------------------------------------------------- collection
 FLOOR_N="${BENCH_FLOOR:-200}"	# parcels per fetch-floor round
-MEM_JOBS="${BENCH_MEMORY_JOBS:-10000}"	# parcels of the memory-growth run
 COL="$(db bench_collect)" || die "cannot create bench_collect"
 start_countyd fast -n $((COLLECT + FLOOR_N * ROUNDS)) -s 7
 FAST="$CURL_BASE"
@@ -678,34 +719,7 @@ info "cJSON alone, the assessor's and recorder's answers per record" "$jf_us" us
 info "the three libraries' floors together (SAX + libcurl + cJSON), per record" \
     "$(calc "$(hf_field sax_us) + $cf_us * $cf_req / $COLLECT + $jf_us" 0)" us
 
-log "memory: one worker over $MEM_JOBS parcels"
-# A county of its own, so the figures above keep the size of theirs (a larger
-# county finds more deeds per owner name, so more requests per parcel).
-MEM="$(db bench_memory)" || die "cannot create bench_memory"
-start_countyd memory -n "$MEM_JOBS" -s 13
-config "$ROOT/memory.json" "$CURL_BASE" "$MEM"
-curl -sf "$CURL_BASE/_countyd/apns?limit=$MEM_JOBS" | PDC_CONFIG="$ROOT/memory.json" pdc-enqueue >/dev/null 2>&1
-# Resident memory sampled while it runs: after a tenth of the parcels, and last.
-PDC_CONFIG="$ROOT/memory.json" "$RUNSTAT" pdc-worker --drain -j 4 >/dev/null 2>"$ROOT/worker.err" &
-rpid=$!
-rss_lo="" rss_hi="" lo_at=0
-while kill -0 "$rpid" 2>/dev/null; do
-	wpid=$(pgrep -P "$rpid" pdc-worker | head -n 1)
-	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/${wpid:-0}/status" 2>/dev/null)
-	if [ -n "$rss" ]; then
-		rss_hi=$rss
-		if [ -z "$rss_lo" ]; then
-			lo_at=$(completed "$MEM")
-			[ "$lo_at" -lt $((MEM_JOBS / 10)) ] || rss_lo=$rss
-		fi
-	fi
-	sleep 0.5
-done
-wait "$rpid" || { tail -n 20 "$ROOT/worker.err" >&2; die "pdc-worker failed"; }
-n=$(completed "$MEM")
-[ "$n" -eq "$MEM_JOBS" ] || die "memory: $n of $MEM_JOBS completed"
-figure memory_growth "$(calc "$rss_hi / 1024" 1)" MB "$(calc "$rss_hi / ${rss_lo:-1}")" \
-    "resident after $lo_at jobs ($(calc "${rss_lo:-0} / 1024" 1) MB), here after $n" "<= 1.1"
+memory_section
 
 log "fetch floor: worker against xargs -P 8 curl"
 : >"$ROOT/wfetch" && : >"$ROOT/wfetch_wall" && : >"$ROOT/cfetch"
