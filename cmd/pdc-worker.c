@@ -269,30 +269,19 @@ main(int argc, char *argv[], char *envp[])
 		fprintf(stderr, "pdc-worker: --apn, --reparse, --pause/--resume and -j/--drain do not mix\n");
 		return PDC_EXIT_USAGE;
 	}
-	char (*apns)[PDC_APN_MAX] = NULL;
 	const char **apnp = NULL;
 	size_t napns = (size_t)(argc - optind);
-	if (napns > 0) {
-		if ((apns = calloc(napns, sizeof(*apns))) == NULL ||
-		    (apnp = calloc(napns, sizeof(*apnp))) == NULL)
-			return PDC_EXIT_FAILED;
-		for (size_t i = 0; i < napns; i++) {
-			const char *a = argv[optind + (int)i];
-
-			if (pdc_cli_apn(a, apns[i]) == -1) {
-				free(apns);
-				free(apnp);
-				return PDC_EXIT_DATAERR;
-			}
-			apnp[i] = apns[i];
-		}
-	}
-	if ((rc = pdc_cli_config(&cfg, profile)) != 0)
+	if ((rc = pdc_cli_apns(argc - optind, argv + optind, &apnp)) != 0)
 		return rc;
+	if ((rc = pdc_cli_config(&cfg, profile)) != 0) {
+		free(apnp);
+		return rc;
+	}
 	if (jobs_arg != NULL && pdc_config_set(&cfg, "background_collection.max_concurrent_jobs",
 	    jobs_arg, PDC_ORIGIN_OPTION, &err) == -1) {
 		fprintf(stderr, "pdc-worker: -j: %s\n", err.msg);
 		pdc_config_release(&cfg);
+		free(apnp);
 		return PDC_EXIT_USAGE;
 	}
 	/* Checked as the key would be: a missing file is a usage error now,
@@ -301,6 +290,7 @@ main(int argc, char *argv[], char *envp[])
 	    PDC_ORIGIN_OPTION, &err) == -1) {
 		fprintf(stderr, "pdc-worker: --ca-file: %s\n", err.msg);
 		pdc_config_release(&cfg);
+		free(apnp);
 		return PDC_EXIT_USAGE;
 	}
 	opts.ca_file = cfg.ca_file[0] != '\0' ? cfg.ca_file : NULL;
@@ -364,7 +354,6 @@ main(int argc, char *argv[], char *envp[])
 	}
 	pdc_http_global_cleanup();
 	pdc_config_release(&cfg);
-	free(apns);
 	free(apnp);
 	return rc;
 }
