@@ -95,15 +95,19 @@ export_all(struct pdc_conn *conn, struct run *run, char (*batch)[PDC_APN_MAX], s
 	}
 }
 
-/* The APNs on standard input, one a line (as pdc-enqueue reads them). */
+/*
+ * The APNs on standard input, one a line (as pdc-enqueue reads them).  A
+ * bad line is reported with its number and skipped: the records of the
+ * others are still written, and the exit status says some were bad.
+ */
 static int
 export_stdin(struct pdc_conn *conn, struct run *run, char (*batch)[PDC_APN_MAX], struct pdc_err *err)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	long lineno = 0;
-	int n = 0, rc = 0;
+	long lineno = 0, bad = 0;
+	int n = 0, rc = 0, rerr;
 
 	while (rc == 0 && (len = getline(&line, &cap, stdin)) != -1) {
 		struct pdc_err why;
@@ -113,21 +117,22 @@ export_stdin(struct pdc_conn *conn, struct run *run, char (*batch)[PDC_APN_MAX],
 		if (len > 0 && line[len - 1] == '\n')
 			len--;
 		if ((r = pdc_input_apn(line, (size_t)len, batch[n], &why)) == -1) {
-			/* the records of the lines before it, and none after */
-			if ((rc = flush(conn, run, batch, &n, err)) == 0) {
-				fprintf(stderr, "pdc-export: line %ld: %s\n", lineno, why.msg);
-				rc = PDC_EXIT_DATAERR;
-			}
+			fprintf(stderr, "pdc-export: line %ld: %s\n", lineno, why.msg);
+			bad++;
 		} else if (r == 1 && ++n == PDC_EXPORT_BATCH)
 			rc = flush(conn, run, batch, &n, err);
 	}
+	rerr = ferror(stdin) ? errno : 0;
 	free(line);
-	if (rc == 0 && ferror(stdin)) {
-		fprintf(stderr, "pdc-export: standard input: %s\n", strerror(errno));
-		rc = PDC_EXIT_DATAERR;
-	}
+	/* the lines read before a read error still go out */
 	if (rc == 0)
 		rc = flush(conn, run, batch, &n, err);
+	if (rc == 0 && rerr != 0) {
+		fprintf(stderr, "pdc-export: standard input: %s\n", strerror(rerr));
+		rc = PDC_EXIT_DATAERR;
+	}
+	if (rc == 0 && bad > 0)
+		rc = PDC_EXIT_DATAERR;
 	return rc;
 }
 

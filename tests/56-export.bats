@@ -152,12 +152,16 @@ for i, r in enumerate(rows[1:], 2):
 	echo "$output" | jq -e '.status == "missing" and .properties == null and .sales == []'
 	run_pdc 65 pdc-export "$apn" 165-28-05
 	assert_output 'pdc-export: bad APN "165-28-05"'
-	run_pdc 65 bash -c "printf '%s\n' $apn nonsense $apn | pdc-export - 2>'$BATS_TEST_TMPDIR/err'"
-	# the lines before the bad one are written, none after
-	[ "${#lines[@]}" -eq 2 ]
+	run_pdc 65 bash -c "printf '%s\n' $apn nonsense 999-99-999 1A5-28-054 $apn | pdc-export - 2>'$BATS_TEST_TMPDIR/err'"
+	# each bad line is skipped; the records of the others are written, in order
+	[ "${#lines[@]}" -eq 4 ]
 	assert_line --index 1 --partial "$apn,complete,"
+	assert_line --index 2 --partial "999-99-999,missing,"
+	assert_line --index 3 --partial "$apn,complete,"
 	run cat "$BATS_TEST_TMPDIR/err"
-	assert_output 'pdc-export: line 2: bad APN "nonsense"'
+	[ "${#lines[@]}" -eq 2 ]
+	assert_line --index 0 'pdc-export: line 2: bad APN "nonsense"'
+	assert_line --index 1 'pdc-export: line 4: bad APN "1A5-28-054"'
 	run_pdc 64 pdc-export - "$apn"
 	[ "${#lines[@]}" -eq 2 ]
 	run_pdc 64 pdc-export --bogus
