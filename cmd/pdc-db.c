@@ -18,7 +18,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: pdc-db [--profile NAME] start | stop | status | url | check | migrate | config [--json]\n"
-	    "       pdc-db [--profile NAME] [--header] [--json] probe [APN]\n");
+	    "       pdc-db [--profile NAME] [--json | --header] probe [APN]\n");
 }
 
 static int
@@ -192,6 +192,10 @@ main(int argc, char *argv[])
 	    strcmp(sub, "probe")) {
 		fprintf(stderr, "pdc-db: unknown command \"%s\"\n", sub);
 		usage(stderr);
+		return PDC_EXIT_USAGE;
+	}
+	if (header && as_json) {
+		fprintf(stderr, "pdc-db: --header does not mix with --json\n");
 		return PDC_EXIT_USAGE;
 	}
 	if (header ? strcmp(sub, "probe") != 0 : as_json && strcmp(sub, "config") && strcmp(sub, "probe")) {

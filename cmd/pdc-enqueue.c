@@ -391,6 +391,10 @@ main(int argc, char *argv[])
 		default: usage(stderr); return PDC_EXIT_USAGE;
 		}
 	}
+	if (header && as_json) {
+		fprintf(stderr, "pdc-enqueue: --header does not mix with --json\n");
+		return PDC_EXIT_USAGE;
+	}
 	if (nmodes > 1) {
 		fprintf(stderr, "pdc-enqueue: --cancel, --retry-failed and --refresh do not mix\n");
 		return PDC_EXIT_USAGE;

@@ -153,19 +153,23 @@ main(int argc, char *argv[])
 	struct pdc_err err;
 	struct pdc_conn *conn;
 	const char *profile = NULL;
-	bool from_stdin = false;
+	bool from_stdin = false, csv = false, json = false;
 	int ch, rc, n = 0;
 
 	pdc_cli_init("pdc-export");
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'C': run.kind = PDC_EXPORT_CSV; break;
+		case 'C': run.kind = PDC_EXPORT_CSV; csv = true; break;
 		case 'h': usage(stdout); return 0;
-		case 'J': run.kind = PDC_EXPORT_JSON; break;
+		case 'J': run.kind = PDC_EXPORT_JSON; json = true; break;
 		case 'P': profile = optarg; break;
 		case 'V': printf("pdc-export %s\n", PDC_VERSION); return 0;
 		default: usage(stderr); return PDC_EXIT_USAGE;
 		}
+	}
+	if (csv && json) {
+		fprintf(stderr, "pdc-export: --csv does not mix with --json\n");
+		return PDC_EXIT_USAGE;
 	}
 	if (optind < argc && strcmp(argv[optind], "-") == 0) {
 		if (optind + 1 != argc) {

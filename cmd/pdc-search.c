@@ -80,6 +80,11 @@ main(int argc, char *argv[])
 		default: usage(stderr); return PDC_EXIT_USAGE;
 		}
 	}
+	if (header && as_json) {
+		/* JSON Lines name every value: there is no header line to add */
+		fprintf(stderr, "pdc-search: --header does not mix with --json\n");
+		return PDC_EXIT_USAGE;
+	}
 	if (optind == argc) {
 		fprintf(stderr, "pdc-search: no query given\n");
 		usage(stderr);

@@ -380,8 +380,8 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return PDC_EXIT_USAGE;
 	}
-	if (as_json && prometheus) {
-		fprintf(stderr, "pdc-stats: --json and --prometheus do not mix\n");
+	if (as_json + header + prometheus > 1) {
+		fprintf(stderr, "pdc-stats: --json, --header and --prometheus do not mix\n");
 		return PDC_EXIT_USAGE;
 	}
 	if ((m = calloc(1, sizeof(*m))) == NULL)

@@ -553,6 +553,12 @@ main(int argc, char *argv[])
 		fprintf(stderr, "pdc-status: --follow does not mix with --wait or --watch\n");
 		return PDC_EXIT_USAGE;
 	}
+	/* a header is for TSV: JSON names every value, the screen and the event lines have their own */
+	if (header && (as_json || watch || follow_events)) {
+		fprintf(stderr, "pdc-status: --header does not mix with --%s\n",
+		    as_json ? "json" : watch ? "watch" : "follow");
+		return PDC_EXIT_USAGE;
+	}
 	n = (size_t)(argc - optind);
 	if ((rc = pdc_cli_apns(argc - optind, argv + optind, &ptrs)) != 0)
 		return rc;

@@ -235,15 +235,15 @@ main(int argc, char *argv[], char *envp[])
 	struct sigaction sa;
 	const char *apn_arg = NULL, *profile = NULL, *jobs_arg = NULL;
 	long keep_days = 7;
-	int ch, rc, pause = -1;
-	bool reparse = false;
+	int ch, rc, pause = -1, napn = 0;
+	bool reparse = false, keep_set = false, paused = false, resumed = false;
 
 	/* Before anything keeps a pointer into argv: the title takes its place. */
 	setproctitle_init(argc, argv, envp);
 	pdc_cli_init("pdc-worker");
 	while ((ch = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'a': apn_arg = optarg; break;
+		case 'a': apn_arg = optarg; napn++; break;
 		case 'C': opts.ca_file = optarg; break;
 		case 'd': opts.drain = true; break;
 		case 'h': usage(stdout); return 0;
@@ -251,10 +251,11 @@ main(int argc, char *argv[], char *envp[])
 		case 'k':
 			if ((keep_days = pdc_cli_number("--keep-days", optarg, 0, 3650)) < 0)
 				return PDC_EXIT_USAGE;
+			keep_set = true;
 			break;
-		case 'p': pause = 1; break;
+		case 'p': pause = 1; paused = true; break;
 		case 'P': profile = optarg; break;
-		case 'r': pause = 0; break;
+		case 'r': pause = 0; resumed = true; break;
 		case 'R': reparse = true; break;
 		case 'V': printf("pdc-worker %s\n", PDC_VERSION); return 0;
 		default: usage(stderr); return PDC_EXIT_USAGE;
@@ -267,6 +268,23 @@ main(int argc, char *argv[], char *envp[])
 	}
 	if ((apn_arg != NULL) + (pause != -1) + (opts.drain || jobs_arg != NULL) + reparse > 1) {
 		fprintf(stderr, "pdc-worker: --apn, --reparse, --pause/--resume and -j/--drain do not mix\n");
+		return PDC_EXIT_USAGE;
+	}
+	/* Each of these would be ignored, the first --apn or --pause unseen. */
+	if (paused && resumed) {
+		fprintf(stderr, "pdc-worker: --pause and --resume do not mix\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (napn > 1) {
+		fprintf(stderr, "pdc-worker: --apn takes one parcel: give it once\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (keep_set && (apn_arg != NULL || reparse || pause != -1)) {
+		fprintf(stderr, "pdc-worker: --keep-days goes with collecting queued jobs only\n");
+		return PDC_EXIT_USAGE;
+	}
+	if (opts.ca_file != NULL && (reparse || pause != -1)) {
+		fprintf(stderr, "pdc-worker: --ca-file goes with collecting only (queued jobs or --apn)\n");
 		return PDC_EXIT_USAGE;
 	}
 	const char **apnp = NULL;

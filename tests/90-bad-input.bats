@@ -31,6 +31,7 @@ pdc-search  | -l ten SMITH                 | - | 64 | --limit: "ten" is invalid
 pdc-search  | --enqueue                    | - | 64 | option '--enqueue' requires an argument
 pdc-search  | --enqueue 0 SMITH            | - | 64 | --enqueue: "0" is too small
 pdc-search  | --enqueue 1e3 SMITH          | - | 64 | --enqueue: "1e3" is invalid
+pdc-search  | --json --header SMITH        | - | 64 | --header does not mix with --json
 pdc-enqueue | --bogus 165-28-054           | - | 64 | unrecognized option '--bogus'
 pdc-enqueue | --profile                    | - | 64 | option '--profile' requires an argument
 pdc-enqueue | --profile nosuch 165-28-054  | - | 78 | unknown profile "nosuch"
@@ -43,6 +44,8 @@ pdc-enqueue | --top -3 165-28-054          | - | 64 | --top: "-3" is too small
 pdc-enqueue | --top many 165-28-054        | - | 64 | --top: "many" is invalid
 pdc-enqueue | --top                        | - | 64 | option '--top' requires an argument
 pdc-enqueue | --timeout 5 165-28-054       | - | 64 | --timeout needs --wait
+pdc-enqueue | --json --header 165-28-054   | - | 64 | --header does not mix with --json
+pdc-enqueue | --cancel --header --json 165-28-054 | - | 64 | --header does not mix with --json
 pdc-enqueue | --wait --timeout 0 165-28-054 | - | 64 | --timeout: "0" is too small
 pdc-enqueue | --wait --timeout 99999999 165-28-054 | - | 64 | --timeout: "99999999" is too large
 pdc-enqueue | 165-28-05                    | - | 65 | argument 1: bad APN "165-28-05"
@@ -99,6 +102,13 @@ pdc-worker  | --apn @BIG                   | - | 65 | bad APN "1{40}"\.\.\.$
 pdc-worker  | --apn @EMPTY                 | - | 65 | bad APN ""
 pdc-worker  | --apn 165-28-054 --drain     | - | 64 | do not mix
 pdc-worker  | --pause -j 2                 | - | 64 | do not mix
+pdc-worker  | --pause --resume             | - | 64 | --pause and --resume do not mix
+pdc-worker  | --apn 165-28-054 --apn 165-28-055 | - | 64 | --apn takes one parcel: give it once
+pdc-worker  | --keep-days 3 --apn 165-28-054 | - | 64 | --keep-days goes with collecting queued jobs only
+pdc-worker  | --keep-days 3 --reparse      | - | 64 | --keep-days goes with collecting queued jobs only
+pdc-worker  | --pause --keep-days 3        | - | 64 | --keep-days goes with collecting queued jobs only
+pdc-worker  | --ca-file / --reparse        | - | 64 | --ca-file goes with collecting only
+pdc-worker  | --resume --ca-file /         | - | 64 | --ca-file goes with collecting only
 pdc-worker  | --reparse 12                 | - | 65 | bad APN "12"
 pdc-worker  | --reparse 165-28-054 1A5-28-054 | - | 65 | bad APN "1A5-28-054"
 pdc-worker  | stray                        | - | 64 | unexpected argument "stray"
@@ -114,6 +124,10 @@ pdc-status  | --wait --timeout 0           | - | 64 | --timeout: "0" is too smal
 pdc-status  | --wait --timeout -1          | - | 64 | --timeout: "-1" is too small
 pdc-status  | --wait --timeout soon        | - | 64 | --timeout: "soon" is invalid
 pdc-status  | --watch --json               | - | 64 | --watch does not mix with --wait or --json
+pdc-status  | --json --header              | - | 64 | --header does not mix with --json
+pdc-status  | --list --header --json       | - | 64 | --header does not mix with --json
+pdc-status  | --watch --header             | - | 64 | --header does not mix with --watch
+pdc-status  | --follow --header            | - | 64 | --header does not mix with --follow
 pdc-status  | 165-28-05                    | - | 65 | bad APN "165-28-05"
 pdc-status  | 1A5-28-054                   | - | 65 | bad APN "1A5-28-054"
 pdc-status  | 123-4A-56B7                  | - | 65 | bad APN "123-4A-56B7"
@@ -127,6 +141,9 @@ pdc-stats   | --profile nosuch             | - | 78 | unknown profile "nosuch"
 pdc-stats   | stray                        | - | 64 | unexpected argument "stray"
 pdc-stats   | --json 165-28-054            | - | 64 | unexpected argument "165-28-054"
 pdc-stats   | -j 4                         | - | 64 | invalid option -- 'j'
+pdc-stats   | --json --header              | - | 64 | --json, --header and --prometheus do not mix
+pdc-stats   | --header --prometheus        | - | 64 | --json, --header and --prometheus do not mix
+pdc-stats   | --prometheus --json          | - | 64 | --json, --header and --prometheus do not mix
 pdc-show    | --bogus 165-28-054           | - | 64 | unrecognized option '--bogus'
 pdc-show    | --profile                    | - | 64 | option '--profile' requires an argument
 pdc-show    | --profile nosuch 165-28-054  | - | 78 | unknown profile "nosuch"
@@ -149,6 +166,8 @@ pdc-export  | - 165-28-054                 | - | 64 | "-" reads the APNs from st
 pdc-export  | -                            | 165-28-05\n | 65 | line 1: bad APN "165-28-05"
 pdc-export  | --csv -                      | 165-28-054\n\0\n | 65 | line 2: line contains a NUL byte
 pdc-export  | -                            | @BIG10M | 65 | line 1: line too long
+pdc-export  | --csv --json                 | - | 64 | --csv does not mix with --json
+pdc-export  | --json --csv 165-28-054      | - | 64 | --csv does not mix with --json
 pdc-db      | --bogus config               | - | 64 | unrecognized option '--bogus'
 pdc-db      | --profile                    | - | 64 | option '--profile' requires an argument
 pdc-db      | --profile nosuch config      | - | 78 | unknown profile "nosuch"
@@ -160,6 +179,7 @@ pdc-db      | status stop                  | - | 64 | unexpected argument "stop"
 pdc-db      | probe 165-28-05              | - | 65 | bad APN "165-28-05"
 pdc-db      | probe 165-28-054 x           | - | 64 | unexpected argument "x" after "165-28-054"
 pdc-db      | config 165-28-054            | - | 64 | unexpected argument "165-28-054" after "config"
+pdc-db      | --json --header probe        | - | 64 | --header does not mix with --json
 TABLE
 )
 
