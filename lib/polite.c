@@ -45,6 +45,7 @@ struct host {
 	double crawl_delay;
 	double slots[MAXSLOTS];		/* pdc_clock_mono() times reserved for us */
 	int nslots, next;
+	double sent;			/* pdc_clock_mono(): our last request here went out, 0 never */
 	double paused_until;		/* pdc_clock_mono() */
 	double not_before;		/* pdc_clock_mono(): the host asked us to wait (no database) */
 	char pause_reason[256];
@@ -208,6 +209,41 @@ robots_from(long status, const char *body, size_t len)
 
 static int reserve(struct pdc_polite *, struct host *, int, int, struct pdc_err *);
 
+/*
+ * The least time between two of this process's requests to H: one over
+ * its rate (or robots.txt's Crawl-delay, when slower) with HEADROOM.
+ */
+static double
+spacing(const struct host *h)
+{
+	double rate = h->rate;
+
+	if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < rate)
+		rate = 1.0 / h->crawl_delay;
+	return 1.0 / (rate * HEADROOM);
+}
+
+/*
+ * Move H's slots still to use (H->mu held) to at least an interval after
+ * our last request there went out, and after one another.  A slot is used
+ * late when its thread wakes late or takes it up to SLOT_STALE after its
+ * time; the next one, planned from the slot and not from the request,
+ * would then go less than an interval later, and with two more on time
+ * the county would count one request too many in one of its seconds.
+ * Nothing is dropped: the slots keep their number, only later.
+ */
+static void
+pace(struct host *h)
+{
+	double iv = spacing(h), t = h->sent > 0 ? h->sent + iv : 0;
+
+	for (int i = h->next; i < h->nslots; i++) {
+		if (h->slots[i] < t)
+			h->slots[i] = t;
+		t = h->slots[i] + iv;
+	}
+}
+
 /* Load H's robots.txt: from the database if another worker fetched it today, else from the host. */
 static int
 load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, int prio,
@@ -248,8 +284,10 @@ load_robots(struct pdc_polite *p, struct host *h, struct pdc_http *http, int pri
 				break;
 			sleep_until(h->yield_until);
 		}
+		pace(h);
 		sleep_until(h->slots[0]);
 		h->next = h->nslots;
+		h->sent = pdc_clock_mono();
 		snprintf(url, sizeof(url), "%s/robots.txt", h->base);
 		if (pdc_http_get(http, url, NULL, &res, &herr) == -1 || res.status >= 500) {
 			/* Unreachable robots.txt: nothing may be fetched for now, and it
@@ -317,14 +355,10 @@ static struct pdc_stmt st_reserve = { "pdc_host_reserve_prio",
 static int
 reserve(struct pdc_polite *p, struct host *h, int want, int prio, struct pdc_err *err)
 {
-	double rate = h->rate, interval, now = pdc_clock_mono();
+	double interval = spacing(h), now = pdc_clock_mono();
 	int k;
 
-	if (h->crawl_delay > 0 && 1.0 / h->crawl_delay < rate)
-		rate = 1.0 / h->crawl_delay;
-	rate *= HEADROOM;
-	interval = 1.0 / rate;
-	k = (int)(rate * BATCH_SECONDS);
+	k = (int)(BATCH_SECONDS / interval);
 	if (k < 1)
 		k = 1;
 	if (k > MAXSLOTS)
@@ -585,12 +619,14 @@ again:
 			h->next = 0;
 		}
 		if (h->next < h->nslots) {
+			pace(h);
 			t = h->slots[h->next];
 			if (nap(h, &w, t))
 				goto preempted;
 			/* a 429 meanwhile drops the slots planned before it */
 			if (h->next < h->nslots && h->slots[h->next] == t) {
 				h->next++;
+				h->sent = pdc_clock_mono();
 				break;
 			}
 			continue;

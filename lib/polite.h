@@ -11,7 +11,9 @@
  * request takes the next slot (a critical or high one even the slot a less
  * urgent one was waiting for), and across processes one with a critical or
  * high request makes the others hold back (sql/013_host_priority.sql), so
- * it waits only for slots already handed out.  After each request: 429 and 503 halve the host's rate and honour
+ * it waits only for slots already handed out.  Within a process, a request
+ * never goes out sooner than one interval after the one before it to the
+ * same host went out, however late that one was.  After each request: 429 and 503 halve the host's rate and honour
  * Retry-After, good answers bring the rate back gradually, and a host that
  * fails most requests for a minute is paused for two.
  */

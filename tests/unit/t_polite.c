@@ -1,7 +1,9 @@
 /* t_polite - what politeness decides without a database or a network. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "clock.h"
 #include "config.h"
 #include "polite.h"
 #include "unit.h"
@@ -71,11 +73,61 @@ test_room(void)
 	pdc_polite_free(p);
 }
 
+static void
+sleep_till(double t)
+{
+	double d;
+	struct timespec ts;
+
+	while ((d = t - pdc_clock_mono()) > 0) {
+		ts.tv_sec = (time_t)d;
+		ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * A slot used late does not bring the next request closer: each goes at
+ * least an interval (1 / (rate * 0.95)) after the one before it went out.
+ * Only lower bounds are checked, which a slow machine cannot break: every
+ * request goes an interval after the call that sent the one before began.
+ */
+static void
+test_spacing(void)
+{
+	struct pdc_config cfg;
+	struct pdc_polite *p;
+	struct pdc_err err;
+	const char *url = "http://127.0.0.2:9/t";
+	double iv = 1.0 / (20 * 0.95), begun[4], done[4];
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.respect_robots_txt = false;
+	/* 20/s: a quarter second's slots are planned at once, an interval apart */
+	cfg.source[pdc_config_source_index("treasurer")].requests_per_second = 20;
+	pdc_err_clear(&err);
+	p = pdc_polite_new(&cfg, NULL, &err);
+	for (int i = 0; i < 4; i++) {
+		/* the second request comes 20 ms after its slot: late, but not too late to use it */
+		if (i == 1)
+			sleep_till(done[0] + iv + 0.02);
+		begun[i] = pdc_clock_mono();
+		is_int(pdc_polite_acquire(p, NULL, "treasurer", url, 2, &err), 0, "a slot for each request");
+		done[i] = pdc_clock_mono();
+		pdc_polite_report(p, url, 200, 0, NULL);
+	}
+	ok(done[1] - begun[0] >= iv, "the first two requests an interval apart");
+	ok(done[2] - begun[1] >= iv, "the one after the late one an interval after it, not on its planned slot");
+	ok(done[3] - begun[2] >= iv, "and the next an interval after that");
+	pdc_polite_free(p);
+}
+
 int
 main(void)
 {
 	test_unknown_source();
 	test_host();
 	test_room();
+	test_spacing();
 	return unit_done();
 }
