@@ -23,7 +23,7 @@
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: pdc-search [-l N] [--enqueue N] [--json] [--header] [--profile NAME] QUERY ...\n");
+	fprintf(fp, "usage: pdc-search [-l N] [--enqueue N] [--json | --header] [--profile NAME] QUERY ...\n");
 }
 
 static const struct pdc_out_col cols[] = {
