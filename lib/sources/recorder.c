@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -830,6 +831,7 @@ static const char *const basis_names[] = { "deed", "chain", "candidate" };
 #define NAMES_PER_DEED	12	/* names of one deed compared in the chain */
 #define FIRST_DAY	"1850-01-01"	/* before the county's oldest recorded document */
 #define LAST_DAY	"2999-12-31"	/* after its newest */
+#define MATCHED_MAX	256	/* what matched, as stored, with its NUL */
 
 /* A deed found: each once, by recording number. */
 struct sale {
@@ -842,7 +844,10 @@ struct sale {
 	enum basis basis;
 	unsigned under;		/* the names (walk.searched bits) it was found under */
 	unsigned near;		/* ... and those it was found under as NAME ETAL, NAME TR... */
-	char matched[256];	/* what was searched and what matched */
+	char *matched;		/* what was searched and what matched, once it is said: a
+				   bank's name finds hundreds of deeds, and only the few
+				   stored need the words (a candidate found under the
+				   owner's name gets them in candidates()); NULL before */
 };
 
 /* One parcel's walk through the recorder. */
@@ -860,8 +865,10 @@ struct walk {
 static void
 walk_release(struct walk *w)
 {
-	for (size_t i = 0; i < w->n; i++)
+	for (size_t i = 0; i < w->n; i++) {
 		pdc_recorder_doc_release(&w->v[i].doc);
+		free(w->v[i].matched);
+	}
 	free(w->v);
 	w->v = NULL;
 	w->n = w->cap = 0;
@@ -908,6 +915,27 @@ walk_add(struct walk *w, struct pdc_recorder_doc *doc)
 	memset(doc, 0, sizeof(*doc));
 	doc->restricted = -1;
 	return s;
+}
+
+/*
+ * Say what matched S: FMT (a printf format) and its arguments, cut at
+ * MATCHED_MAX as ever, replacing what was said.  0, or -1 when out of
+ * memory (S unchanged).
+ */
+static int __attribute__((format(printf, 2, 3)))
+say(struct sale *s, const char *fmt, ...)
+{
+	char buf[MATCHED_MAX], *m;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if ((m = strdup(buf)) == NULL)
+		return -1;
+	free(s->matched);
+	s->matched = m;
+	return 0;
 }
 
 /* Add REASON to W's partial reasons, "; " between, once each. */
@@ -1189,9 +1217,7 @@ keep_rows(struct walk *w, int by, struct pdc_recorder_doc *docs, size_t n, struc
 			s->near |= 1u << by;
 			continue;
 		}
-		if (s->under == 0 && s->basis == B_CANDIDATE)
-			snprintf(s->matched, sizeof(s->matched), "found under \"%s\" (%s)", key,
-			    w->role[by]);
+		/* the first name it is found under says what matched (found_under()) */
 		s->under |= 1u << by;
 	}
 	return 0;
@@ -1499,12 +1525,10 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 				if (s->drop || (int)i == at || s->basis != B_CANDIDATE ||
 				    !before(s, &w->v[at]) || names_of(s, prev, idx, nprev, false) != nprev)
 					continue;
-				char m[512];
-
 				s->before_prev = true;
-				snprintf(m, sizeof(m), "found under \"%s\" (%s): one of %d deeds before "
-				    "it naming its previous owners", prev[0], role, all);
-				strlcpy(s->matched, m, sizeof(s->matched));
+				if (say(s, "found under \"%s\" (%s): one of %d deeds before it naming "
+				    "its previous owners", prev[0], role, all) == -1)
+					return nomem(err);
 			}
 			break;
 		}
@@ -1514,9 +1538,9 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 		    !before(&w->v[found], &w->v[at]))
 			break;
 		w->v[found].basis = B_CHAIN;
-		snprintf(w->v[found].matched, sizeof(w->v[found].matched),
-		    "chain: the only deed before %s naming its previous owners (%s%s)",
-		    w->v[at].doc.number, prev[0], nprev > 1 ? " and others" : "");
+		if (say(&w->v[found], "chain: the only deed before %s naming its previous owners "
+		    "(%s%s)", w->v[at].doc.number, prev[0], nprev > 1 ? " and others" : "") == -1)
+			return nomem(err);
 		memcpy(cur, prev, sizeof(prev[0]) * (size_t)nprev);
 		ncur = nprev;
 		curbits = 0;
@@ -1564,10 +1588,34 @@ add_sale(struct pdc_record *rec, const struct sale *s, const char *price, struct
 	    doc->restricted ? "t" : "f") == -1 ||
 	    pdc_row_set(row, "source", "recorder") == -1 ||
 	    pdc_row_set(row, "basis", basis_names[s->basis]) == -1 ||
-	    pdc_row_set(row, "matched", s->matched) == -1 ||
+	    pdc_row_set(row, "matched", s->matched != NULL ? s->matched : "") == -1 ||
 	    pdc_row_set(row, "recording_suffix", doc->suffix_said ? doc->suffix : NULL) == -1)
 		return nomem(err);
 	return 0;
+}
+
+/*
+ * Say what matched candidate S, if nothing has yet: the first name it was
+ * found under (names are searched in order, so its lowest bit) and what
+ * that name was to the parcel; with AFTER, that it came after the
+ * assessor's latest deed.  0, or -1 when out of memory.
+ */
+static int
+found_under(const struct walk *w, struct sale *s, bool after)
+{
+	const char *later = after ? ", recorded after the assessor's latest deed" : "";
+	int by;
+
+	if (s->matched == NULL) {
+		if (s->under == 0)
+			return say(s, "%s", later);
+		for (by = 0; !(s->under & 1u << by); by++)
+			;
+		return say(s, "found under \"%s\" (%s)%s", w->searched[by], w->role[by], later);
+	}
+	if (!after)
+		return 0;
+	return say(s, "%s%s", s->matched, later);
 }
 
 /*
@@ -1606,9 +1654,8 @@ candidates(struct walk *w, int at, struct pdc_err *err)
 		if (detail_one(w, s, err) == -1)
 			return -1;
 		s->candidate = !s->drop;
-		if (s->candidate && at >= 0 && before(&w->v[at], s))
-			strlcat(s->matched, ", recorded after the assessor's latest deed",
-			    sizeof(s->matched));
+		if (s->candidate && found_under(w, s, at >= 0 && before(&w->v[at], s)) == -1)
+			return nomem(err);
 	}
 	return 0;
 }
@@ -1655,7 +1702,8 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx
 			}
 			s->detailed = true;
 			s->basis = B_DEED;
-			strlcpy(s->matched, "Owner.MostCurrentDeed", sizeof(s->matched));
+			if (say(s, "Owner.MostCurrentDeed") == -1)
+				goto oom;
 			/* its suffix is the one the assessor's link to it gives */
 			if (deed_sfx != NULL) {
 				strlcpy(s->doc.suffix, deed_sfx, sizeof(s->doc.suffix));
@@ -1683,7 +1731,8 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx
 
 		if (i >= 0 && !w.v[i].drop) {
 			w.v[i].basis = B_DEED;
-			strlcpy(w.v[i].matched, "Owner.MostCurrentDeed", sizeof(w.v[i].matched));
+			if (say(&w.v[i], "Owner.MostCurrentDeed") == -1)
+				goto oom;
 		}
 	}
 
