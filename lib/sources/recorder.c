@@ -858,6 +858,7 @@ struct walk {
 	char searched[MAX_NAMES][NAME_MAX_LEN];	/* name keys searched, in order */
 	char role[MAX_NAMES][96];		/* what each name was to the parcel */
 	int nsearched;
+	int deed;		/* the latest deed's index in V, -1 when none is known */
 	char partial[512];	/* why the sales part is incomplete; "" when it is not */
 	char today[11];
 };
@@ -1175,6 +1176,36 @@ codes_have_deed(const char *codes)
 	return deed;
 }
 
+static bool doc_before(const struct pdc_recorder_doc *, const struct pdc_recorder_doc *);
+static long day_of(const char *);
+
+/*
+ * Whether row D, found under name BY and not yet in W, can matter to
+ * nothing that follows, so need not be kept: the chain reads only deeds
+ * recorded before the latest deed (and before each deed it leads to, every
+ * one earlier than that), and a candidate is found under the owner's name
+ * (searched first) no later than NEWS_DAYS after the latest deed
+ * (candidates()).  A bank's name finds hundreds of deeds, most of them
+ * other parcels' and many later than this one's latest.
+ */
+static bool
+beyond(const struct walk *w, int by, const struct pdc_recorder_doc *d)
+{
+	const struct pdc_recorder_doc *deed;
+	long day, last;
+
+	if (w->deed < 0)
+		return false;	/* no latest deed: every row under the owner's name may be one */
+	deed = &w->v[w->deed].doc;
+	if (doc_before(d, deed))
+		return false;
+	if (by != 0)
+		return true;
+	day = day_of(d->date);
+	last = day_of(deed->date);
+	return day != LONG_MIN && last != LONG_MIN && day > last + NEWS_DAYS;
+}
+
 /*
  * The rows of one search page under name KEY (index BY of the names
  * searched) into W: a row is kept when its code is a deed's, or carries a
@@ -1209,7 +1240,9 @@ keep_rows(struct walk *w, int by, struct pdc_recorder_doc *docs, size_t n, struc
 				memcpy(s->doc.suffix, docs[i].suffix, sizeof(s->doc.suffix));
 				s->doc.suffix_said = true;
 			}
-		} else if ((s = walk_add(w, &docs[i])) == NULL)
+		} else if (beyond(w, by, &docs[i]))
+			continue;
+		else if ((s = walk_add(w, &docs[i])) == NULL)
 			return nomem(err);
 		else
 			s->judge = plus;
@@ -1402,19 +1435,26 @@ detail_one(struct walk *w, struct sale *s, struct pdc_err *err)
 	return 0;
 }
 
-/* Whether sale A was recorded before sale B: by date, then by number. */
+/* Whether document A was recorded before document B: by date, then by number. */
 static bool
-before(const struct sale *a, const struct sale *b)
+doc_before(const struct pdc_recorder_doc *a, const struct pdc_recorder_doc *b)
 {
 	int c;
 
-	if (a->doc.date[0] == '\0' || b->doc.date[0] == '\0')
+	if (a->date[0] == '\0' || b->date[0] == '\0')
 		return false;
-	if ((c = strcmp(a->doc.date, b->doc.date)) != 0)
+	if ((c = strcmp(a->date, b->date)) != 0)
 		return c < 0;
-	return strlen(significant(a->doc.number)) < strlen(significant(b->doc.number)) ||
-	    (strlen(significant(a->doc.number)) == strlen(significant(b->doc.number)) &&
-	    strcmp(significant(a->doc.number), significant(b->doc.number)) < 0);
+	return strlen(significant(a->number)) < strlen(significant(b->number)) ||
+	    (strlen(significant(a->number)) == strlen(significant(b->number)) &&
+	    strcmp(significant(a->number), significant(b->number)) < 0);
+}
+
+/* Whether sale A was recorded before sale B. */
+static bool
+before(const struct sale *a, const struct sale *b)
+{
+	return doc_before(&a->doc, &b->doc);
 }
 
 /*
@@ -1683,6 +1723,7 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	w.deed = -1;
 	today(w.today);
 	/* the latest deed is the parcel's whatever its code says */
 	if (deed != NULL) {
@@ -1709,7 +1750,7 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx
 				strlcpy(s->doc.suffix, deed_sfx, sizeof(s->doc.suffix));
 				s->doc.suffix_said = true;
 			}
-			at = 0;
+			at = w.deed = 0;
 		}
 		}
 	}
