@@ -835,7 +835,7 @@ static const char *const basis_names[] = { "deed", "chain", "candidate" };
 
 /* A deed found: each once, by recording number. */
 struct sale {
-	struct pdc_recorder_doc doc;
+	struct pdc_recorder_doc doc;	/* its codes only while they are to be judged */
 	bool detailed;		/* read from its own detail, or asked and not there */
 	bool judge;		/* found on a row coded with '+': a deed only if its detail says */
 	bool drop;		/* not a deed after all: not stored */
@@ -1244,8 +1244,11 @@ keep_rows(struct walk *w, int by, struct pdc_recorder_doc *docs, size_t n, struc
 			continue;
 		else if ((s = walk_add(w, &docs[i])) == NULL)
 			return nomem(err);
-		else
-			s->judge = plus;
+		else if (!(s->judge = plus)) {
+			/* only a '+' row's codes are read (detail_one()): the code says the rest */
+			free(s->doc.codes);
+			s->doc.codes = NULL;
+		}
 		if (!exact) {
 			s->near |= 1u << by;
 			continue;
