@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -830,10 +831,11 @@ static const char *const basis_names[] = { "deed", "chain", "candidate" };
 #define NAMES_PER_DEED	12	/* names of one deed compared in the chain */
 #define FIRST_DAY	"1850-01-01"	/* before the county's oldest recorded document */
 #define LAST_DAY	"2999-12-31"	/* after its newest */
+#define MATCHED_MAX	256	/* what matched, as stored, with its NUL */
 
 /* A deed found: each once, by recording number. */
 struct sale {
-	struct pdc_recorder_doc doc;
+	struct pdc_recorder_doc doc;	/* its codes only while they are to be judged */
 	bool detailed;		/* read from its own detail, or asked and not there */
 	bool judge;		/* found on a row coded with '+': a deed only if its detail says */
 	bool drop;		/* not a deed after all: not stored */
@@ -842,7 +844,10 @@ struct sale {
 	enum basis basis;
 	unsigned under;		/* the names (walk.searched bits) it was found under */
 	unsigned near;		/* ... and those it was found under as NAME ETAL, NAME TR... */
-	char matched[256];	/* what was searched and what matched */
+	char *matched;		/* what was searched and what matched, once it is said: a
+				   bank's name finds hundreds of deeds, and only the few
+				   stored need the words (a candidate found under the
+				   owner's name gets them in candidates()); NULL before */
 };
 
 /* One parcel's walk through the recorder. */
@@ -853,6 +858,7 @@ struct walk {
 	char searched[MAX_NAMES][NAME_MAX_LEN];	/* name keys searched, in order */
 	char role[MAX_NAMES][96];		/* what each name was to the parcel */
 	int nsearched;
+	int deed;		/* the latest deed's index in V, -1 when none is known */
 	char partial[512];	/* why the sales part is incomplete; "" when it is not */
 	char today[11];
 };
@@ -860,8 +866,10 @@ struct walk {
 static void
 walk_release(struct walk *w)
 {
-	for (size_t i = 0; i < w->n; i++)
+	for (size_t i = 0; i < w->n; i++) {
 		pdc_recorder_doc_release(&w->v[i].doc);
+		free(w->v[i].matched);
+	}
 	free(w->v);
 	w->v = NULL;
 	w->n = w->cap = 0;
@@ -908,6 +916,27 @@ walk_add(struct walk *w, struct pdc_recorder_doc *doc)
 	memset(doc, 0, sizeof(*doc));
 	doc->restricted = -1;
 	return s;
+}
+
+/*
+ * Say what matched S: FMT (a printf format) and its arguments, cut at
+ * MATCHED_MAX as ever, replacing what was said.  0, or -1 when out of
+ * memory (S unchanged).
+ */
+static int __attribute__((format(printf, 2, 3)))
+say(struct sale *s, const char *fmt, ...)
+{
+	char buf[MATCHED_MAX], *m;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if ((m = strdup(buf)) == NULL)
+		return -1;
+	free(s->matched);
+	s->matched = m;
+	return 0;
 }
 
 /* Add REASON to W's partial reasons, "; " between, once each. */
@@ -1147,6 +1176,36 @@ codes_have_deed(const char *codes)
 	return deed;
 }
 
+static bool doc_before(const struct pdc_recorder_doc *, const struct pdc_recorder_doc *);
+static long day_of(const char *);
+
+/*
+ * Whether row D, found under name BY and not yet in W, can matter to
+ * nothing that follows, so need not be kept: the chain reads only deeds
+ * recorded before the latest deed (and before each deed it leads to, every
+ * one earlier than that), and a candidate is found under the owner's name
+ * (searched first) no later than NEWS_DAYS after the latest deed
+ * (candidates()).  A bank's name finds hundreds of deeds, most of them
+ * other parcels' and many later than this one's latest.
+ */
+static bool
+beyond(const struct walk *w, int by, const struct pdc_recorder_doc *d)
+{
+	const struct pdc_recorder_doc *deed;
+	long day, last;
+
+	if (w->deed < 0)
+		return false;	/* no latest deed: every row under the owner's name may be one */
+	deed = &w->v[w->deed].doc;
+	if (doc_before(d, deed))
+		return false;
+	if (by != 0)
+		return true;
+	day = day_of(d->date);
+	last = day_of(deed->date);
+	return day != LONG_MIN && last != LONG_MIN && day > last + NEWS_DAYS;
+}
+
 /*
  * The rows of one search page under name KEY (index BY of the names
  * searched) into W: a row is kept when its code is a deed's, or carries a
@@ -1181,17 +1240,20 @@ keep_rows(struct walk *w, int by, struct pdc_recorder_doc *docs, size_t n, struc
 				memcpy(s->doc.suffix, docs[i].suffix, sizeof(s->doc.suffix));
 				s->doc.suffix_said = true;
 			}
-		} else if ((s = walk_add(w, &docs[i])) == NULL)
+		} else if (beyond(w, by, &docs[i]))
+			continue;
+		else if ((s = walk_add(w, &docs[i])) == NULL)
 			return nomem(err);
-		else
-			s->judge = plus;
+		else if (!(s->judge = plus)) {
+			/* only a '+' row's codes are read (detail_one()): the code says the rest */
+			free(s->doc.codes);
+			s->doc.codes = NULL;
+		}
 		if (!exact) {
 			s->near |= 1u << by;
 			continue;
 		}
-		if (s->under == 0 && s->basis == B_CANDIDATE)
-			snprintf(s->matched, sizeof(s->matched), "found under \"%s\" (%s)", key,
-			    w->role[by]);
+		/* the first name it is found under says what matched (found_under()) */
 		s->under |= 1u << by;
 	}
 	return 0;
@@ -1376,19 +1438,26 @@ detail_one(struct walk *w, struct sale *s, struct pdc_err *err)
 	return 0;
 }
 
-/* Whether sale A was recorded before sale B: by date, then by number. */
+/* Whether document A was recorded before document B: by date, then by number. */
 static bool
-before(const struct sale *a, const struct sale *b)
+doc_before(const struct pdc_recorder_doc *a, const struct pdc_recorder_doc *b)
 {
 	int c;
 
-	if (a->doc.date[0] == '\0' || b->doc.date[0] == '\0')
+	if (a->date[0] == '\0' || b->date[0] == '\0')
 		return false;
-	if ((c = strcmp(a->doc.date, b->doc.date)) != 0)
+	if ((c = strcmp(a->date, b->date)) != 0)
 		return c < 0;
-	return strlen(significant(a->doc.number)) < strlen(significant(b->doc.number)) ||
-	    (strlen(significant(a->doc.number)) == strlen(significant(b->doc.number)) &&
-	    strcmp(significant(a->doc.number), significant(b->doc.number)) < 0);
+	return strlen(significant(a->number)) < strlen(significant(b->number)) ||
+	    (strlen(significant(a->number)) == strlen(significant(b->number)) &&
+	    strcmp(significant(a->number), significant(b->number)) < 0);
+}
+
+/* Whether sale A was recorded before sale B. */
+static bool
+before(const struct sale *a, const struct sale *b)
+{
+	return doc_before(&a->doc, &b->doc);
 }
 
 /*
@@ -1499,12 +1568,10 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 				if (s->drop || (int)i == at || s->basis != B_CANDIDATE ||
 				    !before(s, &w->v[at]) || names_of(s, prev, idx, nprev, false) != nprev)
 					continue;
-				char m[512];
-
 				s->before_prev = true;
-				snprintf(m, sizeof(m), "found under \"%s\" (%s): one of %d deeds before "
-				    "it naming its previous owners", prev[0], role, all);
-				strlcpy(s->matched, m, sizeof(s->matched));
+				if (say(s, "found under \"%s\" (%s): one of %d deeds before it naming "
+				    "its previous owners", prev[0], role, all) == -1)
+					return nomem(err);
 			}
 			break;
 		}
@@ -1514,9 +1581,9 @@ chain(struct walk *w, int at, const char *owner, struct pdc_err *err)
 		    !before(&w->v[found], &w->v[at]))
 			break;
 		w->v[found].basis = B_CHAIN;
-		snprintf(w->v[found].matched, sizeof(w->v[found].matched),
-		    "chain: the only deed before %s naming its previous owners (%s%s)",
-		    w->v[at].doc.number, prev[0], nprev > 1 ? " and others" : "");
+		if (say(&w->v[found], "chain: the only deed before %s naming its previous owners "
+		    "(%s%s)", w->v[at].doc.number, prev[0], nprev > 1 ? " and others" : "") == -1)
+			return nomem(err);
 		memcpy(cur, prev, sizeof(prev[0]) * (size_t)nprev);
 		ncur = nprev;
 		curbits = 0;
@@ -1564,10 +1631,34 @@ add_sale(struct pdc_record *rec, const struct sale *s, const char *price, struct
 	    doc->restricted ? "t" : "f") == -1 ||
 	    pdc_row_set(row, "source", "recorder") == -1 ||
 	    pdc_row_set(row, "basis", basis_names[s->basis]) == -1 ||
-	    pdc_row_set(row, "matched", s->matched) == -1 ||
+	    pdc_row_set(row, "matched", s->matched != NULL ? s->matched : "") == -1 ||
 	    pdc_row_set(row, "recording_suffix", doc->suffix_said ? doc->suffix : NULL) == -1)
 		return nomem(err);
 	return 0;
+}
+
+/*
+ * Say what matched candidate S, if nothing has yet: the first name it was
+ * found under (names are searched in order, so its lowest bit) and what
+ * that name was to the parcel; with AFTER, that it came after the
+ * assessor's latest deed.  0, or -1 when out of memory.
+ */
+static int
+found_under(const struct walk *w, struct sale *s, bool after)
+{
+	const char *later = after ? ", recorded after the assessor's latest deed" : "";
+	int by;
+
+	if (s->matched == NULL) {
+		if (s->under == 0)
+			return say(s, "%s", later);
+		for (by = 0; !(s->under & 1u << by); by++)
+			;
+		return say(s, "found under \"%s\" (%s)%s", w->searched[by], w->role[by], later);
+	}
+	if (!after)
+		return 0;
+	return say(s, "%s%s", s->matched, later);
 }
 
 /*
@@ -1606,9 +1697,8 @@ candidates(struct walk *w, int at, struct pdc_err *err)
 		if (detail_one(w, s, err) == -1)
 			return -1;
 		s->candidate = !s->drop;
-		if (s->candidate && at >= 0 && before(&w->v[at], s))
-			strlcat(s->matched, ", recorded after the assessor's latest deed",
-			    sizeof(s->matched));
+		if (s->candidate && found_under(w, s, at >= 0 && before(&w->v[at], s)) == -1)
+			return nomem(err);
 	}
 	return 0;
 }
@@ -1636,6 +1726,7 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	w.deed = -1;
 	today(w.today);
 	/* the latest deed is the parcel's whatever its code says */
 	if (deed != NULL) {
@@ -1655,13 +1746,14 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx
 			}
 			s->detailed = true;
 			s->basis = B_DEED;
-			strlcpy(s->matched, "Owner.MostCurrentDeed", sizeof(s->matched));
+			if (say(s, "Owner.MostCurrentDeed") == -1)
+				goto oom;
 			/* its suffix is the one the assessor's link to it gives */
 			if (deed_sfx != NULL) {
 				strlcpy(s->doc.suffix, deed_sfx, sizeof(s->doc.suffix));
 				s->doc.suffix_said = true;
 			}
-			at = 0;
+			at = w.deed = 0;
 		}
 		}
 	}
@@ -1683,7 +1775,8 @@ collect_deeds(struct pdc_source_ctx *ctx, const char *deed, const char *deed_sfx
 
 		if (i >= 0 && !w.v[i].drop) {
 			w.v[i].basis = B_DEED;
-			strlcpy(w.v[i].matched, "Owner.MostCurrentDeed", sizeof(w.v[i].matched));
+			if (say(&w.v[i], "Owner.MostCurrentDeed") == -1)
+				goto oom;
 		}
 	}
 

@@ -11,7 +11,11 @@
  * had bought it from POE EDGAR in 2010 (20100000002, "SPEC/W D+": a
  * special warranty deed with an affidavit).  DOE JANE A also has a deed of
  * trust with an assignment (20120000003, "DEED TRST+") and bought another
- * parcel from SMITH AL in 2015 (20150000004).
+ * parcel from SMITH AL in 2015 (20150000004).  With M_LATER, DOE JANE A
+ * also bought a parcel months after this one (20201200006: news the
+ * assessor may not have had yet, a candidate) and another in 2023
+ * (20230000007), and ROE RICHARD bought one in 2021 (20210000008): not
+ * this parcel's.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -31,7 +35,8 @@ enum mode {
 	M_CAPPED,	/* DOE JANE: 501 for a window holding all three of its rows */
 	M_FULL,		/* DOE JANE: 501 whatever the dates */
 	M_REFUSE,	/* DOE JANE: 501 without dates, 400 with */
-	M_SUFFIX	/* DOE JANE: also the suffixed rows below */
+	M_SUFFIX,	/* DOE JANE: also the suffixed rows below */
+	M_LATER		/* also the deeds recorded after the latest deed */
 };
 
 static struct {
@@ -67,18 +72,21 @@ static const struct doc docs[] = {
  */
 struct row {
 	const char *name, *number, *suffix, *date, *iso, *code;
-	bool suffixed;
+	enum mode only;		/* served only in this mode; M_PLAIN: in every one */
 };
 
 static const struct row rows[] = {
-	{ "DOE JANE A", "20120000003", "", "1-10-2012", "2012-01-10", "DEED TRST+", false },
-	{ "DOE JANE A", "20150000004", "", "7-01-2015", "2015-07-01", "WAR DEED", false },
-	{ "DOE JANE A", "20150000004", "A", "9-01-2015", "2015-09-01", "WAR DEED", true },
-	{ "DOE JANE A", "20160000005", "A", "2-02-2016", "2016-02-02", "Q/CL DEED", true },
-	{ "DOE JANE A", "20200000001", "", "3-16-2020", "2020-03-16", "WAR DEED", false },
-	{ "ROE RICHARD", "20100000002", "", "5-03-2010", "2010-05-03", "SPEC/W D+", false },
-	{ "ROE RICHARD", "20200000001", "", "3-16-2020", "2020-03-16", "WAR DEED", false },
-	{ "POE EDGAR", "20100000002", "", "5-03-2010", "2010-05-03", "SPEC/W D+", false },
+	{ "DOE JANE A", "20120000003", "", "1-10-2012", "2012-01-10", "DEED TRST+", M_PLAIN },
+	{ "DOE JANE A", "20150000004", "", "7-01-2015", "2015-07-01", "WAR DEED", M_PLAIN },
+	{ "DOE JANE A", "20150000004", "A", "9-01-2015", "2015-09-01", "WAR DEED", M_SUFFIX },
+	{ "DOE JANE A", "20160000005", "A", "2-02-2016", "2016-02-02", "Q/CL DEED", M_SUFFIX },
+	{ "DOE JANE A", "20200000001", "", "3-16-2020", "2020-03-16", "WAR DEED", M_PLAIN },
+	{ "DOE JANE A", "20201200006", "", "12-01-2020", "2020-12-01", "WAR DEED", M_LATER },
+	{ "DOE JANE A", "20230000007", "", "5-05-2023", "2023-05-05", "WAR DEED", M_LATER },
+	{ "ROE RICHARD", "20100000002", "", "5-03-2010", "2010-05-03", "SPEC/W D+", M_PLAIN },
+	{ "ROE RICHARD", "20200000001", "", "3-16-2020", "2020-03-16", "WAR DEED", M_PLAIN },
+	{ "ROE RICHARD", "20210000008", "", "6-01-2021", "2021-06-01", "WAR DEED", M_LATER },
+	{ "POE EDGAR", "20100000002", "", "5-03-2010", "2010-05-03", "SPEC/W D+", M_PLAIN },
 };
 
 static void
@@ -135,7 +143,7 @@ search(int c, const char *req)
 	if (strcmp(page, "1") == 0)
 		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 			if (strncmp(rows[i].name, who, strlen(who)) != 0 ||
-			    (rows[i].suffixed && srv.mode != M_SUFFIX) ||
+			    (rows[i].only != M_PLAIN && rows[i].only != srv.mode) ||
 			    (begin[0] != '\0' && (strcmp(rows[i].iso, begin) < 0 ||
 			    strcmp(rows[i].iso, end) > 0)))
 				continue;
@@ -348,6 +356,26 @@ main(void)
 	    "document 20150000004 suffix A: the detail of its number is of another day; "
 	    "document 20150000004 suffix \"A\" shares its number with another, which is stored",
 	    "suffixed: the part says what it could not tell");
+	pdc_record_release(&rec);
+
+	/*
+	 * Deeds recorded after the latest deed: the owner's within a year may
+	 * be news to the assessor, later ones and the previous owner's are
+	 * other parcels'.
+	 */
+	is_int(collect(&ctx, M_LATER, &rec, &err), 0, "later: collected");
+	is_int(nsales(&rec), 4, "later: the three deeds and one more");
+	is_str(col(&rec, "20201200006", "basis"), "candidate",
+	    "later: the owner's deed months after the latest is a candidate");
+	is_str(col(&rec, "20201200006", "matched"), "found under \"DOE JANE A\" (the owner), "
+	    "recorded after the assessor's latest deed", "later: ... saying it came after");
+	ok(sale(&rec, "20230000007") == NULL, "later: the owner's deed years after is not kept");
+	ok(sale(&rec, "20210000008") == NULL,
+	    "later: the previous owner's deed after selling is not kept");
+	is_str(col(&rec, "20100000002", "basis"), "chain", "later: the chain is as before");
+	is_str(col(&rec, "20150000004", "matched"), "found under \"DOE JANE A\" (the owner)",
+	    "later: the earlier candidate is as before");
+	is_str(pdc_record_why(&rec, PDC_PART_SALES), NULL, "later: the part is complete");
 	pdc_record_release(&rec);
 
 	pdc_http_free(ctx.http);
