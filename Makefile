@@ -17,7 +17,7 @@ COMPDIR_ZSH  = $(PREFIX)/share/zsh/site-functions
 COMPDIR_FISH = $(PREFIX)/share/fish/vendor_completions.d
 
 CC      = cc
-PKGS    = libcurl libxml-2.0 libpq libcjson libbsd-overlay zlib
+PKGS    = libcurl libxml-2.0 libpq libcjson libbsd-overlay
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 -Wvla

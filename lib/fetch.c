@@ -139,8 +139,9 @@ replay(struct pdc_source_ctx *ctx, const char *source, const char *key,
 	if ((k = pdc_kept_find(&ctx->kept, source, key)) == NULL)
 		return pdc_err_set(err, PDC_E_PERMANENT, "%s: no stored response \"%s\" to re-parse",
 		    source, key);
-	if ((res->body = pdc_kept_body(k)) == NULL)
+	if ((res->body = malloc(k->len + 1)) == NULL)
 		return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
+	memcpy(res->body, k->body, k->len + 1);
 	res->len = k->len;
 	res->status = k->status;
 	strlcpy(res->content_type, k->content_type ? k->content_type : "", sizeof(res->content_type));

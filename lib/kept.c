@@ -1,10 +1,6 @@
-#include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <zlib.h>
 
 #include "kept.h"
 #include "pool.h"
@@ -65,93 +61,6 @@ pdc_kept_adopt(struct pdc_kept_list *into, struct pdc_kept_list *from)
 	return 0;
 }
 
-/*
- * Bodies from this size on are kept deflated (the recorder's search pages,
- * the assessor's parcel, the treasurer's pages: JSON and HTML that shrink
- * several times); smaller ones are not worth a stream.  A small window and
- * hash keep each stream's own memory near 64 KB while it runs.
- */
-#define PACK_MIN	1024
-#define PACK_LEVEL	1
-#define PACK_WBITS	13
-#define PACK_MEMLEVEL	6
-
-/*
- * BODY's LEN bytes deflated into *OUT (malloc'd, its size in *OUTLEN).  0,
- * or -1 when out of memory or when deflating saves nothing (keep it as is).
- */
-static int
-pack(const char *body, size_t len, char **out, size_t *outlen)
-{
-	z_stream z;
-	size_t bound;
-	char *buf, *small;
-	int rc;
-
-	*out = NULL;
-	memset(&z, 0, sizeof(z));
-	if (len > UINT_MAX || deflateInit2(&z, PACK_LEVEL, Z_DEFLATED, PACK_WBITS, PACK_MEMLEVEL,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return -1;
-	bound = deflateBound(&z, (uLong)len);
-	if (bound >= len)
-		bound = len - 1;	/* no smaller: not worth keeping deflated */
-	if ((buf = malloc(bound)) == NULL) {
-		deflateEnd(&z);
-		return -1;
-	}
-	z.next_in = (Bytef *)(uintptr_t)body;
-	z.avail_in = (uInt)len;
-	z.next_out = (Bytef *)buf;
-	z.avail_out = (uInt)bound;
-	rc = deflate(&z, Z_FINISH);
-	*outlen = z.total_out;
-	deflateEnd(&z);
-	if (rc != Z_STREAM_END) {
-		free(buf);
-		return -1;
-	}
-	/* hand back the room the bound kept and the stream did not use */
-	if ((small = realloc(buf, *outlen)) != NULL)
-		buf = small;
-	*out = buf;
-	return 0;
-}
-
-char *
-pdc_kept_body(const struct pdc_kept *k)
-{
-	z_stream z;
-	char *out;
-	int rc;
-
-	if ((out = malloc(k->len + 1)) == NULL)
-		return NULL;
-	if (k->packed == 0) {
-		memcpy(out, k->body != NULL ? k->body : "", k->len);
-		out[k->len] = '\0';
-		return out;
-	}
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, PACK_WBITS) != Z_OK) {
-		free(out);
-		return NULL;
-	}
-	z.next_in = (Bytef *)k->body;
-	z.avail_in = (uInt)k->packed;
-	z.next_out = (Bytef *)out;
-	z.avail_out = (uInt)k->len;
-	rc = inflate(&z, Z_FINISH);
-	inflateEnd(&z);
-	/* our own deflate's output: anything else is memory gone bad */
-	if (rc != Z_STREAM_END || z.total_out != k->len) {
-		free(out);
-		return NULL;
-	}
-	out[k->len] = '\0';
-	return out;
-}
-
 int
 pdc_kept_add(struct pdc_kept_list *l, const char *source, const char *key, const char *url,
     long status, const char *content_type, const char *etag, const char *last_modified,
@@ -167,19 +76,13 @@ pdc_kept_add(struct pdc_kept_list *l, const char *source, const char *key, const
 	    (content_type != NULL && (k.content_type = strdup(content_type)) == NULL) ||
 	    (etag != NULL && *etag != '\0' && (k.etag = strdup(etag)) == NULL) ||
 	    (last_modified != NULL && *last_modified != '\0' &&
-	     (k.last_modified = strdup(last_modified)) == NULL)) {
+	     (k.last_modified = strdup(last_modified)) == NULL) ||
+	    (k.body = malloc(len + 1)) == NULL) {
 		pdc_kept_clear(&k);
 		return -1;
 	}
-	if (len < PACK_MIN || pack(body, len, &k.body, &k.packed) == -1) {
-		k.packed = 0;
-		if ((k.body = malloc(len + 1)) == NULL) {
-			pdc_kept_clear(&k);
-			return -1;
-		}
-		memcpy(k.body, body != NULL ? body : "", len);
-		k.body[len] = '\0';
-	}
+	memcpy(k.body, body != NULL ? body : "", len);
+	k.body[len] = '\0';
 	/* A key fetched twice in one job (a retry within it) keeps the last answer. */
 	for (size_t i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].source, source) == 0 && strcmp(l->v[i].key, key) == 0) {
@@ -219,21 +122,14 @@ pdc_kept_store(struct pdc_conn *c, const char *apn, const struct pdc_kept_list *
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pdc_kept *k = &l->v[i];
-		char st[16], *body = k->packed != 0 ? pdc_kept_body(k) : k->body;
-		const char *params[9] = { apn, k->source, k->key, k->url, st, k->content_type, body,
+		char st[16];
+		const char *params[9] = { apn, k->source, k->key, k->url, st, k->content_type, k->body,
 		    k->etag, k->last_modified };
 		int lengths[9] = { 0, 0, 0, 0, 0, 0, (int)k->len, 0, 0 };
 		int formats[9] = { 0, 0, 0, 0, 0, 0, 1, 0, 0 };
-		int rc;
 
-		if (body == NULL)
-			return pdc_err_set(err, PDC_E_SYSTEM, "out of memory");
 		snprintf(st, sizeof(st), "%ld", k->status);
-		/* the statement holds its own copy once sent: one body inflated at a time */
-		rc = pdc_db_send(c, &st_keep, params, lengths, formats, err);
-		if (body != k->body)
-			free(body);
-		if (rc == -1)
+		if (pdc_db_send(c, &st_keep, params, lengths, formats, err) == -1)
 			return -1;
 	}
 	return 0;

@@ -32,11 +32,8 @@ struct pdc_kept {
 	long status;
 	bool sound;			/* loaded with the validators: its source's parts of the
 					   record are not failed, so it was read well when kept */
-	char *body;			/* LEN bytes and a NUL; or, when PACKED is not 0, those
-					   bytes deflated into PACKED bytes: read it with
-					   pdc_kept_body() */
+	char *body;			/* LEN bytes and a NUL */
 	size_t len;
-	size_t packed;
 };
 
 /* A growable list of responses; all zero is an empty list. */
@@ -48,20 +45,11 @@ struct pdc_kept_list {
 /*
  * Add a copy of a response to L; one already there for the same SOURCE and
  * KEY (a key fetched twice in a job) is replaced.  An empty ETAG or
- * LAST_MODIFIED counts as none.  A body of some size is kept deflated: a
- * job holds every answer it kept until its transaction, and at -j 64 they
- * were most of a worker's memory.  0, or -1 when out of memory (L
- * unchanged).
+ * LAST_MODIFIED counts as none.  0, or -1 when out of memory (L unchanged).
  */
 int pdc_kept_add(struct pdc_kept_list *l, const char *source, const char *key, const char *url,
     long status, const char *content_type, const char *etag, const char *last_modified,
     const char *body, size_t len);
-
-/*
- * K's body as it came (K->len bytes and a NUL), malloc'd: the caller frees
- * it.  NULL when out of memory.
- */
-char *pdc_kept_body(const struct pdc_kept *k);
 
 /* The response in L for SOURCE and KEY, or NULL (also for a NULL KEY). */
 const struct pdc_kept *pdc_kept_find(const struct pdc_kept_list *l, const char *source,

@@ -15,7 +15,7 @@ for arg; do
 	esac
 done
 
-PKGS="gcc make pkg-config libc6-dev libpq-dev libcurl4-openssl-dev libxml2-dev libcjson-dev libbsd-dev zlib1g-dev
+PKGS="gcc make pkg-config libc6-dev libpq-dev libcurl4-openssl-dev libxml2-dev libcjson-dev libbsd-dev
 libmicrohttpd-dev postgresql postgresql-client bats bats-support bats-assert jq curl procps mandoc openssl
 bsdutils bash-completion zsh fish valgrind python3 time"
 FUZZ_PKGS="clang libclang-rt-dev"

@@ -1,6 +1,5 @@
 /* t_kept - the list of kept responses: add, replace, find, adopt, release. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kept.h"
@@ -71,65 +70,10 @@ test_adopt(void)
 	pdc_kept_release(&b);
 }
 
-/* A body as it was kept, read back: "" when there is none. */
-static int
-body_is(const struct pdc_kept *k, const char *want, size_t len)
-{
-	char *b = k != NULL ? pdc_kept_body(k) : NULL;
-	int same = b != NULL && k->len == len && memcmp(b, want, len) == 0 && b[len] == '\0';
-
-	free(b);
-	return same;
-}
-
-static void
-test_packed(void)
-{
-	struct pdc_kept_list l = { 0 };
-	const struct pdc_kept *k;
-	size_t len = 0, cap = 64 * 1024;
-	char *page = malloc(cap), noise[4096];
-	unsigned x = 12345;
-
-	/* a search page: rows alike, as the recorder sends them */
-	while (page != NULL && len + 128 < cap)
-		len += (size_t)snprintf(page + len, cap - len, "{\"recordingNumber\":%zu,"
-		    "\"documentCode\":\"WAR DEED\",\"names\":[\"DOE JANE A\"]},", 20000000000 + len);
-	ok(page != NULL, "a page to keep");
-	if (page == NULL)
-		return;
-	is_int(pdc_kept_add(&l, "recorder", "search/1/1", "http://r/s", 200, "application/json",
-	    NULL, NULL, page, len), 0, "keep a large page");
-	k = pdc_kept_find(&l, "recorder", "search/1/1");
-	ok(k != NULL && k->packed > 0 && k->packed < len / 4, "kept deflated, in a fraction of its size");
-	ok(body_is(k, page, len), "read back byte for byte, NUL-terminated");
-
-	/* what does not shrink is kept as it came */
-	for (size_t i = 0; i < sizeof(noise); i++) {
-		x = x * 1103515245 + 12345;
-		noise[i] = (char)(x >> 16);
-	}
-	is_int(pdc_kept_add(&l, "treasurer", "noise", "http://t/n", 200, NULL, NULL, NULL, noise,
-	    sizeof(noise)), 0, "keep a body that does not shrink");
-	k = pdc_kept_find(&l, "treasurer", "noise");
-	ok(k != NULL && k->packed == 0, "kept as it came");
-	ok(body_is(k, noise, sizeof(noise)), "and read back");
-
-	/* a small body is not worth a stream */
-	is_int(pdc_kept_add(&l, "assessor", "parcel", "http://a/p", 200, NULL, NULL, NULL, "{}", 2),
-	    0, "keep a small body");
-	k = pdc_kept_find(&l, "assessor", "parcel");
-	ok(k != NULL && k->packed == 0 && strcmp(k->body, "{}") == 0, "kept as it came");
-	ok(body_is(k, "{}", 2), "read back too");
-	free(page);
-	pdc_kept_release(&l);
-}
-
 int
 main(void)
 {
 	test_add_find();
 	test_adopt();
-	test_packed();
 	return unit_done();
 }
