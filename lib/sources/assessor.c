@@ -163,7 +163,13 @@ static const struct {
 
 enum { C_OK, C_BAD, C_NOMEM };
 
-/* The county's ways of saying "nothing": missing, null, "", "na", []. */
+/*
+ * The county's ways of saying "nothing": missing, null, "", "na", [].  "na"
+ * as the real responses write it (FORMATS.md, tests/fixtures): no other
+ * spelling is known, and in a text column "NA" could be a value, so it is
+ * kept as sent.  A number, date or flag has no such doubt: conv_string()
+ * also takes "NA" and "N/A" there as missing.
+ */
 static bool
 absent(const cJSON *it)
 {

@@ -153,9 +153,7 @@ day_str(long day, char out[11])
 static void
 mailing_str(const struct cd_parcel *p, char *out, size_t sz)
 {
-	/* as the assessor's FullMailingAddress writes it */
-	snprintf(out, sz, "%s%s%s, %s, %s %s", p->mail1, p->has_mail2 ? " " : "",
-	    p->has_mail2 ? p->mail2 : "", p->mail_city, p->mail_state, p->mail_zip);
+	cd_gen_full_mailing(p, out, sz);
 }
 
 static void

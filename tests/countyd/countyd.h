@@ -134,15 +134,16 @@ struct cd_residential {
 	int pool_area;
 	const char *pe_grade, *grade;
 	int covered, uncovered;
-	const char *patio_type;
-	const char *walls, *roof, *cooling, *heating;
+	const char *patio_type;	/* NULL: no patio (sent as "") */
+	const char *walls;	/* NULL: not said (sent as "na") */
+	const char *roof, *cooling, *heating;
 	int bath;
 	int garages, carports;
 	const char *park_type;	/* ParkingDetails.ParkingType and ParkingType */
 	int park_count;
 	int covered_parking;
-	const char *loc_factors, *other_structures, *loc_chars;
-	const char *condition;	/* NULL: null */
+	const char *loc_factors, *other_structures, *loc_chars;	/* NULL: none (sent as "") */
+	const char *condition;	/* NULL: not said (sent as null) */
 	unsigned flips;		/* enum cd_flip */
 };
 
@@ -155,7 +156,7 @@ struct cd_parcel {
 	int has_mcr;
 	long mcr;
 	char subdivision[64];
-	char lot[16];
+	char lot[16];		/* "": not said (sent as "na") */
 	int block_count;	/* parcels in the subdivision */
 	int str_count;		/* parcels in the section */
 	char str[16];		/* "26 3N 3E" */
@@ -169,8 +170,8 @@ struct cd_parcel {
 	enum cd_ptype type;
 	const char *type_name;	/* "Residential" */
 	const char *use_code, *use_desc;
-	const char *class_code, *class_text;	/* "3   ", "PRIMARY RESIDENCE" */
-	const char *ratio[CD_NYEARS];
+	const char *class_code, *class_text;	/* "3" (sent as "3   "), "PRIMARY RESIDENCE" */
+	int ratio[CD_NYEARS];	/* assessment ratio in ten-thousandths: 1500 is 0.1500 */
 	long lot_size;
 	int lot_size_na;
 	int apl_flag;
@@ -237,6 +238,12 @@ void cd_gen_parcel(const struct cd_county *c, long index, struct cd_parcel *p);
  */
 void cd_gen_names(const struct cd_county *c, long index,
     char owner[96], char address[128]);
+
+/*
+ * The owner's whole mailing address as the assessor's FullMailingAddress
+ * writes it ("210 E COTTONWOOD LN, CASA GRANDE, AZ 85122": no country).
+ */
+void cd_gen_full_mailing(const struct cd_parcel *p, char *out, size_t sz);
 
 /* The canonical APN of parcel INDEX. */
 void cd_gen_apn(const struct cd_county *c, long index, char out[CD_APN_MAX]);
@@ -367,12 +374,21 @@ long cd_index_search(const struct cd_index *ix, const char *q, long first,
 /* --- truth.c: the clean values pdc must store ------------------------- */
 
 /*
- * The ground truth for canonical APN from the /parcel body JSON (LEN bytes)
- * and its search row (may be NULL: situs then derived from PropertyAddress).
- * Returns a malloc'd NUL-terminated JSON text, or NULL when JSON does not
- * parse as a /parcel object or memory runs out.
+ * The ground truth of generated parcel P: what the generator drew, named as
+ * pdc stores it (README.md, "Ground truth"), without reading any rendering
+ * back.  Returns a cJSON object the caller adds to, prints and frees with
+ * cJSON_Delete(), or NULL when memory runs out.
  */
-char *cd_truth(const char *apn, const char *json, size_t len, const struct cd_row *row);
+struct cJSON;
+struct cJSON *cd_truth_parcel(const struct cd_parcel *p);
+
+/*
+ * The ground truth for canonical APN of a recorded /parcel body JSON (LEN
+ * bytes, --dir), read back from it by FORMATS.md's rules, situs split out of
+ * PropertyAddress.  NULL when JSON does not parse as a /parcel object or
+ * memory runs out.
+ */
+struct cJSON *cd_truth_recorded(const char *apn, const char *json, size_t len);
 
 /*
  * Split a property address "10010 N 29TH ST PHOENIX, AZ 85028" into street,
@@ -865,12 +881,5 @@ void cd_tax_truth(struct cJSON *t, const struct cd_facts *f, const struct cd_tax
  * first, as the generator recorded them.
  */
 void cd_recorder_truth(struct cJSON *t, const struct cd_recorder *r, const struct cd_facts *f);
-
-/*
- * The truth object of cd_truth() before printing, or NULL; the caller adds
- * to it, prints it and frees it with cJSON_Delete().
- */
-struct cJSON *cd_truth_object(const char *apn, const char *json, size_t len,
-    const struct cd_row *row);
 
 #endif

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -74,7 +73,7 @@ text(const cJSON *v, char *out, size_t sz)
 	e = s + strlen(s);
 	while (e > s && isspace((unsigned char)e[-1]))
 		e--;
-	if (e - s == 2 && strncasecmp(s, "na", 2) == 0)
+	if (e - s == 2 && s[0] == 'n' && s[1] == 'a')	/* as FORMATS.md spells it */
 		return out;
 	snprintf(out, sz, "%.*s", (int)(e - s), s);
 	return out;

@@ -948,6 +948,13 @@ draw_mailing(struct cd_rng *r, struct cd_parcel *p, const struct block *k, int c
 	}
 }
 
+void
+cd_gen_full_mailing(const struct cd_parcel *p, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s%s%s, %s, %s %s", p->mail1, p->has_mail2 ? " " : "",
+	    p->has_mail2 ? p->mail2 : "", p->mail_city, p->mail_state, p->mail_zip);
+}
+
 static long
 round_to(double v, long unit_)
 {
@@ -959,9 +966,7 @@ round_to(double v, long unit_)
 static void
 draw_values(const struct cd_county *c, struct cd_parcel *p, const struct block *k)
 {
-	static const char *const com_ratio[CD_NYEARS] = {
-		"0.1650", "0.1700", "0.1750", "0.1750", "0.1800", "0.1800",
-	};
+	static const int com_ratio[CD_NYEARS] = { 1650, 1700, 1750, 1750, 1800, 1800 };
 	struct cd_rng r;
 	double fcv;
 	const struct use *old = NULL;
@@ -1002,7 +1007,7 @@ draw_values(const struct cd_county *c, struct cd_parcel *p, const struct block *
 		v->fcv = round_to(fcv, 100);
 		fcv /= 1 + (-0.04 + 0.20 * unit(&r));
 		p->ratio[y] = p->class_code[0] == '1' ? com_ratio[y] :
-		    p->class_code[0] == '2' ? "0.1500" : "0.1000";
+		    p->class_code[0] == '2' ? 1500 : 1000;
 		v->use_code = p->use_code;
 		v->use_desc = p->use_desc;
 		if (old != NULL && v->year <= 2024) {
@@ -1019,8 +1024,7 @@ draw_values(const struct cd_county *c, struct cd_parcel *p, const struct block *
 
 	for (int y = CD_NYEARS - 1; y >= 0; y--) {
 		struct cd_valuation *v = &p->val[y];
-		double ratio = p->class_code[0] == '1' ? strtod(p->ratio[y], NULL) :
-		    p->class_code[0] == '2' ? 0.15 : 0.10;
+		double ratio = p->ratio[y] / 10000.0;
 
 		if (y < CD_NYEARS - 1)
 			lpv = floor(lpv * 1.05 + 0.5);
@@ -1072,8 +1076,8 @@ draw_house(const struct cd_county *c, struct cd_parcel *p, const struct block *k
 	h->covered = (int)range(&r, 0, 2);
 	h->uncovered = (int)range(&r, 0, 2);
 	h->patio_type = h->covered > 0 && h->uncovered > 0 ? "Both" :
-	    h->covered > 0 ? "Covered" : h->uncovered > 0 ? "Uncovered" : "";
-	h->walls = chance(&r, 0.01) ? "na" : PICK(&r, walls);
+	    h->covered > 0 ? "Covered" : h->uncovered > 0 ? "Uncovered" : NULL;
+	h->walls = chance(&r, 0.01) ? NULL : PICK(&r, walls);
 	h->roof = PICK(&r, roofs);
 	h->cooling = PICK(&r, coolings);
 	h->heating = chance(&r, 0.97) ? "Yes" : "No";
@@ -1091,9 +1095,9 @@ draw_house(const struct cd_county *c, struct cd_parcel *p, const struct block *k
 		h->park_count = 0;
 	}
 	h->covered_parking = h->garages + h->carports > 0;
-	h->loc_factors = chance(&r, 0.15) ? PICK(&r, loc_factors) : "";
-	h->other_structures = chance(&r, 0.1) ? PICK(&r, structures) : "";
-	h->loc_chars = chance(&r, 0.1) ? PICK(&r, loc_chars) : "";
+	h->loc_factors = chance(&r, 0.15) ? PICK(&r, loc_factors) : NULL;
+	h->other_structures = chance(&r, 0.1) ? PICK(&r, structures) : NULL;
+	h->loc_chars = chance(&r, 0.1) ? PICK(&r, loc_chars) : NULL;
 	u = unit(&r);
 	h->condition = u < 0.4 ? NULL : u < 0.75 ? "Average" : u < 0.9 ? "Good" :
 	    u < 0.97 ? "Fair" : "Poor";
@@ -1148,10 +1152,9 @@ last_deed_on(const struct cd_recorder *r, long i, long day)
 
 /* The value of a valuation year with its ratio: AssessedFCV and AssessedLPV. */
 static void
-assess(const struct cd_parcel *p, struct cd_valuation *v, const char *ratio)
+assess(struct cd_valuation *v, int ratio)
 {
-	double x = p->class_code[0] == '1' ? strtod(ratio, NULL) :
-	    p->class_code[0] == '2' ? 0.15 : 0.10;
+	double x = ratio / 10000.0;
 
 	v->afcv = (long)floor((double)v->fcv * x + 0.5);
 	v->alpv = (long)floor((double)v->lpv * x + 0.5);
@@ -1184,7 +1187,7 @@ clock_apply(const struct cd_county *c, struct cd_parcel *p, const struct block *
 		if (notice) {
 			struct cd_valuation v = p->val[0];
 			double lpv = floor((double)v.lpv * 1.05 + 0.5);
-			const char *ratio = p->ratio[0];
+			int ratio = p->ratio[0];
 
 			memmove(&p->val[1], &p->val[0], sizeof(p->val[0]) * (CD_NYEARS - 1));
 			memmove(&p->ratio[1], &p->ratio[0], sizeof(p->ratio[0]) * (CD_NYEARS - 1));
@@ -1194,7 +1197,7 @@ clock_apply(const struct cd_county *c, struct cd_parcel *p, const struct block *
 			v.source = "Notice";
 			v.notice = 'N';
 			v.alpv_na = chance(&r, 0.02);
-			assess(p, &v, ratio);
+			assess(&v, ratio);
 			p->val[0] = v;
 			p->ratio[0] = ratio;
 		} else {
@@ -1204,7 +1207,7 @@ clock_apply(const struct cd_county *c, struct cd_parcel *p, const struct block *
 			if (v->lpv > v->fcv)
 				v->lpv = v->fcv;
 			v->source = "Appeal";
-			assess(p, v, p->ratio[0]);
+			assess(v, p->ratio[0]);
 		}
 	}
 
@@ -1275,7 +1278,7 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 		snprintf(p->subdivision, sizeof(p->subdivision), "%s", k.subdivision);
 		snprintf(p->description, sizeof(p->description), "%s", k.subdivision);
 		if (chance(&r, 0.01))
-			snprintf(p->lot, sizeof(p->lot), "na");
+			p->lot[0] = '\0';	/* the county does not say */
 		else
 			snprintf(p->lot, sizeof(p->lot), "%ld", k.lot_base + i % BLOCK + 1);
 	} else {
@@ -1348,13 +1351,13 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 
 	if (exempt) {
 		use = &exempt_use;
-		p->class_code = "2.R ";
+		p->class_code = "2.R";
 		p->class_text = "AG / VACANT LAND / NON-PROFIT R/P";
 	} else if (p->type == CD_RESIDENTIAL) {
 		int away_ = strcmp(p->mail1, p->situs) != 0;
 
 		p->is_rental = company || (away_ && chance(&r, 0.6));
-		p->class_code = p->is_rental ? "4.1 " : "3   ";
+		p->class_code = p->is_rental ? "4.1" : "3";
 		p->class_text = p->is_rental ? "NON-PRIMARY RESIDENCE" : "PRIMARY RESIDENCE";
 	} else if (p->type == CD_COMMERCIAL) {
 		p->class_code = "1.12";
@@ -1363,7 +1366,7 @@ cd_gen_parcel(const struct cd_county *c, long i, struct cd_parcel *p)
 		p->class_code = "1.13";
 		p->class_text = "INDUSTRIAL";
 	} else {
-		p->class_code = "2.R ";
+		p->class_code = "2.R";
 		p->class_text = "AG / VACANT LAND / NON-PROFIT R/P";
 	}
 	p->use_code = use->code;

@@ -1,8 +1,10 @@
 /*
  * render.c - a generated parcel in the assessor's JSON, quirks included:
- * numbers as strings (some blank-padded), "na" and null for missing values,
- * counts typed as numbers beside counts typed as strings, PoolArea [] or a
- * string.  Key order follows the recorded responses in tests/fixtures.
+ * numbers as strings (some blank-padded), "na", "" and null for missing
+ * values, counts typed as numbers beside counts typed as strings, PoolArea
+ * [] or a string.  Key order follows the recorded responses in
+ * tests/fixtures.  The generator draws what each value is (gen.c), and the
+ * truth says that (truth.c); only this file knows how the county writes it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +35,21 @@ count_num(struct cd_buf *b, const char *key, long v, int flipped)
 	count_str(b, key, v, !flipped);
 }
 
+/* A date as MM/DD/YYYY, or null when Y is 0 (no date). */
 static void
 date(struct cd_buf *b, const char *key, int y, int m, int d)
 {
-	cd_json_strf(b, key, "%02d/%02d/%04d", m, d, y);
+	if (y == 0)
+		cd_json_null(b, key);
+	else
+		cd_json_strf(b, key, "%02d/%02d/%04d", m, d, y);
+}
+
+/* A value the county leaves out as NONE ("na" or ""): S, or NONE when S is NULL. */
+static void
+text_or(struct cd_buf *b, const char *key, const char *s, const char *none)
+{
+	cd_json_str(b, key, s != NULL ? s : none);
 }
 
 static void
@@ -62,7 +75,10 @@ property_fields(const struct cd_parcel *p, struct cd_buf *b, int upper)
 	cd_json_str(b, "AssessorMarket", p->market);
 	cd_json_str(b, "AreaNeighborhood", p->neighborhood);
 	cd_json_str(b, "SubdivisionName", nz(p->has_mcr, p->subdivision));
-	cd_json_str(b, "Lot", nz(p->has_mcr, p->lot));
+	if (p->has_mcr)
+		text_or(b, "Lot", nz(p->lot[0] != '\0', p->lot), "na");
+	else
+		cd_json_null(b, "Lot");
 	cd_json_str(b, "HighSchoolDistrict", p->hs_district);
 	cd_json_str(b, "ElementarySchoolDistrict", p->elem_district);
 	cd_json_str(b, "LocalJusidiction", p->jurisdiction);	/* sic */
@@ -99,6 +115,7 @@ owner(const struct cd_parcel *p, struct cd_buf *b, const char *key)
 {
 	char full[192];
 
+	cd_gen_full_mailing(p, full, sizeof(full));
 	cd_json_open(b, key, '{');
 	cd_json_str(b, "OwnerID", p->owner_id);
 	cd_json_str(b, "Ownership", p->owner);
@@ -110,7 +127,7 @@ owner(const struct cd_parcel *p, struct cd_buf *b, const char *key)
 	cd_json_str(b, "MailingState", p->mail_state);
 	cd_json_str(b, "MailingZip", p->mail_zip);
 	cd_json_str(b, "MailingCountry", p->mail_country);
-	cd_json_str(b, "MostCurrentDeed", p->deed);
+	cd_json_str(b, "MostCurrentDeed", p->deed);	/* "" without a deed */
 	date(b, "DeedDate", p->deed_y, p->deed_m, p->deed_d);
 	cd_json_str(b, "DeedType", p->deed_type);
 	if (p->has_sale) {
@@ -124,9 +141,6 @@ owner(const struct cd_parcel *p, struct cd_buf *b, const char *key)
 		cd_json_null(b, "SaleDate");
 	}
 	cd_json_bool(b, "Redacted", p->redacted);
-	snprintf(full, sizeof(full), "%s%s%s, %s, %s %s", p->mail1,
-	    p->has_mail2 ? " " : "", p->has_mail2 ? p->mail2 : "", p->mail_city,
-	    p->mail_state, p->mail_zip);
 	cd_json_str(b, "FullMailingAddress", full);
 	cd_json_null(b, "DeedTypeID");
 	cd_json_close(b, '}');
@@ -150,9 +164,11 @@ valuations(const struct cd_parcel *p, struct cd_buf *b, const char *key)
 		cd_json_strf(b, "TaxYear", "%d", v->year);
 		cd_json_strf(b, "FullCashValue", "%ld", v->fcv);
 		cd_json_strf(b, "LimitedPropertyValue", "%-12ld", v->lpv);
-		cd_json_str(b, "LegalClassificationCode", p->class_code);
+		/* "2.R ", "3   ": blank-padded to four */
+		cd_json_strf(b, "LegalClassificationCode", "%-4s", p->class_code);
 		cd_json_str(b, "LegalClassification", p->class_text);
-		cd_json_str(b, "AssessmentRatioPercentage", p->ratio[y]);
+		cd_json_strf(b, "AssessmentRatioPercentage", "%d.%04d", p->ratio[y] / 10000,
+		    p->ratio[y] % 10000);
 		if (v->afcv_na)
 			cd_json_str(b, "AssessedFCV", "na");
 		else
@@ -207,8 +223,8 @@ residential(const struct cd_parcel *p, struct cd_buf *b, const char *key)
 	count_num(b, "NumberOfCoveredPatios", h->covered, h->flips & CD_FLIP_COVERED);
 	count_str(b, "NumberOfUncoveredPatios", h->uncovered, h->flips & CD_FLIP_UNCOVERED);
 	count_str(b, "NumberOfPatios", h->covered + h->uncovered, h->flips & CD_FLIP_PATIOS);
-	cd_json_str(b, "PatioType", h->patio_type);
-	cd_json_str(b, "ExteriorWalls", h->walls);
+	text_or(b, "PatioType", h->patio_type, "");
+	text_or(b, "ExteriorWalls", h->walls, "na");
 	cd_json_str(b, "RoofType", h->roof);
 	count_str(b, "BathFixtures", h->bath, h->flips & CD_FLIP_BATH);
 	cd_json_str(b, "Cooling", h->cooling);
@@ -219,11 +235,11 @@ residential(const struct cd_parcel *p, struct cd_buf *b, const char *key)
 	cd_json_str(b, "ParkingType", h->park_type);
 	count_str(b, "ParkingCount", h->park_count, h->flips & CD_FLIP_PARKCOUNT);
 	cd_json_close(b, '}');
-	cd_json_str(b, "LocationalFactors", h->loc_factors);
-	cd_json_str(b, "OtherStructures", h->other_structures);
+	text_or(b, "LocationalFactors", h->loc_factors, "");
+	text_or(b, "OtherStructures", h->other_structures, "");
 	cd_json_str(b, "ParkingType", h->park_type);
 	cd_json_bool(b, "CoveredParking", h->covered_parking);
-	cd_json_str(b, "LocationalCharacteristics", h->loc_chars);
+	text_or(b, "LocationalCharacteristics", h->loc_chars, "");
 	cd_json_str(b, "PhysicalCondition", h->condition);
 	cd_json_close(b, '}');
 }

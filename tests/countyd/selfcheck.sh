@@ -1,6 +1,7 @@
 #!/bin/sh
 # selfcheck.sh - check a running countyd against itself with jq, sed and awk:
-# /_countyd/truth/X must be /parcel/X cleaned by jq's own rules, the parts must
+# /_countyd/truth/X (what the generator drew) must be /parcel/X (how render.c
+# wrote it) cleaned by FORMATS.md's rules in jq, the parts must
 # equal the corresponding pieces of /parcel/X, and the search row must carry
 # the truth's situs.  The truth's tax_bills, tax_districts and tax_payments
 # must be what the treasurer's pages show, and its sales what the recorder
@@ -28,7 +29,7 @@ P=cphMainContent_cphRightColumn_
 cat >"$tmp/expect.jq" <<'EOF'
 def txt: if . == null then null
 	elif type == "string" then (sub("^\\s+"; "") | sub("\\s+$"; "")) as $s
-		| if $s == "" or ($s | ascii_downcase) == "na" then null else $s end
+		| if $s == "" or $s == "na" then null else $s end
 	elif type == "number" then tostring
 	else tostring end;
 def int: txt | if . == null then null else tonumber end;

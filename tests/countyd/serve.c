@@ -1091,8 +1091,6 @@ truth(const char *arg, struct cd_reply *r)
 	struct cd_parcel *p = NULL;
 	struct cd_facts *f = NULL;
 	struct cd_taxes *tx = NULL;
-	struct cd_row row;
-	struct cd_buf b;
 	cJSON *t = NULL;
 	size_t len;
 	long i;
@@ -1115,30 +1113,18 @@ truth(const char *arg, struct cd_reply *r)
 			cd_reply_text(r, 404, cd_ctype_text, "Parcel not found\n");
 			return;
 		}
-		t = cd_truth_object(canon, body, len, NULL);
+		t = cd_truth_recorded(canon, body, len);
 		free(body);
 		*f = *cd_cfg.dir.p[i].facts;
 	} else {
+		/* what the generator drew, never the rendering read back */
 		cd_gen_parcel(&cd_cfg.county, i, p);
-		cd_row_from_parcel(p, &row);
-		cd_buf_init(&b, 16384);
-		cd_render_parcel(&cd_cfg.county, p, &b);
-		t = b.oom ? NULL : cd_truth_object(canon, b.p, b.len, &row);
-		cd_buf_release(&b);
-		/* the latest deed's suffix as the generator drew it, not as the link reads */
-		if (t != NULL) {
-			cJSON *props = cJSON_GetObjectItemCaseSensitive(t, "properties");
-
-			cJSON_DeleteItemFromObjectCaseSensitive(props, "deed_suffix");
-			if (p->deed[0] != '\0' && p->deed_suffix != NULL)
-				cJSON_AddStringToObject(props, "deed_suffix", p->deed_suffix);
-			else
-				cJSON_AddNullToObject(props, "deed_suffix");
-		}
+		t = cd_truth_parcel(p);
 		cd_facts_from_parcel(p, f);
 	}
 	if (t == NULL) {
-		cd_reply_text(r, 500, cd_ctype_text, "countyd: the parcel body does not parse\n");
+		cd_reply_text(r, 500, cd_ctype_text, cd_cfg.dirmode ?
+		    "countyd: the parcel body does not parse\n" : "countyd: out of memory\n");
 		goto out;
 	}
 	cd_tax_gen(&cd_cfg.county, f, cd_cfg.today, tx);

@@ -1,12 +1,17 @@
 /*
  * truth.c - the clean values of a parcel, named as pdc stores them.
  *
- * The truth is read back from the /parcel body itself rather than from the
- * generator's structs, so that a recorded body (--dir) has a truth too and
- * the truth can never disagree with what was served.  The cleaning rules are
- * the ones pdc must apply: strings trimmed; null, "na" and "" are null;
- * integers and decimals as numbers whether sent as strings or numbers; dates
- * MM/DD/YYYY become YYYY-MM-DD.
+ * A generated parcel's truth is what the generator drew (gen.c), before
+ * render.c wrote it the county's way: the owner as drawn, a number as the
+ * number, null where the generator decided the county does not say.  It
+ * never reads the served JSON back, so it shares no parsing rule with pdc:
+ * a quirk pdc reads wrongly shows as a difference from the truth.
+ *
+ * A recorded body (--dir) has no generator behind it: its truth is read
+ * back from the body, with the rules FORMATS.md gives (strings trimmed;
+ * null, "na" and "" are null; numbers sent as strings are numbers;
+ * MM/DD/YYYY dates become YYYY-MM-DD).  Tests of how pdc parses recorded
+ * bodies therefore compare with values written out by hand.
  */
 #include <ctype.h>
 #include <math.h>
@@ -45,8 +50,8 @@ clean(const cJSON *v, char *out, size_t sz)
 	while (e > s && isspace((unsigned char)e[-1]))
 		e--;
 	n = (size_t)(e - s);
-	if (n == 0 || (n == 2 && tolower((unsigned char)s[0]) == 'n' &&
-	    tolower((unsigned char)s[1]) == 'a'))
+	/* "na" as the real responses write it; no other spelling is known */
+	if (n == 0 || (n == 2 && s[0] == 'n' && s[1] == 'a'))
 		return NULL;
 	if (n >= sz)
 		n = sz - 1;
@@ -330,7 +335,7 @@ residential(const char *apn, const cJSON *p)
 }
 
 cJSON *
-cd_truth_object(const char *apn, const char *json, size_t len, const struct cd_row *row)
+cd_truth_recorded(const char *apn, const char *json, size_t len)
 {
 	cJSON *p = cJSON_ParseWithLength(json, len), *t, *s;
 	char street[128], city[64], zip[16];
@@ -343,11 +348,7 @@ cd_truth_object(const char *apn, const char *json, size_t len, const struct cd_r
 	cJSON_AddStringToObject(t, "apn", apn);
 	cJSON_AddItemToObject(t, "properties", properties(apn, p));
 	s = cJSON_AddObjectToObject(t, "search");
-	if (row != NULL) {
-		put_str_or_null(s, "situs_address", row->situs);
-		put_str_or_null(s, "situs_city", row->city);
-		put_str_or_null(s, "situs_zip", row->zip);
-	} else if (cd_split_address(cJSON_GetStringValue(get(p, "PropertyAddress")),
+	if (cd_split_address(cJSON_GetStringValue(get(p, "PropertyAddress")),
 	    cJSON_GetStringValue(get(p, "LocalJusidiction")), street, sizeof(street),
 	    city, sizeof(city), zip, sizeof(zip)) == 0) {
 		put_str_or_null(s, "situs_address", street);
@@ -364,15 +365,178 @@ cd_truth_object(const char *apn, const char *json, size_t len, const struct cd_r
 	return t;
 }
 
-char *
-cd_truth(const char *apn, const char *json, size_t len, const struct cd_row *row)
+/* --- a generated parcel: the generator's facts ------------------------------ */
+
+static void
+f_text(cJSON *o, const char *name, const char *s)
 {
-	cJSON *t = cd_truth_object(apn, json, len, row);
-	char *out;
+	if (s == NULL)
+		cJSON_AddNullToObject(o, name);
+	else
+		cJSON_AddStringToObject(o, name, s);
+}
+
+static void
+f_num(cJSON *o, const char *name, int known, double v)
+{
+	if (known)
+		cJSON_AddNumberToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static void
+f_date(cJSON *o, const char *name, int y, int m, int d)
+{
+	char iso[16];
+
+	if (y == 0) {
+		cJSON_AddNullToObject(o, name);
+		return;
+	}
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
+	cJSON_AddStringToObject(o, name, iso);
+}
+
+static const char *
+said(int cond, const char *s)
+{
+	return cond ? s : NULL;
+}
+
+static cJSON *
+parcel_properties(const struct cd_parcel *p)
+{
+	cJSON *o = cJSON_CreateObject();
+	char buf[192];
+	int deed = p->deed[0] != '\0';
+
+	cJSON_AddStringToObject(o, "apn", p->apn);
+	snprintf(buf, sizeof(buf), "%ld", p->mcr);
+	f_text(o, "mcr", said(p->has_mcr, buf));
+	f_text(o, "property_address", said(p->has_situs, p->address));
+	f_text(o, "property_description", p->description);
+	f_num(o, "lot_size", !p->lot_size_na, (double)p->lot_size);
+	cJSON_AddBoolToObject(o, "is_residential", p->type == CD_RESIDENTIAL);
+	f_text(o, "section_township_range", p->str);
+	f_text(o, "subdivision_name", said(p->has_mcr, p->subdivision));
+	f_text(o, "lot", said(p->has_mcr && p->lot[0] != '\0', p->lot));
+	f_text(o, "high_school_district", p->hs_district);
+	f_text(o, "elementary_school_district", p->elem_district);
+	f_text(o, "local_jurisdiction", p->jurisdiction);
+	f_text(o, "property_type", p->type_name);
+	f_text(o, "parcel_status", "A");
+	f_text(o, "tax_area_code", p->tax_area);
+	f_text(o, "property_use_code", p->use_code);
+	f_text(o, "pe_prop_use_desc", p->use_desc);
+	f_text(o, "owner_id", p->owner_id);
+	f_text(o, "owner_name", p->owner);
+	f_text(o, "in_care_of", said(p->in_care_of[0] != '\0', p->in_care_of));
+	f_text(o, "mailing_address1", p->mail1);
+	f_text(o, "mailing_address2", said(p->has_mail2, p->mail2));
+	f_text(o, "mailing_city", p->mail_city);
+	f_text(o, "mailing_state", p->mail_state);
+	f_text(o, "mailing_zip", p->mail_zip);
+	f_text(o, "mailing_country", p->mail_country);
+	cd_gen_full_mailing(p, buf, sizeof(buf));
+	f_text(o, "full_mailing_address", buf);
+	f_text(o, "deed_number", said(deed, p->deed));
+	f_date(o, "deed_date", deed ? p->deed_y : 0, p->deed_m, p->deed_d);
+	f_text(o, "deed_type", said(deed && p->deed_type[0] != '\0', p->deed_type));
+	f_num(o, "sale_price", p->has_sale, (double)p->sale_price);
+	f_date(o, "sale_date", p->has_sale ? p->sale_y : 0, p->sale_m, p->sale_d);
+	cJSON_AddBoolToObject(o, "redacted", p->redacted);
+	f_text(o, "deed_suffix", said(deed, p->deed_suffix != NULL ? p->deed_suffix : ""));
+	return o;
+}
+
+static cJSON *
+parcel_valuations(const struct cd_parcel *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	char c[2];
+
+	for (int y = 0; y < CD_NYEARS; y++) {
+		const struct cd_valuation *v = &p->val[y];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "apn", p->apn);
+		cJSON_AddNumberToObject(o, "tax_year", v->year);
+		cJSON_AddNumberToObject(o, "full_cash_value", (double)v->fcv);
+		cJSON_AddNumberToObject(o, "limited_property_value", (double)v->lpv);
+		f_text(o, "legal_classification_code", p->class_code);
+		f_text(o, "legal_classification", p->class_text);
+		cJSON_AddNumberToObject(o, "assessment_ratio_percentage", p->ratio[y] / 10000.0);
+		f_num(o, "assessed_fcv", !v->afcv_na, (double)v->afcv);
+		f_num(o, "assessed_lpv", !v->alpv_na, (double)v->alpv);
+		f_text(o, "valuation_source", v->source);
+		f_text(o, "pe_prop_use_desc", v->use_desc);
+		f_text(o, "property_use_code", v->use_code);
+		f_text(o, "tax_area_code", p->tax_area);
+		c[0] = v->notice;
+		c[1] = '\0';
+		f_text(o, "notice_of_change_indc", c);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *
+parcel_residential(const struct cd_parcel *p)
+{
+	const struct cd_residential *h = &p->res;
+	cJSON *o;
+
+	if (!p->has_res)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "apn", p->apn);
+	cJSON_AddNumberToObject(o, "construction_year", h->year);
+	cJSON_AddNumberToObject(o, "original_construction_year", h->orig_year);
+	f_num(o, "lot_size", !h->lot_size_na, (double)h->lot_size);
+	cJSON_AddNumberToObject(o, "livable_space", (double)h->livable);
+	f_num(o, "detached_livable_sqft", h->detached > 0, (double)h->detached);
+	f_text(o, "assessor_market", p->market);
+	f_text(o, "area_neighborhood", p->neighborhood);
+	cJSON_AddBoolToObject(o, "pool", h->pool);
+	f_text(o, "pe_improvement_quality_grade", h->pe_grade);
+	f_text(o, "improvement_quality_grade", h->grade);
+	cJSON_AddNumberToObject(o, "number_of_covered_patios", h->covered);
+	cJSON_AddNumberToObject(o, "number_of_uncovered_patios", h->uncovered);
+	cJSON_AddNumberToObject(o, "number_of_patios", h->covered + h->uncovered);
+	f_text(o, "patio_type", h->patio_type);
+	f_text(o, "exterior_walls", h->walls);
+	f_text(o, "roof_type", h->roof);
+	cJSON_AddNumberToObject(o, "bath_fixtures", h->bath);
+	f_text(o, "cooling", h->cooling);
+	f_text(o, "heating", h->heating);
+	cJSON_AddNumberToObject(o, "number_of_garages", h->garages);
+	cJSON_AddNumberToObject(o, "number_of_carports", h->carports);
+	f_text(o, "parking_details_type", h->park_type);
+	cJSON_AddNumberToObject(o, "parking_details_count", h->park_count);
+	f_text(o, "locational_factors", h->loc_factors);
+	f_text(o, "other_structures", h->other_structures);
+	f_text(o, "parking_type", h->park_type);
+	cJSON_AddBoolToObject(o, "covered_parking", h->covered_parking);
+	f_text(o, "locational_characteristics", h->loc_chars);
+	f_text(o, "physical_condition", h->condition);
+	return o;
+}
+
+cJSON *
+cd_truth_parcel(const struct cd_parcel *p)
+{
+	cJSON *t = cJSON_CreateObject(), *s;
 
 	if (t == NULL)
 		return NULL;
-	out = cJSON_PrintUnformatted(t);
-	cJSON_Delete(t);
-	return out;
+	cJSON_AddStringToObject(t, "apn", p->apn);
+	cJSON_AddItemToObject(t, "properties", parcel_properties(p));
+	s = cJSON_AddObjectToObject(t, "search");
+	f_text(s, "situs_address", said(p->has_situs, p->situs));
+	f_text(s, "situs_city", said(p->has_situs, p->city));
+	f_text(s, "situs_zip", said(p->has_situs, p->zip));
+	cJSON_AddItemToObject(t, "valuations", parcel_valuations(p));
+	cJSON_AddItemToObject(t, "residential_details", parcel_residential(p));
+	return t;
 }

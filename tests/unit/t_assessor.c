@@ -241,6 +241,21 @@ test_quirks(void)
 	is_str(col(&rec, &pdc_tbl_residential, "locational_factors"), NULL, "[] is NULL");
 	pdc_record_release(&rec);
 
+	/* "na" is missing as the county spells it; in text any other spelling is a value */
+	is_int(parse("{\"MCR\": \"1\", \"Lot\": \" na  \", \"SubdivisionName\": \"NA\","
+	    " \"PropertyDescription\": \"N/A\", \"LotSize\": \"N/A\","
+	    " \"Valuations\": [{\"TaxYear\": \"2026\", \"AssessedFCV\": \"na\","
+	    "  \"AssessedLPV\": \"Na\", \"LegalClassification\": \"na\"}]}", &rec, &err), 0,
+	    "the spellings of \"na\" parse");
+	is_str(col(&rec, &pdc_tbl_properties, "lot"), NULL, "\"na\" padded is NULL");
+	is_str(col(&rec, &pdc_tbl_properties, "subdivision_name"), "NA", "text \"NA\" is kept");
+	is_str(col(&rec, &pdc_tbl_properties, "property_description"), "N/A", "text \"N/A\" is kept");
+	is_str(col(&rec, &pdc_tbl_properties, "lot_size"), NULL, "\"N/A\" in a number is NULL");
+	is_str(col(&rec, &pdc_tbl_valuations, "assessed_fcv"), NULL, "the real \"na\" in a number");
+	is_str(col(&rec, &pdc_tbl_valuations, "assessed_lpv"), NULL, "\"Na\" in a number is NULL");
+	is_str(col(&rec, &pdc_tbl_valuations, "legal_classification"), NULL, "\"na\" in text is NULL");
+	pdc_record_release(&rec);
+
 	is_int(parse("{\"MCR\": \"1\"}", &rec, &err), 0, "no Owner, no Valuations key");
 	is_int(rec.parts, PDC_PART_BASIC, "basic without an owner");
 	is_str(col(&rec, &pdc_tbl_properties, "owner_name"), NULL, "owner columns NULL");
