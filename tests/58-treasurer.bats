@@ -232,3 +232,33 @@ true
 	run grep -c 'retrying' "$BATS_TEST_TMPDIR/log"
 	assert_output "0"
 }
+
+@test "a database from before: sql/018 forgets older years' delinquency read from Unpaid; the first re-collection makes the rows left out unknown and tells no change" {
+	collect 80 --today 2026-04-15
+	# as pdc stored them before: an older year Unpaid was delinquent, a row
+	# left out was 0.00 and, both 0.00, the year not delinquent
+	sql "UPDATE tax_bills b SET delinquent = (status = 'Unpaid')
+	     WHERE tax_year < (SELECT max(tax_year) FROM tax_bills c WHERE c.apn = b.apn)"
+	sql "UPDATE tax_bills b SET interest_due = coalesce(interest_due, 0), fees_due = coalesce(fees_due, 0),
+	     delinquent = coalesce(delinquent, coalesce(interest_due, 0) > 0 OR coalesce(fees_due, 0) > 0)
+	     WHERE first_half_due IS NOT NULL"
+	run sql "SELECT count(*) > 0 FROM tax_bills WHERE delinquent AND first_half_due IS NULL"
+	assert_output "t"
+	run sql "SELECT count(*) > 0 FROM tax_bills WHERE interest_due = 0 AND due > 0 AND first_half_due IS NOT NULL"
+	assert_output "t"
+	sql "$(cat "$TOP/sql/018_tax_unknowns.sql")"
+	run sql "SELECT count(*) FROM tax_bills b WHERE delinquent IS NOT NULL AND due > 0
+	         AND tax_year < (SELECT max(tax_year) FROM tax_bills c WHERE c.apn = b.apn)"
+	assert_output "0"
+	sql "TRUNCATE history"
+	run_pdc 0 pdc-enqueue --force <"$BATS_TEST_TMPDIR/apns"
+	run_pdc 0 pdc-worker -j 4 --drain
+	run_pdc 0 pdc-changes --json
+	assert_output ""
+	truth_tax <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/truth"
+	shown_tax <"$BATS_TEST_TMPDIR/apns" >"$BATS_TEST_TMPDIR/shown"
+	run diff "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
+	assert_success
+	run partial_where_left_out
+	assert_output ""
+}
