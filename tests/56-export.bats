@@ -90,9 +90,12 @@ for i, r in enumerate(rows[1:], 2):
 @test "JSON Lines of $N parcels are pdc-show --json's records, and agree with the truth" {
 	pdc-export --json - <"$APNS" >"$BATS_TEST_TMPDIR/out.jsonl"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out.jsonl")" -eq "$N" ]
+	local rc=0
 	# shellcheck disable=SC2046
-	pdc-show --json $(head -n 40 "$APNS") >"$BATS_TEST_TMPDIR/show.jsonl"
+	pdc-show --json $(head -n 40 "$APNS") >"$BATS_TEST_TMPDIR/show.jsonl" || rc=$?
 	assert_equal "$(head -n 40 "$BATS_TEST_TMPDIR/out.jsonl")" "$(cat "$BATS_TEST_TMPDIR/show.jsonl")"
+	# pdc-show exits 1 when a record is partial (a treasurer's page left out a row), else 0
+	assert_equal "$rc" "$(jq -s 'if all(.status == "complete") then 0 else 1 end' "$BATS_TEST_TMPDIR/show.jsonl")"
 	jq -S -c "$SHOWN_AS_TRUTH" "$BATS_TEST_TMPDIR/out.jsonl" | LC_ALL=C sort >"$BATS_TEST_TMPDIR/shown"
 	truth_full <"$APNS" >"$BATS_TEST_TMPDIR/truth"
 	run records_agree "$BATS_TEST_TMPDIR/truth" "$BATS_TEST_TMPDIR/shown"
