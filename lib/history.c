@@ -380,12 +380,27 @@ on_tax(struct reader *r, const char *op, const cJSON *old, const cJSON *new)
 	char text[1024], due[32] = "", list[512];
 	const char *event;
 	double d, h1 = 0, h2 = 0, o1;
-	bool have_due = num(row, "due", &d);
+	bool have_due = num(row, "due", &d), have_h1;
+	const cJSON *it;
 	cJSON *ev;
 
 	/* The treasurer lists a window of years: the oldest leaves as a new one comes. */
 	if (strcmp(op, "delete") == 0)
 		return;
+	/*
+	 * Values become unknown (NULL) when the page stops saying them, or
+	 * when pdc stops reading more into it than it says: no news of the
+	 * bill, and never "interest and fees" or "paid".
+	 */
+	if (strcmp(op, "update") == 0) {
+		bool known = false;
+
+		cJSON_ArrayForEach(it, old)
+			if (get(new, it->string) != NULL)
+				known = true;
+		if (!known)
+			return;
+	}
 	if ((ev = cJSON_CreateObject()) == NULL) {
 		emit(r, NULL, PDC_CHANGE_TAX, "", "");
 		return;
@@ -394,7 +409,7 @@ on_tax(struct reader *r, const char *op, const cJSON *old, const cJSON *new)
 	copy(ev, "amount_due", row, "due");
 	if (have_due)
 		fmt_num(due, sizeof(due), d, true);
-	num(row, "first_half_due", &h1);
+	have_h1 = num(row, "first_half_due", &h1);
 	num(row, "second_half_due", &h2);
 	if (strcmp(op, "insert") == 0) {
 		event = "billed";
@@ -410,7 +425,7 @@ on_tax(struct reader *r, const char *op, const cJSON *old, const cJSON *new)
 	} else if (has(old, "due") && have_due && d == 0) {
 		event = "paid";
 		snprintf(text, sizeof(text), "tax %s paid", r->key);
-	} else if (num(old, "first_half_due", &o1) && o1 > 0 && h1 == 0 && h2 > 0) {
+	} else if (num(old, "first_half_due", &o1) && o1 > 0 && have_h1 && h1 == 0 && h2 > 0) {
 		event = "half_paid";
 		snprintf(text, sizeof(text), "tax %s first half paid%s%s%s", r->key,
 		    have_due ? " (" : "", due, have_due ? " due)" : "");

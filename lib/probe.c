@@ -18,7 +18,8 @@
  * owner, taxes or history: a collection that comes back without one of them
  * read a page whose format is no longer the one pdc parses.  Fields that are
  * often absent in good answers (a sale price, a second mailing line, tax
- * districts, payments) are not here: their absence says nothing.
+ * districts, payments, a delinquency the pages do not state) are not here:
+ * their absence says nothing.
  */
 static const struct expect {
 	const char *source;
@@ -45,7 +46,6 @@ static const struct expect {
 	{ "treasurer", &pdc_tbl_tax_bills, "assessed_tax", false },
 	{ "treasurer", &pdc_tbl_tax_bills, "paid", false },
 	{ "treasurer", &pdc_tbl_tax_bills, "due", false },
-	{ "treasurer", &pdc_tbl_tax_bills, "delinquent", false },
 	{ "recorder", &pdc_tbl_sales, "recording_number", false },
 	{ "recorder", &pdc_tbl_sales, "recording_date", false },
 	{ "recorder", &pdc_tbl_sales, "document_code", false },

@@ -72,11 +72,17 @@ truth_json() {
 	truth_full | jq -S -c '{apn, properties, valuations, residential_details}'
 }
 
+# A jq filter: a truth's tax bills as a collector that follows SERVICES.md
+# stores them, unknown (null) where the treasurer's pages left the value
+# unsaid (each bill's "unstated"); the values themselves are the generator's.
+TRUTH_AS_STATED='.tax_bills |= map(reduce (.unstated // [])[] as $k (.; .[$k] = null) | del(.unstated))'
+
 # countyd's whole truth for the APNs on stdin, in pdc-show's shape, sorted by
 # APN.  Its sales are the parcel's own deeds, newest first: every one of them,
 # where pdc presents those it can stand behind (records_agree compares them).
 truth_full() {
-	county_truths | jq -S -c 'del(.search) | .tax_districts |= sort_by(.district)' | LC_ALL=C sort
+	county_truths | jq -S -c "del(.search) | .tax_districts |= sort_by(.district) | $TRUTH_AS_STATED" |
+		LC_ALL=C sort
 }
 
 # countyd's truth for each APN on stdin, one object a line, in their order:

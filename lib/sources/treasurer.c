@@ -11,7 +11,7 @@
  * every cell's text is collapsed to single spaces, and each value goes
  * through one converter chosen by what the column holds.  What a page does
  * not say is stored as unknown and the part marked partial: a missing panel
- * must never read as 0.00 due and "not delinquent".
+ * or row must never read as 0.00 due and "not delinquent".
  */
 #include <limits.h>
 #include <stdint.h>
@@ -1104,15 +1104,15 @@ open_cell(struct page *pg, const struct nodes *cells, size_t c, const char *row,
  * "Second Half:", "Interest Due:", "Fees Due:", "Total Due:" with the amount
  * beside each; or rows of charges (tax due, "Interest Due:", "Fees Due:", a
  * total) under the columns "First Half", "Second Half", "Total".  What it
- * does not say stays "" (unknown), and SUM->lacks names it; but for the
- * interest and fees rows, which the page shows only when something is due.
+ * does not say stays "" (unknown), and SUM->lacks names it: the interest
+ * and fees rows too, which a parcel owing none may or may not show.
  */
 static int
 open_panel(struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *err)
 {
 	struct nodes rows = { 0 }, cells = { 0 };
 	size_t col[3] = { 0, 0, 0 };	/* the charges layout's first half, second half, total */
-	bool seen[NELEM(open_rows)] = { false }, charge[4] = { false };
+	bool seen[NELEM(open_rows)] = { false }, charge[4] = { false }, interest, fees;
 	int node, rc = -1;
 
 	if ((node = by_id(pg, "pnlOpen")) == -1) {
@@ -1195,14 +1195,17 @@ open_panel(struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *e
 				goto out;
 		}
 	}
+	/*
+	 * FORMATS.md says a delinquent parcel shows non-zero "Interest Due:"
+	 * or "Fees Due:" rows; it does not say a parcel owing none leaves
+	 * them out rather than show $0.00.  A row not there is unknown.
+	 */
 	if (sum->open == PDC_OPEN_ROWS) {
 		for (size_t i = 0; i < 2; i++)
 			if (!seen[i])
 				lacks(sum, i == 0 ? "no \"First Half:\" row" : "no \"Second Half:\" row");
-		if (!seen[2])
-			memcpy(sum->interest_due, "0.00", 5);
-		if (!seen[3])
-			memcpy(sum->fees_due, "0.00", 5);
+		interest = seen[2];
+		fees = seen[3];
 	} else {
 		if (!charge[CH_TAX])
 			lacks(sum, "no tax row");
@@ -1210,19 +1213,21 @@ open_panel(struct page *pg, struct pdc_treasurer_summary *sum, struct pdc_err *e
 			lacks(sum, "no \"Second Half\" column");
 		if (col[2] == 0 && (charge[CH_INTEREST] || charge[CH_FEES]))
 			lacks(sum, "no \"Total\" column");
-		if (!charge[CH_INTEREST])
-			memcpy(sum->interest_due, "0.00", 5);
-		if (!charge[CH_FEES])
-			memcpy(sum->fees_due, "0.00", 5);
+		interest = charge[CH_INTEREST];
+		fees = charge[CH_FEES];
 	}
+	if (!interest)
+		lacks(sum, "no \"Interest Due:\" row");
+	if (!fees)
+		lacks(sum, "no \"Fees Due:\" row");
 	if (sum->first_half_due[0] == '\0' && (sum->open == PDC_OPEN_ROWS ? seen[0] : charge[CH_TAX]))
 		lacks(sum, "an empty first half");
 	if (sum->second_half_due[0] == '\0' && (sum->open == PDC_OPEN_ROWS ? seen[1] :
 	    charge[CH_TAX] && col[1] > 0))
 		lacks(sum, "an empty second half");
-	if (sum->interest_due[0] == '\0')
+	if (sum->interest_due[0] == '\0' && interest && (sum->open == PDC_OPEN_ROWS || col[2] > 0))
 		lacks(sum, "an empty interest due");
-	if (sum->fees_due[0] == '\0')
+	if (sum->fees_due[0] == '\0' && fees && (sum->open == PDC_OPEN_ROWS || col[2] > 0))
 		lacks(sum, "an empty fees due");
 	rc = 0;
 	goto out;
@@ -1293,6 +1298,13 @@ pdc_treasurer_parse_summary(const char *body, size_t len, struct pdc_record *rec
 	return rc;
 }
 
+/* Whether money text S (as pdc_util_money writes it) is above zero. */
+static bool
+positive(const char *s)
+{
+	return s[0] != '\0' && s[0] != '-' && strcmp(s, "0.00") != 0;
+}
+
 /* A year column ("2025", checked by convert) as a number. */
 static int
 year_value(const char *s)
@@ -1319,18 +1331,23 @@ years(struct page *pg, struct pdc_record *rec, int *current, struct pdc_err *err
 	    err) == -1 ||
 	    unique(pg, rec, first, &pdc_tbl_tax_bills, "gvTaxYears", "tax year", err) == -1)
 		return -1;
+	/*
+	 * gvTaxYears shows a status, "Paid" or "Unpaid", and what is due;
+	 * FORMATS.md states delinquency only through pnlOpen's interest and
+	 * fees, which the summary shows for the current year alone.  By its
+	 * tax calendar a year is delinquent when a half is unpaid after its
+	 * day: a year with nothing due is not, and of a year with something
+	 * due the page does not say whether its day has passed (unknown).
+	 * The current year's comes from the summary (apply_summary).
+	 */
 	for (size_t r = first; r < rec->nrows; r++) {
 		struct pdc_row *row = &rec->rows[r];
-		const char *status = pdc_row_get(row, "status"), *late = NULL;
+		const char *due = pdc_row_get(row, "due");
 		int y = year_value(pdc_row_get(row, "tax_year"));
 
 		if (y > *current)
 			*current = y;
-		if (status != NULL && strcasecmp(status, "Unpaid") == 0)
-			late = "t";
-		else if (status != NULL && strcasecmp(status, "Paid") == 0)
-			late = "f";
-		if (pdc_row_set(row, "delinquent", late) == -1)
+		if (pdc_row_set(row, "delinquent", due != NULL && !positive(due) ? "f" : NULL) == -1)
 			return nomem(err);
 	}
 	return 0;
@@ -1414,13 +1431,6 @@ pdc_treasurer_parse_activities(const char *body, size_t len, struct pdc_record *
 	return rc;
 }
 
-/* Whether money text S (as pdc_util_money writes it) is above zero. */
-static bool
-positive(const char *s)
-{
-	return s[0] != '\0' && s[0] != '-' && strcmp(s, "0.00") != 0;
-}
-
 int
 pdc_treasurer_apply_summary(struct pdc_record *rec, int current,
     const struct pdc_treasurer_summary *sum, struct pdc_err *err)
@@ -1449,6 +1459,9 @@ pdc_treasurer_apply_summary(struct pdc_record *rec, int current,
 			/*
 			 * No panel is how a paid year looks, and how a page that
 			 * moved the panel looks: only a zero due tells them apart.
+			 * taxDue's "Total Due" (FORMATS.md: cell 6) of nothing is
+			 * the page saying no half, interest or fee is due, and by
+			 * the tax calendar nothing unpaid is nothing delinquent.
 			 */
 			due = sum->has_due && sum->total_due[0] != '\0' ? sum->total_due :
 			    pdc_row_get(row, "due");
@@ -1493,8 +1506,8 @@ pdc_treasurer_apply_summary(struct pdc_record *rec, int current,
 		    "tax area code of %s unknown", PAGE_SUMMARY, year) == -1)
 			return nomem(err);
 		if (why[0] != '\0' &&
-		    pdc_record_partial(rec, PDC_PART_TAX, "treasurer: %s: %s: amounts due and "
-		    "delinquency of %s unknown", PAGE_SUMMARY, why, year) == -1)
+		    pdc_record_partial(rec, PDC_PART_TAX, "treasurer: %s: %s: amounts due %sof %s "
+		    "unknown", PAGE_SUMMARY, why, late == NULL ? "and delinquency " : "", year) == -1)
 			return nomem(err);
 	}
 	return 0;

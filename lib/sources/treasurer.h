@@ -63,9 +63,9 @@ struct pdc_treasurer_summary {
 	enum pdc_treasurer_open open;
 	char first_half_due[PDC_MONEY_MAX];	/* from pnlOpen: the tax of each half still */
 	char second_half_due[PDC_MONEY_MAX];	/* due; interest and fees due in all; "" */
-	char interest_due[PDC_MONEY_MAX];	/* when not read.  The interest and fees */
-	char fees_due[PDC_MONEY_MAX];		/* rows show only when something is due: */
-	char total_open[PDC_MONEY_MAX];		/* without them, a panel read is 0.00 */
+	char interest_due[PDC_MONEY_MAX];	/* when not read, a row not there too */
+	char fees_due[PDC_MONEY_MAX];		/* (FORMATS.md does not say a zero row */
+	char total_open[PDC_MONEY_MAX];		/* is left out) */
 	char lacks[160];			/* what pnlOpen lacked, for the reason; "" */
 };
 
@@ -91,8 +91,9 @@ int pdc_treasurer_parse_summary(const char *body, size_t len, struct pdc_record 
  * REC->apn: one tax_bills row per gvTaxYears row, with tax_year, status,
  * assessed_tax, paid and due from the row, the summary columns
  * (tax_area_code, first_half_due, second_half_due, interest_due, fees_due)
- * NULL, and delinquent true for "Unpaid", false for "Paid", NULL for another
- * status.  The set is carried.  *CURRENT is set to the newest year in the
+ * NULL, and delinquent false for a year with nothing due, NULL (unknown)
+ * otherwise: the grid does not say whether an unpaid year is delinquent.
+ * The set is carried.  *CURRENT is set to the newest year in the
  * grid (0 when it has no rows).  Needs headerSummary and gvTaxYears, whose
  * columns are found by their headers.  Returns 0, PDC_TREASURER_UNRECOGNISED,
  * or -1 with ERR.
@@ -117,10 +118,12 @@ int pdc_treasurer_parse_activities(const char *body, size_t len, struct pdc_reco
  * tax_area_code, the pnlOpen amounts and delinquent = interest or fees due.
  * No pnlOpen means nothing open only when taxDue's Total Due (or else the
  * row's own due) is zero.  What the page did not say (no lblAreaCode, no
- * pnlOpen yet something due, a panel in neither layout, a half's row gone)
- * stays NULL, delinquent too unless interest or fees are known to be due,
- * and REC's tax part is marked partial naming it:
+ * pnlOpen yet something due, a panel in neither layout, a half's row or
+ * the interest or fees row gone) stays NULL, delinquent too unless interest
+ * or fees are known to be due or both known to be none, and REC's tax part
+ * is marked partial naming it:
  *   treasurer: /Parcel/Summary.aspx: pnlOpen not found, yet 2006.19 is due: amounts due and delinquency of 2025 unknown
+ *   treasurer: /Parcel/Summary.aspx: pnlOpen (rows by half) has no "Fees Due:" row: amounts due of 2025 unknown
  * CURRENT 0 (no years) changes nothing.  Returns 0, or -1 with ERR when
  * memory runs out (REC is then partly updated: release it).
  */

@@ -537,17 +537,31 @@ page_close(struct cd_buf *b)
 }
 
 /*
+ * Whether parcel T's pnlOpen shows an interest or fees row of nothing as
+ * $0.00 (else it leaves the row out).  FORMATS.md says a delinquent parcel
+ * shows non-zero rows, not what a parcel owing none shows: about half the
+ * parcels do each, drawn from the key like the layout.
+ */
+static int
+zero_rows_shown(const struct cd_taxes *t)
+{
+	return (int)((cd_mix64(t->key ^ 0x7a65726f526f7773ULL) >> 7) & 1);
+}
+
+/*
  * pnlOpen in the layout --treasurer-open asks for, or by parcel: a row per
- * amount ("First Half:" ... "Total Due:", the interest and fees rows only
- * when something is due), or a row per charge under the columns First Half,
- * Second Half and Total.  The layout is drawn from the parcel's key, not its
- * random stream, so the taxes are the same whichever layout shows them.
+ * amount ("First Half:" ... "Total Due:"), or a row per charge under the
+ * columns First Half, Second Half and Total; an interest or fees row of
+ * nothing shown or left out as zero_rows_shown() says.  The layout is drawn
+ * from the parcel's key, not its random stream, so the taxes are the same
+ * whichever layout shows them.
  */
 static void
 open_panel(const struct cd_taxes *t, int airy, struct cd_buf *b)
 {
 	int layout = cd_cfg.tax_open >= 0 ? cd_cfg.tax_open :
 	    (int)(cd_mix64(t->key ^ 0x706e6c4f70656eULL) & 1);
+	int zeros = zero_rows_shown(t);
 	char v[48];
 
 	cd_buf_puts(b, "\t<div id=\"" P "pnlOpen\">\r\n\t\t<table class=\"open\">\r\n");
@@ -560,7 +574,7 @@ open_panel(const struct cd_taxes *t, int airy, struct cd_buf *b)
 		};
 
 		for (int i = 0; i < 5; i++) {
-			if ((i == 2 || i == 3) && amounts[i] == 0)
+			if ((i == 2 || i == 3) && amounts[i] == 0 && !zeros)
 				continue;
 			money(v, sizeof(v), amounts[i]);
 			cd_buf_puts(b, "\t\t\t<tr>");
@@ -585,6 +599,8 @@ open_panel(const struct cd_taxes *t, int airy, struct cd_buf *b)
 			cell(b, airy, "th", heads[c]);
 		cd_buf_puts(b, "</tr>\r\n");
 		for (int i = 0; i < 4; i++) {
+			if ((i == 1 || i == 2) && amounts[i][0] + amounts[i][1] == 0 && !zeros)
+				continue;
 			cd_buf_puts(b, "\t\t\t<tr>");
 			cell(b, airy, "td", labels[i]);
 			for (int c = 0; c < 3; c++) {
@@ -963,6 +979,28 @@ add_iso(cJSON *o, const char *k, long day)
 	cJSON_AddStringToObject(o, k, v);
 }
 
+/*
+ * Whether year YEAR of TX is delinquent today, by the generator's own story
+ * of it: its last payment or delinquency event (draw_year) is a delinquency.
+ * Events of one day keep their order: a half paid the day it went late is paid.
+ */
+static int
+delinquent_of(const struct cd_taxes *tx, int year)
+{
+	long day = -1;
+	int late = 0;
+
+	for (int i = 0; i < tx->nev; i++) {
+		const struct cd_taxev *e = &tx->ev[i];
+
+		if (e->year != year || e->kind == CD_TE_BILLED || e->day < day)
+			continue;
+		day = e->day;
+		late = e->kind == CD_TE_DELINQUENT;
+	}
+	return late;
+}
+
 void
 cd_tax_truth(cJSON *t, const struct cd_facts *f, const struct cd_taxes *tx)
 {
@@ -973,7 +1011,7 @@ cd_tax_truth(cJSON *t, const struct cd_facts *f, const struct cd_taxes *tx)
 
 	for (int i = 0; i < tx->nyears; i++) {
 		const struct cd_taxyear *y = &tx->y[i];
-		cJSON *o = cJSON_CreateObject();
+		cJSON *o = cJSON_CreateObject(), *un;
 
 		cJSON_AddStringToObject(o, "apn", f->apn);
 		cJSON_AddNumberToObject(o, "tax_year", y->year);
@@ -985,19 +1023,36 @@ cd_tax_truth(cJSON *t, const struct cd_facts *f, const struct cd_taxes *tx)
 		add_money(o, "assessed_tax", y->assessed);
 		add_money(o, "paid", y->paid);
 		add_money(o, "due", y->due);
+		/* the amounts as drawn, the delinquency as the year's events tell it */
 		if (i == 0) {
-			add_money(o, "first_half_due", tx->open ? tx->first_due : 0);
-			add_money(o, "second_half_due", tx->open ? tx->second_due : 0);
-			add_money(o, "interest_due", tx->open ? tx->interest_due : 0);
-			add_money(o, "fees_due", tx->open ? tx->fees_due : 0);
-			cJSON_AddBoolToObject(o, "delinquent", tx->open &&
-			    (tx->interest_due > 0 || tx->fees_due > 0));
+			add_money(o, "first_half_due", tx->first_due);
+			add_money(o, "second_half_due", tx->second_due);
+			add_money(o, "interest_due", tx->interest_due);
+			add_money(o, "fees_due", tx->fees_due);
 		} else {
 			cJSON_AddNullToObject(o, "first_half_due");
 			cJSON_AddNullToObject(o, "second_half_due");
 			cJSON_AddNullToObject(o, "interest_due");
 			cJSON_AddNullToObject(o, "fees_due");
-			cJSON_AddBoolToObject(o, "delinquent", y->due > 0);
+		}
+		cJSON_AddBoolToObject(o, "delinquent", delinquent_of(tx, y->year));
+		/*
+		 * What the pages served leave unsaid (SERVICES.md): an older
+		 * year's delinquency while something is due (gvTaxYears says
+		 * only Paid or Unpaid); the current year's interest or fees
+		 * row of nothing left out, and then its delinquency unless a
+		 * row shows something due.
+		 */
+		un = cJSON_AddArrayToObject(o, "unstated");
+		if (i > 0 && y->due > 0)
+			cJSON_AddItemToArray(un, cJSON_CreateString("delinquent"));
+		if (i == 0 && tx->open && !zero_rows_shown(tx)) {
+			if (tx->interest_due == 0)
+				cJSON_AddItemToArray(un, cJSON_CreateString("interest_due"));
+			if (tx->fees_due == 0)
+				cJSON_AddItemToArray(un, cJSON_CreateString("fees_due"));
+			if (tx->interest_due == 0 && tx->fees_due == 0)
+				cJSON_AddItemToArray(un, cJSON_CreateString("delinquent"));
 		}
 		cJSON_AddItemToArray(bills, o);
 	}

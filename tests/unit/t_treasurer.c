@@ -65,8 +65,10 @@ test_summary(void)
 	ok(sum.open, "pnlOpen is there");
 	is_str(sum.first_half_due, "0.00", "pnlOpen First Half");
 	is_str(sum.second_half_due, "2006.19", "pnlOpen Second Half");
-	is_str(sum.interest_due, "0.00", "no Interest Due row: 0.00");
-	is_str(sum.fees_due, "0.00", "no Fees Due row: 0.00");
+	is_str(sum.interest_due, "", "no Interest Due row: unknown, not 0.00");
+	is_str(sum.fees_due, "", "no Fees Due row: unknown, not 0.00");
+	is_str(sum.lacks, "no \"Interest Due:\" row, no \"Fees Due:\" row",
+	    "the rows not there are named");
 	is_str(sum.total_open, "2006.19", "pnlOpen Total Due");
 	is_int(count(&rec, &pdc_tbl_tax_districts), 2, "two districts");
 	is_int(rec.nrows, 2, "nothing but the districts");
@@ -153,8 +155,8 @@ test_years(void)
 		    "years in page order");
 	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "first_half_due"), NULL,
 	    "before the summary: current year has no halves");
-	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "delinquent"), "t",
-	    "before the summary: Unpaid reads as delinquent");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "delinquent"), NULL,
+	    "before the summary: Unpaid says nothing of delinquency");
 
 	is_int(pdc_treasurer_parse_summary(summary, slen, &rec, &sum, &err), 0, "the summary too");
 	is_int(pdc_treasurer_apply_summary(&rec, current, &sum, &err), 0, "apply the summary");
@@ -169,9 +171,9 @@ test_years(void)
 			{ "due", "2006.19" },
 			{ "first_half_due", "0.00" },
 			{ "second_half_due", "2006.19" },
-			{ "interest_due", "0.00" },
-			{ "fees_due", "0.00" },
-			{ "delinquent", "f" },
+			{ "interest_due", NULL },
+			{ "fees_due", NULL },
+			{ "delinquent", NULL },
 		};
 		static const struct expect y2023[] = {
 			{ "apn", "165-28-054" },
@@ -185,7 +187,7 @@ test_years(void)
 			{ "second_half_due", NULL },
 			{ "interest_due", NULL },
 			{ "fees_due", NULL },
-			{ "delinquent", "t" },
+			{ "delinquent", NULL },
 		};
 		static const struct expect y2020[] = {
 			{ "apn", "165-28-054" },
@@ -203,9 +205,10 @@ test_years(void)
 		};
 
 		CHECK(nth(&rec, &pdc_tbl_tax_bills, 0), y2025,
-		    "2025 (current, unpaid, not delinquent)");
-		CHECK(nth(&rec, &pdc_tbl_tax_bills, 2), y2023, "2023 (older, unpaid: delinquent)");
-		CHECK(nth(&rec, &pdc_tbl_tax_bills, 5), y2020, "2020 (paid)");
+		    "2025 (current, unpaid, no interest or fees row: those and delinquency unknown)");
+		CHECK(nth(&rec, &pdc_tbl_tax_bills, 2), y2023,
+		    "2023 (older, unpaid: the page does not say it is delinquent)");
+		CHECK(nth(&rec, &pdc_tbl_tax_bills, 5), y2020, "2020 (paid: nothing due, not delinquent)");
 	}
 	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_districts, 0), "tax_year"), "2025",
 	    "districts get the current year");
@@ -570,11 +573,35 @@ test_layouts(void)
 		{ "fees_due", "25.00" },
 		{ "delinquent", "t" },
 	};
-	/* a year not delinquent: the interest and fees rows are not shown */
+	/* a year not delinquent, the interest and fees rows not shown */
 	static const char quiet[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>"
 	    OPEN("<tr><td>First Half:</td><td>$0.00</td></tr>"
 	    "<tr><td>Second Half:</td><td>$2,006.19</td></tr>"
 	    "<tr><td>Total Due:</td><td>$2,006.19</td></tr>");
+	/* the same, the interest and fees rows shown at $0.00 */
+	static const char zeros[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>"
+	    OPEN("<tr><td>First Half:</td><td>$0.00</td></tr>"
+	    "<tr><td>Second Half:</td><td>$2,006.19</td></tr>"
+	    "<tr><td>Interest Due:</td><td>$0.00</td></tr>"
+	    "<tr><td>Fees Due:</td><td>$0.00</td></tr>"
+	    "<tr><td>Total Due:</td><td>$2,006.19</td></tr>");
+	/* delinquent, interest shown, no fees row */
+	static const char nofees[] = HEADER AREA DUE1("$2,247.49") DISTRICTS_HEAD "</table>"
+	    OPEN("<tr><td>First Half:</td><td>$0.00</td></tr>"
+	    "<tr><td>Second Half:</td><td>$2,006.19</td></tr>"
+	    "<tr><td>Interest Due:</td><td>$241.30</td></tr>"
+	    "<tr><td>Total Due:</td><td>$2,247.49</td></tr>");
+	/* by charge, without and with the zero rows */
+	static const char charges_quiet[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>"
+	    OPEN("<tr><th>&nbsp;</th><th>First Half</th><th>Second Half</th><th>Total</th></tr>"
+	    "<tr><td>Tax Due:</td><td>$0.00</td><td>$2,006.19</td><td>$2,006.19</td></tr>"
+	    "<tr><td>Total Due:</td><td>$0.00</td><td>$2,006.19</td><td>$2,006.19</td></tr>");
+	static const char charges_zeros[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>"
+	    OPEN("<tr><th>&nbsp;</th><th>First Half</th><th>Second Half</th><th>Total</th></tr>"
+	    "<tr><td>Tax Due:</td><td>$0.00</td><td>$2,006.19</td><td>$2,006.19</td></tr>"
+	    "<tr><td>Interest Due:</td><td>$0.00</td><td>$0.00</td><td>$0.00</td></tr>"
+	    "<tr><td>Fees Due:</td><td>$0.00</td><td>$0.00</td><td>$0.00</td></tr>"
+	    "<tr><td>Total Due:</td><td>$0.00</td><td>$2,006.19</td><td>$2,006.19</td></tr>");
 	/* the panel gone though taxDue1 says $2,006.19 is due: the page moved it */
 	static const char moved[] = HEADER AREA DUE1("$2,006.19") DISTRICTS_HEAD "</table>";
 	/* no panel and nothing due: a year paid in full */
@@ -600,10 +627,47 @@ test_layouts(void)
 	pdc_record_release(&rec);
 
 	row = applied(&rec, quiet, "no interest or fees rows");
-	is_str(pdc_row_get(row, "interest_due"), "0.00", "no interest row: none due");
-	is_str(pdc_row_get(row, "fees_due"), "0.00", "no fees row: none due");
-	is_str(pdc_row_get(row, "delinquent"), "f", "nothing late: not delinquent");
-	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL, "quiet: the part is complete");
+	is_str(pdc_row_get(row, "interest_due"), NULL, "no interest row: unknown, not 0.00");
+	is_str(pdc_row_get(row, "fees_due"), NULL, "no fees row: unknown, not 0.00");
+	is_str(pdc_row_get(row, "delinquent"), NULL, "no interest or fees row: delinquency unknown");
+	is_str(pdc_row_get(row, "second_half_due"), "2006.19", "quiet: the halves are read");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: /Parcel/Summary.aspx: pnlOpen (rows "
+	    "by half) has no \"Interest Due:\" row, no \"Fees Due:\" row: amounts due and "
+	    "delinquency of 2025 unknown", "quiet: the part is partial, naming the rows");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, zeros, "interest and fees rows at $0.00");
+	is_str(pdc_row_get(row, "interest_due"), "0.00", "zeros: interest shown as none");
+	is_str(pdc_row_get(row, "fees_due"), "0.00", "zeros: fees shown as none");
+	is_str(pdc_row_get(row, "delinquent"), "f", "zeros: nothing late, not delinquent");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL, "zeros: the part is complete");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, nofees, "interest shown, no fees row");
+	is_str(pdc_row_get(row, "interest_due"), "241.30", "nofees: interest read");
+	is_str(pdc_row_get(row, "fees_due"), NULL, "nofees: fees unknown");
+	is_str(pdc_row_get(row, "delinquent"), "t", "nofees: interest due, so delinquent");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: /Parcel/Summary.aspx: pnlOpen (rows "
+	    "by half) has no \"Fees Due:\" row: amounts due of 2025 unknown",
+	    "nofees: the part is partial, naming the row");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, charges_quiet, "charges without interest or fees rows");
+	is_str(pdc_row_get(row, "first_half_due"), "0.00", "charges_quiet: first half read");
+	is_str(pdc_row_get(row, "second_half_due"), "2006.19", "charges_quiet: second half read");
+	is_str(pdc_row_get(row, "interest_due"), NULL, "charges_quiet: interest unknown");
+	is_str(pdc_row_get(row, "fees_due"), NULL, "charges_quiet: fees unknown");
+	is_str(pdc_row_get(row, "delinquent"), NULL, "charges_quiet: delinquency unknown");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: /Parcel/Summary.aspx: pnlOpen (rows "
+	    "by charge) has no \"Interest Due:\" row, no \"Fees Due:\" row: amounts due and "
+	    "delinquency of 2025 unknown", "charges_quiet: the part is partial, naming the rows");
+	pdc_record_release(&rec);
+
+	row = applied(&rec, charges_zeros, "charges with interest and fees at $0.00");
+	is_str(pdc_row_get(row, "interest_due"), "0.00", "charges_zeros: interest none");
+	is_str(pdc_row_get(row, "fees_due"), "0.00", "charges_zeros: fees none");
+	is_str(pdc_row_get(row, "delinquent"), "f", "charges_zeros: not delinquent");
+	is_str(pdc_record_why(&rec, PDC_PART_TAX), NULL, "charges_zeros: the part is complete");
 	pdc_record_release(&rec);
 
 	row = applied(&rec, paid, "a paid year");
@@ -637,10 +701,11 @@ test_layouts(void)
 	row = applied(&rec, half, "pnlOpen without its second half");
 	is_str(pdc_row_get(row, "first_half_due"), "0.00", "half: the first half is read");
 	is_str(pdc_row_get(row, "second_half_due"), NULL, "half: the second half unknown");
-	is_str(pdc_row_get(row, "delinquent"), "f", "half: interest and fees known: not late");
+	is_str(pdc_row_get(row, "delinquent"), NULL, "half: no interest or fees row: unknown");
 	is_str(pdc_record_why(&rec, PDC_PART_TAX), "treasurer: /Parcel/Summary.aspx: pnlOpen (rows "
-	    "by half) has no \"Second Half:\" row: amounts due and delinquency of 2025 unknown",
-	    "half: the part is partial, naming the row");
+	    "by half) has no \"Second Half:\" row, no \"Interest Due:\" row, no \"Fees Due:\" "
+	    "row: amounts due and delinquency of 2025 unknown",
+	    "half: the part is partial, naming the rows");
 	pdc_record_release(&rec);
 
 	row = applied(&rec, noarea, "no lblAreaCode");
@@ -728,7 +793,9 @@ test_quirks(void)
 	    "a grid without a header");
 	is_int(current, 2025, "the newest year even when not first");
 	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 1), "delinquent"), NULL,
-	    "an unknown status: delinquency unknown");
+	    "something due: delinquency unknown");
+	is_str(pdc_row_get(nth(&rec, &pdc_tbl_tax_bills, 0), "delinquent"), "f",
+	    "an older year with nothing due is not delinquent");
 	is_int(pdc_treasurer_parse_summary(summary, strlen(summary), &rec, &sum, &err), 0,
 	    "broken markup, a pager row");
 	if (err.kind != PDC_OK)
