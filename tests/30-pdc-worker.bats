@@ -208,13 +208,21 @@ pending|0|4"
 	run_pdc 0 pdc-enqueue <"$BATS_TEST_TMPDIR/apns"
 	PDC_CONFIG=$(config_for "$COUNTYD_URL") pdc-worker -j 4 >"$BATS_TEST_TMPDIR/w.log" 2>&1 &
 	local w=$!
-	wait_for sql_true "SELECT count(*) = 4 FROM jobs WHERE state = 'active'"
+	# all four begun: each has asked countyd for its parcel (a job claimed
+	# but not begun is let go on SIGTERM, and "active" counts those too)
+	wait_for parcels_asked 4
 	kill -TERM "$w"
 	local rc=0
 	wait "$w" || rc=$?
 	[ "$rc" -eq 0 ]
 	run_pdc 0 sql "SELECT state, count(*) FROM jobs GROUP BY state"
 	assert_output "completed|4"
+}
+
+# parcels_asked N: countyd has been asked for N parcels' /parcel/{apn}.
+parcels_asked() {
+	curl -sf "$COUNTYD_URL/_countyd/stats" |
+	    jq -e --argjson n "$1" '(.requests["/parcel/{apn}"] // {}) | to_entries | map(.value) | add == $n' >/dev/null
 }
 
 @test "pdc-worker: bad usage exits 64" {
