@@ -9,7 +9,7 @@
 # with db_reset) is cut into shards, each a bats process running some of its
 # tests (--filter on their names): the wall time is then bounded by the
 # longest test, not the longest file.  TEST_JOBS processes run at once, by
-# default two more than the processors: most of a suite's time is spent
+# default three more than the processors: most of a suite's time is spent
 # waiting on a county's latency, a lease or a restart, not computing.  The
 # longest runners start first, so that none starts last; the unit tests are
 # one runner more.  The lanes are plain background jobs taking the next
@@ -38,7 +38,7 @@ self="$(pwd)/tests/$(basename "$0")"
 BUILD=${BUILD:-build}
 export BUILD
 TEST_DIR=${TEST_DIR:-tests}
-jobs=${TEST_JOBS:-$(($(nproc 2>/dev/null || echo 2) + 2))}
+jobs=${TEST_JOBS:-$(($(nproc 2>/dev/null || echo 2) + 3))}
 limit=${TEST_RUNNER_LIMIT:-1200}
 status=0
 
